@@ -1,0 +1,9 @@
+"""Exercise checks in the style of Kaggle Learn: ``q1.check(answer)``, ``q1.hint()``, ``q1.solution()``.
+
+Each lesson has a module (``crmlab.exercises.lesson1`` ... ``lesson4``) that
+defines question objects ``q1``, ``q2``, ... built with :class:`Question`.
+"""
+
+from crmlab.exercises._core import CheckResult, Question, Wrong, NOT_ANSWERED
+
+__all__ = ["CheckResult", "Question", "Wrong", "NOT_ANSWERED"]

@@ -1,0 +1,136 @@
+"""Question objects with Chinese feedback.
+
+A question is defined by a *checker*: a function that receives the learner's
+answer and either returns normally (correct) or raises :class:`Wrong` with a
+targeted Chinese hint for a common mistake.  An answer that is still the stub
+``...`` (Ellipsis) or ``None`` counts as not answered yet.
+
+Example::
+
+    def _check(answer):
+        if answer == -expected:
+            raise Wrong("符号反了：让渡价值 = 总价值 − 总成本。")
+        if answer != expected:
+            raise Wrong(f"还不对：你的结果是 {answer}。")
+
+    q1 = Question("q1", "计算让渡价值", _check,
+                  hint="先把四项价值相加，再减去四项成本。",
+                  solution="answer = total_value - total_cost")
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Any, Callable
+
+NOT_ANSWERED = "not_answered"
+CORRECT = "correct"
+INCORRECT = "incorrect"
+
+_STYLE = {
+    CORRECT: ("#1b7f3b", "✔ 正确"),
+    INCORRECT: ("#b3261e", "✘ 还不对"),
+    NOT_ANSWERED: ("#8a6d00", "… 尚未作答"),
+    "hint": ("#1f5fa8", "💡 提示"),
+    "solution": ("#5b3b8c", "📖 参考答案"),
+}
+
+
+class Wrong(Exception):
+    """Raised by a checker: the answer is wrong; the message is a Chinese hint."""
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What ``check()``, ``hint()`` and ``solution()`` return; renders in Jupyter."""
+
+    status: str
+    message: str
+    question: str = ""
+
+    @property
+    def correct(self) -> bool:
+        return self.status == CORRECT
+
+    def _title(self) -> tuple[str, str]:
+        return _STYLE.get(self.status, ("#333", self.status))
+
+    def __repr__(self) -> str:  # text/plain, also what nbval compares
+        color, title = self._title()
+        head = f"[{self.question}] {title}" if self.question else title
+        return f"{head}：{self.message}" if self.message else head
+
+    def _repr_html_(self) -> str:
+        color, title = self._title()
+        head = f"{html.escape(self.question)} · {title}" if self.question else title
+        body = html.escape(self.message).replace("\n", "<br>")
+        if self.status == "solution":
+            body = f"<pre style='margin:4px 0'>{html.escape(self.message)}</pre>"
+        return (
+            f"<div style='border-left:4px solid {color};padding:4px 10px;margin:4px 0'>"
+            f"<b style='color:{color}'>{head}</b><div>{body}</div></div>"
+        )
+
+    def __bool__(self) -> bool:
+        return self.correct
+
+
+def _is_unanswered(answer: Any) -> bool:
+    return answer is Ellipsis or answer is None
+
+
+class Question:
+    """One exercise question.
+
+    Parameters
+    ----------
+    name : short id shown in feedback, e.g. ``"练习1"``.
+    prompt : the task in Chinese (shown by ``repr``).
+    checker : ``checker(answer)``; returns on success, raises :class:`Wrong` otherwise.
+    hint : a Chinese hint shown by :meth:`hint`.
+    solution : the reference solution (code or text) shown by :meth:`solution`.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        prompt: str,
+        checker: Callable[[Any], Any],
+        hint: str,
+        solution: str,
+    ) -> None:
+        self.name = name
+        self.prompt = prompt
+        self._checker = checker
+        self._hint = hint
+        self._solution = solution
+
+    def check(self, answer: Any = Ellipsis) -> CheckResult:
+        """Check ``answer`` and return Chinese feedback (never raises)."""
+        if _is_unanswered(answer):
+            return CheckResult(
+                NOT_ANSWERED,
+                "把 `...` 换成你的答案后再运行本格。需要帮助可以运行 .hint()。",
+                self.name,
+            )
+        try:
+            self._checker(answer)
+        except Wrong as exc:
+            return CheckResult(INCORRECT, str(exc), self.name)
+        except Exception as exc:  # a checker tripping over an odd answer type
+            return CheckResult(
+                INCORRECT,
+                f"答案的形式不对，无法检查（{type(exc).__name__}）。请对照题目要求的类型和列名。",
+                self.name,
+            )
+        return CheckResult(CORRECT, "做得好！", self.name)
+
+    def hint(self) -> CheckResult:
+        return CheckResult("hint", self._hint, self.name)
+
+    def solution(self) -> CheckResult:
+        return CheckResult("solution", self._solution, self.name)
+
+    def __repr__(self) -> str:
+        return f"{self.name}：{self.prompt}"

@@ -1,0 +1,6 @@
+"""Interactive views (ipywidgets) for the lessons.
+
+Every view follows :class:`crmlab.widgets._base.View`: the update logic is a plain
+method (``update``) that tests call without a browser, and errors are shown as a
+Chinese message, never as a traceback.
+"""
