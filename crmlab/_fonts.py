@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 FONT_DIR = Path(__file__).with_name("fonts")
-FONT_FILE = FONT_DIR / "NotoSansSC-crmlab.otf"
-FONT_FAMILY = "Noto Sans SC crmlab"
+FONT_FILE = FONT_DIR / "CRMLabSansSC-Regular.ttf"
+FONT_FAMILY = "CRMLab Sans SC"
 
 # Fallbacks after the bundled font: common system CJK fonts, then DejaVu for symbols.
 FALLBACK_FAMILIES = [
@@ -46,6 +46,7 @@ def setup_fonts() -> str | None:
     current = [f for f in mpl.rcParams["font.sans-serif"] if f not in names]
     mpl.rcParams["font.family"] = "sans-serif"
     mpl.rcParams["font.sans-serif"] = names + current
-    mpl.rcParams["axes.unicode_minus"] = False
+    # The bundled font has U+2212, so the true minus sign renders; without it, fall back to "-".
+    mpl.rcParams["axes.unicode_minus"] = family is not None
     _done = True
     return family

@@ -21,6 +21,7 @@ Example::
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -29,8 +30,8 @@ CORRECT = "correct"
 INCORRECT = "incorrect"
 
 _STYLE = {
-    CORRECT: ("#1b7f3b", "✔ 正确"),
-    INCORRECT: ("#b3261e", "✘ 还不对"),
+    CORRECT: ("#1b7f3b", "✓ 正确"),
+    INCORRECT: ("#b3261e", "× 还不对"),
     NOT_ANSWERED: ("#8a6d00", "… 尚未作答"),
     "hint": ("#1f5fa8", "💡 提示"),
     "solution": ("#5b3b8c", "📖 参考答案"),
@@ -39,6 +40,16 @@ _STYLE = {
 
 class Wrong(Exception):
     """Raised by a checker: the answer is wrong; the message is a Chinese hint."""
+
+
+_INLINE_CODE = re.compile(r"`([^`\n]+)`")
+
+
+def _html_text(text: str) -> str:
+    """Escape ``text`` for HTML, render `code` spans and line breaks."""
+    escaped = html.escape(text)
+    escaped = _INLINE_CODE.sub(r"<code>\1</code>", escaped)
+    return escaped.replace("\n", "<br>")
 
 
 @dataclass(frozen=True)
@@ -64,7 +75,7 @@ class CheckResult:
     def _repr_html_(self) -> str:
         color, title = self._title()
         head = f"{html.escape(self.question)} · {title}" if self.question else title
-        body = html.escape(self.message).replace("\n", "<br>")
+        body = _html_text(self.message)
         if self.status == "solution":
             body = f"<pre style='margin:4px 0'>{html.escape(self.message)}</pre>"
         return (
@@ -117,11 +128,12 @@ class Question:
         try:
             self._checker(answer)
         except Wrong as exc:
-            return CheckResult(INCORRECT, str(exc), self.name)
+            return CheckResult(INCORRECT, str(exc) or "答案还不对，再检查一下。", self.name)
         except Exception as exc:  # a checker tripping over an odd answer type
             return CheckResult(
                 INCORRECT,
-                f"答案的形式不对，无法检查（{type(exc).__name__}）。请对照题目要求的类型和列名。",
+                f"答案的形式不对，无法检查：你给出的是 {type(answer).__name__} 类型的值，"
+                f"检查时出错（{type(exc).__name__}）。请对照题目要求的类型和列名。",
                 self.name,
             )
         return CheckResult(CORRECT, "做得好！", self.name)

@@ -1,0 +1,285 @@
+"""The four analyses of customer information (客户信息分析).
+
+* **Basic** (基本信息分析): sales by region (:func:`sales_by_region`) and the
+  favourite category of each age band (:func:`favourite_by_age`, the syllabus's
+  lipstick-colour-by-age example).
+* **Statistical** (统计分析): each customer's share of total sales, sorted, with
+  the cumulative (Pareto) curve (:func:`customer_shares`) and the share of the
+  top 20 % (:func:`top_share`).
+* **Trend** (趋势分析): monthly sales and a six-month forecast with an
+  uncertainty band (:func:`forecast_sales`).
+* **Association** (关联分析): this month against last month for purchases,
+  complaints and returns, with a verdict (:func:`month_over_month`).
+
+Every function takes the course-data frames and returns a DataFrame.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from crmlab._errors import CRMDataError
+
+AGE_BINS = (0, 25, 35, 45, 55, 200)
+AGE_LABELS = ("25岁以下", "25-34岁", "35-44岁", "45-54岁", "55岁及以上")
+
+
+def _need(df: pd.DataFrame, cols, what: str) -> None:
+    if not isinstance(df, pd.DataFrame):
+        raise CRMDataError(f"{what}应是一个 DataFrame（表格）。")
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise CRMDataError(f"{what}缺少列 {missing}。请使用课程数据中的 {what}。")
+
+
+def _month(value) -> pd.Period:
+    try:
+        return pd.Period(value, freq="M")
+    except (ValueError, TypeError) as exc:
+        raise CRMDataError(f"月份“{value}”无法识别，请写成 2025-12 这样的形式。") from exc
+
+
+def _filter_region(orders: pd.DataFrame, customers: pd.DataFrame | None, region: str | None) -> pd.DataFrame:
+    if region in (None, "", "全部"):
+        return orders
+    if customers is None:
+        raise CRMDataError("按地区筛选需要 customers 表。")
+    _need(customers, ["customer_id", "region"], "customers 表")
+    if region not in set(customers["region"]):
+        raise CRMDataError(f"没有地区“{region}”。可选：{'、'.join(sorted(customers['region'].dropna().unique()))}。")
+    ids = customers.loc[customers["region"] == region, "customer_id"]
+    return orders[orders["customer_id"].isin(ids)]
+
+
+# --------------------------------------------------------------------------
+# basic analysis
+# --------------------------------------------------------------------------
+def sales_by_region(orders: pd.DataFrame, customers: pd.DataFrame, month=None) -> pd.DataFrame:
+    """Orders, quantity, sales and share per region (optionally for one month), largest first."""
+    _need(orders, ["customer_id", "order_date", "quantity", "amount"], "orders 表")
+    _need(customers, ["customer_id", "region"], "customers 表")
+    o = orders
+    if month not in (None, "", "全年", "全部"):
+        m = _month(month)
+        o = o[o["order_date"].dt.to_period("M") == m]
+        if o.empty:
+            raise CRMDataError(f"{m} 没有订单：请换一个月份（数据范围 2024-01 至 2025-12）。")
+    o = o.merge(customers[["customer_id", "region"]], on="customer_id", how="left")
+    t = o.groupby("region").agg(订单数=("amount", "size"), 购买数量=("quantity", "sum"), 销售额=("amount", "sum"))
+    t["销售额占比"] = t["销售额"] / t["销售额"].sum()
+    t.index.name = "地区"
+    return t.sort_values("销售额", ascending=False)
+
+
+def age_band(ages, bins=AGE_BINS, labels=AGE_LABELS) -> pd.Series:
+    """Age -> age band label (NaN for missing ages, e.g. business customers)."""
+    bins = list(bins)
+    if len(bins) < 2 or any(b2 <= b1 for b1, b2 in zip(bins, bins[1:])):
+        raise CRMDataError("年龄分段的界限必须从小到大排列，例如 (0, 25, 35, 45, 55, 200)。")
+    if labels is not None and len(labels) != len(bins) - 1:
+        labels = None
+    if labels is None:
+        labels = [f"{a}-{b - 1}岁" for a, b in zip(bins, bins[1:])]
+    return pd.cut(pd.Series(ages, dtype=float), bins=bins, labels=list(labels), right=False)
+
+
+def favourite_by_age(
+    orders: pd.DataFrame,
+    customers: pd.DataFrame,
+    bins=AGE_BINS,
+    labels=AGE_LABELS,
+    value: str = "quantity",
+) -> pd.DataFrame:
+    """Cross table age band x category of quantity bought, with the favourite (最爱品类).
+
+    Individual customers only (business customers have no age).  ``value`` is
+    ``"quantity"`` (units, as in the lipstick example) or ``"amount"``.
+    """
+    _need(orders, ["customer_id", "category", value], "orders 表")
+    _need(customers, ["customer_id", "age"], "customers 表")
+    o = orders.merge(customers[["customer_id", "age"]], on="customer_id", how="inner")
+    o = o[o["age"].notna()]
+    if o.empty:
+        raise CRMDataError("没有个人客户的订单，无法按年龄段分析。")
+    bands = age_band(o["age"].to_numpy(), bins, labels)
+    o = o.assign(年龄段=pd.Categorical(bands.to_numpy(), categories=bands.cat.categories, ordered=True))
+    t = pd.crosstab(o["年龄段"], o["category"], values=o[value], aggfunc="sum", dropna=False).fillna(0)
+    t = t.loc[t.sum(axis=1) > 0]
+    t.index = pd.Index(t.index.astype(str), name="年龄段")
+    t.columns.name = "品类"
+    t["最爱品类"] = t.idxmax(axis=1)
+    return t
+
+
+# --------------------------------------------------------------------------
+# statistical analysis
+# --------------------------------------------------------------------------
+def customer_shares(orders: pd.DataFrame) -> pd.DataFrame:
+    """Each customer's sales and share of total, sorted descending, with Pareto columns.
+
+    Columns: 销售额, 占比, 累计占比 (cumulative share of sales), 客户累计占比
+    (cumulative share of customers).
+    """
+    _need(orders, ["customer_id", "amount"], "orders 表")
+    s = orders.groupby("customer_id")["amount"].sum()
+    s = s[s > 0].sort_values(ascending=False, kind="stable")
+    if s.empty:
+        raise CRMDataError("没有销售额大于 0 的客户，无法计算占比。")
+    t = pd.DataFrame({"销售额": s})
+    t["占比"] = t["销售额"] / t["销售额"].sum()
+    t["累计占比"] = t["占比"].cumsum()
+    t["客户累计占比"] = np.arange(1, len(t) + 1) / len(t)
+    t.insert(0, "排名", np.arange(1, len(t) + 1))
+    return t
+
+
+def top_share(orders: pd.DataFrame, top: float = 0.2) -> float:
+    """Share of total sales brought by the top ``top`` fraction of buying customers."""
+    if not (0 < float(top) <= 1):
+        raise CRMDataError("前百分之多少的客户应写成 0 到 1 之间的小数，例如 0.2 表示前 20%。")
+    t = customer_shares(orders)
+    k = max(1, int(round(top * len(t))))
+    return float(t["占比"].iloc[:k].sum())
+
+
+# --------------------------------------------------------------------------
+# trend analysis
+# --------------------------------------------------------------------------
+def monthly_sales(orders: pd.DataFrame) -> pd.Series:
+    """Sales per calendar month (missing months are 0)."""
+    _need(orders, ["order_date", "amount"], "orders 表")
+    if orders.empty:
+        raise CRMDataError("没有订单，无法按月汇总。")
+    m = orders.groupby(orders["order_date"].dt.to_period("M"))["amount"].sum()
+    full = pd.period_range(m.index.min(), m.index.max(), freq="M")
+    return m.reindex(full, fill_value=0.0).rename("销售额")
+
+
+def forecast_sales(orders: pd.DataFrame, horizon: int = 6, level: float = 0.9) -> pd.DataFrame:
+    """Monthly sales and a forecast of the next ``horizon`` months with an uncertainty band.
+
+    Model (ordinary least squares with numpy): ``sales = a + b * t + s[month]``,
+    a linear trend plus one effect per calendar month (12 seasonal dummies, January
+    as the base).  The band is the OLS prediction interval at ``level``:
+    ``forecast ± t_q * sigma * sqrt(1 + x (X'X)^-1 x')`` with ``sigma`` the residual
+    standard deviation.  Needs at least 15 months of history (13 parameters + 2).
+
+    Returns one row per month: ``月份``, ``类型`` (实际/预测), ``销售额`` (actual),
+    ``拟合值``/``预测值``, ``下限``, ``上限``.
+    """
+    from scipy import stats
+
+    if not isinstance(horizon, (int, np.integer)) or not 1 <= horizon <= 24:
+        raise CRMDataError("预测的月数应是 1 到 24 之间的整数。")
+    if not 0.5 <= float(level) < 1:
+        raise CRMDataError("置信水平应在 0.5 到 1 之间，例如 0.9。")
+    y = monthly_sales(orders)
+    n = len(y)
+    if n < 15:
+        raise CRMDataError(f"只有 {n} 个月的数据，至少需要 15 个月才能同时估计趋势和季节。")
+
+    def design(periods: pd.PeriodIndex, t: np.ndarray) -> np.ndarray:
+        months = periods.month.to_numpy()
+        dummies = (months[:, None] == np.arange(2, 13)[None, :]).astype(float)
+        return np.column_stack([np.ones(len(t)), t, dummies])
+
+    t_hist = np.arange(n, dtype=float)
+    X = design(y.index, t_hist)
+    coef, *_ = np.linalg.lstsq(X, y.to_numpy(dtype=float), rcond=None)
+    fitted = X @ coef
+    dof = n - X.shape[1]
+    sigma = float(np.sqrt(((y.to_numpy() - fitted) ** 2).sum() / dof))
+    future = pd.period_range(y.index[-1] + 1, periods=horizon, freq="M")
+    Xf = design(future, np.arange(n, n + horizon, dtype=float))
+    pred = Xf @ coef
+    xtx_inv = np.linalg.pinv(X.T @ X)
+    se = sigma * np.sqrt(1 + np.einsum("ij,jk,ik->i", Xf, xtx_inv, Xf))
+    q = stats.t.ppf(0.5 + level / 2, dof)
+    hist = pd.DataFrame({"月份": y.index.astype(str), "类型": "实际", "销售额": y.to_numpy(), "拟合值": fitted})
+    fut = pd.DataFrame(
+        {
+            "月份": future.astype(str),
+            "类型": "预测",
+            "销售额": np.nan,
+            "预测值": np.maximum(pred, 0),
+            "下限": np.maximum(pred - q * se, 0),
+            "上限": pred + q * se,
+        }
+    )
+    out = pd.concat([hist, fut], ignore_index=True)
+    out.attrs.update({"trend_per_month": float(coef[1]), "sigma": sigma, "level": float(level)})
+    return out[["月份", "类型", "销售额", "拟合值", "预测值", "下限", "上限"]]
+
+
+# --------------------------------------------------------------------------
+# association analysis
+# --------------------------------------------------------------------------
+MOM_ROWS = ("购买数量", "投诉次数", "退货次数")
+GOOD_DIRECTION = {"购买数量": 1, "投诉次数": -1, "退货次数": -1}
+
+
+def month_over_month(
+    orders: pd.DataFrame,
+    interactions: pd.DataFrame,
+    month="2025-12",
+    customers: pd.DataFrame | None = None,
+    region: str | None = None,
+    tolerance: float = 0.05,
+) -> pd.DataFrame:
+    """This month vs last month: units bought, complaints, returns, and a verdict.
+
+    A change within ``tolerance`` (5 %) counts as 持平.  Each indicator scores +1
+    when it moves the good way (purchases up, complaints or returns down), -1 the
+    bad way, 0 when flat; the verdict (``df.attrs["verdict"]``, also the ``结论``
+    column) is 变好 for a positive total, 变差 for a negative one, else 持平.
+    """
+    _need(orders, ["customer_id", "order_date", "quantity"], "orders 表")
+    _need(interactions, ["customer_id", "date", "type"], "interactions 表")
+    if not 0 <= float(tolerance) < 1:
+        raise CRMDataError("“持平”的容差应是 0 到 1 之间的小数，例如 0.05。")
+    m = _month(month)
+    prev = m - 1
+    o = _filter_region(orders, customers, region)
+    i = _filter_region(interactions, customers, region)
+    om = o["order_date"].dt.to_period("M")
+    im = i["date"].dt.to_period("M")
+    first = min(orders["order_date"].min(), interactions["date"].min()).to_period("M")
+    last = max(orders["order_date"].max(), interactions["date"].max()).to_period("M")
+    if prev < first or m > last:
+        raise CRMDataError(f"月份 {m} 超出数据范围：请选择 {first + 1} 至 {last} 之间的月份。")
+
+    def counts(period):
+        return [
+            float(o.loc[om == period, "quantity"].sum()),
+            float(((im == period) & (i["type"] == "投诉")).sum()),
+            float(((im == period) & (i["type"] == "退货")).sum()),
+        ]
+
+    t = pd.DataFrame({"上月": counts(prev), "本月": counts(m)}, index=pd.Index(MOM_ROWS, name="指标"))
+    t["变化"] = t["本月"] - t["上月"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t["变化率"] = np.where(t["上月"] > 0, t["变化"] / t["上月"], np.nan)
+    rel = t["变化率"].fillna(np.sign(t["变化"]))
+    direction = np.where(rel.abs() <= tolerance, 0, np.sign(rel))
+    score = direction * np.array([GOOD_DIRECTION[r] for r in MOM_ROWS])
+    t["评价"] = np.select([score > 0, score < 0], ["好转", "变坏"], "持平")
+    total = int(score.sum())
+    verdict = "变好" if total > 0 else "变差" if total < 0 else "持平"
+    t["结论"] = verdict
+    t.attrs.update({"verdict": verdict, "month": str(m), "previous": str(prev), "score": total})
+    return t
+
+
+__all__ = [
+    "AGE_BINS",
+    "AGE_LABELS",
+    "age_band",
+    "customer_shares",
+    "favourite_by_age",
+    "forecast_sales",
+    "month_over_month",
+    "monthly_sales",
+    "sales_by_region",
+    "top_share",
+]

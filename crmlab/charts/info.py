@@ -1,0 +1,152 @@
+"""Charts for lesson 2 (收集客户信息): the four analyses and data quality.
+
+Each function takes the result of a :mod:`crmlab.analysis` (or
+:mod:`crmlab.infobase`) function, draws on ``ax`` (or a new Axes) and returns it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from crmlab._errors import CRMDataError
+from crmlab.charts import get_ax
+
+MAIN = "#1f5fa8"
+ACCENT = "#f2a900"
+BAD = "#b3261e"
+GOOD = "#1b7f3b"
+
+
+def _check(df, cols, what):
+    if df is None or len(df) == 0 or any(c not in df.columns for c in cols):
+        raise CRMDataError(f"没有可以画图的数据：请先用 {what} 计算结果。")
+
+
+def plot_sales_by_region(table: pd.DataFrame, ax=None):
+    """Horizontal bars of sales per region (from :func:`crmlab.analysis.sales_by_region`)."""
+    _check(table, ["销售额", "销售额占比"], "sales_by_region(...)")
+    fig, ax = get_ax(ax)
+    t = table.sort_values("销售额")
+    bars = ax.barh(t.index.astype(str), t["销售额"] / 10_000, color=MAIN)
+    bars[-1].set_color(ACCENT)
+    for b, share in zip(bars, t["销售额占比"]):
+        ax.text(b.get_width(), b.get_y() + b.get_height() / 2, f" {share:.1%}", va="center", fontsize=9)
+    ax.set_xlabel("销售额（万元）")
+    ax.set_title("各地区销售额（橙色为主要销售地区）")
+    ax.margins(x=0.15)
+    return ax
+
+
+def plot_favourite_by_age(table: pd.DataFrame, ax=None):
+    """Heat map age band x category with the favourite of each band outlined."""
+    from matplotlib.patches import Rectangle
+
+    _check(table, ["最爱品类"], "favourite_by_age(...)")
+    data = table.drop(columns="最爱品类")
+    fig, ax = get_ax(ax, figsize=(8, 4.2))
+    share = data.div(data.sum(axis=1), axis=0)
+    im = ax.imshow(share.to_numpy(dtype=float), cmap="Blues", aspect="auto")
+    ax.set_xticks(range(data.shape[1]), data.columns.astype(str), rotation=30, ha="right")
+    ax.set_yticks(range(data.shape[0]), data.index.astype(str))
+    for i, fav in enumerate(table["最爱品类"]):
+        j = list(data.columns).index(fav)
+        ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor=ACCENT, linewidth=2.5))
+        for jj in range(data.shape[1]):
+            v = share.iat[i, jj]
+            ax.text(jj, i, f"{v:.0%}", ha="center", va="center", fontsize=8, color="white" if v > 0.22 else "black")
+    fig.colorbar(im, ax=ax, label="该年龄段购买量占比")
+    ax.set_title("各年龄段最爱的品类（橙框）")
+    return ax
+
+
+def plot_pareto(shares: pd.DataFrame, top: float = 0.2, ax=None):
+    """Pareto curve: cumulative share of sales against cumulative share of customers."""
+    _check(shares, ["累计占比", "客户累计占比"], "customer_shares(...)")
+    fig, ax = get_ax(ax)
+    x = np.r_[0, shares["客户累计占比"].to_numpy()] * 100
+    y = np.r_[0, shares["累计占比"].to_numpy()] * 100
+    ax.plot(x, y, color=MAIN, linewidth=2, label="累计销售额占比")
+    ax.plot([0, 100], [0, 100], color="gray", linestyle="--", linewidth=1, label="人人贡献相同")
+    k = max(1, int(round(top * len(shares))))
+    yk = shares["累计占比"].iloc[k - 1] * 100
+    ax.axvline(top * 100, color=ACCENT, linestyle=":")
+    ax.scatter([top * 100], [yk], color=ACCENT, zorder=3)
+    ax.annotate(f"前 {top:.0%} 的客户\n贡献 {yk:.1f}% 的销售额", (top * 100, yk), xytext=(10, -40),
+                textcoords="offset points", fontsize=10, arrowprops={"arrowstyle": "->"})
+    ax.set_xlim(0, 100)
+    ax.set_ylim(0, 102)
+    ax.set_xlabel("客户累计占比（%，按销售额从高到低）")
+    ax.set_ylabel("销售额累计占比（%）")
+    ax.set_title("客户销售额帕累托曲线")
+    ax.legend(loc="lower right")
+    return ax
+
+
+def plot_forecast(table: pd.DataFrame, ax=None):
+    """Actual monthly sales, fitted values and the forecast with its band."""
+    _check(table, ["月份", "类型", "销售额", "拟合值", "预测值", "下限", "上限"], "forecast_sales(...)")
+    fig, ax = get_ax(ax, figsize=(9, 4.2))
+    x = np.arange(len(table))
+    hist = table["类型"] == "实际"
+    fut = ~hist
+    ax.plot(x[hist], table.loc[hist, "销售额"] / 10_000, marker="o", color=MAIN, label="实际销售额")
+    ax.plot(x[hist], table.loc[hist, "拟合值"] / 10_000, color="gray", linestyle="--", label="模型拟合（趋势+季节）")
+    ax.plot(x[fut], table.loc[fut, "预测值"] / 10_000, marker="o", color=ACCENT, label="预测")
+    level = table.attrs.get("level", 0.9)
+    ax.fill_between(x[fut], table.loc[fut, "下限"] / 10_000, table.loc[fut, "上限"] / 10_000,
+                    color=ACCENT, alpha=0.25, label=f"{level:.0%} 预测区间")
+    step = max(1, len(x) // 12)
+    ax.set_xticks(x[::step], table["月份"].iloc[::step], rotation=45, ha="right")
+    ax.set_ylabel("销售额（万元）")
+    ax.set_title("月度销售额与未来半年预测")
+    ax.legend(loc="upper left", fontsize=9)
+    return ax
+
+
+def plot_month_over_month(table: pd.DataFrame, ax=None):
+    """Bars last month vs this month for each indicator, coloured by the judgement."""
+    _check(table, ["上月", "本月", "评价"], "month_over_month(...)")
+    fig, ax = get_ax(ax, figsize=(8, 3.8))
+    n = len(table)
+    y = np.arange(n)
+    rel = table["变化率"].to_numpy(dtype=float) * 100
+    colors = [GOOD if e == "好转" else BAD if e == "变坏" else "gray" for e in table["评价"]]
+    ax.barh(y, np.nan_to_num(rel), color=colors)
+    for yi, r, row in zip(y, rel, table.itertuples()):
+        txt = "—" if not np.isfinite(r) else f"{r:+.0f}%"
+        ax.text(0, yi, f"  {row.上月:,.0f} → {row.本月:,.0f}（{txt}，{row.评价}）", va="center", fontsize=9)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_yticks(y, table.index.astype(str))
+    ax.invert_yaxis()
+    ax.set_xlabel("与上月相比的变化（%）")
+    lim = max(10.0, float(np.nanmax(np.abs(rel))) * 1.3) if np.isfinite(rel).any() else 10.0
+    ax.set_xlim(-lim, lim)
+    verdict = table.attrs.get("verdict", "")
+    ax.set_title(f"{table.attrs.get('month', '')} 对比 {table.attrs.get('previous', '')}：经营情况{verdict}")
+    return ax
+
+
+def plot_accuracy(report: pd.DataFrame, ax=None):
+    """Fill rate and accuracy per field (from :func:`crmlab.infobase.accuracy_report`)."""
+    _check(report, ["填写率", "准确率"], "accuracy_report(...)")
+    fig, ax = get_ax(ax, figsize=(6, 3.2))
+    y = np.arange(len(report))
+    ax.barh(y - 0.18, report["填写率"] * 100, height=0.35, color="#9db9dc", label="填写率")
+    ax.barh(y + 0.18, report["准确率"].fillna(0) * 100, height=0.35, color=MAIN, label="准确率（有效/已填）")
+    ax.set_yticks(y, report.index.astype(str))
+    ax.set_xlim(0, 110)
+    ax.set_xlabel("%")
+    ax.set_title("信息收录的完整性与准确性")
+    ax.legend(loc="lower right", fontsize=8)
+    return ax
+
+
+__all__ = [
+    "plot_accuracy",
+    "plot_favourite_by_age",
+    "plot_forecast",
+    "plot_month_over_month",
+    "plot_pareto",
+    "plot_sales_by_region",
+]

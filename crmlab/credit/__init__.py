@@ -1,0 +1,102 @@
+"""Lesson 4 客户信用管理: customer pyramid, payment segments, credit policy,
+5C scoring and limits, a WOE scorecard, receivables ageing.
+
+Plain functions over pandas objects.  ``Scorecard``, ``cross_validate_scorecard``,
+``ks_score`` and ``german_credit_xy`` live in a sub-module that imports
+scikit-learn; they load on first access so ``import crmlab.credit`` stays light.
+"""
+
+from __future__ import annotations
+
+from crmlab.credit._aging import (
+    BUCKETS,
+    DEFAULT_PROVISION_RATES,
+    TOTAL,
+    aging,
+    aging_summary,
+    bucket_of,
+    collection_priority,
+    credit_hold,
+    dso,
+    dso_trend,
+    open_invoices,
+    provision,
+)
+from crmlab.credit._fivec import (
+    DEFAULT_GRADE_FACTORS,
+    DEFAULT_GRADES,
+    DEFAULT_SCALES,
+    DEFAULT_WEIGHTS,
+    FIVE_C,
+    credit_limit,
+    grade_of,
+    over_limit,
+    score_5c,
+)
+from crmlab.credit._policy import CreditPolicyResult, credit_policy
+from crmlab.credit._pyramid import (
+    ABC_CUTOFFS,
+    ABC_LABELS,
+    PYRAMID_CUTOFFS,
+    PYRAMID_LABELS,
+    PyramidResult,
+    abc_tiers,
+    check_cutoffs,
+    payment_profile,
+    payment_segments,
+    pyramid,
+)
+
+_LAZY = {"Scorecard", "cross_validate_scorecard", "ks_score", "german_credit_xy", "CVResult"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        from crmlab.credit import _scorecard
+
+        value = getattr(_scorecard, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'crmlab.credit' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | _LAZY)
+
+
+__all__ = [
+    "ABC_CUTOFFS",
+    "ABC_LABELS",
+    "BUCKETS",
+    "DEFAULT_GRADES",
+    "DEFAULT_GRADE_FACTORS",
+    "DEFAULT_PROVISION_RATES",
+    "DEFAULT_SCALES",
+    "DEFAULT_WEIGHTS",
+    "FIVE_C",
+    "PYRAMID_CUTOFFS",
+    "PYRAMID_LABELS",
+    "TOTAL",
+    "CreditPolicyResult",
+    "PyramidResult",
+    "abc_tiers",
+    "aging",
+    "aging_summary",
+    "bucket_of",
+    "check_cutoffs",
+    "collection_priority",
+    "credit_hold",
+    "credit_limit",
+    "credit_policy",
+    "dso",
+    "dso_trend",
+    "grade_of",
+    "open_invoices",
+    "over_limit",
+    "payment_profile",
+    "payment_segments",
+    "provision",
+    "pyramid",
+    "score_5c",
+    *sorted(_LAZY),
+]

@@ -1,0 +1,277 @@
+"""Receivables ageing (应收账款账龄), bad-debt provision, DSO, collection and credit hold."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from crmlab._errors import CRMDataError
+from crmlab.credit._common import (
+    check_fraction,
+    require_columns,
+    require_frame,
+    to_dates,
+    to_numbers,
+    to_timestamp,
+)
+
+#: Ageing buckets, in order. Days overdue = (asof - due_date).days.
+BUCKETS = ("未到期", "逾期1-30天", "逾期31-60天", "逾期61-90天", "逾期91-180天", "逾期180天以上")
+TOTAL = "合计"
+#: Upper bound (inclusive, in days overdue) of each bucket; the last one is open-ended.
+BUCKET_UPPER = (0, 30, 60, 90, 180, np.inf)
+
+#: Default bad-debt provision rates per bucket (fractions).  A teaching choice in
+#: the spirit of the ageing method (账龄分析法) used in Chinese accounting practice,
+#: not a legal standard: companies set their own rates from their loss history.
+DEFAULT_PROVISION_RATES = {
+    "未到期": 0.01,
+    "逾期1-30天": 0.03,
+    "逾期31-60天": 0.10,
+    "逾期61-90天": 0.20,
+    "逾期91-180天": 0.50,
+    "逾期180天以上": 0.80,
+}
+
+INVOICE_COLUMNS = ("customer_id", "invoice_id", "amount", "issue_date", "due_date", "paid_date")
+
+
+def _clean_invoices(invoices) -> pd.DataFrame:
+    inv = require_frame(invoices, "发票表 invoices")
+    require_columns(inv, ("customer_id", "amount", "issue_date", "due_date"), "发票表 invoices")
+    out = inv.copy()
+    if "invoice_id" not in out.columns:
+        out["invoice_id"] = [f"row{i}" for i in range(len(out))]
+    if "paid_date" not in out.columns:
+        out["paid_date"] = pd.NaT
+    out["customer_id"] = out["customer_id"].astype(str)
+    out["amount"] = to_numbers(out["amount"], "amount", "发票表 invoices")
+    for col in ("issue_date", "due_date", "paid_date"):
+        out[col] = to_dates(out[col], col, "发票表 invoices")
+    if out["amount"].isna().any():
+        rows = ", ".join(map(str, list(out.index[out["amount"].isna()])[:5]))
+        raise CRMDataError(f"发票表 invoices 的 amount 列有空值（行 {rows}），请补上金额。")
+    for col in ("issue_date", "due_date"):
+        if out[col].isna().any():
+            rows = ", ".join(map(str, list(out.index[out[col].isna()])[:5]))
+            raise CRMDataError(f"发票表 invoices 的 {col} 列有空值（行 {rows}），每张发票都要有开票日和到期日。")
+    return out
+
+
+def bucket_of(days_overdue) -> str:
+    """The ageing bucket name for a number of days overdue (0 or less = 未到期)."""
+    d = float(days_overdue)
+    for name, upper in zip(BUCKETS, BUCKET_UPPER):
+        if d <= upper:
+            return name
+    return BUCKETS[-1]  # pragma: no cover
+
+
+def open_invoices(invoices, asof) -> pd.DataFrame:
+    """Invoices still open at ``asof`` with ``days_overdue`` and ``bucket``.
+
+    Open at ``asof`` means: issued on or before ``asof`` and not paid on or
+    before ``asof`` (an invoice paid after ``asof`` was still open that day).
+    An invoice due on ``asof`` has 0 days overdue and is 未到期.
+    """
+    inv = _clean_invoices(invoices)
+    asof = to_timestamp(asof, "截止日 asof")
+    is_open = (inv["issue_date"] <= asof) & (inv["paid_date"].isna() | (inv["paid_date"] > asof))
+    out = inv.loc[is_open].copy()
+    out["days_overdue"] = (asof - out["due_date"]).dt.days.astype(int)
+    bins = [-np.inf, *BUCKET_UPPER]
+    out["bucket"] = pd.cut(out["days_overdue"], bins=bins, labels=list(BUCKETS), right=True).astype(str)
+    return out.reset_index(drop=True)
+
+
+def aging(invoices, asof) -> pd.DataFrame:
+    """Open amount per customer and ageing bucket at ``asof``, plus ``合计``.
+
+    Rows: customers with at least one open invoice (index ``customer_id``,
+    sorted); columns: the six buckets of :data:`BUCKETS` then ``合计``.
+    """
+    op = open_invoices(invoices, asof)
+    table = op.pivot_table(
+        index="customer_id", columns="bucket", values="amount", aggfunc="sum", fill_value=0.0, observed=False
+    )
+    table = table.reindex(columns=list(BUCKETS), fill_value=0.0).astype(float)
+    table[TOTAL] = table[list(BUCKETS)].sum(axis=1)
+    table.columns.name = None
+    table.index.name = "customer_id"
+    return table.sort_index()
+
+
+def aging_summary(aging_table: pd.DataFrame) -> pd.DataFrame:
+    """Totals per bucket: amount and share of all open receivables."""
+    tab = require_frame(aging_table, "账龄表")
+    require_columns(tab, BUCKETS, "账龄表")
+    amounts = tab[list(BUCKETS)].sum()
+    total = amounts.sum()
+    out = pd.DataFrame({"金额": amounts, "占比": amounts / total if total else 0.0})
+    out.index.name = "账龄"
+    return out
+
+
+def _rates(rates) -> dict:
+    if rates is None:
+        return dict(DEFAULT_PROVISION_RATES)
+    if isinstance(rates, pd.Series):
+        rates = rates.to_dict()
+    if not isinstance(rates, dict):
+        try:
+            rates = list(rates)
+        except TypeError as exc:
+            raise CRMDataError("计提比例 rates 应该是 {账龄段: 比例} 的字典，或 6 个比例的列表。") from exc
+        if len(rates) != len(BUCKETS):
+            raise CRMDataError(f"计提比例需要 {len(BUCKETS)} 个（每个账龄段一个），现在有 {len(rates)} 个。")
+        rates = dict(zip(BUCKETS, rates))
+    unknown = [k for k in rates if k not in BUCKETS]
+    if unknown:
+        raise CRMDataError(f"计提比例里有未知的账龄段：{'、'.join(map(str, unknown))}。可用的是：{'、'.join(BUCKETS)}。")
+    full = dict(DEFAULT_PROVISION_RATES)
+    for k, v in rates.items():
+        full[k] = check_fraction(v, f"账龄段「{k}」的计提比例")
+    return full
+
+
+def provision(aging_table: pd.DataFrame, rates=None) -> pd.DataFrame:
+    """Bad-debt provision (坏账准备) by bucket: amount x rate, with a ``合计`` row.
+
+    ``rates``: dict bucket -> fraction (0.05 = 5%), or a list of six fractions
+    in bucket order; missing buckets use :data:`DEFAULT_PROVISION_RATES`.
+    """
+    tab = require_frame(aging_table, "账龄表")
+    require_columns(tab, BUCKETS, "账龄表")
+    r = _rates(rates)
+    amounts = tab[list(BUCKETS)].sum().astype(float)
+    out = pd.DataFrame(
+        {
+            "应收金额": amounts,
+            "计提比例": pd.Series(r)[list(BUCKETS)].astype(float),
+        }
+    )
+    out["坏账准备"] = out["应收金额"] * out["计提比例"]
+    total = pd.DataFrame(
+        {
+            "应收金额": [out["应收金额"].sum()],
+            "计提比例": [out["坏账准备"].sum() / out["应收金额"].sum() if out["应收金额"].sum() else 0.0],
+            "坏账准备": [out["坏账准备"].sum()],
+        },
+        index=[TOTAL],
+    )
+    out = pd.concat([out, total])
+    out.index.name = "账龄"
+    return out
+
+
+def dso(invoices, asof, period_days: int = 90) -> float:
+    """Days sales outstanding at ``asof``.
+
+    DSO = open receivables at ``asof`` / credit sales invoiced in the last
+    ``period_days`` days (``asof - period_days < issue_date <= asof``) x ``period_days``.
+    Returns NaN when there were no sales in the period.
+    """
+    period_days = int(period_days)
+    if period_days <= 0:
+        raise CRMDataError(f"统计天数 period_days 应该大于 0，现在是 {period_days}。")
+    inv = _clean_invoices(invoices)
+    asof = to_timestamp(asof, "截止日 asof")
+    op = open_invoices(inv, asof)
+    start = asof - pd.Timedelta(days=period_days)
+    sales = inv.loc[(inv["issue_date"] > start) & (inv["issue_date"] <= asof), "amount"].sum()
+    if sales <= 0:
+        return float("nan")
+    return float(op["amount"].sum() / sales * period_days)
+
+
+def dso_trend(invoices, start=None, end=None, period_days: int = 90) -> pd.Series:
+    """DSO at each month end between ``start`` and ``end`` (default: the invoices' span)."""
+    inv = _clean_invoices(invoices)
+    if inv.empty:
+        raise CRMDataError("发票表是空的，无法计算应收账款周转天数（DSO）。")
+    start = to_timestamp(start, "开始日期") if start is not None else inv["issue_date"].min()
+    end = to_timestamp(end, "结束日期") if end is not None else inv["issue_date"].max()
+    months = pd.date_range(start, end, freq="ME")
+    values = [dso(inv, d, period_days) for d in months]
+    s = pd.Series(values, index=months, name="DSO（天）")
+    s.index.name = "月末"
+    return s
+
+
+def collection_priority(invoices, asof, accounts=None, rates=None) -> pd.DataFrame:
+    """Customers with overdue receivables, most urgent first.
+
+    Priority = expected loss = sum over overdue buckets of amount x provision
+    rate (so old and large debts come first).  Columns: open amount, overdue
+    amount, maximum days overdue, expected loss, suggested action (Chinese).
+    With ``accounts`` the company name is added.
+    """
+    op = open_invoices(invoices, asof)
+    r = _rates(rates)
+    op = op[op["days_overdue"] > 0].copy()
+    cols = ["customer_id", "逾期金额", "最长逾期天数", "逾期发票数", "预计损失", "建议措施"]
+    if op.empty:
+        return pd.DataFrame(columns=cols)
+    op["loss"] = op["amount"] * op["bucket"].map(r).astype(float)
+    g = op.groupby("customer_id")
+    out = pd.DataFrame(
+        {
+            "逾期金额": g["amount"].sum(),
+            "最长逾期天数": g["days_overdue"].max().astype(int),
+            "逾期发票数": g["invoice_id"].count().astype(int),
+            "预计损失": g["loss"].sum(),
+        }
+    ).reset_index()
+
+    def action(days):
+        if days <= 30:
+            return "电话或短信提醒"
+        if days <= 90:
+            return "发催款函，业务员上门沟通"
+        if days <= 180:
+            return "暂停赊销发货，制定还款计划"
+        return "考虑委托催收或法律途径"
+
+    out["建议措施"] = out["最长逾期天数"].map(action)
+    out = out.sort_values(["预计损失", "逾期金额", "customer_id"], ascending=[False, False, True])
+    if accounts is not None:
+        acc = require_frame(accounts, "客户信用档案 accounts")
+        if "company_name" in acc.columns and "customer_id" in acc.columns:
+            names = acc.assign(customer_id=acc["customer_id"].astype(str)).set_index("customer_id")["company_name"]
+            out.insert(1, "company_name", out["customer_id"].map(names))
+    return out.reset_index(drop=True)
+
+
+def credit_hold(accounts, aging_table, limit_col: str = "credit_limit", days: int = 90) -> pd.DataFrame:
+    """Credit-hold flags (暂停赊销): open receivables over the limit, or anything over ``days`` days overdue.
+
+    ``days`` must be 90 or 180 (a bucket boundary).  Returns one row per account
+    with open amount, limit, the two flags, ``hold`` and a Chinese reason.
+    """
+    acc = require_frame(accounts, "客户信用档案 accounts")
+    require_columns(acc, ("customer_id", limit_col), "客户信用档案 accounts")
+    tab = require_frame(aging_table, "账龄表")
+    require_columns(tab, (*BUCKETS, TOTAL), "账龄表")
+    if days not in (90, 180):
+        raise CRMDataError("days 只能是 90 或 180（账龄段的分界）。")
+    old = [b for b, up in zip(BUCKETS, BUCKET_UPPER) if up > days]
+    limits = to_numbers(acc[limit_col], limit_col, "客户信用档案 accounts")
+    out = pd.DataFrame({"customer_id": acc["customer_id"].astype(str).values, "信用额度": limits.values})
+    tab = tab.copy()
+    tab.index = tab.index.astype(str)
+    out["应收余额"] = out["customer_id"].map(tab[TOTAL]).fillna(0.0).astype(float)
+    out[f"逾期{days}天以上"] = out["customer_id"].map(tab[old].sum(axis=1)).fillna(0.0).astype(float)
+    out["超额度"] = out["应收余额"] > out["信用额度"].fillna(np.inf)
+    out["严重逾期"] = out[f"逾期{days}天以上"] > 0
+    out["暂停赊销"] = out["超额度"] | out["严重逾期"]
+
+    def reason(row):
+        parts = []
+        if row["超额度"]:
+            parts.append(f"应收余额 {row['应收余额']:,.0f} 元超过额度 {row['信用额度']:,.0f} 元")
+        if row["严重逾期"]:
+            parts.append(f"有 {row[f'逾期{days}天以上']:,.0f} 元逾期超过 {days} 天")
+        return "；".join(parts) if parts else "正常"
+
+    out["原因"] = out.apply(reason, axis=1) if len(out) else pd.Series(dtype=str)
+    return out

@@ -1,0 +1,81 @@
+"""Small input checks shared by the credit functions (Chinese messages)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from crmlab._errors import CRMDataError
+
+
+def require_frame(df, what: str) -> pd.DataFrame:
+    if not isinstance(df, pd.DataFrame):
+        raise CRMDataError(f"{what} 应该是一个表格（pandas DataFrame），现在收到的是 {type(df).__name__}。")
+    return df
+
+
+def require_columns(df: pd.DataFrame, columns, what: str) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise CRMDataError(
+            f"{what} 缺少列：{'、'.join(missing)}。现有的列是：{'、'.join(map(str, df.columns))}。"
+            "请检查列名是否拼写正确。"
+        )
+
+
+def to_timestamp(value, what: str = "日期") -> pd.Timestamp:
+    try:
+        ts = pd.Timestamp(value)
+    except (ValueError, TypeError) as exc:
+        raise CRMDataError(f"{what}「{value}」不是有效的日期，请写成 '2026-01-01' 这样的格式。") from exc
+    if pd.isna(ts):
+        raise CRMDataError(f"{what} 不能为空，请写成 '2026-01-01' 这样的格式。")
+    return ts.normalize()
+
+
+def to_dates(series: pd.Series, column: str, what: str) -> pd.Series:
+    out = pd.to_datetime(series, errors="coerce")
+    bad = series.notna() & out.isna()
+    if bad.any():
+        rows = ", ".join(map(str, list(series.index[bad])[:5]))
+        raise CRMDataError(f"{what} 的列 {column} 中有无法识别的日期（行 {rows}），请改成 '2025-03-31' 这样的格式。")
+    return out.dt.normalize()
+
+
+def to_numbers(series: pd.Series, column: str, what: str) -> pd.Series:
+    out = pd.to_numeric(series, errors="coerce")
+    bad = series.notna() & out.isna()
+    if bad.any():
+        rows = ", ".join(map(str, list(series.index[bad])[:5]))
+        raise CRMDataError(f"{what} 的列 {column} 中有不是数字的值（行 {rows}），请改成数字。")
+    return out.astype(float)
+
+
+def check_fraction(value, name: str, *, allow_one: bool = True) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError) as exc:
+        raise CRMDataError(f"{name} 应该是一个数字（小数），现在是「{value}」。") from exc
+    if v != v:
+        raise CRMDataError(f"{name} 不能为空。")
+    if v < 0:
+        raise CRMDataError(f"{name} 不能是负数（现在是 {v:g}）。")
+    if v > 1 or (not allow_one and v == 1):
+        raise CRMDataError(
+            f"{name} 应该写成小数（0~1 之间），例如 5% 写成 0.05；现在是 {v:g}，是不是写成了百分数？"
+        )
+    return v
+
+
+def check_nonnegative(value, name: str, *, positive: bool = False, upper: float | None = None) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError) as exc:
+        raise CRMDataError(f"{name} 应该是一个数字，现在是「{value}」。") from exc
+    if v != v:
+        raise CRMDataError(f"{name} 不能为空。")
+    if v < 0 or (positive and v == 0):
+        word = "大于 0" if positive else "不小于 0"
+        raise CRMDataError(f"{name} 应该{word}，现在是 {v:g}。")
+    if upper is not None and v > upper:
+        raise CRMDataError(f"{name} 太大了（{v:g}），不合常理，请检查（上限 {upper:g}）。")
+    return v

@@ -1,0 +1,323 @@
+"""5C credit scoring (品格、能力、资本、抵押、条件), grades, credit limits."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from crmlab._errors import CRMDataError
+from crmlab.credit._common import check_fraction, require_columns, require_frame, to_numbers
+
+#: The five Cs with their Chinese names.
+FIVE_C = {
+    "character": "品格",
+    "capacity": "能力",
+    "capital": "资本",
+    "collateral": "抵押",
+    "conditions": "条件",
+}
+
+#: Which account facts feed each C.  ``collateral_coverage`` is derived:
+#: collateral_value / exposure, exposure = avg_monthly_sales x payment_terms_days / 30
+#: (what the customer will typically owe), or ``credit_limit`` when sales are missing.
+ITEMS = {
+    "character": ("on_time_payment_rate", "late_payments_12m", "years_in_business"),
+    "capacity": ("annual_revenue", "working_capital", "debt_ratio"),
+    "capital": ("net_worth",),
+    "collateral": ("collateral_coverage",),
+    "conditions": ("industry_outlook",),
+}
+
+ITEM_NAMES = {
+    "on_time_payment_rate": "按时付款率",
+    "late_payments_12m": "近12个月逾期次数",
+    "years_in_business": "经营年限",
+    "annual_revenue": "年营业收入",
+    "working_capital": "营运资金",
+    "debt_ratio": "资产负债率",
+    "net_worth": "净资产",
+    "collateral_coverage": "抵押品覆盖率",
+    "industry_outlook": "行业前景",
+}
+
+#: Default weights of the five Cs (sum 1).  One reasonable teaching choice, not a standard.
+DEFAULT_WEIGHTS = {"character": 0.35, "capacity": 0.25, "capital": 0.20, "collateral": 0.10, "conditions": 0.10}
+
+#: Default scales: each fact is mapped linearly (or on a log10 scale) from ``worst``
+#: (0 points) to ``best`` (100 points) and clipped to 0-100.  ``worst`` may be larger
+#: than ``best`` when less is better (late payments, debt ratio).  One reasonable
+#: choice for teaching, not a standard: companies calibrate their own.
+DEFAULT_SCALES = {
+    "on_time_payment_rate": {"worst": 0.50, "best": 1.00},
+    "late_payments_12m": {"worst": 8, "best": 0},
+    "years_in_business": {"worst": 0, "best": 10},
+    "annual_revenue": {"worst": 1e5, "best": 3e7, "log": True},
+    "working_capital": {"worst": 1e4, "best": 3e6, "log": True},
+    "debt_ratio": {"worst": 0.90, "best": 0.30},
+    "net_worth": {"worst": 5e4, "best": 1e7, "log": True},
+    "collateral_coverage": {"worst": 0.0, "best": 1.0},
+    "industry_outlook": {"worst": 1, "best": 5},
+}
+
+#: Default grade thresholds (lower bounds); below the last one the grade is ``B``.
+DEFAULT_GRADES = {"AAA": 90, "AA": 80, "A": 70, "BBB": 60, "BB": 50}
+LOWEST_GRADE = "B"
+
+#: Share of the base limit granted per grade (a teaching choice).
+DEFAULT_GRADE_FACTORS = {"AAA": 1.2, "AA": 1.0, "A": 0.8, "BBB": 0.6, "BB": 0.3, "B": 0.0}
+
+# plausible ranges for the raw facts: outside -> Chinese error
+_RANGES = {
+    "on_time_payment_rate": (0.0, 1.0, "按时付款率应在 0~1 之间（例如 95% 写成 0.95）"),
+    "late_payments_12m": (0, 366, "近12个月逾期次数应是 0~366 之间的次数"),
+    "years_in_business": (0, 300, "经营年限应是 0~300 年"),
+    "annual_revenue": (0, 1e13, "年营业收入不能为负，也不能大得离谱"),
+    "working_capital": (-1e13, 1e13, "营运资金数额大得离谱"),
+    "debt_ratio": (0.0, 5.0, "资产负债率应写成小数（例如 60% 写成 0.6）"),
+    "net_worth": (-1e13, 1e13, "净资产数额大得离谱"),
+    "collateral_value": (0, 1e13, "抵押品价值不能为负"),
+    "industry_outlook": (1, 5, "行业前景应是 1~5 的评分"),
+    "avg_monthly_sales": (0, 1e12, "月均销售额不能为负"),
+    "payment_terms_days": (0, 3650, "账期天数应在 0~3650 天之间"),
+    "credit_limit": (0, 1e13, "信用额度不能为负"),
+}
+
+_RAW = (
+    "on_time_payment_rate",
+    "late_payments_12m",
+    "years_in_business",
+    "annual_revenue",
+    "working_capital",
+    "debt_ratio",
+    "net_worth",
+    "collateral_value",
+    "industry_outlook",
+)
+
+
+def grade_of(score, thresholds=None) -> str:
+    """Grade for a 0-100 score: the highest grade whose lower bound the score reaches."""
+    th = _thresholds(thresholds)
+    s = float(score)
+    for name, low in th:
+        if s >= low:
+            return name
+    return LOWEST_GRADE
+
+
+def _thresholds(thresholds):
+    th = dict(DEFAULT_GRADES if thresholds is None else thresholds)
+    try:
+        items = sorted(((str(k), float(v)) for k, v in th.items()), key=lambda kv: -kv[1])
+    except (TypeError, ValueError) as exc:
+        raise CRMDataError("等级门槛 thresholds 应该是 {等级: 最低分} 的字典，例如 {'AAA': 90, 'AA': 80}。") from exc
+    return items
+
+
+def _scale_value(x: pd.Series, spec: dict) -> pd.Series:
+    worst, best = float(spec["worst"]), float(spec["best"])
+    if worst == best:
+        raise CRMDataError("评分尺度的最差值 worst 和最好值 best 不能相同。")
+    x = x.astype(float)
+    if spec.get("log"):
+        if worst <= 0 or best <= 0:
+            raise CRMDataError("对数尺度（log）的 worst 和 best 都要大于 0。")
+        x = np.log10(x.where(x > 0, worst))
+        worst, best = math.log10(worst), math.log10(best)
+    s = (x - worst) / (best - worst) * 100
+    return s.clip(0, 100)
+
+
+def _facts(accounts: pd.DataFrame) -> pd.DataFrame:
+    acc = require_frame(accounts, "客户信用档案 accounts")
+    require_columns(acc, _RAW, "客户信用档案 accounts")
+    if acc.empty:
+        raise CRMDataError("客户信用档案是空的，没有可以评分的客户。")
+    f = pd.DataFrame(index=acc.index)
+    for col in (*_RAW, "avg_monthly_sales", "payment_terms_days", "credit_limit"):
+        if col in acc.columns:
+            f[col] = to_numbers(acc[col], col, "客户信用档案 accounts")
+    for col, (lo, hi, msg) in _RANGES.items():
+        if col in f.columns:
+            bad = f[col].notna() & ((f[col] < lo) | (f[col] > hi) | ~np.isfinite(f[col]))
+            if bad.any():
+                rows = list(acc.index[bad])[:5]
+                ids = acc.loc[rows, "customer_id"].astype(str).tolist() if "customer_id" in acc.columns else rows
+                raise CRMDataError(f"{msg}；有问题的客户：{'、'.join(map(str, ids))}（值：{f.loc[rows, col].tolist()}）。")
+    exposure = pd.Series(np.nan, index=f.index)
+    if "avg_monthly_sales" in f.columns and "payment_terms_days" in f.columns:
+        exposure = f["avg_monthly_sales"] * f["payment_terms_days"] / 30
+    if "credit_limit" in f.columns:
+        exposure = exposure.where(exposure > 0, f["credit_limit"])
+    cov = f["collateral_value"] / exposure.where(exposure > 0)
+    # no exposure (cash customer): collateral fully covers nothing is owed
+    f["collateral_coverage"] = cov.where(exposure.notna() & (exposure > 0), np.where(f["collateral_value"] > 0, 1.0, 0.0))
+    return f
+
+
+def score_5c(accounts, weights=None, scales=None, thresholds=None) -> pd.DataFrame:
+    """Score each account on the five Cs, 0-100, with a grade and Chinese reasons.
+
+    Each fact is mapped to 0-100 by its scale (see :data:`DEFAULT_SCALES`;
+    ``scales`` overrides some of them), a C's sub-score is the mean of its facts
+    (a missing fact counts 0 points: no information, no credit), the total is
+    the weighted mean of the five Cs (``weights``, see :data:`DEFAULT_WEIGHTS`,
+    normalised to sum 1).  Grade by ``thresholds`` (see :data:`DEFAULT_GRADES`).
+
+    Returns one row per account: customer_id (if present), the five sub-scores
+    (columns named by the Chinese names 品格 ... 条件), ``score``, ``grade``,
+    ``strongest``, ``weakest`` and ``reason`` (Chinese).
+    """
+    f = _facts(accounts)
+    w = dict(DEFAULT_WEIGHTS)
+    if weights is not None:
+        unknown = [k for k in weights if k not in FIVE_C]
+        if unknown:
+            raise CRMDataError(f"权重里有未知的项：{'、'.join(map(str, unknown))}。可用的是：{'、'.join(FIVE_C)}。")
+        w.update(weights)
+    for k, v in w.items():
+        try:
+            v = float(v)
+        except (TypeError, ValueError) as exc:
+            raise CRMDataError(f"{FIVE_C[k]}的权重应该是数字。") from exc
+        if not math.isfinite(v) or v < 0:
+            raise CRMDataError(f"{FIVE_C[k]}的权重不能是负数（现在是 {v:g}）。")
+        w[k] = v
+    total_w = sum(w.values())
+    if total_w <= 0:
+        raise CRMDataError("五个权重不能全部为 0。")
+    sc = {k: dict(v) for k, v in DEFAULT_SCALES.items()}
+    if scales is not None:
+        for k, spec in scales.items():
+            if k not in sc:
+                raise CRMDataError(f"评分尺度里有未知的项：{k}。可用的是：{'、'.join(sc)}。")
+            sc[k].update(spec)
+    items = pd.DataFrame({k: _scale_value(f[k], sc[k]).fillna(0.0) for k in sc}, index=f.index)
+    out = pd.DataFrame(index=f.index)
+    acc = accounts
+    if "customer_id" in acc.columns:
+        out["customer_id"] = acc["customer_id"].astype(str)
+    for c, cols in ITEMS.items():
+        out[FIVE_C[c]] = items[list(cols)].mean(axis=1).round(1)
+    raw = sum(items[list(cols)].mean(axis=1) * w[c] for c, cols in ITEMS.items()) / total_w
+    out["score"] = raw.round(1)
+    out["grade"] = [grade_of(s, thresholds) for s in out["score"]]
+    subs = out[[FIVE_C[c] for c in ITEMS]]
+    out["strongest"] = subs.idxmax(axis=1)
+    out["weakest"] = subs.idxmin(axis=1)
+    reasons = []
+    for idx in out.index:
+        strong, weak = out.at[idx, "strongest"], out.at[idx, "weakest"]
+        weak_c = next(c for c, n in FIVE_C.items() if n == weak)
+        weak_item = min(ITEMS[weak_c], key=lambda it: items.at[idx, it])
+        reasons.append(
+            f"优势：{strong}（{out.at[idx, strong]:.0f}分）；"
+            f"短板：{weak}（{out.at[idx, weak]:.0f}分，主要是{ITEM_NAMES[weak_item]}）"
+        )
+    out["reason"] = reasons
+    return out.reset_index(drop=True)
+
+
+LIMIT_METHODS = ("net_worth", "working_capital", "sales", "combined")
+
+
+def credit_limit(
+    accounts,
+    method: str = "combined",
+    net_worth_share: float = 0.10,
+    working_capital_share: float = 0.20,
+    terms_days=None,
+    combine="min",
+    grade_factors=None,
+    round_to: float = 100,
+    **score_kw,
+) -> pd.DataFrame:
+    """Credit limit (信用额度) per account by the usual methods, scaled by grade.
+
+    * 净资产法: ``net_worth_share`` x net worth;
+    * 营运资金法: ``working_capital_share`` x working capital;
+    * 销售额法: average monthly sales x terms / 30 (terms in days: ``terms_days``
+      or the account's ``payment_terms_days``).
+
+    ``method`` picks one of ``"net_worth"``, ``"working_capital"``, ``"sales"``,
+    or ``"combined"`` = ``combine`` of the three: ``"min"`` (prudent, default),
+    ``"mean"``, or a dict of weights.  The base limit (negative -> 0) is
+    multiplied by the grade's factor (:data:`DEFAULT_GRADE_FACTORS`; grade from
+    :func:`score_5c` with ``score_kw``) and rounded down to ``round_to`` yuan.
+    """
+    if method not in LIMIT_METHODS:
+        raise CRMDataError(f"额度方法 method 只能是 {'、'.join(LIMIT_METHODS)} 之一，现在是「{method}」。")
+    acc = require_frame(accounts, "客户信用档案 accounts")
+    nw = check_fraction(net_worth_share, "净资产比例 net_worth_share")
+    wc = check_fraction(working_capital_share, "营运资金比例 working_capital_share")
+    scored = score_5c(acc, **score_kw)
+    f = _facts(acc)
+    need = ["avg_monthly_sales"] + ([] if terms_days is not None else ["payment_terms_days"])
+    require_columns(acc, need, "客户信用档案 accounts")
+    if terms_days is not None:
+        from crmlab.credit._common import check_nonnegative
+
+        terms = pd.Series(check_nonnegative(terms_days, "账期天数 terms_days", upper=3650), index=f.index)
+    else:
+        terms = f["payment_terms_days"]
+    limits = pd.DataFrame(
+        {
+            "净资产法": (f["net_worth"] * nw).clip(lower=0),
+            "营运资金法": (f["working_capital"] * wc).clip(lower=0),
+            "销售额法": (f["avg_monthly_sales"] * terms / 30).clip(lower=0),
+        }
+    ).fillna(0.0)
+    col = {"net_worth": "净资产法", "working_capital": "营运资金法", "sales": "销售额法"}
+    if method != "combined":
+        base = limits[col[method]]
+    elif isinstance(combine, dict):
+        unknown = [k for k in combine if k not in col]
+        if unknown:
+            raise CRMDataError(f"组合权重只能用 net_worth、working_capital、sales，发现了：{'、'.join(unknown)}。")
+        ws = {col[k]: float(v) for k, v in combine.items()}
+        if any(v < 0 for v in ws.values()) or sum(ws.values()) <= 0:
+            raise CRMDataError("组合权重不能为负，且不能全部为 0。")
+        base = sum(limits[k] * v for k, v in ws.items()) / sum(ws.values())
+    elif combine == "min":
+        base = limits.min(axis=1)
+    elif combine == "mean":
+        base = limits.mean(axis=1)
+    else:
+        raise CRMDataError("combine 只能是 'min'、'mean' 或权重字典。")
+    factors = dict(DEFAULT_GRADE_FACTORS if grade_factors is None else grade_factors)
+    out = pd.DataFrame(index=f.index)
+    if "customer_id" in acc.columns:
+        out["customer_id"] = acc["customer_id"].astype(str)
+    out = pd.concat([out, limits], axis=1)
+    out["基础额度"] = base
+    out["score"] = scored["score"].values
+    out["grade"] = scored["grade"].values
+    missing = sorted(set(out["grade"]) - set(factors))
+    if missing:
+        raise CRMDataError(f"等级系数 grade_factors 缺少等级：{'、'.join(missing)}。")
+    out["等级系数"] = out["grade"].map(factors).astype(float)
+    step = float(round_to) if round_to else 1.0
+    out["credit_limit"] = np.floor(out["基础额度"] * out["等级系数"] / step) * step
+    return out.reset_index(drop=True)
+
+
+def over_limit(accounts, invoices, asof, limit_col: str = "credit_limit") -> pd.DataFrame:
+    """Accounts whose open receivables at ``asof`` exceed their credit limit.
+
+    ``accounts`` needs ``customer_id`` and ``limit_col`` (e.g. the ``credit_limit``
+    column of the data or of :func:`credit_limit`).  Returns every account with
+    应收余额, 信用额度, 超出金额 and the flag ``over_limit``; sorted by excess.
+    """
+    from crmlab.credit._aging import aging
+
+    acc = require_frame(accounts, "客户信用档案 accounts")
+    require_columns(acc, ("customer_id", limit_col), "客户信用档案 accounts")
+    tab = aging(invoices, asof)
+    out = pd.DataFrame({"customer_id": acc["customer_id"].astype(str).values})
+    out["信用额度"] = to_numbers(acc[limit_col], limit_col, "客户信用档案 accounts").values
+    out["应收余额"] = out["customer_id"].map(tab["合计"]).fillna(0.0).astype(float)
+    out["超出金额"] = (out["应收余额"] - out["信用额度"]).clip(lower=0).fillna(0.0)
+    out["over_limit"] = out["应收余额"] > out["信用额度"]
+    return out.sort_values(["超出金额", "customer_id"], ascending=[False, True]).reset_index(drop=True)

@@ -1,0 +1,197 @@
+"""Customer pyramid (客户金字塔), ABC tiers and payment-method segments."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from crmlab._errors import CRMDataError
+from crmlab.credit._common import require_columns, require_frame, to_numbers, to_timestamp
+
+PYRAMID_CUTOFFS = (0.01, 0.04, 0.15, 0.80)
+PYRAMID_LABELS = ("VIP客户", "主要客户", "普通客户", "小客户")
+ABC_CUTOFFS = (0.20, 0.30, 0.50)
+ABC_LABELS = ("A类客户", "B类客户", "C类客户")
+
+
+@dataclass
+class PyramidResult:
+    """Result of :func:`pyramid`.
+
+    ``tiers``: one row per tier (top first) with 客户数, 客户占比, 金额, 金额占比,
+    人均金额, 累计客户占比, 累计金额占比.  ``customers``: one row per customer with
+    its value, rank (1 = most valuable) and tier.
+    """
+
+    tiers: pd.DataFrame
+    customers: pd.DataFrame
+    by: str
+    cutoffs: tuple
+    labels: tuple
+
+
+def _values(orders_or_values, by: str, customer_col: str) -> pd.Series:
+    data = orders_or_values
+    if isinstance(data, pd.Series):
+        values = to_numbers(data, str(data.name or "value"), "客户价值")
+        values.index = values.index.astype(str)
+        values = values.groupby(level=0).sum()
+    else:
+        data = require_frame(data, "订单表")
+        require_columns(data, (customer_col, by), "订单表")
+        v = to_numbers(data[by], by, "订单表")
+        values = v.groupby(data[customer_col].astype(str).values).sum()
+    values = values.dropna()
+    values.index.name = "customer_id"
+    values.name = by
+    if values.empty:
+        raise CRMDataError("没有可用的客户数据：表格是空的，无法划分客户金字塔。")
+    return values
+
+
+def check_cutoffs(cutoffs, labels) -> tuple[tuple, tuple]:
+    """Validate tier shares: positive fractions summing to 1, one label per share."""
+    try:
+        cuts = tuple(float(c) for c in cutoffs)
+    except (TypeError, ValueError) as exc:
+        raise CRMDataError("各层的客户比例 cutoffs 应该是一组小数，例如 (0.01, 0.04, 0.15, 0.80)。") from exc
+    labels = tuple(labels)
+    if len(cuts) != len(labels):
+        raise CRMDataError(f"比例有 {len(cuts)} 个，但层级名称有 {len(labels)} 个，两者个数要一样。")
+    if len(cuts) < 2:
+        raise CRMDataError("至少要分成两层。")
+    if any(not math.isfinite(c) or c <= 0 for c in cuts):
+        raise CRMDataError("每一层的客户比例都要大于 0。")
+    if any(c > 1 for c in cuts):
+        raise CRMDataError("客户比例要写成小数，例如 1% 写成 0.01，而不是 1。")
+    total = sum(cuts)
+    if abs(total - 1) > 1e-6:
+        raise CRMDataError(
+            f"各层的客户比例加起来应该等于 100%，现在是 {total:.0%}。请调整各层比例（例如 1%、4%、15%、80%）。"
+        )
+    return cuts, labels
+
+
+def pyramid(
+    orders_or_values,
+    by: str = "amount",
+    cutoffs=PYRAMID_CUTOFFS,
+    labels=PYRAMID_LABELS,
+    customer_col: str = "customer_id",
+) -> PyramidResult:
+    """Customer pyramid: rank customers by ``by`` (amount or gross_profit) and cut into tiers.
+
+    ``cutoffs`` are the shares of customers in each tier from the top (they must
+    sum to 1).  With ``n`` customers the top ``round(n * c1)`` customers form the
+    first tier, the next ones up to ``round(n * (c1 + c2))`` the second, and so on;
+    ties in value are broken by customer id so the result is reproducible.
+    ``orders_or_values``: an orders table (summed per customer) or a Series of
+    values indexed by customer id.
+    """
+    cuts, labels = check_cutoffs(cutoffs, labels)
+    values = _values(orders_or_values, by, customer_col)
+    n = len(values)
+    order = pd.DataFrame({"customer_id": values.index, "value": values.values})
+    order = order.sort_values(["value", "customer_id"], ascending=[False, True], kind="mergesort")
+    order = order.reset_index(drop=True)
+    order["rank"] = np.arange(1, n + 1)
+    bounds = [int(math.floor(n * c + 0.5)) for c in np.cumsum(cuts)]
+    bounds[-1] = n
+    tier_idx = np.searchsorted(np.array(bounds), np.arange(n), side="right")
+    order["tier"] = pd.Categorical([labels[i] for i in tier_idx], categories=list(labels), ordered=True)
+    total_value = order["value"].sum()
+    g = order.groupby("tier", observed=False)["value"]
+    tiers = pd.DataFrame({"客户数": g.size(), "金额": g.sum()})
+    tiers["客户占比"] = tiers["客户数"] / n
+    tiers["金额占比"] = tiers["金额"] / total_value if total_value else 0.0
+    tiers["人均金额"] = (tiers["金额"] / tiers["客户数"].where(tiers["客户数"] > 0)).fillna(0.0)
+    tiers["累计客户占比"] = tiers["客户占比"].cumsum()
+    tiers["累计金额占比"] = tiers["金额占比"].cumsum()
+    tiers = tiers[["客户数", "客户占比", "金额", "金额占比", "人均金额", "累计客户占比", "累计金额占比"]]
+    tiers.index = pd.Index(list(labels), name="层级")
+    customers = order.rename(columns={"value": by})
+    return PyramidResult(tiers=tiers, customers=customers, by=by, cutoffs=cuts, labels=labels)
+
+
+def abc_tiers(orders_or_values, by: str = "amount", cutoffs=ABC_CUTOFFS, labels=ABC_LABELS, **kw) -> PyramidResult:
+    """ABC classification: top 20% A, next 30% B, last 50% C (shares are parameters)."""
+    return pyramid(orders_or_values, by=by, cutoffs=cutoffs, labels=labels, **kw)
+
+
+# ---------------------------------------------------------------- payment method
+CASH, CREDIT = "现金", "赊销"
+SEGMENTS = ("现金客户", "赊销客户", "混合客户")
+
+
+def payment_profile(orders, invoices=None, asof=None) -> pd.DataFrame:
+    """Per customer: cash and credit sales, credit share, payment segment and overdue behaviour.
+
+    Segment: 现金客户 (only cash), 赊销客户 (only credit), 混合客户 (both).
+    With ``invoices`` (and ``asof``, default the last issue date) it adds the
+    number of invoices issued by ``asof``, how many were (or are) paid late,
+    the mean days late of those, and the overdue amount still open at ``asof``.
+    """
+    orders = require_frame(orders, "订单表 orders")
+    require_columns(orders, ("customer_id", "amount", "payment_method"), "订单表 orders")
+    o = orders.assign(customer_id=orders["customer_id"].astype(str))
+    o["amount"] = to_numbers(o["amount"], "amount", "订单表 orders")
+    unknown = sorted(set(o["payment_method"].dropna().astype(str)) - {CASH, CREDIT})
+    if unknown:
+        raise CRMDataError(f"payment_method 列只能是「现金」或「赊销」，发现了：{'、'.join(unknown[:5])}。")
+    if o.empty:
+        raise CRMDataError("订单表是空的，无法按付款方式细分客户。")
+    sales = o.pivot_table(index="customer_id", columns="payment_method", values="amount", aggfunc="sum", fill_value=0.0)
+    sales = sales.reindex(columns=[CASH, CREDIT], fill_value=0.0)
+    prof = pd.DataFrame({"现金销售额": sales[CASH], "赊销销售额": sales[CREDIT]})
+    prof["销售额"] = prof["现金销售额"] + prof["赊销销售额"]
+    prof["赊销占比"] = (prof["赊销销售额"] / prof["销售额"].where(prof["销售额"] > 0)).fillna(0.0)
+    if "gross_profit" in o.columns:
+        prof["毛利"] = o.groupby("customer_id")["gross_profit"].sum().reindex(prof.index).fillna(0.0)
+    prof["付款方式细分"] = np.select(
+        [prof["赊销销售额"] <= 0, prof["现金销售额"] <= 0], ["现金客户", "赊销客户"], default="混合客户"
+    )
+    if invoices is not None:
+        from crmlab.credit._aging import _clean_invoices, open_invoices
+
+        inv = _clean_invoices(invoices)
+        asof = to_timestamp(asof, "截止日 asof") if asof is not None else inv["issue_date"].max()
+        inv = inv[inv["issue_date"] <= asof].copy()
+        settled = inv["paid_date"].where(inv["paid_date"] <= asof, asof)
+        inv["days_late"] = (settled - inv["due_date"]).dt.days
+        inv["late"] = inv["days_late"] > 0
+        g = inv.groupby("customer_id")
+        prof["发票数"] = g.size().reindex(prof.index).fillna(0).astype(int)
+        prof["逾期发票数"] = g["late"].sum().reindex(prof.index).fillna(0).astype(int)
+        prof["逾期率"] = (prof["逾期发票数"] / prof["发票数"].where(prof["发票数"] > 0))
+        late = inv[inv["late"]]
+        prof["平均逾期天数"] = late.groupby("customer_id")["days_late"].mean().reindex(prof.index)
+        op = open_invoices(inv, asof)
+        prof["当前逾期金额"] = (
+            op[op["days_overdue"] > 0].groupby("customer_id")["amount"].sum().reindex(prof.index).fillna(0.0)
+        )
+    prof.index.name = "customer_id"
+    return prof
+
+
+def payment_segments(orders, invoices=None, asof=None) -> pd.DataFrame:
+    """Summary per payment segment (现金客户 / 赊销客户 / 混合客户): size, value, overdue behaviour."""
+    prof = payment_profile(orders, invoices, asof)
+    g = prof.groupby("付款方式细分")
+    out = pd.DataFrame({"客户数": g.size(), "销售额": g["销售额"].sum()})
+    out = out.reindex(list(SEGMENTS)).fillna(0)
+    out["客户数"] = out["客户数"].astype(int)
+    out["客户占比"] = out["客户数"] / out["客户数"].sum()
+    out["销售额占比"] = out["销售额"] / out["销售额"].sum()
+    out["人均销售额"] = (out["销售额"] / out["客户数"].where(out["客户数"] > 0)).fillna(0.0)
+    if "毛利" in prof.columns:
+        out["毛利"] = g["毛利"].sum().reindex(out.index).fillna(0.0)
+    if "发票数" in prof.columns:
+        n_inv = g["发票数"].sum().reindex(out.index).fillna(0)
+        n_late = g["逾期发票数"].sum().reindex(out.index).fillna(0)
+        out["逾期率"] = n_late / n_inv.where(n_inv > 0)
+        out["当前逾期金额"] = g["当前逾期金额"].sum().reindex(out.index).fillna(0.0)
+    out.index.name = "付款方式细分"
+    return out

@@ -1,0 +1,188 @@
+"""Course data: the synthetic company (``group=0..4``) and two real public data sets.
+
+>>> import crmlab
+>>> orders = crmlab.datasets.load("orders")            # group 0, from data/orders.csv
+>>> orders_g2 = crmlab.datasets.load("orders", group=2)  # another company, generated in memory
+>>> crmlab.datasets.describe("orders")                 # Chinese data dictionary rows
+
+``data/`` is found next to the package (repository root) unless the environment
+variable ``CRMLAB_DATA`` points elsewhere.  Loaded frames are cached; every call
+returns a fresh copy, so learners can modify them freely.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from crmlab._errors import CRMDataError
+from crmlab.datasets._companies import COMPANIES, get_company
+from crmlab.datasets._schema import FILES, REAL, SYNTHETIC, TYPE_CN
+
+__all__ = ["load", "names", "describe", "company", "companies", "generate", "data_dir", "to_csv_text"]
+
+DEFAULT_SEED = 2024
+DEFAULT_N = 3000
+
+_CACHE: dict = {}
+_GENERATED: dict = {}
+
+
+def data_dir() -> Path:
+    """Directory holding the committed CSV files (env ``CRMLAB_DATA`` overrides)."""
+    env = os.environ.get("CRMLAB_DATA")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent.parent / "data"
+
+
+def names() -> list[str]:
+    """Names accepted by :func:`load`, synthetic files first."""
+    return list(FILES)
+
+
+def _check_name(name) -> None:
+    if name not in FILES:
+        raise CRMDataError(
+            f"没有名为 {name!r} 的数据集。可用的名字有：{'、'.join(FILES)}。"
+            "请检查拼写，例如 crmlab.datasets.load(\"orders\")。"
+        )
+
+
+def company(group: int = 0) -> dict:
+    """Name, industry and short description of the company behind ``group``."""
+    co = get_company(group)
+    return {
+        "group": co.group,
+        "name": co.name,
+        "industry": co.industry,
+        "description": co.description,
+        "categories": [c.name for c in co.categories],
+        "peak_note": co.peak_note,
+    }
+
+
+def companies() -> pd.DataFrame:
+    """One row per group: 组号, 公司, 行业, 说明."""
+    return pd.DataFrame(
+        [{"组号": c.group, "公司": c.name, "行业": c.industry, "说明": c.description} for c in COMPANIES]
+    )
+
+
+# ------------------------------------------------------------------ CSV io
+
+
+def _format_column(s: pd.Series, col) -> np.ndarray:
+    """Text of one column for CSV: fixed decimals, ISO dates, empty string for missing."""
+    missing = s.isna().to_numpy()
+    if col.type == "date":
+        out = pd.to_datetime(s).dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+    elif col.type == "float":
+        v = s.astype(float).to_numpy()
+        out = np.char.mod(f"%.{col.decimals}f", np.where(missing, 0.0, v)).astype(object)
+        neg_zero = "-" + f"{0:.{col.decimals}f}"
+        out[out == neg_zero] = neg_zero[1:]
+    elif col.type == "int":
+        out = np.where(missing, 0, s.to_numpy()).astype(np.int64).astype(str).astype(object)
+    elif col.type == "bool":
+        out = np.where(s.to_numpy(dtype=bool, na_value=False), "True", "False").astype(object)
+    else:
+        out = s.to_numpy(dtype=object, na_value="").astype(str).astype(object)
+    out[missing] = ""
+    return out
+
+
+def to_csv_text(df: pd.DataFrame, name: str) -> str:
+    """Deterministic CSV text of a frame following the schema of ``name``."""
+    spec = FILES[name]
+    cols = [c.name for c in spec.columns]
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise CRMDataError(f"数据表 {name} 缺少列：{'、'.join(missing)}。")
+    out = pd.DataFrame({c.name: _format_column(df[c.name], c) for c in spec.columns}, index=df.index)
+    buf = io.StringIO()
+    out.to_csv(buf, index=False, lineterminator="\n")
+    return buf.getvalue()
+
+
+def _read_csv(source, name: str) -> pd.DataFrame:
+    spec = FILES[name]
+    dtype = {}
+    dates = []
+    for c in spec.columns:
+        if c.type == "str":
+            dtype[c.name] = "str"
+        elif c.type == "date":
+            dtype[c.name] = "str"
+            dates.append(c.name)
+        elif c.type == "float":
+            dtype[c.name] = "float64"
+        elif c.type == "int":
+            dtype[c.name] = "int64"
+        elif c.type == "bool":
+            dtype[c.name] = "bool"
+    df = pd.read_csv(source, dtype=dtype, keep_default_na=False, na_values=[""], encoding="utf-8")
+    for c in dates:
+        df[c] = pd.to_datetime(df[c], format="%Y-%m-%d")
+    return df
+
+
+# ------------------------------------------------------------------ public API
+
+
+def generate(seed: int = DEFAULT_SEED, n_customers: int = DEFAULT_N, group: int = 0,
+             out_dir=None) -> dict[str, pd.DataFrame]:
+    """Generate the synthetic company ``group``; write CSV files to ``out_dir`` if given.
+
+    Returns a dict name -> DataFrame with the same dtypes as :func:`load`.
+    Deterministic: the same arguments always give identical frames and files.
+    """
+    from crmlab.datasets._generate import generate as _gen
+
+    frames = _gen(seed=seed, n_customers=n_customers, group=group)
+    result = {}
+    for name in SYNTHETIC:
+        text = to_csv_text(frames[name], name)
+        if out_dir is not None:
+            path = Path(out_dir)
+            path.mkdir(parents=True, exist_ok=True)
+            (path / f"{name}.csv").write_bytes(text.encode("utf-8"))
+        result[name] = _read_csv(io.StringIO(text), name)
+    return result
+
+
+def load(name: str, group: int = 0) -> pd.DataFrame:
+    """Load a course data set as a DataFrame (a fresh copy on every call).
+
+    ``group=0`` reads ``data/<name>.csv``; ``group=1..4`` generate another company
+    in memory (synthetic names only; the real data sets are the same for every group).
+    """
+    _check_name(name)
+    co = get_company(group)
+    if FILES[name].kind == "real" or co.group == 0:
+        path = data_dir() / f"{name}.csv"
+        key = (name, str(path))
+        if key not in _CACHE:
+            if not path.exists():
+                raise CRMDataError(
+                    f"找不到数据文件 {path}。请确认仓库里的 data/ 文件夹完整，"
+                    "或用环境变量 CRMLAB_DATA 指向存放 CSV 的文件夹。"
+                )
+            _CACHE[key] = _read_csv(path, name)
+        return _CACHE[key].copy()
+    if co.group not in _GENERATED:
+        _GENERATED[co.group] = generate(group=co.group)
+    return _GENERATED[co.group][name].copy()
+
+
+def describe(name: str) -> pd.DataFrame:
+    """Chinese data-dictionary rows of ``name``: 列名, 含义, 单位, 类型."""
+    _check_name(name)
+    spec = FILES[name]
+    return pd.DataFrame(
+        [{"列名": c.name, "含义": c.meaning, "单位": c.unit, "类型": TYPE_CN[c.type]} for c in spec.columns]
+    )

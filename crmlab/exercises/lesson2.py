@@ -1,0 +1,389 @@
+"""Lesson 2 exercises (收集客户信息): information types, ID check digit, validation,
+masking, phone normalisation, data minimisation, the four analyses, screening metric.
+
+Use in a notebook::
+
+    from crmlab.exercises.lesson2 import *
+    q1.check(answer)   # q1.hint(), q1.solution()
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from crmlab.exercises._core import Question, Wrong
+
+
+def _close(a, b, abs_=1e-4) -> bool:
+    try:
+        return math.isclose(float(a), float(b), abs_tol=abs_)
+    except (TypeError, ValueError):
+        return False
+
+
+def _number(answer, what="一个数字") -> float:
+    if isinstance(answer, (pd.Series, pd.DataFrame)):
+        raise Wrong(f"这里要的是{what}，你交的是一张表/一列。可以用 .sum()、.iloc[0] 或 .loc[...] 取出一个数。")
+    try:
+        v = float(answer)
+    except (TypeError, ValueError):
+        raise Wrong(f"这里要的是{what}，你交的是「{answer!r}」。") from None
+    if math.isnan(v):
+        raise Wrong("你的结果是 NaN（空值），检查一下筛选条件是否把数据都筛掉了。")
+    return v
+
+
+def _as_list(answer, n, what):
+    if isinstance(answer, (str, bytes)) or not hasattr(answer, "__len__"):
+        raise Wrong(f"请交一个列表，按顺序写出{what}。")
+    answer = list(answer)
+    if len(answer) != n:
+        raise Wrong(f"一共有 {n} 项，你的列表有 {len(answer)} 项。")
+    return answer
+
+
+# ------------------------------------------------------------------ q1 information types
+Q1_COLUMNS = ["age", "city", "phone", "order_date", "amount", "category", "satisfaction", "loyalty", "bn_price", "type"]
+
+
+def _check_q1(answer):
+    from crmlab import info
+
+    if not isinstance(answer, dict):
+        raise Wrong("请交一个字典：{列名: 信息类型}，例如 {'age': '描述类信息', ...}。")
+    missing = [c for c in Q1_COLUMNS if c not in answer]
+    if missing:
+        raise Wrong(f"还有列没有归类：{missing}。")
+    bad_names = {v for v in answer.values() if v not in info.INFO_TYPES}
+    if bad_names:
+        raise Wrong(f"信息类型只能写 {'、'.join(info.INFO_TYPES)}；「{sorted(bad_names)[0]}」不是。")
+    wrong = [c for c in Q1_COLUMNS if answer[c] != info.info_type(c)]
+    if not wrong:
+        return
+    c = wrong[0]
+    right = info.info_type(c)
+    if right == info.ASSOCIATIVE:
+        raise Wrong(f"「{c}」归错了：它反映客户的态度和心理（为什么买），要靠调查才能获得，属于关联类信息。一共错了 {len(wrong)} 个。")
+    if right == info.BEHAVIOURAL:
+        raise Wrong(f"「{c}」归错了：它记录的是客户做过什么（买了什么、什么时候、联系了什么），属于行为类信息。一共错了 {len(wrong)} 个。")
+    raise Wrong(f"「{c}」归错了：它说明客户是谁、在哪里、怎么联系，是基本的静态属性，属于描述类信息。一共错了 {len(wrong)} 个。")
+
+
+q1 = Question(
+    "练习1",
+    "把 Q1_COLUMNS 中的每一列归入描述类、行为类或关联类信息（字典 {列名: 类型}）",
+    _check_q1,
+    hint="问自己：这一列回答的是“客户是谁”（描述类）、“客户做了什么”（行为类），还是“客户为什么这样做”（关联类）？bn_ 开头的是“追求的利益”调查题。",
+    solution="from crmlab import info\nanswer = {c: info.info_type(c) for c in Q1_COLUMNS}",
+)
+
+
+# ------------------------------------------------------------------ q2 ID check digit
+Q2_FIRST17 = "44030419850615123"
+
+
+def _check_q2(answer):
+    from crmlab.infobase.codes import ID_WEIGHTS, id_check_digit
+
+    expected = id_check_digit(Q2_FIRST17)
+    if isinstance(answer, int) and not isinstance(answer, bool):
+        if str(answer) == expected:
+            raise Wrong("数值对了，但校验码要写成字符串（例如 '7' 或 'X'），因为它可能是字母 X。")
+        answer = str(answer)
+    if not isinstance(answer, str):
+        raise Wrong("请交一个字符：'0'~'9' 或 'X'。")
+    a = answer.strip()
+    if a == expected:
+        return
+    if a.upper() == expected:
+        raise Wrong("校验码是大写的 X，请写成 'X'。")
+    total = sum(int(d) * w for d, w in zip(Q2_FIRST17, ID_WEIGHTS))
+    if a == str(total % 11):
+        raise Wrong(f"你算出了余数 {total % 11}，但余数还要查对照表 '10X98765432' 才是校验码：余数是几，就取第几位（从 0 数起）。")
+    if a in (str(total), str(total % 10)):
+        raise Wrong("加权和之后还要除以 11 取余数，再查对照表 '10X98765432'。")
+    raise Wrong(f"还不对。加权和应是 {total}：检查每一位是否乘对了权重（7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2）。")
+
+
+q2 = Question(
+    "练习2",
+    "算出身份证号前 17 位 Q2_FIRST17 的第 18 位校验码（字符串）",
+    _check_q2,
+    hint="前 17 位分别乘以权重 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2 并求和；和除以 11 取余数 r；校验码是 '10X98765432'[r]。",
+    solution="W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]\ns = sum(int(d) * w for d, w in zip(Q2_FIRST17, W))\nanswer = '10X98765432'[s % 11]",
+)
+
+
+# ------------------------------------------------------------------ q3 validate IDs
+Q3_IDS = ["11010519491231002X", "110105194912310021", "44030419850615123", "320508198207169006", "110101199013011238"]
+
+
+def _check_q3(answer):
+    from crmlab.infobase.codes import validate_id_number
+
+    expected = [validate_id_number(x) for x in Q3_IDS]
+    answer = _as_list(answer, len(Q3_IDS), "每个身份证号是否有效（True/False）")
+    if not all(isinstance(a, bool) or type(a).__name__ == "bool_" for a in answer):
+        raise Wrong("列表里请只放 True 或 False。")
+    answer = [bool(a) for a in answer]
+    if answer == expected:
+        return
+    i = next(k for k in range(len(expected)) if answer[k] != expected[k])
+    x = Q3_IDS[i]
+    if len(x) != 18:
+        raise Wrong(f"第 {i + 1} 个号码只有 {len(x)} 位：18 位是最基本的要求。")
+    if x[10:12] > "12":
+        raise Wrong(f"第 {i + 1} 个号码的出生日期部分（第 7-14 位）是 {x[6:14]}，月份不存在。")
+    raise Wrong(f"第 {i + 1} 个号码判断错了：重新计算它的校验码，和最后一位比一比。")
+
+
+q3 = Question(
+    "练习3",
+    "判断 Q3_IDS 中 5 个身份证号是否有效（True/False 列表）",
+    _check_q3,
+    hint="有效的号码要同时满足：18 位；前 17 位是数字；第 7-14 位是真实存在的日期；最后一位等于校验码。可以用 validate_id_number 验证你的判断。",
+    solution="from crmlab.infobase import validate_id_number\nanswer = [validate_id_number(x) for x in Q3_IDS]",
+)
+
+
+# ------------------------------------------------------------------ q4 masking
+Q4_PHONE = "13912345678"
+
+
+def _check_q4(answer):
+    if not isinstance(answer, str):
+        raise Wrong("请交一个字符串，例如 '138****5678'。")
+    a = answer.strip()
+    expected = Q4_PHONE[:3] + "****" + Q4_PHONE[-4:]
+    if a == expected:
+        return
+    if len(a) != 11:
+        raise Wrong(f"脱敏后长度仍应是 11 位（你的有 {len(a)} 位）：用 4 个 * 替换中间 4 位。")
+    if a.endswith("****"):
+        raise Wrong("遮住的应是中间 4 位，保留前 3 位和后 4 位。")
+    if "*" not in a:
+        raise Wrong("还没有打上 * 号。")
+    raise Wrong("格式是“前 3 位 + **** + 后 4 位”。")
+
+
+q4 = Question(
+    "练习4",
+    "把手机号 Q4_PHONE 脱敏成“前 3 位 + **** + 后 4 位”",
+    _check_q4,
+    hint="字符串切片：phone[:3] 是前 3 位，phone[-4:] 是后 4 位。",
+    solution="answer = Q4_PHONE[:3] + '****' + Q4_PHONE[-4:]",
+)
+
+
+# ------------------------------------------------------------------ q5 normalise phones
+Q5_PHONES = ["+86 139 1234 5678", "139-1234-5678", "１３９１２３４５６７８", "8613912345678", "139 1234 5679"]
+
+
+def _check_q5(answer):
+    from crmlab.infobase.codes import normalize_phone
+
+    expected = [normalize_phone(p) for p in Q5_PHONES]
+    answer = _as_list(answer, len(Q5_PHONES), "整理后的手机号")
+    answer = [str(a) for a in answer]
+    if answer == expected:
+        return
+    for a, e, raw in zip(answer, expected, Q5_PHONES):
+        if a != e:
+            if a.startswith("86") or a.startswith("+86"):
+                raise Wrong(f"「{raw}」：国家代码 +86/86 要去掉，只留 11 位手机号。")
+            if any(ch in a for ch in " -"):
+                raise Wrong(f"「{raw}」：空格和短横线都要去掉。")
+            if not a.isascii():
+                raise Wrong(f"「{raw}」是全角数字，要转成普通的半角数字（可用 unicodedata.normalize('NFKC', s)）。")
+            raise Wrong(f"「{raw}」整理后应是 11 位数字。")
+
+
+q5 = Question(
+    "练习5",
+    "把 Q5_PHONES 整理成统一的 11 位手机号（列表）",
+    _check_q5,
+    hint="先把全角转半角（unicodedata.normalize('NFKC', s)），再去掉空格、短横线和 +，最后去掉开头的国家代码 86。",
+    solution="from crmlab.infobase.codes import normalize_phone\nanswer = [normalize_phone(p) for p in Q5_PHONES]",
+)
+
+
+# ------------------------------------------------------------------ q6 minimisation
+Q6_FIELDS = ["name", "phone", "address", "id_number", "birth_date", "income", "hobby", "email"]
+Q6_PURPOSES = ["订单配送", "营销推送"]
+
+
+def _check_q6(answer):
+    from crmlab.info import minimise
+
+    r = minimise(Q6_FIELDS, Q6_PURPOSES)
+    expected = set(r.loc[~r["必要"], "字段"])
+    if isinstance(answer, str) or not hasattr(answer, "__iter__"):
+        raise Wrong("请交一个列表，写出不应收集的字段名。")
+    a = {str(x) for x in answer}
+    if a == expected:
+        return
+    kept_wrongly = expected - a
+    dropped_wrongly = a - expected
+    if dropped_wrongly:
+        f = sorted(dropped_wrongly)[0]
+        raise Wrong(f"「{f}」是声明的用途需要的字段（看一看 purposes() 表），不能删。")
+    f = sorted(kept_wrongly)[0]
+    raise Wrong(f"「{f}」没有任何声明的用途需要它，按最小必要原则不应收集。还差 {len(kept_wrongly)} 个。")
+
+
+q6 = Question(
+    "练习6",
+    "信息库的用途只有 Q6_PURPOSES。Q6_FIELDS 中哪些字段不应收集？（列表）",
+    _check_q6,
+    hint="对照 purposes() 表：一个字段只要有一个声明的用途需要它，就可以收集；没有任何用途需要的，按“最小必要”原则不收集。",
+    solution="from crmlab.info import minimise\nr = minimise(Q6_FIELDS, Q6_PURPOSES)\nanswer = r.loc[~r['必要'], '字段'].tolist()",
+)
+
+
+# ------------------------------------------------------------------ q7 basic: favourite of an age band
+Q7_BAND = "25-34岁"
+
+
+def _check_q7(answer):
+    from crmlab import analysis, datasets
+
+    t = analysis.favourite_by_age(datasets.load("orders"), datasets.load("customers"))
+    expected = t.loc[Q7_BAND, "最爱品类"]
+    if not isinstance(answer, str):
+        raise Wrong("请交一个品类名称（字符串），例如 '生鲜果蔬'。")
+    if answer.strip() == expected:
+        return
+    by_amount = analysis.favourite_by_age(datasets.load("orders"), datasets.load("customers"), value="amount")
+    if answer.strip() == by_amount.loc[Q7_BAND, "最爱品类"]:
+        raise Wrong("你按购买金额比较了；题目要比较的是购买件数（quantity），就像口红例子里比较的是买了多少支。")
+    overall = datasets.load("orders").groupby("category")["quantity"].sum().idxmax()
+    if answer.strip() == overall:
+        raise Wrong("这是所有客户合计最多的品类；题目只看这个年龄段的客户。")
+    raise Wrong(f"还不对。先用 favourite_by_age(orders, customers) 做交叉表，再看「{Q7_BAND}」这一行。")
+
+
+q7 = Question(
+    "练习7",
+    "课程数据中，25-34 岁的个人客户购买件数最多的是哪个品类？",
+    _check_q7,
+    hint="像口红颜色的例子一样：先把客户按年龄分段，再统计每段购买各品类的件数，件数最多的就是该段的偏好。",
+    solution="from crmlab import analysis\nanswer = analysis.favourite_by_age(orders, customers).loc['25-34岁', '最爱品类']",
+)
+
+
+# ------------------------------------------------------------------ q8 statistical: top 20 %
+def _check_q8(answer):
+    from crmlab import analysis, datasets
+
+    orders = datasets.load("orders")
+    expected = analysis.top_share(orders, 0.2)
+    v = _number(answer, "一个小数")
+    if _close(v, expected):
+        return
+    if _close(v, expected * 100, abs_=0.05):
+        raise Wrong("你写成了百分数；请写成小数（例如 0.65 而不是 65）。")
+    customers = datasets.load("customers")
+    all_cust = orders.groupby("customer_id")["amount"].sum().reindex(customers["customer_id"], fill_value=0)
+    k = int(round(0.2 * len(customers)))
+    if _close(v, all_cust.sort_values(ascending=False).iloc[:k].sum() / all_cust.sum()):
+        raise Wrong("你把从未下单的客户（潜在客户）也算进了客户总数；这里只看有销售额的客户。")
+    if _close(v, orders.sort_values("amount", ascending=False)["amount"].iloc[: int(round(0.2 * len(orders)))].sum() / orders["amount"].sum()):
+        raise Wrong("你按订单排了序；要先把每位客户的销售额加总，再按客户排序。")
+    raise Wrong("还不对：先按客户汇总销售额，从高到低排序，取前 20% 的客户，算他们的销售额之和占总额的比例。")
+
+
+q8 = Question(
+    "练习8",
+    "课程订单数据中，销售额排名前 20% 的客户贡献了全部销售额的多大比例？（小数）",
+    _check_q8,
+    hint="groupby('customer_id')['amount'].sum() → sort_values(ascending=False) → 取前 20% 个客户 → 求和 ÷ 总额。",
+    solution="from crmlab import analysis\nanswer = analysis.top_share(orders, 0.2)",
+)
+
+
+# ------------------------------------------------------------------ q9 association: verdict
+Q9_MONTH = "2025-11"
+
+
+def _check_q9(answer):
+    from crmlab import analysis, datasets
+
+    t = analysis.month_over_month(datasets.load("orders"), datasets.load("interactions"), Q9_MONTH)
+    expected = t.attrs["verdict"]
+    if not isinstance(answer, str) or answer.strip() not in ("变好", "变差", "持平"):
+        raise Wrong("请回答 '变好'、'变差' 或 '持平' 之一。")
+    if answer.strip() == expected:
+        return
+    raise Wrong(
+        "再看看三个指标的方向：购买数量增加是好事，投诉和退货增加是坏事。"
+        "逐项打分（好 +1、坏 −1、变化不超过 5% 算 0），总分为正就是变好，为负就是变差。"
+    )
+
+
+q9 = Question(
+    "练习9",
+    "比较 2025-11 与 2025-10 的购买数量、投诉次数和退货次数，经营情况是变好、变差还是持平？",
+    _check_q9,
+    hint="用 month_over_month(orders, interactions, '2025-11') 得到对比表，逐项看“评价”列，再按规则汇总。",
+    solution="from crmlab import analysis\nanswer = analysis.month_over_month(orders, interactions, '2025-11').attrs['verdict']",
+)
+
+
+# ------------------------------------------------------------------ q10 screening metric
+Q10_CLUSTERS = pd.Series([1, 1, 1, 2, 2, 3], index=["R1", "R2", "R3", "R4", "R5", "R6"], name="合并结果")
+Q10_TRUTH = pd.DataFrame({"record_id": ["R1", "R2", "R3", "R4", "R5", "R6"], "person_id": ["甲", "甲", "乙", "丙", "丙", "丁"]})
+
+
+def _check_q10(answer):
+    from crmlab.infobase.screening import pairwise_scores
+
+    s = pairwise_scores(Q10_CLUSTERS, Q10_TRUTH)
+    if isinstance(answer, (str, bytes)) or not hasattr(answer, "__len__") or len(answer) != 2:
+        raise Wrong("请交两个数：(精确率, 召回率)，都写成小数。")
+    p, r = (_number(x, "小数") for x in answer)
+    if _close(p, s["precision"]) and _close(r, s["recall"]):
+        return
+    if _close(p, s["recall"]) and _close(r, s["precision"]):
+        raise Wrong("两个数的顺序反了：精确率在前，召回率在后。")
+    if p > 1 or r > 1:
+        raise Wrong("请写成小数（0 到 1 之间），不是百分数。")
+    raise Wrong(
+        "数“记录对”：合并结果中同一组里的每两条记录是一对“判为同一人”的对；"
+        "精确率 = 其中真属于同一人的对数 ÷ 判为同一人的对数；召回率 = 其中真属于同一人的对数 ÷ 答案里同一人的对数。"
+    )
+
+
+q10 = Question(
+    "练习10",
+    "6 条记录的合并结果 Q10_CLUSTERS 与正确答案 Q10_TRUTH，计算两两配对的精确率和召回率 (precision, recall)",
+    _check_q10,
+    hint="组 1 有 3 条记录，能配成 3 对；组 2 有 2 条，1 对；一共判了 4 对。答案中“甲”2 条 1 对，“丙”2 条 1 对。再数判出的 4 对里哪些是对的。",
+    solution="from crmlab.infobase.screening import pairwise_scores\ns = pairwise_scores(Q10_CLUSTERS, Q10_TRUTH)\nanswer = (s['precision'], s['recall'])",
+)
+
+
+__all__ = [
+    "Q1_COLUMNS",
+    "Q2_FIRST17",
+    "Q3_IDS",
+    "Q4_PHONE",
+    "Q5_PHONES",
+    "Q6_FIELDS",
+    "Q6_PURPOSES",
+    "Q7_BAND",
+    "Q9_MONTH",
+    "Q10_CLUSTERS",
+    "Q10_TRUTH",
+    "q1",
+    "q2",
+    "q3",
+    "q4",
+    "q5",
+    "q6",
+    "q7",
+    "q8",
+    "q9",
+    "q10",
+]

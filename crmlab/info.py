@@ -1,0 +1,308 @@
+"""What customer information to collect, from where, and what the law allows.
+
+* **Information types** (客户信息的三种类型): descriptive (描述类: who the customer
+  is -- basic, fairly static attributes), behavioural (行为类: what the customer
+  does -- purchases, contacts, service records) and associative (关联类: why --
+  satisfaction, loyalty, attitudes, lifestyle, benefits sought).
+  :func:`classify_columns` sorts the columns of the course data.
+* **Collect by need** (按需收集): :func:`minimise` takes the fields a form wants to
+  collect and the declared purposes of the database, and flags every field that
+  no purpose needs (data minimisation) and the consent each kept field requires.
+  The rules follow the Personal Information Protection Law (个人信息保护法):
+  processing must be lawful, limited to what the purpose needs, and based on
+  the person's consent unless it is necessary to perform a contract with them;
+  sensitive personal information (ID numbers, biometrics, financial accounts,
+  health, whereabouts) needs separate consent (单独同意).
+* **Channels and methods** (渠道与方法): :data:`CHANNELS`, :data:`METHODS`.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import pandas as pd
+
+from crmlab._errors import CRMDataError
+
+DESCRIPTIVE, BEHAVIOURAL, ASSOCIATIVE = "描述类信息", "行为类信息", "关联类信息"
+INFO_TYPES = (DESCRIPTIVE, BEHAVIOURAL, ASSOCIATIVE)
+
+#: short definitions (for tables in the notebook)
+TYPE_DESCRIPTIONS = pd.DataFrame(
+    {
+        "信息类型": list(INFO_TYPES),
+        "回答的问题": ["客户是谁？", "客户做了什么？", "客户为什么这样做？"],
+        "举例": [
+            "姓名、性别、年龄、城市、电话；企业客户的行业、规模",
+            "购买时间、品类、金额、渠道；咨询、投诉、退货记录",
+            "满意度、忠诚度、信任、价格敏感度、生活方式、追求的利益",
+        ],
+        "特点": [
+            "基本、较稳定、容易采集，但差别小、涉及隐私",
+            "差别大、要随时记录，是掌握客户行为的依据",
+            "最能解释客户行为，但难采集，要靠专门调查",
+        ],
+    }
+)
+
+#: information type of the columns of the course data sets
+COLUMN_TYPES: dict[str, str] = {
+    # customers
+    "customer_id": DESCRIPTIVE,
+    "customer_type": DESCRIPTIVE,
+    "name": DESCRIPTIVE,
+    "gender": DESCRIPTIVE,
+    "birth_date": DESCRIPTIVE,
+    "age": DESCRIPTIVE,
+    "city": DESCRIPTIVE,
+    "city_tier": DESCRIPTIVE,
+    "region": DESCRIPTIVE,
+    "address": DESCRIPTIVE,
+    "phone": DESCRIPTIVE,
+    "email": DESCRIPTIVE,
+    "id_number": DESCRIPTIVE,
+    "customer_role": DESCRIPTIVE,
+    "company_name": DESCRIPTIVE,
+    "industry": DESCRIPTIVE,
+    "years_in_business": DESCRIPTIVE,
+    "acquisition_channel": BEHAVIOURAL,
+    "signup_date": BEHAVIOURAL,
+    # orders
+    "order_id": BEHAVIOURAL,
+    "order_date": BEHAVIOURAL,
+    "category": BEHAVIOURAL,
+    "quantity": BEHAVIOURAL,
+    "amount": BEHAVIOURAL,
+    "payment_method": BEHAVIOURAL,
+    "channel": BEHAVIOURAL,
+    "occasion": BEHAVIOURAL,
+    # interactions
+    "interaction_id": BEHAVIOURAL,
+    "date": BEHAVIOURAL,
+    "type": BEHAVIOURAL,
+    "service_cost": BEHAVIOURAL,
+    "resolved": BEHAVIOURAL,
+    # survey
+    "satisfaction": ASSOCIATIVE,
+    "loyalty": ASSOCIATIVE,
+    "trust": ASSOCIATIVE,
+    "price_sensitivity": ASSOCIATIVE,
+    "novelty_seeking": ASSOCIATIVE,
+}
+
+COLUMN_LABELS: dict[str, str] = {
+    "customer_id": "客户编号",
+    "customer_type": "客户类型",
+    "name": "姓名",
+    "gender": "性别",
+    "birth_date": "出生日期",
+    "age": "年龄",
+    "city": "城市",
+    "city_tier": "城市等级",
+    "region": "地区",
+    "address": "地址",
+    "phone": "手机号",
+    "email": "电子邮箱",
+    "id_number": "身份证号",
+    "customer_role": "客户角色",
+    "acquisition_channel": "获客渠道",
+    "signup_date": "注册日期",
+    "order_date": "下单日期",
+    "category": "购买品类",
+    "quantity": "购买数量",
+    "amount": "消费金额",
+    "payment_method": "付款方式",
+    "channel": "购买渠道",
+    "occasion": "购买场合",
+    "type": "接触类型",
+    "service_cost": "服务成本",
+    "satisfaction": "满意度",
+    "loyalty": "忠诚度",
+    "trust": "信任度",
+    "price_sensitivity": "价格敏感度",
+    "novelty_seeking": "求新倾向",
+    "consent_marketing": "营销同意",
+    "face_photo": "人脸照片",
+    "bank_account": "银行账户",
+    "health": "健康状况",
+    "location_track": "行踪轨迹",
+    "income": "收入",
+    "marital_status": "婚姻状况",
+    "hobby": "兴趣爱好",
+}
+
+
+def info_type(column: str) -> str:
+    """Information type of a column (``ls_*`` lifestyle and ``bn_*`` benefit items are associative)."""
+    if column in COLUMN_TYPES:
+        return COLUMN_TYPES[column]
+    if column.startswith(("ls_", "bn_")):
+        return ASSOCIATIVE
+    return "未归类"
+
+
+def classify_columns(columns: Iterable[str]) -> pd.DataFrame:
+    """Table column -> 信息类型 (descriptive / behavioural / associative)."""
+    cols = list(columns)
+    return pd.DataFrame(
+        {
+            "列名": cols,
+            "含义": [COLUMN_LABELS.get(c, c) for c in cols],
+            "信息类型": [info_type(c) for c in cols],
+        }
+    )
+
+
+# --------------------------------------------------------------------------
+# channels and methods
+# --------------------------------------------------------------------------
+CHANNELS = pd.DataFrame(
+    [
+        ("内部渠道", "销售记录、订单、发票", "现有客户的交易"),
+        ("内部渠道", "客户服务、投诉和退货记录", "售后服务"),
+        ("内部渠道", "电话销售、面谈、促销活动、市场调查", "营销活动中"),
+        ("外部渠道", "政府部门、银行、行业协会、公开出版物", "多为潜在客户，要核实"),
+        ("外部渠道", "专门的数据公司（购买名单）", "真实性难保证，要抽样核实"),
+    ],
+    columns=["渠道", "来源举例", "说明"],
+)
+
+METHODS = pd.DataFrame(
+    [
+        ("资料统计法", "内部记录", "整理统计资料、原始记录、营业日记、订货合同、客户来函"),
+        ("询问法", "当面交谈", "面对面提问，信息最丰富，成本高"),
+        ("询问法", "电话询问", "快，范围广，时间不宜长"),
+        ("询问法", "邮寄调查", "成本低，回收率低、回收慢"),
+        ("询问法", "问卷调查", "线上线下都可，适合收集态度和满意度"),
+        ("直接购买法", "直接购买", "委托或向数据公司购买，要确认来源合法"),
+    ],
+    columns=["方法", "收集渠道", "特点"],
+)
+#: values accepted as ``channel`` by the data-card form
+COLLECT_CHANNELS = tuple(METHODS["收集渠道"]) + ("网站注册", "门店登记")
+
+
+# --------------------------------------------------------------------------
+# collect by need
+# --------------------------------------------------------------------------
+#: purpose -> (fields it needs, legal basis).  Basis "合同" = necessary to perform
+#: a contract with the customer; "同意" = needs the customer's consent.
+PURPOSES: dict[str, tuple[tuple[str, ...], str]] = {
+    "订单配送": (("name", "phone", "address"), "合同"),
+    "售后服务": (("name", "phone", "order_id", "category"), "合同"),
+    "开具发票": (("name", "email", "amount"), "合同"),
+    "会员注册": (("name", "phone"), "合同"),
+    "营销推送": (("name", "phone", "email", "consent_marketing"), "同意"),
+    "生日关怀": (("name", "phone", "birth_date"), "同意"),
+    "客户细分": (("age", "gender", "city", "category", "amount", "order_date"), "同意"),
+    "满意度调查": (("phone", "satisfaction", "loyalty"), "同意"),
+    "信用评估": (("name", "id_number", "amount", "payment_method"), "同意"),
+    "实名认证": (("name", "id_number"), "合同"),
+}
+
+#: personal information (identifies a person alone or with other data)
+PERSONAL = {
+    "name",
+    "phone",
+    "email",
+    "address",
+    "birth_date",
+    "age",
+    "gender",
+    "id_number",
+    "face_photo",
+    "bank_account",
+    "health",
+    "location_track",
+    "income",
+    "marital_status",
+    "hobby",
+    "city",
+}
+#: sensitive personal information: needs separate consent (单独同意)
+SENSITIVE = {"id_number", "face_photo", "bank_account", "health", "location_track"}
+
+
+def purposes() -> pd.DataFrame:
+    """The purposes one can declare, with the fields they need and their legal basis."""
+    return pd.DataFrame(
+        [
+            {
+                "用途": p,
+                "需要的字段": "、".join(COLUMN_LABELS.get(f, f) for f in fields),
+                "依据": "履行合同所必需" if basis == "合同" else "取得客户同意",
+            }
+            for p, (fields, basis) in PURPOSES.items()
+        ]
+    )
+
+
+def minimise(fields: Iterable[str], declared: Iterable[str]) -> pd.DataFrame:
+    """Check a collection plan against the declared purposes (data minimisation + consent).
+
+    Returns one row per field: which declared purposes need it (``用途``),
+    ``必要`` (some purpose needs it), ``个人信息``, ``敏感``, ``同意要求`` and a
+    Chinese ``建议``.  Raises :class:`CRMDataError` for an unknown purpose.
+    """
+    fields = list(dict.fromkeys(fields))
+    declared = list(dict.fromkeys(declared))
+    if not declared:
+        raise CRMDataError("请先声明信息库的用途（至少一个），才能判断哪些字段是必要的。")
+    unknown = [p for p in declared if p not in PURPOSES]
+    if unknown:
+        raise CRMDataError(f"未知的用途 {unknown}。可选的用途：{'、'.join(PURPOSES)}。")
+    if not fields:
+        raise CRMDataError("字段列表是空的：请列出打算收集的字段。")
+    rows = []
+    for f in fields:
+        using = [p for p in declared if f in PURPOSES[p][0]]
+        needed = bool(using)
+        personal = f in PERSONAL
+        sensitive = f in SENSITIVE
+        if not needed:
+            consent = "—"
+            advice = "不收集：声明的用途都用不到它（最小必要原则）"
+        elif sensitive:
+            consent = "单独同意"
+            advice = "保留，但须告知用途并取得单独同意，严格保护"
+        elif personal and all(PURPOSES[p][1] == "合同" for p in using):
+            consent = "无需另行同意"
+            advice = "保留：履行合同所必需，只用于该用途"
+        elif personal:
+            consent = "同意"
+            advice = "保留，须事先告知并取得客户同意"
+        else:
+            consent = "—"
+            advice = "保留"
+        rows.append(
+            {
+                "字段": f,
+                "含义": COLUMN_LABELS.get(f, f),
+                "用途": "、".join(using),
+                "必要": needed,
+                "个人信息": personal,
+                "敏感": sensitive,
+                "同意要求": consent,
+                "建议": advice,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+__all__ = [
+    "ASSOCIATIVE",
+    "BEHAVIOURAL",
+    "CHANNELS",
+    "COLLECT_CHANNELS",
+    "COLUMN_TYPES",
+    "DESCRIPTIVE",
+    "INFO_TYPES",
+    "METHODS",
+    "PURPOSES",
+    "SENSITIVE",
+    "TYPE_DESCRIPTIONS",
+    "classify_columns",
+    "info_type",
+    "minimise",
+    "purposes",
+]

@@ -1,0 +1,859 @@
+"""The customer information base: one SQLite file behind :class:`InfoBase`.
+
+Rules the class enforces (the syllabus's principles of a customer database):
+
+* **Keep raw data complete** -- ``import_records`` stores records exactly as
+  received in ``raw_records``; triggers forbid changing or deleting them.
+* **Keep the source** -- every row of every table carries ``source``,
+  ``collect_channel`` and ``collected_at``.
+* **All or nothing** -- every import is one transaction (``BEGIN IMMEDIATE`` ...
+  ``COMMIT``); if the process dies half-way, SQLite's journal rolls it back.
+* **Parameters only** -- every value reaches SQL as a ``?`` parameter.  Table and
+  column names are never taken from the caller: they come from the fixed lists
+  in :mod:`crmlab.infobase.schema`.
+* **Keep it up to date, keep history** -- ``update_customer`` records old value,
+  new value, source and time; the replaced value is retired (``valid_to``), not
+  deleted.
+* **Keep it safe** -- role-based, masked reads with an audit log;
+  ``backup``/``restore`` with SQLite's online backup API and an integrity check.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import numpy as np
+import pandas as pd
+
+from crmlab._errors import CRMDataError
+from crmlab.infobase import codes as _codes
+from crmlab.infobase import schema as _schema
+from crmlab.infobase import security as _security
+
+STATUSES = ("潜在", "现实", "流失")
+#: default "today" of the course
+COURSE_TODAY = "2026-01-01"
+
+FIELD_LABELS = {
+    "customer_id": "客户编号",
+    "code": "客户代码",
+    "customer_type": "客户类型",
+    "name": "姓名/名称",
+    "gender": "性别",
+    "birth_date": "出生日期",
+    "phone": "手机号",
+    "email": "电子邮箱",
+    "id_number": "身份证号",
+    "id_valid_to": "证件有效期至",
+    "address": "地址",
+    "city": "城市",
+    "region": "地区",
+    "company": "单位",
+    "status": "客户状态",
+    "consent_marketing": "同意营销联系",
+    "source": "信息来源",
+    "collect_channel": "收集渠道",
+    "collected_at": "收集时间",
+    "updated_at": "更新时间",
+}
+
+
+# --------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------
+def _iso(value: Any) -> str | None:
+    """A value as stored text: dates as ``YYYY-MM-DD`` (or with time), None for missing."""
+    if value is None:
+        return None
+    if isinstance(value, (pd.Timestamp, _dt.datetime, np.datetime64)):
+        ts = pd.Timestamp(value)
+        if pd.isna(ts):
+            return None
+        return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.isoformat(sep=" ")
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def _column_as_sql(s: pd.Series, kind: str = "text") -> list:
+    """A column converted for sqlite3: list of str/float/int/None."""
+    if isinstance(s.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(s):
+        t = pd.to_datetime(s)
+        has_time = bool(((t - t.dt.normalize()).dt.total_seconds().fillna(0) != 0).any())
+        out = t.dt.strftime("%Y-%m-%d %H:%M:%S" if has_time else "%Y-%m-%d")
+        return out.astype(object).where(t.notna(), None).tolist()
+    if pd.api.types.is_bool_dtype(s):
+        if s.notna().all():
+            return s.astype(int).tolist()
+        return s.astype(object).map(lambda v: None if pd.isna(v) else int(v)).tolist()
+    if kind == "num":
+        v = pd.to_numeric(s, errors="coerce")
+        return v.astype(object).where(v.notna(), None).tolist()
+    if kind == "int" and pd.api.types.is_bool_dtype(s) and s.notna().all():
+        return s.astype(int).tolist()
+    if kind == "int":
+        return s.map(lambda v: None if pd.isna(v) else int(bool(v)) if isinstance(v, (bool, np.bool_)) else int(v)).tolist()
+    if pd.api.types.is_numeric_dtype(s):
+        return s.astype(object).where(s.notna(), None).map(
+            lambda v: None if v is None else (str(int(v)) if float(v).is_integer() else str(v))
+        ).tolist()
+    vals = s.to_numpy(dtype=object, na_value=None).tolist()
+    if isinstance(s.dtype, pd.StringDtype):
+        return vals
+    if all(v is None or isinstance(v, str) or (isinstance(v, float) and v != v) or v is pd.NA for v in vals):
+        return [v if isinstance(v, str) else None for v in vals]
+    return [_iso(v) for v in vals]
+
+
+def _require_text(value: Any, what: str) -> str:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise CRMDataError(f"缺少{what}：每条信息都必须记录{what}。")
+    return str(value).strip()
+
+
+def estimate_id_valid_to(birth_date: Any, on: Any) -> str | None:
+    """Estimated expiry of a resident ID card when the card's own date is not recorded.
+
+    Rule (居民身份证法 validity periods): cards issued under 16 are valid 5 years,
+    16-25 ten years, 26-45 twenty years, from 46 long-term.  Without the issue date
+    we assume the card is renewed at each boundary, so it expires at the holder's
+    16th, 26th or 46th birthday; from 46 on it is long-term (``None``).
+    """
+    b = pd.to_datetime(birth_date, errors="coerce")
+    t = pd.to_datetime(on, errors="coerce")
+    if pd.isna(b) or pd.isna(t):
+        return None
+    age = t.year - b.year - ((t.month, t.day) < (b.month, b.day))
+    for limit in (16, 26, 46):
+        if age < limit:
+            try:
+                return (b + pd.DateOffset(years=limit)).strftime("%Y-%m-%d")
+            except (ValueError, OverflowError):
+                return None
+    return None
+
+
+def estimate_id_valid_to_series(birth_dates: pd.Series, on: pd.Series | Any) -> list:
+    """Vectorised :func:`estimate_id_valid_to` (list of ``YYYY-MM-DD`` or None)."""
+    b = pd.to_datetime(pd.Series(birth_dates).reset_index(drop=True), errors="coerce")
+    if isinstance(on, pd.Series):
+        on = on.reset_index(drop=True)
+        codes_, uniq = pd.factorize(on)
+        t = pd.to_datetime(pd.Series(uniq), errors="coerce").to_numpy()[codes_] if len(uniq) else np.array([], "M8[ns]")
+        t = pd.Series(t)
+    else:
+        t = pd.Series([pd.to_datetime(on, errors="coerce")] * len(b))
+    by, bm, bd = b.dt.year.to_numpy(), b.dt.month.to_numpy(), b.dt.day.to_numpy()
+    ty, tm, td = t.dt.year.to_numpy(), t.dt.month.to_numpy(), t.dt.day.to_numpy()
+    age = ty - by - ((tm * 100 + td) < (bm * 100 + bd))
+    limit = np.select([age < 16, age < 26, age < 46], [16, 26, 46], default=0)
+    ok = b.notna().to_numpy() & t.notna().to_numpy() & (limit > 0)
+    bd = np.where((bm == 2) & (bd == 29), 28, bd)
+    ymd = np.where(ok, (np.nan_to_num(by) + limit) * 10000 + np.nan_to_num(bm) * 100 + np.nan_to_num(bd), 0)
+    return [f"{v[:4]}-{v[4:6]}-{v[6:]}" if k else None for v, k in zip(ymd.astype(np.int64).astype(str).tolist(), ok.tolist())]
+
+
+@dataclass
+class ImportResult:
+    """What an import did: batch id, rows written, codes, validation report."""
+
+    batch_id: int
+    n_rows: int
+    table: str
+    customer_ids: list[str] = field(default_factory=list)
+    report: pd.DataFrame | None = None
+
+    def __repr__(self) -> str:
+        return f"ImportResult(批次={self.batch_id}, 表={self.table}, 行数={self.n_rows})"
+
+
+class InfoBase:
+    """A customer information base in one SQLite file.
+
+    Parameters
+    ----------
+    path : file name, or ``":memory:"`` for a throw-away base.
+    clock : function returning the current time as text (default: now).  Pass a
+        fixed clock in notebooks and tests for reproducible logs.
+
+    Examples
+    --------
+    >>> base = InfoBase(":memory:", clock=lambda: "2026-01-01 09:00:00")
+    >>> r = base.add_customer({"name": "张三", "phone": "13812345678"},
+    ...                       source="门店", channel="当面交谈", consent_marketing=True)
+    """
+
+    def __init__(self, path: str | Path = ":memory:", clock: Callable[[], str] | None = None):
+        self.path = str(path)
+        self._clock = clock or (lambda: _dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
+        try:
+            self._conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        except sqlite3.Error as exc:
+            raise CRMDataError(f"无法打开信息库文件 {self.path}：{exc}。请检查路径是否存在、是否可写。") from exc
+        self._conn.execute("PRAGMA foreign_keys = ON")
+        self._conn.executescript(_schema.SCHEMA)
+
+    # ------------------------------------------------------------------ basics
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> "InfoBase":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        n = self._conn.execute("SELECT COUNT(*) FROM customers").fetchone()[0]
+        r = self._conn.execute("SELECT COUNT(*) FROM raw_records").fetchone()[0]
+        return f"InfoBase(客户 {n} 位, 原始记录 {r} 条)"
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The underlying sqlite3 connection (for the teacher's own SQL demos)."""
+        return self._conn
+
+    def now(self) -> str:
+        return self._clock()
+
+    @contextmanager
+    def _transaction(self):
+        """One all-or-nothing transaction; rolls back on any error."""
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._conn
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        else:
+            self._conn.execute("COMMIT")
+
+    def _query(self, sql: str, params: Iterable = ()) -> pd.DataFrame:
+        cur = self._conn.execute(sql, tuple(params))
+        cols = [d[0] for d in cur.description]
+        return pd.DataFrame(cur.fetchall(), columns=cols)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A whole table as a DataFrame (administrator's view, not masked)."""
+        if name not in _schema.TABLES:
+            raise CRMDataError(f"信息库中没有表“{name}”。可用的表：{'、'.join(_schema.TABLES)}。")
+        return self._query(f"SELECT * FROM {name}")  # name is from the fixed list above
+
+    def counts(self) -> pd.Series:
+        """Number of rows per table."""
+        return pd.Series(
+            {t: self._conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in _schema.TABLES},
+            name="行数",
+        )
+
+    def integrity_check(self) -> str:
+        """``PRAGMA integrity_check``: ``"ok"`` when the file is sound."""
+        rows = self._conn.execute("PRAGMA integrity_check").fetchall()
+        return "; ".join(r[0] for r in rows)
+
+    def _new_batch(self, target: str, source: str, channel: str, collected_at: Any, n: int) -> int:
+        cur = self._conn.execute(
+            "INSERT INTO import_batches (target, source, collect_channel, collected_at, imported_at, n_rows)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (target, source, channel, _iso(collected_at), self.now(), n),
+        )
+        return int(cur.lastrowid)
+
+    @staticmethod
+    def _provenance(df: pd.DataFrame, source, channel, collected_at) -> tuple[list, list, list]:
+        """Per-row source/channel/time: a column of ``df`` wins, the argument fills gaps."""
+        n = len(df)
+
+        def col(names, default, what):
+            for c in names:
+                if c in df.columns:
+                    vals = _column_as_sql(df[c])
+                    if default is not None:
+                        d = _iso(default)
+                        vals = [d if v is None or v == "" else v for v in vals]
+                    if any(v is None or v == "" for v in vals):
+                        raise CRMDataError(f"有记录缺少{what}：请在表中补全“{c}”列，或在调用时给出 {names[-1]}=…。")
+                    return vals
+            if default is None or (isinstance(default, str) and not default.strip()):
+                raise CRMDataError(f"缺少{what}：请在调用时给出参数（例如 {names[-1]}=…），每条信息都要记录{what}。")
+            return [_iso(default)] * n
+
+        return (
+            col(("source",), source, "信息来源"),
+            col(("collect_channel", "channel"), channel, "收集渠道"),
+            col(("collected_at",), collected_at, "收集时间"),
+        )
+
+    # ------------------------------------------------------------------ raw records
+    def import_records(
+        self,
+        df: pd.DataFrame,
+        source: str | None = None,
+        channel: str | None = None,
+        collected_at: Any = None,
+        progress: Callable[[int, int], None] | None = None,
+        chunk_size: int = 5000,
+    ) -> ImportResult:
+        """Store raw records exactly as received, in ONE transaction (all or nothing).
+
+        Columns named like :data:`~crmlab.infobase.schema.RAW_FIELDS` go to their own
+        columns (as text); any other column is kept in ``extra`` (JSON).  ``source``,
+        ``channel`` and ``collected_at`` give the provenance; per-row columns
+        ``source`` / ``collect_channel`` / ``collected_at`` in ``df`` take precedence.
+        ``progress(done, total)`` is called inside the transaction after each chunk.
+        """
+        if not isinstance(df, pd.DataFrame):
+            raise CRMDataError("import_records 需要一个 DataFrame（表格）。")
+        if len(df) == 0:
+            raise CRMDataError("要导入的表是空的：没有任何记录。")
+        known = [c for c in _schema.RAW_FIELDS if c in df.columns]
+        if not known:
+            raise CRMDataError(
+                f"表中没有可识别的客户信息列（需要 {', '.join(_schema.RAW_FIELDS)} 中的至少一列）。"
+            )
+        src, chan, when = self._provenance(df, source, channel, collected_at)
+        cols = {c: (_column_as_sql(df[c]) if c in df.columns else [None] * len(df)) for c in _schema.RAW_FIELDS}
+        other = [c for c in df.columns if c not in _schema.RAW_FIELDS and c not in ("source", "collect_channel", "channel", "collected_at")]
+        if other:
+            extra_cols = [_column_as_sql(df[c]) for c in other]
+            extra = [json.dumps(dict(zip(other, vals)), ensure_ascii=False) for vals in zip(*extra_cols)]
+        else:
+            extra = [None] * len(df)
+        checks = _codes.validate_frame(df)
+        flags = {
+            f: (checks[f"{f}_ok"].astype(int).tolist() if f"{f}_ok" in checks else [None] * len(df))
+            for f in ("phone", "email", "id_number")
+        }
+        n = len(df)
+        rows = list(
+            zip(
+                *[cols[c] for c in _schema.RAW_FIELDS],
+                extra,
+                src,
+                chan,
+                when,
+                flags["phone"],
+                flags["email"],
+                flags["id_number"],
+            )
+        )
+        placeholders = ", ".join(["?"] * (len(_schema.RAW_FIELDS) + 8))
+        sql = (
+            f"INSERT INTO raw_records (batch_id, {', '.join(_schema.RAW_FIELDS)}, extra, source,"
+            f" collect_channel, collected_at, phone_ok, email_ok, id_number_ok) VALUES ({placeholders})"
+        )
+        with self._transaction() as conn:
+            batch = self._new_batch("raw_records", source or src[0], channel or chan[0], collected_at, n)
+            for start in range(0, n, chunk_size):
+                part = rows[start : start + chunk_size]
+                conn.executemany(sql, [(batch, *r) for r in part])
+                if progress is not None:
+                    progress(min(start + chunk_size, n), n)
+        return ImportResult(batch, n, "raw_records", report=_codes.accuracy_report(df, checks) if set(df.columns) & {"phone", "email", "id_number"} else None)
+
+    def raw_records(self, batch_id: int | None = None) -> pd.DataFrame:
+        """The raw records (administrator's view)."""
+        if batch_id is None:
+            return self._query("SELECT * FROM raw_records ORDER BY raw_id")
+        return self._query("SELECT * FROM raw_records WHERE batch_id = ? ORDER BY raw_id", (int(batch_id),))
+
+    # ------------------------------------------------------------------ customers
+    def _next_seq(self) -> int:
+        return int(self._conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM customers").fetchone()[0])  # seq is the rowid
+
+    def import_customers(
+        self,
+        df: pd.DataFrame,
+        source: str | None = None,
+        channel: str | None = None,
+        collected_at: Any = None,
+        strict: bool = False,
+        links: list[list[int]] | None = None,
+        chunk_size: int = 20000,
+    ) -> ImportResult:
+        """Validate, code and insert customers in ONE transaction.
+
+        ``df`` needs ``name``; optional columns are those of
+        :data:`~crmlab.infobase.schema.CUSTOMER_FIELDS`.  Each customer gets a code by
+        the documented rule (:mod:`crmlab.infobase.codes`); ``customer_id`` defaults to
+        the code.  With ``strict=True`` any invalid phone / e-mail / ID stops the whole
+        import with a message listing the rows; otherwise invalid values are kept and
+        reported in ``result.report``.  ``links[i]`` lists raw record ids that row i
+        came from (written to ``customer_raw_links``).
+        """
+        if not isinstance(df, pd.DataFrame) or len(df) == 0:
+            raise CRMDataError("要导入的客户表是空的。")
+        if "name" not in df.columns:
+            raise CRMDataError("客户表缺少 name（姓名/名称）列。")
+        names = df["name"].astype("string").fillna("").str.strip()
+        if (names == "").any():
+            rows = list(np.flatnonzero((names == "").to_numpy())[:5] + 1)
+            raise CRMDataError(f"第 {rows} 行缺少姓名/名称：每位客户都必须有名称。")
+        n = len(df)
+        types = df["customer_type"].fillna("个人") if "customer_type" in df.columns else pd.Series(["个人"] * n, index=df.index)
+        bad_type = ~types.isin(["个人", "企业"])
+        if bad_type.any():
+            raise CRMDataError(f"客户类型只能是“个人”或“企业”，第 {list(np.flatnonzero(bad_type.to_numpy())[:5] + 1)} 行不是。")
+        checks = _codes.validate_frame(df)
+        if strict:
+            problems = []
+            for f in ("phone", "email", "id_number"):
+                if f in df.columns:
+                    filled = checks[f"{f}_filled"]
+                    bad = filled & ~checks[f"{f}_ok"]
+                    if bad.any():
+                        problems.append(f"{_codes.FIELD_LABELS[f]}无效（第 {list(np.flatnonzero(bad.to_numpy())[:5] + 1)} 行）")
+            if problems:
+                raise CRMDataError("；".join(problems) + "。请改正后再导入，本次没有写入任何记录。")
+        src, chan, when = self._provenance(df, source, channel, collected_at)
+        regions = df["region"] if "region" in df.columns else pd.Series([None] * n, index=df.index)
+        start = self._next_seq()
+        code_list = _codes.make_customer_codes(types, regions, start=start).tolist()
+        ids = (
+            [c if v is None else v for v, c in zip(_column_as_sql(df["customer_id"]), code_list)]
+            if "customer_id" in df.columns
+            else code_list
+        )
+        phone = (
+            [v if isinstance(v, str) and v else None for v in _codes.normalize_phone_series(df["phone"]).astype(object)]
+            if "phone" in df.columns
+            else [None] * n
+        )
+        if "id_valid_to" in df.columns:
+            valid_to = _column_as_sql(df["id_valid_to"])
+        elif "birth_date" in df.columns and "id_number" in df.columns:
+            has_id = df["id_number"].astype("string").fillna("").ne("").to_numpy()
+            est = estimate_id_valid_to_series(df["birth_date"], pd.Series(when))
+            valid_to = [v if h else None for v, h in zip(est, has_id)]
+        else:
+            valid_to = [None] * n
+
+        def col(name, kind="text"):
+            return _column_as_sql(df[name], kind) if name in df.columns else [None] * n
+
+        consent = col("consent_marketing", "int")
+        consent = [0 if v is None else v for v in consent]
+        status = [s if s is not None else "潜在" for s in col("status")]
+        bad_status = sorted({s for s in status if s not in STATUSES})
+        if bad_status:
+            raise CRMDataError(f"客户状态 {bad_status} 无效：只能是 潜在、现实、流失。")
+        now = self.now()
+        rows = list(
+            zip(
+                ids,
+                code_list,
+                range(start, start + n),
+                types.to_numpy(dtype=object).tolist(),
+                names.to_numpy(dtype=object).tolist(),
+                col("gender"),
+                col("birth_date"),
+                phone,
+                col("email"),
+                col("id_number"),
+                valid_to,
+                col("address"),
+                col("city"),
+                regions.astype(object).where(regions.notna(), None).tolist(),
+                col("company"),
+                status,
+                consent,
+                src,
+                chan,
+                when,
+                [now] * n,
+            )
+        )
+        sql = (
+            "INSERT INTO customers (customer_id, code, seq, customer_type, name, gender, birth_date, phone,"
+            " email, id_number, id_valid_to, address, city, region, company, status, consent_marketing,"
+            " source, collect_channel, collected_at, updated_at)"
+            " VALUES (" + ", ".join(["?"] * 21) + ")"
+        )
+        try:
+            with self._transaction() as conn:
+                batch = self._new_batch("customers", source or src[0], channel or chan[0], collected_at, n)
+                for s in range(0, n, chunk_size):
+                    conn.executemany(sql, rows[s : s + chunk_size])
+                if links is not None:
+                    conn.executemany(
+                        "INSERT INTO customer_raw_links (customer_id, raw_id) VALUES (?, ?)",
+                        [(cid, int(r)) for cid, rs in zip(ids, links) for r in rs],
+                    )
+        except sqlite3.IntegrityError as exc:
+            raise CRMDataError(
+                f"导入失败，没有写入任何记录：{exc}（可能是客户编号重复）。请检查 customer_id 列。"
+            ) from exc
+        report = _codes.accuracy_report(df, checks) if set(df.columns) & {"phone", "email", "id_number"} else None
+        return ImportResult(batch, n, "customers", customer_ids=list(ids), report=report)
+
+    def add_customer(
+        self,
+        record: dict,
+        source: str,
+        channel: str,
+        collected_at: Any = None,
+        consent_marketing: bool = False,
+    ) -> str:
+        """Enter one customer (the data-card form); validates strictly; returns the customer id."""
+        _require_text(source, "信息来源")
+        _require_text(channel, "收集渠道")
+        if not isinstance(record, dict):
+            raise CRMDataError("客户信息应是一个字典，例如 {'name': '张三', 'phone': '13812345678'}。")
+        rec = {k: (v.strip() if isinstance(v, str) else v) for k, v in record.items()}
+        rec = {k: (None if v == "" else v) for k, v in rec.items()}
+        unknown = set(rec) - set(_schema.CUSTOMER_FIELDS)
+        if unknown:
+            raise CRMDataError(f"未知的字段 {sorted(unknown)}。可用字段：{', '.join(_schema.CUSTOMER_FIELDS)}。")
+        if not rec.get("name"):
+            raise CRMDataError("请填写姓名/名称。")
+        for f, ok, label in (
+            ("phone", _codes.validate_mobile, "手机号应是 11 位、以 1 开头的号码，例如 13812345678"),
+            ("email", _codes.validate_email, "电子邮箱格式应类似 name@example.com"),
+            ("id_number", _codes.validate_id_number, "身份证号应为 18 位，且最后一位校验码要正确"),
+        ):
+            if rec.get(f) is not None and not ok(rec[f]):
+                raise CRMDataError(f"{_codes.FIELD_LABELS[f]}“{rec[f]}”无效：{label}。")
+        if rec.get("id_number") and not rec.get("birth_date"):
+            rec["birth_date"] = _codes.birth_date_from_id(rec["id_number"]).strftime("%Y-%m-%d")
+        rec["consent_marketing"] = bool(consent_marketing)
+        when = collected_at if collected_at is not None else self.now()
+        result = self.import_customers(pd.DataFrame([rec]), source=source, channel=channel, collected_at=when, strict=True)
+        return result.customer_ids[0]
+
+    def customer(self, customer_id: str) -> dict:
+        """Current values of one customer (administrator's view, not audited)."""
+        df = self._query("SELECT * FROM customers WHERE customer_id = ?", (customer_id,))
+        if df.empty:
+            raise CRMDataError(f"信息库中没有客户“{customer_id}”。请检查客户编号。")
+        return df.iloc[0].to_dict()
+
+    # ------------------------------------------------------------------ other tables
+    def import_table(
+        self,
+        df: pd.DataFrame,
+        table: str,
+        source: str | None = None,
+        channel: str | None = None,
+        collected_at: Any = None,
+    ) -> ImportResult:
+        """Import orders, interactions, survey answers, companies or contacts (one transaction).
+
+        A wide survey table (one column per item) is stored in long form
+        (``customer_id, survey_date, item, value``).
+        """
+        if table not in _schema.DATA_TABLES:
+            raise CRMDataError(f"不能导入到表“{table}”。可用的表：{'、'.join(_schema.DATA_TABLES)}。")
+        if not isinstance(df, pd.DataFrame) or len(df) == 0:
+            raise CRMDataError(f"要导入 {table} 的表是空的。")
+        if "customer_id" not in df.columns:
+            raise CRMDataError(f"导入 {table} 需要 customer_id 列。")
+        if table == "survey_answers" and "item" not in df.columns:
+            id_cols = [c for c in ("customer_id", "survey_date", "source", "collect_channel", "collected_at") if c in df.columns]
+            items = [c for c in df.columns if c not in id_cols and pd.api.types.is_numeric_dtype(df[c])]
+            df = df.melt(id_vars=id_cols, value_vars=items, var_name="item", value_name="value")
+        columns = [c for c in _schema.DATA_TABLES[table] if c in df.columns]
+        src, chan, when = self._provenance(df, source, channel, collected_at)
+        num = {"quantity", "amount", "cost", "gross_profit", "service_cost", "value", "years_in_business", "annual_revenue", "credit_limit"}
+        data = [_column_as_sql(df[c], "num" if c in num else ("int" if c == "resolved" else "text")) for c in columns]
+        rows = list(zip(*data, src, chan, when))
+        all_cols = columns + list(_schema.PROVENANCE)
+        sql = f"INSERT INTO {table} ({', '.join(all_cols)}) VALUES ({', '.join(['?'] * len(all_cols))})"
+        try:
+            with self._transaction() as conn:
+                batch = self._new_batch(table, source or src[0], channel or chan[0], collected_at, len(rows))
+                conn.executemany(sql, rows)
+        except sqlite3.IntegrityError as exc:
+            raise CRMDataError(f"导入 {table} 失败，没有写入任何记录：{exc}（可能是编号重复）。") from exc
+        return ImportResult(batch, len(rows), table)
+
+    # ------------------------------------------------------------------ updating
+    def update_customer(
+        self,
+        customer_id: str,
+        changes: dict,
+        source: str,
+        at: Any = None,
+        reason: str | None = None,
+    ) -> pd.DataFrame:
+        """Change fields of a customer; each change is logged and the old value retired.
+
+        Returns the logged changes (field, old_value, new_value, source, changed_at).
+        A value set to ``None`` is retired without replacement (e.g. a dropped phone).
+        """
+        _require_text(source, "信息来源")
+        if not changes:
+            raise CRMDataError("没有要修改的字段。")
+        bad = [f for f in changes if f not in _schema.UPDATABLE]
+        if bad:
+            raise CRMDataError(f"字段 {bad} 不能修改。可修改的字段：{', '.join(_schema.UPDATABLE)}。")
+        current = self.customer(customer_id)
+        at = _iso(at) if at is not None else self.now()
+        logged = []
+        for f, new in changes.items():
+            new = _iso(new) if not isinstance(new, (bool, np.bool_)) else str(int(new))
+            if new is not None and f == "phone":
+                if not _codes.validate_mobile(new):
+                    raise CRMDataError(f"新手机号“{new}”无效，没有做任何修改。")
+                new = _codes.normalize_phone(new)
+            if new is not None and f == "email" and not _codes.validate_email(new):
+                raise CRMDataError(f"新邮箱“{new}”无效，没有做任何修改。")
+            if new is not None and f == "id_number" and not _codes.validate_id_number(new):
+                raise CRMDataError(f"新身份证号“{new}”无效（校验码不对），没有做任何修改。")
+            if f == "status" and new not in STATUSES:
+                raise CRMDataError(f"客户状态只能是 {'、'.join(STATUSES)}。")
+            old = _iso(current[f]) if f != "consent_marketing" else str(int(current[f]))
+            if old == new:
+                continue
+            logged.append((f, old, new))
+        if not logged:
+            return pd.DataFrame(columns=["field", "old_value", "new_value", "source", "changed_at"])
+        with self._transaction() as conn:
+            for f, old, new in logged:
+                prev = conn.execute(
+                    "SELECT MAX(changed_at) FROM changes WHERE customer_id = ? AND field = ?", (customer_id, f)
+                ).fetchone()[0]
+                conn.execute(
+                    "INSERT INTO changes (customer_id, field, old_value, new_value, source, changed_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (customer_id, f, old, new, source, at),
+                )
+                if old is not None:
+                    conn.execute(
+                        "INSERT INTO retired_values (customer_id, field, value, source, valid_from, valid_to, reason)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (customer_id, f, old, current["source"] if prev is None else source, prev or current["collected_at"], at, reason or "被新值取代" if new is not None else reason or "已停用"),
+                    )
+                value = int(new) if f == "consent_marketing" else new
+                # f comes from the fixed list schema.UPDATABLE (checked above); the value is a parameter
+                conn.execute(
+                    f"UPDATE customers SET {f} = ?, updated_at = ? WHERE customer_id = ?", (value, at, customer_id)
+                )
+        return pd.DataFrame(
+            [(f, o, n, source, at) for f, o, n in logged],
+            columns=["field", "old_value", "new_value", "source", "changed_at"],
+        )
+
+    def retire(self, customer_id: str, field: str, source: str, at: Any = None, reason: str = "已停用") -> pd.DataFrame:
+        """Retire a stale value (dropped phone, old address): it moves to ``retired_values``."""
+        return self.update_customer(customer_id, {field: None}, source=source, at=at, reason=reason)
+
+    def history(self, customer_id: str | None = None) -> pd.DataFrame:
+        """Change log: old value, new value, source and time of every change."""
+        if customer_id is None:
+            return self._query("SELECT * FROM changes ORDER BY change_id")
+        return self._query("SELECT * FROM changes WHERE customer_id = ? ORDER BY change_id", (customer_id,))
+
+    def retired(self, customer_id: str | None = None) -> pd.DataFrame:
+        """Retired (stale) values with the period they were valid (valid_from .. valid_to)."""
+        if customer_id is None:
+            return self._query("SELECT * FROM retired_values ORDER BY retired_id")
+        return self._query("SELECT * FROM retired_values WHERE customer_id = ? ORDER BY retired_id", (customer_id,))
+
+    def expiring_ids(self, today: Any = COURSE_TODAY, within_days: int = 90) -> pd.DataFrame:
+        """Customers whose ID card expires within ``within_days`` (or has expired)."""
+        if not isinstance(within_days, (int, np.integer)) or within_days < 0:
+            raise CRMDataError("提前提醒的天数必须是不小于 0 的整数。")
+        t = pd.Timestamp(today)
+        end = (t + pd.Timedelta(days=int(within_days))).strftime("%Y-%m-%d")
+        df = self._query(
+            "SELECT customer_id, name, phone, id_valid_to FROM customers"
+            " WHERE id_valid_to IS NOT NULL AND id_valid_to <= ? ORDER BY id_valid_to",
+            (end,),
+        )
+        days = (pd.to_datetime(df["id_valid_to"]) - t).dt.days
+        df["days_left"] = days
+        df["提醒"] = np.where(days < 0, "已过期", "即将到期")
+        return df
+
+    def refresh_status(self, today: Any = COURSE_TODAY, lost_after_days: int = 365) -> pd.Series:
+        """Set 潜在/现实/流失 from the orders table; changes are logged. Returns counts per status."""
+        t = pd.Timestamp(today).strftime("%Y-%m-%d")
+        last = self._query("SELECT customer_id, MAX(order_date) AS last_order FROM orders GROUP BY customer_id")
+        cust = self._query("SELECT customer_id, status FROM customers")
+        m = cust.merge(last, on="customer_id", how="left")
+        gap = (pd.Timestamp(t) - pd.to_datetime(m["last_order"])).dt.days
+        new = np.where(m["last_order"].isna(), "潜在", np.where(gap > lost_after_days, "流失", "现实"))
+        changed = m[new != m["status"]].assign(new=new[new != m["status"]])
+        now = self.now()
+        with self._transaction() as conn:
+            conn.executemany(
+                "INSERT INTO changes (customer_id, field, old_value, new_value, source, changed_at) VALUES (?, 'status', ?, ?, ?, ?)",
+                [(r.customer_id, r.status, r.new, "系统规则（按订单）", now) for r in changed.itertuples()],
+            )
+            conn.executemany(
+                "UPDATE customers SET status = ?, updated_at = ? WHERE customer_id = ?",
+                [(r.new, now, r.customer_id) for r in changed.itertuples()],
+            )
+        return pd.Series(new).value_counts().reindex(list(STATUSES), fill_value=0).rename("客户数")
+
+    # ------------------------------------------------------------------ security
+    def read_customers(
+        self,
+        role: str,
+        user: str = "未署名",
+        customer_ids: Iterable[str] | None = None,
+        status: str | None = None,
+    ) -> pd.DataFrame:
+        """Customers as ``role`` may see them (masked where needed).
+
+        Every read that returns unmasked personal fields is written to ``audit_log``.
+        """
+        _security.check_role(role)
+        sql, params = "SELECT * FROM customers", []
+        where = []
+        if customer_ids is not None:
+            ids = [str(c) for c in customer_ids]
+            if not ids:
+                return _security.apply_role(self._query("SELECT * FROM customers WHERE 0"), role)[0]
+            where.append(f"customer_id IN ({', '.join(['?'] * len(ids))})")
+            params += ids
+        if status is not None:
+            if status not in STATUSES:
+                raise CRMDataError(f"客户状态只能是 {'、'.join(STATUSES)}。")
+            where.append("status = ?")
+            params.append(status)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        df = self._query(sql + " ORDER BY seq", params)
+        view, unmasked = _security.apply_role(df, role)
+        if unmasked and len(view):
+            self._audit(user, role, "查看未脱敏信息", unmasked, df["customer_id"].tolist())
+        return view
+
+    def _audit(self, user: str, role: str, action: str, fields: list[str], ids: list[str]) -> None:
+        self._conn.execute(
+            "INSERT INTO audit_log (at, user, role, action, fields, n_rows, customer_ids) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (self.now(), user, role, action, ",".join(fields), len(ids), ",".join(ids[:50]) + (",…" if len(ids) > 50 else "")),
+        )
+
+    def audit_log(self) -> pd.DataFrame:
+        return self._query("SELECT * FROM audit_log ORDER BY audit_id")
+
+    # ------------------------------------------------------------------ forms
+    def registration_card(self, customer_id: str, role: str = "销售", user: str = "未署名") -> pd.Series:
+        """客户登记卡: one customer's basic information, field by field (masked by role)."""
+        view = self.read_customers(role, user, customer_ids=[customer_id])
+        if view.empty:
+            raise CRMDataError(f"信息库中没有客户“{customer_id}”。请检查客户编号。")
+        card = view.iloc[0]
+        card.index = [FIELD_LABELS.get(c, c) for c in card.index]
+        return card.rename(f"客户登记卡 {customer_id}")
+
+    def customer_list(self, role: str = "销售", user: str = "未署名") -> pd.DataFrame:
+        """客户一览表: one line per customer with the key fields of the registration card."""
+        view = self.read_customers(role, user)
+        cols = [c for c in ("customer_id", "name", "customer_type", "city", "address", "phone", "status") if c in view.columns]
+        return view[cols].rename(columns=FIELD_LABELS)
+
+    def data_cards(self, status: str, role: str = "销售", user: str = "未署名", today: Any = COURSE_TODAY) -> pd.DataFrame:
+        """客户资料卡 by status.
+
+        * 潜在: basic information, source, consent;
+        * 现实: basic + transaction information (orders, amount, last order, favourite category);
+        * 流失: basic + last order, days since it, complaints and returns.
+        """
+        view = self.read_customers(role, user, status=status)
+        base_cols = [c for c in ("customer_id", "name", "customer_type", "city", "phone", "source", "consent_marketing") if c in view.columns]
+        view = view[base_cols]
+        if status == "潜在":
+            return view.rename(columns=FIELD_LABELS)
+        orders = self._query(
+            "SELECT customer_id, COUNT(*) AS 订单数, SUM(amount) AS 累计金额, MAX(order_date) AS 最近下单 FROM orders GROUP BY customer_id"
+        )
+        out = view.merge(orders, on="customer_id", how="left")
+        if status == "现实":
+            fav = self._query("SELECT customer_id, category, SUM(amount) AS a FROM orders GROUP BY customer_id, category")
+            if not fav.empty:
+                fav = fav.sort_values(["customer_id", "a"], ascending=[True, False]).drop_duplicates("customer_id")
+                out = out.merge(fav[["customer_id", "category"]].rename(columns={"category": "常购品类"}), on="customer_id", how="left")
+        else:
+            out["距最近下单天数"] = (pd.Timestamp(today) - pd.to_datetime(out["最近下单"])).dt.days
+            inter = self._query(
+                "SELECT customer_id, SUM(type = '投诉') AS 投诉次数, SUM(type = '退货') AS 退货次数 FROM interactions GROUP BY customer_id"
+            )
+            out = out.merge(inter, on="customer_id", how="left")
+            out[["投诉次数", "退货次数"]] = out[["投诉次数", "退货次数"]].fillna(0).astype(int)
+        return out.rename(columns=FIELD_LABELS)
+
+    # ------------------------------------------------------------------ screening
+    def screen(self, trust: dict | None = None, collected_at: Any = None):
+        """Merge ``raw_records`` into one customer per person and store them.
+
+        Runs :func:`crmlab.infobase.screening.screen` on all raw records not yet linked
+        to a customer, then inserts the merged customers (coded, with links back to
+        their raw records) in one transaction.  Returns the
+        :class:`~crmlab.infobase.screening.ScreeningResult`.
+        """
+        from crmlab.infobase import screening
+
+        raw = self._query(
+            "SELECT r.* FROM raw_records r LEFT JOIN customer_raw_links l ON l.raw_id = r.raw_id"
+            " WHERE l.raw_id IS NULL ORDER BY r.raw_id"
+        )
+        if raw.empty:
+            raise CRMDataError("没有待筛选的原始记录：请先用 import_records 导入。")
+        result = screening.screen(raw, trust=trust, id_column="raw_id")
+        merged = result.merged.copy()
+        link_lists = [list(v) for v in merged.pop("members")]
+        merged["customer_type"] = "个人"
+        self.import_customers(
+            merged.drop(columns=[c for c in ("person", "n_records") if c in merged.columns]),
+            source="信息筛选（合并）",
+            channel="内部整理",
+            collected_at=collected_at if collected_at is not None else self.now(),
+            links=link_lists,
+        )
+        return result
+
+    # ------------------------------------------------------------------ backup
+    def backup(self, path: str | Path) -> Path:
+        """Copy the whole base to ``path`` with SQLite's online backup API, then verify it."""
+        path = Path(path)
+        if str(path) == self.path:
+            raise CRMDataError("备份文件不能与信息库是同一个文件。")
+        dest = sqlite3.connect(str(path))
+        try:
+            self._conn.backup(dest)
+            check = "; ".join(r[0] for r in dest.execute("PRAGMA integrity_check").fetchall())
+        finally:
+            dest.close()
+        if check != "ok":
+            raise CRMDataError(f"备份文件 {path.name} 完整性检查未通过：{check}。请换一个位置重新备份。")
+        return path
+
+    def restore(self, path: str | Path) -> str:
+        """Replace the content of this base with the backup at ``path`` (verified before and after)."""
+        path = Path(path)
+        if not path.exists():
+            raise CRMDataError(f"找不到备份文件 {path.name}。请检查文件名。")
+        src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            try:
+                check = "; ".join(r[0] for r in src.execute("PRAGMA integrity_check").fetchall())
+            except sqlite3.DatabaseError as exc:
+                raise CRMDataError(f"备份文件 {path.name} 已损坏或不是信息库文件（{exc}），没有做任何恢复。") from exc
+            if check != "ok":
+                raise CRMDataError(f"备份文件 {path.name} 完整性检查未通过：{check}。没有做任何恢复。")
+            src.backup(self._conn)
+        finally:
+            src.close()
+        result = self.integrity_check()
+        if result != "ok":
+            raise CRMDataError(f"恢复后完整性检查未通过：{result}。")
+        return result
+
+
+__all__ = ["COURSE_TODAY", "FIELD_LABELS", "ImportResult", "InfoBase", "STATUSES", "estimate_id_valid_to", "estimate_id_valid_to_series"]

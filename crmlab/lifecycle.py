@@ -1,0 +1,690 @@
+"""Customer relationships and their life cycle (lesson 1, 识别客户, second class).
+
+* :func:`relationship_metrics` -- breadth (how many customers: active, new, won
+  back, lost), length (tenure) and depth (repeat rate, categories, orders) of the
+  customer relationships, measured on the orders at a date.
+* :func:`recommend_level` and :func:`kotler_matrix` -- Kotler's five relationship
+  levels (基本型 / 被动型 / 负责型 / 能动型 / 伙伴型) chosen from the number of
+  customers and the unit margin; :func:`kotler_inputs` measures both on the data.
+* :func:`lifecycle_stage` -- 考察期 / 形成期 / 稳定期 / 退化期 per customer from
+  tenure and the trend of spending; :func:`telecom_stage` -- the five telecom
+  stages A-E (获取 / 提升 / 成熟 / 衰退 / 离网); :func:`stage_strategy`.
+* :func:`retention_economics` -- why keeping customers pays: acquisition vs
+  retention cost, what 5 points less churn does to the profit of a customer
+  (and why the published range is 25-85%), selling success to new vs existing
+  customers, new customers from referrals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from crmlab._errors import CRMDataError
+from crmlab.customers import _columns, _date, _frame, _int_param, _prepare_orders
+
+__all__ = [
+    "LABELS",
+    "label_columns",
+    "relationship_metrics",
+    "KOTLER_LEVELS",
+    "KOTLER_DESCRIPTIONS",
+    "CUSTOMER_BANDS",
+    "MARGIN_BANDS",
+    "KOTLER_GRID",
+    "DEFAULT_KOTLER_THRESHOLDS",
+    "KotlerChoice",
+    "kotler_matrix",
+    "recommend_level",
+    "kotler_inputs",
+    "STAGES",
+    "TELECOM_STAGES",
+    "STAGE_RULES",
+    "lifecycle_stage",
+    "telecom_stage",
+    "stage_summary",
+    "stage_strategy",
+    "RetentionEconomics",
+    "retention_economics",
+]
+
+LABELS: dict[str, str] = {
+    "dimension": "维度",
+    "metric": "指标",
+    "value": "数值",
+    "unit": "单位",
+    "stage": "阶段",
+    "customers": "客户数",
+    "share": "占比",
+    "n_orders": "订单数",
+    "tenure_days": "关系时长（天）",
+    "days_since_last": "距最近购买天数",
+    "recent_amount": "近期消费额（元）",
+    "previous_amount": "前期消费额（元）",
+    "trend": "消费变化率",
+    "avg_recent_amount": "人均近期消费额（元）",
+    "avg_tenure_days": "平均关系时长（天）",
+    "margin_growth": "每年利润增长率",
+    "clv_base": "原流失率下的客户终身利润（元）",
+    "clv_improved": "流失率降低后的客户终身利润（元）",
+    "profit_increase": "利润增幅",
+}
+
+
+def label_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` with Chinese column and index names (for display only)."""
+    from crmlab.customers import label_columns as _label
+
+    return _label(df, LABELS)
+
+
+def _number(value: Any, name: str) -> float:
+    if isinstance(value, bool) or value is None or value is Ellipsis:
+        raise CRMDataError(f"{name} 应该是一个数字，现在是 {value!r}。")
+    try:
+        f = float(value)
+    except (TypeError, ValueError) as exc:
+        raise CRMDataError(f"{name} 应该是一个数字，现在是 {value!r}。") from exc
+    if not np.isfinite(f):
+        raise CRMDataError(f"{name} 不能是无穷大或空值，请填写一个普通的数字。")
+    return f
+
+
+def _rate(value: Any, name: str, *, allow_zero: bool = True, allow_one: bool = True) -> float:
+    f = _number(value, name)
+    if 1 < f <= 100:
+        raise CRMDataError(f"{name} = {value} 看起来是百分数。请写成 0-1 之间的小数，例如 20% 写成 0.2。")
+    if f < 0 or f > 1 or (f == 0 and not allow_zero) or (f == 1 and not allow_one):
+        raise CRMDataError(f"{name} = {value} 不合理：应该是 0 到 1 之间的比例。")
+    return f
+
+
+# ---------------------------------------------------------------------------
+# 1. breadth, length, depth
+# ---------------------------------------------------------------------------
+
+
+def _order_history(orders: pd.DataFrame, asof: pd.Timestamp) -> pd.DataFrame:
+    o = _prepare_orders(orders)
+    return o[o["order_date"] < asof]
+
+
+def relationship_metrics(
+    orders: pd.DataFrame,
+    asof: Any = "2026-01-01",
+    *,
+    window_days: int = 365,
+    churn_days: int = 180,
+) -> pd.DataFrame:
+    """Breadth, length and depth of the customer relationships on ``asof``.
+
+    Only orders before ``asof`` count; "the window" is the ``window_days`` days
+    before ``asof``.
+
+    * 广度 (breadth): active customers (bought within ``churn_days``), new
+      customers (first purchase in the window), won-back customers (a purchase in
+      the window after a gap of more than ``churn_days`` days), lost customers
+      (bought before, not within ``churn_days``);
+    * 长度 (length): mean and median tenure of the active customers (days from the
+      first purchase to ``asof``);
+    * 深度 (depth), over the customers who bought in the window: repeat-purchase
+      rate (share with 2+ orders in the window), mean number of categories bought,
+      mean orders and mean spend per customer in the window.
+
+    Returns rows ``dimension`` (广度/长度/深度), ``metric``, ``value``, ``unit``.
+    """
+    asof = _date(asof, "观察日期 asof")
+    window_days = _int_param(window_days, "window_days（统计窗口天数）", minimum=1)
+    churn_days = _int_param(churn_days, "churn_days（多少天没买算流失）", minimum=1)
+    o = _order_history(orders, asof)
+    if o.empty:
+        raise CRMDataError(f"{asof.date()} 之前没有任何订单，无法衡量客户关系。请换一个更晚的观察日期。")
+    _columns(o, ["amount", "category"], "订单表")
+    o = o.sort_values(["customer_id", "order_date"], kind="stable")
+    start = asof - pd.Timedelta(days=window_days)
+    per = o.groupby("customer_id")["order_date"].agg(["min", "max"])
+    active = per["max"] >= asof - pd.Timedelta(days=churn_days)
+    gap = o.groupby("customer_id")["order_date"].diff().dt.days
+    won_back = o.loc[(o["order_date"] >= start) & (gap > churn_days), "customer_id"].nunique()
+    tenure = (asof - per.loc[active, "min"]).dt.days
+    w = o[o["order_date"] >= start]
+    gw = w.groupby("customer_id")
+    n_win = gw.size()
+    rows = [
+        ("广度", "活跃客户数", int(active.sum()), "人"),
+        ("广度", "新客户数（窗口内首次购买）", int((per["min"] >= start).sum()), "人"),
+        ("广度", "挽回的流失客户数", int(won_back), "人"),
+        ("广度", "流失客户数", int((~active).sum()), "人"),
+        ("长度", "活跃客户平均关系时长", float(tenure.mean()) if len(tenure) else np.nan, "天"),
+        ("长度", "活跃客户关系时长中位数", float(tenure.median()) if len(tenure) else np.nan, "天"),
+        ("深度", "重复购买率（窗口内买了 2 次及以上）", float((n_win >= 2).mean()) if len(n_win) else np.nan, "比例"),
+        ("深度", "人均购买品类数", float(gw["category"].nunique().mean()) if len(n_win) else np.nan, "类"),
+        ("深度", "人均订单数", float(n_win.mean()) if len(n_win) else np.nan, "单"),
+        ("深度", "人均消费额", float(gw["amount"].sum().mean()) if len(n_win) else np.nan, "元"),
+    ]
+    out = pd.DataFrame(rows, columns=["dimension", "metric", "value", "unit"])
+    out["value"] = out["value"].astype(float).round(3)
+    out.attrs.update(asof=asof, window_days=window_days, churn_days=churn_days)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# 2. Kotler's five relationship levels
+# ---------------------------------------------------------------------------
+
+KOTLER_LEVELS: tuple[str, ...] = ("基本型", "被动型", "负责型", "能动型", "伙伴型")
+KOTLER_DESCRIPTIONS: dict[str, str] = {
+    "基本型": "东西卖出去就结束，之后不再主动联系客户。",
+    "被动型": "卖出后告诉客户：有问题、有意见随时来找我们。",
+    "负责型": "卖出后不久主动回访，问客户是否满意，并请客户提改进意见。",
+    "能动型": "经常主动联系客户，收集改进建议，并及时告诉客户新产品、新服务。",
+    "伙伴型": "和客户长期合作、一起解决问题，帮助客户成功，双方共同发展。",
+}
+#: Rows of the matrix (number of customers), from many to few.
+CUSTOMER_BANDS: tuple[str, ...] = ("大量客户", "中等数量客户", "少量客户")
+#: Columns of the matrix (unit margin), from low to high.
+MARGIN_BANDS: tuple[str, ...] = ("低边际利润", "中等边际利润", "高边际利润")
+KOTLER_GRID: tuple[tuple[str, ...], ...] = (
+    ("基本型", "被动型", "负责型"),
+    ("被动型", "负责型", "能动型"),
+    ("负责型", "能动型", "伙伴型"),
+)
+#: ``customers``: (few below, many from); ``margin``: (low below, high from).
+DEFAULT_KOTLER_THRESHOLDS: dict[str, tuple[float, float]] = {
+    "customers": (200, 10000),
+    "margin": (0.10, 0.30),
+}
+
+
+@dataclass(frozen=True)
+class KotlerChoice:
+    """The recommended relationship level and the matrix cell it comes from."""
+
+    level: str
+    customer_band: str
+    margin_band: str
+    row: int
+    col: int
+    n_customers: float
+    unit_margin: float
+    description: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.customer_band}、{self.margin_band} → 建议建立{self.level}客户关系：{self.description}"
+        )
+
+
+def kotler_matrix() -> pd.DataFrame:
+    """The 3 x 3 matrix: rows = number of customers, columns = unit margin."""
+    out = pd.DataFrame([list(r) for r in KOTLER_GRID], index=list(CUSTOMER_BANDS), columns=list(MARGIN_BANDS))
+    out.index.name = "客户数量"
+    out.columns.name = "边际利润"
+    return out
+
+
+def _thresholds(thresholds: Mapping[str, Sequence[float]] | None) -> dict[str, tuple[float, float]]:
+    th = dict(DEFAULT_KOTLER_THRESHOLDS)
+    if thresholds:
+        unknown = set(thresholds) - set(th)
+        if unknown:
+            raise CRMDataError(f"thresholds 只认 customers 和 margin 两个键，收到了：{'、'.join(map(str, unknown))}。")
+        th.update({k: tuple(v) for k, v in thresholds.items()})
+    for k, v in th.items():
+        if len(v) != 2:
+            raise CRMDataError(f"thresholds[{k!r}] 应该是两个数（下界, 上界），现在是 {v!r}。")
+        lo, hi = (_number(x, f"thresholds[{k!r}]") for x in v)
+        if not lo < hi:
+            raise CRMDataError(f"thresholds[{k!r}] = {v!r}：第一个数应小于第二个数。")
+        th[k] = (lo, hi)
+    return th
+
+
+def recommend_level(
+    n_customers: Any,
+    unit_margin: Any,
+    thresholds: Mapping[str, Sequence[float]] | None = None,
+) -> KotlerChoice:
+    """Kotler's recommended relationship level for a number of customers and a unit margin.
+
+    ``unit_margin`` is the margin rate of one unit (边际利润 ÷ 售价, 0-1).
+    Bands (``thresholds``, default :data:`DEFAULT_KOTLER_THRESHOLDS`): fewer than
+    ``customers[0]`` customers is 少量, ``customers[1]`` or more is 大量; a margin
+    below ``margin[0]`` is 低, ``margin[1]`` or more is 高.  Many customers with a
+    low margin -> 基本型; few customers with a high margin -> 伙伴型.
+    """
+    th = _thresholds(thresholds)
+    n = _number(n_customers, "客户数量 n_customers")
+    if n <= 0:
+        raise CRMDataError(f"客户数量 n_customers = {n_customers} 不合理：至少要有 1 位客户。")
+    m = _number(unit_margin, "边际利润率 unit_margin")
+    if m < 0:
+        raise CRMDataError(f"边际利润率 unit_margin = {unit_margin} 是负数，说明每卖一件都亏本：先要解决定价和成本问题。")
+    if 1 < m <= 100:
+        raise CRMDataError(
+            f"边际利润率 unit_margin = {unit_margin} 看起来是百分数。请写成 0-1 之间的小数，例如 25% 写成 0.25。"
+        )
+    if m > 1:
+        raise CRMDataError(f"边际利润率 unit_margin = {unit_margin} 不合理：边际利润率应在 0 到 1 之间。")
+    few, many = th["customers"]
+    low, high = th["margin"]
+    row = 0 if n >= many else (2 if n < few else 1)
+    col = 0 if m < low else (2 if m >= high else 1)
+    level = KOTLER_GRID[row][col]
+    return KotlerChoice(level, CUSTOMER_BANDS[row], MARGIN_BANDS[col], row, col, n, m, KOTLER_DESCRIPTIONS[level])
+
+
+def kotler_inputs(orders: pd.DataFrame, asof: Any = "2026-01-01", *, window_days: int = 365) -> dict[str, float]:
+    """Number of customers who bought in the last ``window_days`` and their gross margin rate.
+
+    Returns ``{"n_customers": ..., "unit_margin": gross_profit / amount}`` -- the two
+    inputs of :func:`recommend_level` measured on the company's own orders.
+    """
+    asof = _date(asof, "观察日期 asof")
+    window_days = _int_param(window_days, "window_days（统计窗口天数）", minimum=1)
+    o = _order_history(orders, asof)
+    _columns(o, ["amount", "gross_profit"], "订单表")
+    o = o[o["order_date"] >= asof - pd.Timedelta(days=window_days)]
+    if o.empty:
+        raise CRMDataError(f"{asof.date()} 之前 {window_days} 天内没有订单，无法计算客户数和边际利润率。")
+    amount = float(o["amount"].sum())
+    return {
+        "n_customers": int(o["customer_id"].nunique()),
+        "unit_margin": round(float(o["gross_profit"].sum()) / amount, 4) if amount else float("nan"),
+    }
+
+
+# ---------------------------------------------------------------------------
+# 3. life-cycle stages
+# ---------------------------------------------------------------------------
+
+STAGES: tuple[str, ...] = ("考察期", "形成期", "稳定期", "退化期")
+TELECOM_STAGES: tuple[str, ...] = ("A 获取", "B 提升", "C 成熟", "D 衰退", "E 离网")
+
+#: Rules of :func:`lifecycle_stage` in Chinese, in the order they are applied.
+STAGE_RULES: list[tuple[str, str]] = [
+    (
+        "退化期",
+        "最近一次购买已超过 churn_days 天；或者关系已满 explore_days 天，且近期消费比前期下降了 decline 以上"
+        "（消费变化率 ≤ −decline）。",
+    ),
+    ("考察期", "第一次购买到观察日不满 explore_days 天：刚开始接触、试着买一点。"),
+    ("形成期", "关系还不满 stable_days 天，或者近期消费比前期增长了 growth 以上：关系在快速加深。"),
+    ("稳定期", "其余的客户：关系已经满 stable_days 天，消费基本平稳。"),
+]
+
+
+def _stage_rules(explore_days, stable_days, window_days, growth, decline, churn_days):
+    explore_days = _int_param(explore_days, "explore_days（考察期天数）", minimum=1)
+    stable_days = _int_param(stable_days, "stable_days（进入稳定期至少的关系天数）", minimum=1)
+    window_days = _int_param(window_days, "window_days（比较消费的窗口天数）", minimum=7)
+    churn_days = _int_param(churn_days, "churn_days（多少天没买算离开）", minimum=1)
+    if stable_days <= explore_days:
+        raise CRMDataError(
+            f"stable_days（{stable_days}）应大于 explore_days（{explore_days}）：稳定期一定在考察期之后。"
+        )
+    growth = _number(growth, "growth（增长门槛）")
+    decline = _number(decline, "decline（下降门槛）")
+    if growth > 5 or decline > 1:
+        raise CRMDataError(
+            f"growth = {growth}、decline = {decline} 看起来是百分数。请写成小数，例如增长 20% 写成 0.2、下降 30% 写成 0.3。"
+        )
+    if growth <= 0 or decline <= 0:
+        raise CRMDataError("growth 和 decline 都要大于 0，例如 growth=0.2（增长 20%）、decline=0.3（下降 30%）。")
+    return explore_days, stable_days, window_days, float(growth), float(decline), churn_days
+
+
+def lifecycle_stage(
+    orders: pd.DataFrame,
+    asof: Any = "2026-01-01",
+    *,
+    explore_days: int = 90,
+    stable_days: int = 365,
+    window_days: int = 365,
+    growth: float = 0.5,
+    decline: float = 0.4,
+    churn_days: int = 180,
+) -> pd.DataFrame:
+    """Life-cycle stage of every customer who bought before ``asof``.
+
+    Spending trend: ``recent_amount`` is the spend in the last ``window_days``
+    days before ``asof``, ``previous_amount`` in the ``window_days`` days before
+    that; ``trend = recent / previous - 1`` (``inf`` when there was no previous
+    spend).  Rules in order (see :data:`STAGE_RULES`):
+
+    1. 退化期: last purchase more than ``churn_days`` ago, or tenure >=
+       ``explore_days`` and ``trend <= -decline``;
+    2. 考察期: tenure < ``explore_days``;
+    3. 形成期: tenure < ``stable_days`` or ``trend >= growth``;
+    4. 稳定期: the rest.
+
+    Returns one row per customer (index ``customer_id``) with ``n_orders``,
+    ``tenure_days``, ``days_since_last``, ``recent_amount``, ``previous_amount``,
+    ``trend`` and ``stage`` (categorical over :data:`STAGES`).
+    """
+    asof = _date(asof, "观察日期 asof")
+    explore_days, stable_days, window_days, growth, decline, churn_days = _stage_rules(
+        explore_days, stable_days, window_days, growth, decline, churn_days
+    )
+    o = _order_history(orders, asof)
+    _columns(o, ["amount"], "订单表")
+    if o.empty:
+        raise CRMDataError(f"{asof.date()} 之前没有任何订单，没有客户可以划分生命周期阶段。请换一个更晚的观察日期。")
+    g = o.groupby("customer_id")
+    out = g["order_date"].agg(n_orders="size", first="min", last="max")
+    out["tenure_days"] = (asof - out["first"]).dt.days
+    out["days_since_last"] = (asof - out["last"]).dt.days
+    w1 = asof - pd.Timedelta(days=window_days)
+    w0 = asof - pd.Timedelta(days=2 * window_days)
+    recent = o.loc[o["order_date"] >= w1].groupby("customer_id")["amount"].sum()
+    prev = o.loc[(o["order_date"] >= w0) & (o["order_date"] < w1)].groupby("customer_id")["amount"].sum()
+    out["recent_amount"] = recent.reindex(out.index).fillna(0.0).round(2)
+    out["previous_amount"] = prev.reindex(out.index).fillna(0.0).round(2)
+    r, p = out["recent_amount"].to_numpy(), out["previous_amount"].to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        trend = np.where(p > 0, r / np.where(p > 0, p, 1) - 1, np.where(r > 0, np.inf, np.nan))
+    out["trend"] = trend
+    tenure = out["tenure_days"].to_numpy()
+    since = out["days_since_last"].to_numpy()
+    tr = np.nan_to_num(trend, nan=-1.0)
+    stage = np.select(
+        [
+            (since > churn_days) | ((tenure >= explore_days) & (tr <= -decline)),
+            tenure < explore_days,
+            (tenure < stable_days) | (tr >= growth),
+        ],
+        [STAGES[3], STAGES[0], STAGES[1]],
+        default=STAGES[2],
+    )
+    out = out.drop(columns=["first", "last"])
+    out["stage"] = pd.Categorical(stage, categories=list(STAGES), ordered=True)
+    out.index.name = "customer_id"
+    out.attrs.update(
+        asof=asof,
+        explore_days=explore_days,
+        stable_days=stable_days,
+        window_days=window_days,
+        growth=growth,
+        decline=decline,
+        churn_days=churn_days,
+    )
+    return out
+
+
+def telecom_stage(
+    orders: pd.DataFrame,
+    asof: Any = "2026-01-01",
+    customers: pd.DataFrame | None = None,
+    **rules: Any,
+) -> pd.DataFrame:
+    """The five telecom stages A-E, a second view of :func:`lifecycle_stage`.
+
+    A 获取 = 考察期 (plus, when ``customers`` is given, registered customers who
+    never bought before ``asof``: the prospects to acquire); B 提升 = 形成期;
+    C 成熟 = 稳定期; D 衰退 = 退化期 but bought within ``churn_days``;
+    E 离网 = no purchase for more than ``churn_days`` days.  ``rules`` are the
+    keyword rules of :func:`lifecycle_stage`.
+    """
+    st = lifecycle_stage(orders, asof, **rules)
+    churn_days = st.attrs["churn_days"]
+    mapping = {"考察期": "A 获取", "形成期": "B 提升", "稳定期": "C 成熟", "退化期": "D 衰退"}
+    tel = st["stage"].astype(str).map(mapping)
+    tel[st["days_since_last"] > churn_days] = "E 离网"
+    out = st.copy()
+    out["stage"] = pd.Categorical(tel, categories=list(TELECOM_STAGES), ordered=True)
+    if customers is not None:
+        customers = _frame(customers, "客户表")
+        _columns(customers, ["customer_id", "signup_date"], "客户表")
+        asof_ts = st.attrs["asof"]
+        c = customers.assign(customer_id=customers["customer_id"].astype(str))
+        signup = pd.to_datetime(c["signup_date"], errors="coerce")
+        prospects = c.loc[(signup < asof_ts) & ~c["customer_id"].isin(out.index), "customer_id"]
+        if len(prospects):
+            extra = pd.DataFrame(
+                {
+                    "n_orders": 0,
+                    "tenure_days": np.nan,
+                    "days_since_last": np.nan,
+                    "recent_amount": 0.0,
+                    "previous_amount": 0.0,
+                    "trend": np.nan,
+                    "stage": pd.Categorical(["A 获取"] * len(prospects), categories=list(TELECOM_STAGES), ordered=True),
+                },
+                index=pd.Index(prospects.to_numpy(), name="customer_id"),
+            )
+            out = pd.concat([out, extra])
+            out["stage"] = pd.Categorical(out["stage"], categories=list(TELECOM_STAGES), ordered=True)
+    out.attrs.update(st.attrs)
+    return out
+
+
+def stage_summary(stages: pd.DataFrame) -> pd.DataFrame:
+    """Customers, share, mean recent spend and mean tenure per stage (all stages listed)."""
+    if stages is None or len(stages) == 0:
+        raise CRMDataError("没有客户可以统计。请先用 lifecycle_stage(orders) 划分阶段。")
+    _columns(stages, ["stage", "recent_amount", "tenure_days"], "阶段结果")
+    cats = list(stages["stage"].cat.categories) if hasattr(stages["stage"], "cat") else list(STAGES)
+    g = stages.groupby("stage", observed=False)
+    out = pd.DataFrame(
+        {
+            "customers": g.size().reindex(cats, fill_value=0).astype(int),
+            "avg_recent_amount": g["recent_amount"].mean().reindex(cats).round(2),
+            "avg_tenure_days": g["tenure_days"].mean().reindex(cats).round(1),
+        }
+    )
+    out.insert(1, "share", out["customers"] / out["customers"].sum())
+    out.index.name = "stage"
+    return out
+
+
+_STRATEGY_FOUR = [
+    ("考察期", "双方刚接触，彼此不了解，客户先小量试买。", "让客户愿意试、降低他的顾虑。",
+     "热情接待、讲清产品和承诺；提供试用装、首单优惠；记录客户需求，判断他值不值得长期经营。"),
+    ("形成期", "客户开始重复购买，信任在增加，但关系还比较脆弱。", "把试用的客户变成常客。",
+     "建好客户档案，定期回访；帮助客户用好产品、及时处理问题；推荐相关商品（交叉销售），筛选出有长期价值的客户。"),
+    ("稳定期", "双方高度信任，购买量大且稳定，是企业最赚钱的阶段。", "让稳定的关系保持得越久越好。",
+     "会员和积分回报、专属服务和优先权；邀请参与新品意见；鼓励老客户推荐新客户。"),
+    ("退化期", "购买减少、间隔变长，可能不满或被对手吸引；任何阶段都可能发生。", "找出原因，值得挽回的尽力挽回。",
+     "分析流失原因；对高价值客户主动回访、道歉补偿或给出针对性优惠；对低价值客户降低服务成本，顺其自然。"),
+]
+_STRATEGY_TELECOM = [
+    ("A 获取", "还没用我们的服务，或正在用竞争对手的服务。", "发现并争取潜在客户。",
+     "通过合适的渠道找到目标人群，给出有吸引力的入网方案。"),
+    ("B 提升", "刚入网，使用量在上升。", "把新客户培养成高价值客户。",
+     "刺激需求的产品组合、交叉销售、有针对性的营销。"),
+    ("C 成熟", "使用稳定，贡献最大。", "让客户用更多新业务，培养忠诚。",
+     "对高价值客户提供差异化服务，推出新业务，奖励长期在网。"),
+    ("D 衰退", "使用量下降，可能准备转网。", "延长客户的生命周期。",
+     "高危客户预警：及早发现要走的客户，采取挽留措施。"),
+    ("E 离网", "已经停止使用或转到对手。", "赢回有价值的客户。",
+     "分析离网原因，针对高价值客户设计赢回方案。"),
+]
+
+
+def stage_strategy(model: str = "four") -> pd.DataFrame:
+    """Strategy table per stage: ``model="four"`` (考察期 ...) or ``"telecom"`` (A-E)."""
+    if model in ("four", "4", "四阶段"):
+        rows = _STRATEGY_FOUR
+    elif model in ("telecom", "5", "five", "电信"):
+        rows = _STRATEGY_TELECOM
+    else:
+        raise CRMDataError(f"model 只能是 \"four\"（四阶段）或 \"telecom\"（电信五阶段），收到 {model!r}。")
+    out = pd.DataFrame(rows, columns=["阶段", "特征", "企业目标", "主要策略"]).set_index("阶段")
+    return out
+
+
+# ---------------------------------------------------------------------------
+# 4. retention economics
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class RetentionEconomics:
+    """Result of :func:`retention_economics` (all tables have Chinese content)."""
+
+    summary: pd.DataFrame
+    costs: pd.DataFrame
+    yearly: pd.DataFrame
+    by_margin_growth: pd.DataFrame
+    selling: pd.DataFrame
+    referrals: pd.DataFrame
+    params: dict = field(default_factory=dict)
+
+    @property
+    def profit_increase(self) -> float:
+        """Increase of the lifetime profit per customer at the chosen margin growth."""
+        return float(self.summary.loc["profit_increase", "value"])
+
+
+def _lifetime_profit(churn, margin, growth, years, discount, acquisition_cost):
+    t = np.arange(1, years + 1)
+    survive = (1 - churn) ** (t - 1)
+    m = margin * (1 + growth) ** (t - 1)
+    disc = (1 + discount) ** (-(t - 1))
+    flow = survive * m * disc
+    return flow, float(flow.sum() - acquisition_cost)
+
+
+def retention_economics(
+    n_customers: int = 1000,
+    acquisition_cost: float = 100.0,
+    retention_cost_ratio: float = 5.0,
+    churn_reduction: float = 0.05,
+    base_churn: float = 0.20,
+    margin: float = 100.0,
+    margin_growth: float = 0.10,
+    years: int = 20,
+    discount_rate: float = 0.08,
+    referral_share: float = 0.60,
+    new_success: float = 0.15,
+    existing_success: float = 0.50,
+    pitches: int = 100,
+    growth_levels: Sequence[float] = (0.0, 0.05, 0.10, 0.15, 0.20, 0.25, 0.30),
+) -> RetentionEconomics:
+    """Retention economics for a customer base, computed from the inputs.
+
+    * Costs: acquiring a customer costs ``acquisition_cost``, keeping one costs
+      ``acquisition_cost / retention_cost_ratio``; replacing the customers who
+      leave each year (``n_customers * churn``) is compared for the two churn rates.
+    * Lifetime profit per new customer: ``-acquisition_cost + sum_t (1-churn)^(t-1)
+      * margin * (1+margin_growth)^(t-1) / (1+discount_rate)^(t-1)`` over ``years``
+      years, for ``base_churn`` and ``base_churn - churn_reduction`` (churn in
+      fractions; ``churn_reduction`` = 0.05 means 5 percentage points).  The
+      increase depends on how fast the profit per customer grows with tenure;
+      ``by_margin_growth`` shows it for every value in ``growth_levels``.
+    * Selling: ``pitches`` sales attempts to new customers (success
+      ``new_success``) vs existing customers (``existing_success``).
+    * Referrals: of the new customers needed each year, ``referral_share`` come
+      from recommendations of existing customers.
+    """
+    n = _number(n_customers, "客户数量 n_customers")
+    if n <= 0 or n != int(n):
+        raise CRMDataError(f"客户数量 n_customers = {n_customers} 不合理：应是正整数。")
+    n = int(n)
+    acq = _number(acquisition_cost, "获客成本 acquisition_cost")
+    if acq < 0:
+        raise CRMDataError("获客成本 acquisition_cost 不能为负数。")
+    ratio = _number(retention_cost_ratio, "获客/保留成本倍数 retention_cost_ratio")
+    if ratio <= 0:
+        raise CRMDataError("retention_cost_ratio 必须大于 0，例如 5 表示获客成本是保留成本的 5 倍。")
+    churn = _rate(base_churn, "原流失率 base_churn", allow_zero=False, allow_one=True)
+    red = _rate(churn_reduction, "流失率降低幅度 churn_reduction", allow_zero=True)
+    if red >= churn:
+        raise CRMDataError(
+            f"流失率降低 {red:.0%}（百分点）后不能小于等于 0：原流失率只有 {churn:.0%}。请把 churn_reduction 调小。"
+        )
+    m = _number(margin, "每位客户第一年的利润 margin")
+    if m <= 0:
+        raise CRMDataError("每位客户第一年的利润 margin 必须大于 0。")
+    g = _number(margin_growth, "利润年增长率 margin_growth")
+    if g > 1:
+        raise CRMDataError(f"利润年增长率 margin_growth = {margin_growth} 看起来是百分数，请写成小数，例如 10% 写成 0.1。")
+    if g <= -1:
+        raise CRMDataError("利润年增长率 margin_growth 不能小于等于 -1（-100%）。")
+    years = _int_param(years, "years（计算的年数）", minimum=1, maximum=100)
+    d = _rate(discount_rate, "折现率 discount_rate")
+    ref = _rate(referral_share, "老客户推荐占比 referral_share")
+    s_new = _rate(new_success, "向新客户推销的成功率 new_success")
+    s_old = _rate(existing_success, "向老客户推销的成功率 existing_success")
+    pitches = _int_param(pitches, "pitches（推销次数）", minimum=1, maximum=10**9)
+    levels = [_number(x, "growth_levels") for x in growth_levels]
+    if not levels:
+        raise CRMDataError("growth_levels 至少要有一个增长率。")
+    improved = churn - red
+
+    flow0, clv0 = _lifetime_profit(churn, m, g, years, d, acq)
+    flow1, clv1 = _lifetime_profit(improved, m, g, years, d, acq)
+    t = np.arange(1, years + 1)
+    yearly = pd.DataFrame(
+        {
+            "year": t,
+            "survival_base": (1 - churn) ** (t - 1),
+            "survival_improved": (1 - improved) ** (t - 1),
+            "margin": m * (1 + g) ** (t - 1),
+            "cum_profit_base": np.cumsum(flow0) - acq,
+            "cum_profit_improved": np.cumsum(flow1) - acq,
+        }
+    ).round(4)
+
+    def _increase(a, b):
+        return (b - a) / abs(a) if a != 0 else np.nan
+
+    rows = []
+    for lv in levels:
+        a = _lifetime_profit(churn, m, lv, years, d, acq)[1]
+        b = _lifetime_profit(improved, m, lv, years, d, acq)[1]
+        rows.append((lv, round(a, 2), round(b, 2), _increase(a, b)))
+    by_growth = pd.DataFrame(rows, columns=["margin_growth", "clv_base", "clv_improved", "profit_increase"])
+
+    keep_cost = acq / ratio
+    leave0, leave1 = n * churn, n * improved
+    costs = pd.DataFrame(
+        {
+            "每年流失的客户（人）": [leave0, leave1],
+            "补回这些客户的获客支出（元）": [leave0 * acq, leave1 * acq],
+            "保留其余客户的支出（元）": [(n - leave0) * keep_cost, (n - leave1) * keep_cost],
+        },
+        index=pd.Index([f"流失率 {churn:.0%}", f"流失率 {improved:.0%}"], name="情形"),
+    )
+    costs["合计（元）"] = costs.iloc[:, 1] + costs.iloc[:, 2]
+    costs = costs.round(2)
+
+    selling = pd.DataFrame(
+        {
+            "推销次数": [pitches, pitches],
+            "成功率": [s_new, s_old],
+            "预计成交（单）": [round(pitches * s_new, 1), round(pitches * s_old, 1)],
+        },
+        index=pd.Index(["向新客户推销", "向老客户推销"], name="对象"),
+    )
+    need = leave0
+    referrals = pd.DataFrame(
+        {
+            "人数": [round(need * ref, 1), round(need * (1 - ref), 1)],
+            "获客支出（元）": [0.0, round(need * (1 - ref) * acq, 2)],
+        },
+        index=pd.Index(["老客户推荐来的新客户", "靠广告等其他方式获得的新客户"], name="来源"),
+    )
+
+    summary = pd.DataFrame(
+        [
+            ("acquisition_cost", "获取一位新客户的成本（元）", acq),
+            ("retention_cost", "保留一位老客户的成本（元）", round(keep_cost, 2)),
+            ("clv_base", f"流失率 {churn:.0%} 时每位客户的终身利润（元）", round(clv0, 2)),
+            ("clv_improved", f"流失率 {improved:.0%} 时每位客户的终身利润（元）", round(clv1, 2)),
+            ("profit_increase", "流失率降低带来的利润增幅", _increase(clv0, clv1)),
+            ("yearly_saving", "每年少花的获客支出（元）", round((leave0 - leave1) * acq, 2)),
+            ("extra_deals", f"同样推销 {pitches} 次，老客户多成交（单）", round(pitches * (s_old - s_new), 1)),
+            ("referred_new", "每年新客户中来自老客户推荐的（人）", round(need * ref, 1)),
+        ],
+        columns=["key", "item", "value"],
+    ).set_index("key")
+    params = dict(
+        n_customers=n, acquisition_cost=acq, retention_cost_ratio=ratio, churn_reduction=red,
+        base_churn=churn, improved_churn=improved, margin=m, margin_growth=g, years=years,
+        discount_rate=d, referral_share=ref, new_success=s_new, existing_success=s_old, pitches=pitches,
+    )
+    return RetentionEconomics(summary, costs, yearly, by_growth, selling, referrals, params)

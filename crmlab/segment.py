@@ -1,0 +1,1186 @@
+"""Customer segmentation (lesson 3, 细分客户).
+
+Plain functions over pandas objects:
+
+* why segment: :func:`budget_allocation` (the same budget spread evenly vs spent on
+  the segments that return most);
+* demographic and behavioural segmentation: :func:`age_band`, :func:`usage_rate`,
+  :func:`loyalty_status`, :func:`customer_behaviour`, :func:`segment_table`,
+  :func:`demographic_segments`;
+* RFM: :func:`rfm`, :func:`segment_summary`;
+* clustering: :func:`kmeans_segments`, :func:`choose_k`,
+  :func:`psychographic_segments`, :func:`crosstab_segments`.
+
+scikit-learn is imported inside the functions that need it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from crmlab._errors import CRMDataError
+
+# ---------------------------------------------------------------------------
+# segment names
+# ---------------------------------------------------------------------------
+
+#: H/L code in R, F, M order -> Chinese segment name (the eight RFM segments).
+CN8_SEGMENTS: dict[str, str] = {
+    "HHH": "重要价值客户",
+    "HLH": "重要发展客户",
+    "LHH": "重要保持客户",
+    "LLH": "重要挽留客户",
+    "HHL": "一般价值客户",
+    "HLL": "一般发展客户",
+    "LHL": "一般保持客户",
+    "LLL": "一般挽留客户",
+}
+
+#: English names of the widely copied R x F grid and their Chinese translations.
+RF_GRID_NAMES: dict[str, str] = {
+    "Champions": "冠军客户",
+    "Loyal Customers": "忠诚客户",
+    "Potential Loyalists": "潜在忠诚客户",
+    "New Customers": "新客户",
+    "Promising": "有潜力的新客户",
+    "Need Attention": "需要关注的客户",
+    "About to Sleep": "即将沉睡的客户",
+    "At Risk": "有流失风险的客户",
+    "Can't Lose Them": "不能失去的客户",
+    "Hibernating": "休眠客户",
+    "Lost": "已流失客户",
+}
+
+
+def _rf_grid_table() -> dict[tuple[int, int], str]:
+    """(R score, F score) -> English name; covers all 25 cells."""
+    grid: dict[tuple[int, int], str] = {}
+    for r in range(1, 6):
+        for f in range(1, 6):
+            if r <= 2:
+                if f == 5:
+                    name = "Can't Lose Them"
+                elif f >= 3:
+                    name = "At Risk"
+                elif r == 1 and f == 1:
+                    name = "Lost"
+                else:
+                    name = "Hibernating"
+            elif r == 3:
+                name = "About to Sleep" if f <= 2 else ("Need Attention" if f == 3 else "Loyal Customers")
+            elif r == 4:
+                name = "Promising" if f == 1 else ("Potential Loyalists" if f <= 3 else "Loyal Customers")
+            else:  # r == 5
+                name = "New Customers" if f == 1 else ("Potential Loyalists" if f <= 3 else "Champions")
+            grid[(r, f)] = name
+    return grid
+
+
+RF_GRID: dict[tuple[int, int], str] = _rf_grid_table()
+
+#: Suggested strategy per segment (Chinese, shown in :func:`segment_summary`).
+STRATEGIES: dict[str, str] = {
+    "重要价值客户": "VIP 专属服务、优先供货和新品试用，重在维系，不必大幅打折。",
+    "重要发展客户": "最近买过、单笔金额高但次数少：推荐关联产品、办会员、设复购奖励，提高购买频率。",
+    "重要保持客户": "常买且金额高，但很久没来：专人回访，了解原因，用专属关怀把他们拉回来。",
+    "重要挽留客户": "曾经花钱多，但又久又少：重点挽留，电话回访、定向优惠券，找出流失原因。",
+    "一般价值客户": "常来且最近来过，但花钱少：推荐高价值套餐和升级产品，提高客单价。",
+    "一般发展客户": "新近来的小额客户：欢迎礼、入门优惠和使用指导，培养购买习惯。",
+    "一般保持客户": "以前常买小额、最近没来：低成本的短信或公众号提醒、积分到期提醒。",
+    "一般挽留客户": "又久、又少、又小：控制投入，只做低成本的自动化营销，或暂时放弃。",
+    "冠军客户": "奖励他们，邀请试用新品，请他们推荐新客户。",
+    "忠诚客户": "推荐更高档的产品，邀请加入会员，请他们写评价。",
+    "潜在忠诚客户": "提供会员或积分计划，推荐相关产品。",
+    "新客户": "做好首次购买后的服务和引导，建立关系。",
+    "有潜力的新客户": "提高品牌认知，送小额体验优惠。",
+    "需要关注的客户": "限时优惠、根据购买记录推荐产品，重新激活。",
+    "即将沉睡的客户": "推荐热门产品，发送专属折扣，重新建立联系。",
+    "有流失风险的客户": "发送个性化的关怀和优惠，提供有用的资讯。",
+    "不能失去的客户": "主动联系，了解原因，用新品或升级服务赢回他们。",
+    "休眠客户": "推荐其他相关产品，低成本的特价提醒。",
+    "已流失客户": "尝试一次低成本的唤醒活动，否则不再投入。",
+}
+
+SEGMENT_ORDER: dict[str, list[str]] = {
+    "cn8": list(CN8_SEGMENTS.values()),
+    "rf_grid": list(RF_GRID_NAMES.values()),
+}
+
+_HIGH_RULES = ("score_mean", "value_mean", "value_median")
+_SCHEMES = ("cn8", "rf_grid")
+
+#: Chinese labels for columns shown to learners.
+COLUMN_LABELS: dict[str, str] = {
+    "recency": "最近购买间隔（天）",
+    "frequency": "购买次数",
+    "monetary": "消费金额（元）",
+    "R": "R 分",
+    "F": "F 分",
+    "M": "M 分",
+    "code": "高低代码",
+    "segment": "客户群",
+    "segment_en": "英文名",
+    "customers": "客户数",
+    "customer_share": "客户占比",
+    "revenue": "消费金额合计（元）",
+    "revenue_share": "金额占比",
+    "recency_mean": "平均间隔（天）",
+    "frequency_mean": "平均次数",
+    "monetary_mean": "平均金额（元）",
+    "R_mean": "平均 R 分",
+    "F_mean": "平均 F 分",
+    "M_mean": "平均 M 分",
+    "strategy": "建议策略",
+    "size": "客户数",
+    "share": "客户占比",
+    "name": "建议名称",
+    "cluster": "类别",
+    "revenue_per_customer": "人均消费（元）",
+    "inertia": "组内平方和",
+    "silhouette": "轮廓系数",
+    "usage": "使用率",
+    "loyalty": "忠诚状况",
+    "occasion": "购买时机",
+    "payment_method": "付款方式",
+    "channel": "购买渠道",
+    "city_tier": "城市等级",
+    "age_band": "年龄段",
+    "gender": "性别",
+    "response_rate": "响应率",
+    "order_value": "客单价（元）",
+    "contacts_even": "平均撒网：联系人数",
+    "contacts_targeted": "重点投放：联系人数",
+    "return_even": "平均撒网：预计销售额（元）",
+    "return_targeted": "重点投放：预计销售额（元）",
+    "revenue_share_cluster": "金额占比",
+}
+
+
+def label_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of ``frame`` with Chinese column (and index) labels for display."""
+    out = frame.rename(columns=lambda c: COLUMN_LABELS.get(c, c))
+    out.index.names = [COLUMN_LABELS.get(n, n) if isinstance(n, str) else n for n in out.index.names]
+    return out
+
+
+# ---------------------------------------------------------------------------
+# input validation
+# ---------------------------------------------------------------------------
+
+
+def _bad_rows(mask: np.ndarray, limit: int = 5) -> str:
+    idx = np.flatnonzero(mask)[:limit]
+    rows = "、".join(str(i + 1) for i in idx)
+    more = "等" if mask.sum() > limit else ""
+    return f"第 {rows} 行{more}（按数据顺序，从 1 数起）"
+
+
+def _require_frame(df: Any, what: str = "交易数据") -> pd.DataFrame:
+    if not isinstance(df, pd.DataFrame):
+        raise CRMDataError(
+            f"{what}应当是一个 pandas 表格（DataFrame），而你给的是 {type(df).__name__}。"
+            "请先用 crmlab.datasets.load 或 crmlab.io.read_transactions 读入数据。"
+        )
+    if len(df) == 0:
+        raise CRMDataError(f"{what}是空的（0 行），无法计算。请检查文件是否读对，或筛选条件是否太严。")
+    return df
+
+
+def _factorize_sorted(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Like ``pd.factorize(values, sort=True)`` but faster for many string ids."""
+    codes, uniques = pd.factorize(values)
+    if (codes < 0).any():
+        return codes, pd.Index(uniques)
+    if not isinstance(uniques, pd.Index):
+        uniques = pd.Index(uniques)
+    if pd.api.types.is_numeric_dtype(uniques.dtype):
+        order = np.argsort(uniques.to_numpy(), kind="stable")
+    else:
+        try:
+            order = np.argsort(np.asarray(uniques, dtype=str), kind="stable")
+        except (TypeError, ValueError):
+            order = np.argsort(np.asarray(uniques.astype(str), dtype=str), kind="stable")
+    inverse = np.empty(len(order), dtype=np.int64)
+    inverse[order] = np.arange(len(order), dtype=np.int64)
+    return inverse[codes], uniques[order]
+
+
+def _prepare_transactions(transactions: Any):
+    """Validate; return (customer codes, customer ids, order codes or None, day numbers, amounts)."""
+    df = _require_frame(transactions)
+    needed = ["customer_id", "order_date", "amount"]
+    missing = [c for c in needed if c not in df.columns]
+    if missing:
+        raise CRMDataError(
+            f"交易数据缺少列：{'、'.join(missing)}。RFM 需要 customer_id（客户编号）、"
+            "order_date（下单日期）、amount（金额）三列，order_id（订单号）可选。"
+            f"现在的列有：{'、'.join(map(str, df.columns))}。"
+        )
+    cust = df["customer_id"]
+
+    dates = df["order_date"]
+    if not pd.api.types.is_datetime64_any_dtype(dates):
+        parsed = pd.to_datetime(dates, errors="coerce")
+        bad = parsed.isna().to_numpy() & dates.notna().to_numpy()
+        if bad.any():
+            raise CRMDataError(
+                f"order_date 列有无法识别的日期：{_bad_rows(bad)}。请统一写成 2025-01-31 这样的格式。"
+            )
+        dates = parsed
+    if getattr(dates.dt, "tz", None) is not None:
+        dates = dates.dt.tz_localize(None)
+    date_na = dates.isna().to_numpy()
+    if date_na.any():
+        raise CRMDataError(f"order_date 列有空的日期：{_bad_rows(date_na)}。请补上下单日期或删除这些行。")
+    days = dates.to_numpy().astype("datetime64[D]").astype(np.int64)
+
+    amount = df["amount"]
+    if not pd.api.types.is_numeric_dtype(amount) or pd.api.types.is_bool_dtype(amount):
+        parsed = pd.to_numeric(amount, errors="coerce")
+        bad = parsed.isna().to_numpy() & amount.notna().to_numpy()
+        if bad.any():
+            raise CRMDataError(
+                f"amount（金额）列有不是数字的内容：{_bad_rows(bad)}。请去掉“元”、逗号等文字，只留数字。"
+            )
+        amount = parsed
+    values = amount.to_numpy(dtype="float64", na_value=np.nan)
+    amount_na = np.isnan(values)
+    if amount_na.any():
+        raise CRMDataError(f"amount（金额）列有空值：{_bad_rows(amount_na)}。请补上金额或删除这些行。")
+
+    codes, uniques = _factorize_sorted(cust)
+    if len(codes) and codes.min() < 0:  # factorize codes missing values as -1
+        raise CRMDataError(f"customer_id 列有空值：{_bad_rows(codes < 0)}。请补上客户编号或删除这些行。")
+    order_codes = None
+    if "order_id" in df.columns:
+        order_codes = pd.factorize(df["order_id"])[0]
+        if order_codes.min() < 0:
+            raise CRMDataError(
+                f"order_id 列有空值：{_bad_rows(order_codes < 0)}。请补上订单号，或删掉 order_id 列（每行算一笔订单）。"
+            )
+    return codes, uniques, order_codes, days, values
+
+
+# ---------------------------------------------------------------------------
+# RFM
+# ---------------------------------------------------------------------------
+
+
+def quintile_scores(values: Any, *, ascending: bool = True) -> np.ndarray:
+    """Scores 1-5 by quintile of rank (ties broken by position: ``rank(method="first")``).
+
+    With ``ascending=True`` the largest values get 5.  Works for any number of
+    values (fewer than five too): score = ceil(rank * 5 / n) with 1-based ranks.
+    Bins are as even as possible and uneven ones favour the top scores, so the
+    mean score is never below 3: under the "strictly above the mean" rule a score
+    of 3 is never high (exactly 4 and 5 are high).
+    """
+    v = np.asarray(values, dtype="float64")
+    n = v.size
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    key = v if ascending else -v
+    order = np.argsort(key, kind="stable")
+    ranks = np.empty(n, dtype=np.int64)
+    ranks[order] = np.arange(n, dtype=np.int64)  # 0-based "first" ranks
+    return (ranks * 5 + 4) // n + 1
+
+
+def _distinct_orders(codes: np.ndarray, order_codes: np.ndarray | None, n: int) -> np.ndarray:
+    """Number of distinct orders per customer code (every row is an order without order ids)."""
+    if order_codes is None:
+        return np.bincount(codes, minlength=n)
+    n_orders = int(order_codes.max()) + 1
+    owner = np.full(n_orders, -1, dtype=np.int64)
+    owner[order_codes] = codes
+    if np.array_equal(owner[order_codes], codes):  # every order belongs to one customer
+        return np.bincount(owner[owner >= 0], minlength=n)
+    pairs = pd.unique(codes.astype(np.int64) * n_orders + order_codes)
+    return np.bincount(pairs // n_orders, minlength=n)
+
+
+def _high(values: np.ndarray, rule: str, lower_is_better: bool = False) -> np.ndarray:
+    if rule == "value_median":
+        ref = np.median(values)
+    else:
+        ref = values.mean()
+    return values < ref if lower_is_better else values > ref
+
+
+def rfm(
+    transactions: pd.DataFrame,
+    asof: Any = None,
+    *,
+    high_rule: str = "score_mean",
+    scheme: str = "cn8",
+) -> pd.DataFrame:
+    """RFM table: one row per customer (index ``customer_id``, sorted).
+
+    Parameters
+    ----------
+    transactions : canonical transactions with ``customer_id``, ``order_date``,
+        ``amount`` and optionally ``order_id`` (without it, every row is one order).
+        Rows with a negative amount are returns: they reduce ``monetary`` (never
+        below 0) but are neither orders nor purchase dates.
+    asof : analysis date; default the day after the last order in the data.
+    high_rule : ``"score_mean"`` (score strictly above the mean score is high),
+        ``"value_mean"`` or ``"value_median"`` (raw values against their mean/median;
+        a recency *below* the reference is high).
+    scheme : ``"cn8"`` (eight Chinese segments from H/L of R, F, M) or
+        ``"rf_grid"`` (the R x F grid with English names, Chinese in ``segment``).
+
+    Returns
+    -------
+    DataFrame with ``recency`` (days), ``frequency`` (distinct orders),
+    ``monetary`` (total amount), scores ``R``, ``F``, ``M`` (1-5, 5 best; quintiles
+    of ``rank(method="first")``, so equal values are ordered by customer id and the
+    five bins always stay as even as possible),
+    ``code`` (H/L code for cn8, R and F scores for rf_grid) and ``segment``
+    (ordered categorical); rf_grid adds ``segment_en``.
+    """
+    if high_rule not in _HIGH_RULES:
+        raise CRMDataError(f"high_rule 只能是 {'、'.join(_HIGH_RULES)} 之一，而你给的是 {high_rule!r}。")
+    if scheme not in _SCHEMES:
+        raise CRMDataError(f"scheme 只能是 {'、'.join(_SCHEMES)} 之一，而你给的是 {scheme!r}。")
+    codes, uniques, order_codes, days, amounts = _prepare_transactions(transactions)
+    returns = amounts < 0
+    has_returns = bool(returns.any())
+    if has_returns:  # returns (negative amounts) reduce monetary; they are not orders
+        buy = ~returns
+        if not buy.any():
+            raise CRMDataError("交易数据里只有退货（金额全是负数），没有购买记录，无法计算 RFM。")
+        all_codes, all_amounts = codes, amounts
+        codes, days, amounts = codes[buy], days[buy], amounts[buy]
+        order_codes = None if order_codes is None else order_codes[buy]
+    n = len(uniques)
+
+    last_day = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(last_day, codes, days)
+    max_day = int(days.max())
+    if asof is None:
+        asof_day = max_day + 1
+    else:
+        try:
+            ts = pd.Timestamp(asof)
+        except (ValueError, TypeError) as exc:
+            raise CRMDataError(f"分析日期 asof 无法识别：{asof!r}。请写成 '2026-01-01' 这样的格式。") from exc
+        if ts is pd.NaT or pd.isna(ts):
+            raise CRMDataError("分析日期 asof 是空的。请写成 '2026-01-01' 这样的格式，或不填（默认最后一笔订单的次日）。")
+        asof_day = int(np.datetime64(ts.tz_localize(None) if ts.tzinfo else ts, "D").astype(np.int64))
+        if asof_day < max_day:
+            last = np.datetime64(max_day, "D")
+            raise CRMDataError(
+                f"分析日期 asof（{np.datetime64(asof_day, 'D')}）早于最后一笔订单的日期（{last}）。"
+                "请选一个不早于最后订单的日期，或先筛掉之后的订单。"
+            )
+    recency = asof_day - last_day
+
+    frequency = _distinct_orders(codes, order_codes, n)
+    if has_returns:
+        monetary = np.maximum(np.bincount(all_codes, weights=all_amounts, minlength=n), 0.0)
+        keep = frequency > 0  # customers with returns only are left out
+        if not keep.all():
+            uniques, recency, frequency, monetary = uniques[keep], recency[keep], frequency[keep], monetary[keep]
+    else:
+        monetary = np.bincount(codes, weights=amounts, minlength=n)
+
+    r = quintile_scores(recency, ascending=False)
+    f = quintile_scores(frequency)
+    m = quintile_scores(monetary)
+
+    out = pd.DataFrame(
+        {
+            "recency": recency,
+            "frequency": frequency.astype(np.int64),
+            "monetary": monetary,
+            "R": r,
+            "F": f,
+            "M": m,
+        },
+        index=pd.Index(uniques, name="customer_id"),
+    )
+    if scheme == "cn8":
+        if high_rule == "score_mean":
+            hr, hf, hm = r > r.mean(), f > f.mean(), m > m.mean()
+        else:
+            hr = _high(recency.astype("float64"), high_rule, lower_is_better=True)
+            hf = _high(frequency.astype("float64"), high_rule)
+            hm = _high(monetary, high_rule)
+        idx = hr.astype(np.int64) * 4 + hf.astype(np.int64) * 2 + hm.astype(np.int64)
+        lookup_codes = np.array(["LLL", "LLH", "LHL", "LHH", "HLL", "HLH", "HHL", "HHH"], dtype=object)
+        code = lookup_codes[idx]
+        names = np.array([CN8_SEGMENTS[c] for c in lookup_codes], dtype=object)
+        out["code"] = code
+        out["segment"] = pd.Categorical.from_codes(
+            _reorder(idx, names, SEGMENT_ORDER["cn8"]), categories=SEGMENT_ORDER["cn8"], ordered=True
+        )
+    else:
+        cell = (r - 1) * 5 + (f - 1)
+        en = np.array([RF_GRID[(rr, ff)] for rr in range(1, 6) for ff in range(1, 6)], dtype=object)
+        cn = np.array([RF_GRID_NAMES[e] for e in en], dtype=object)
+        out["code"] = pd.Series(r, index=out.index).astype(str).to_numpy(dtype=object) + pd.Series(
+            f, index=out.index
+        ).astype(str).to_numpy(dtype=object)
+        out["segment"] = pd.Categorical.from_codes(
+            _reorder(cell, cn, SEGMENT_ORDER["rf_grid"]), categories=SEGMENT_ORDER["rf_grid"], ordered=True
+        )
+        out["segment_en"] = en[cell]
+    out.attrs["asof"] = str(np.datetime64(asof_day, "D"))
+    out.attrs["scheme"] = scheme
+    out.attrs["high_rule"] = high_rule
+    return out
+
+
+def _reorder(idx: np.ndarray, names: np.ndarray, order: list[str]) -> np.ndarray:
+    """Map lookup indices to category codes in ``order``."""
+    pos = {name: i for i, name in enumerate(order)}
+    table = np.array([pos[nm] for nm in names], dtype=np.int64)
+    return table[idx]
+
+
+def _require_rfm(frame: Any) -> pd.DataFrame:
+    df = _require_frame(frame, "RFM 表")
+    missing = [c for c in ("recency", "frequency", "monetary", "segment") if c not in df.columns]
+    if missing:
+        raise CRMDataError(
+            f"RFM 表缺少列：{'、'.join(missing)}。请传入 crmlab.segment.rfm(...) 的结果。"
+        )
+    return df
+
+
+def segment_summary(rfm_frame: pd.DataFrame) -> pd.DataFrame:
+    """Per segment: customers, customer_share, revenue, revenue_share, mean values and scores, strategy.
+
+    Segments keep the scheme order; every segment of the scheme appears (0 when empty).
+    """
+    df = _require_rfm(rfm_frame)
+    seg = df["segment"]
+    if isinstance(seg.dtype, pd.CategoricalDtype):
+        categories = list(seg.cat.categories)
+    else:
+        scheme = df.attrs.get("scheme", "cn8")
+        known = SEGMENT_ORDER.get(scheme, [])
+        categories = [c for c in known if c in set(seg)] + sorted(set(seg) - set(known))
+        seg = pd.Categorical(seg, categories=categories)
+    g = df.groupby(seg, observed=False)
+    out = pd.DataFrame(index=pd.Index(categories, name="segment"))
+    out["customers"] = g.size().reindex(categories).fillna(0).astype(np.int64)
+    total_c = out["customers"].sum()
+    out["customer_share"] = out["customers"] / total_c if total_c else 0.0
+    out["revenue"] = g["monetary"].sum().reindex(categories).fillna(0.0)
+    total_r = out["revenue"].sum()
+    out["revenue_share"] = out["revenue"] / total_r if total_r else 0.0
+    for col in ("recency", "frequency", "monetary", "R", "F", "M"):
+        if col in df.columns:
+            out[f"{col}_mean"] = g[col].mean().reindex(categories)
+    out["strategy"] = [STRATEGIES.get(c, "") for c in categories]
+    return out
+
+
+# ---------------------------------------------------------------------------
+# why segment: a budget demo
+# ---------------------------------------------------------------------------
+
+#: Assumed share of contacted customers who buy again, per RFM segment (demo figures).
+DEFAULT_RESPONSE_RATES: dict[str, float] = {
+    "重要价值客户": 0.30,
+    "重要发展客户": 0.20,
+    "重要保持客户": 0.15,
+    "重要挽留客户": 0.08,
+    "一般价值客户": 0.18,
+    "一般发展客户": 0.10,
+    "一般保持客户": 0.06,
+    "一般挽留客户": 0.02,
+}
+
+
+def budget_allocation(
+    summary: pd.DataFrame,
+    budget: float,
+    *,
+    cost_per_contact: float = 10.0,
+    response: Mapping[str, float] | None = None,
+    value_col: str = "order_value",
+) -> pd.DataFrame:
+    """Compare a marketing budget spread evenly with one spent on the best segments.
+
+    Every contacted customer costs ``cost_per_contact``; a contacted customer of a
+    segment buys again with probability ``response[segment]`` and spends the
+    segment's average order value (``monetary_mean / frequency_mean`` of a
+    :func:`segment_summary`, or the column ``value_col`` when present).
+
+    * even: the contacts are spread over all customers, in proportion to segment size;
+    * targeted: contacts go to the segments with the highest expected return per
+      contact first, each segment at most all its customers.
+
+    Returns one row per segment with ``customers``, ``response_rate``,
+    ``order_value``, ``expected_per_contact``, ``contacts_even``, ``spend_even``,
+    ``return_even``, ``contacts_targeted``, ``spend_targeted``, ``return_targeted``;
+    totals and ROI of both plans are in ``.attrs``.
+    """
+    df = _require_frame(summary, "客户群汇总表")
+    try:
+        budget = float(budget)
+        cost = float(cost_per_contact)
+    except (TypeError, ValueError) as exc:
+        raise CRMDataError("预算和单次接触成本都必须是数字。") from exc
+    if not np.isfinite(budget) or budget <= 0:
+        raise CRMDataError(f"预算必须是大于 0 的数字，而你给的是 {budget:g}。")
+    if not np.isfinite(cost) or cost <= 0:
+        raise CRMDataError(f"单次接触成本必须是大于 0 的数字，而你给的是 {cost:g}。")
+    if "customers" not in df.columns:
+        raise CRMDataError("客户群汇总表缺少 customers（客户数）列，请传入 segment_summary(...) 的结果。")
+    rates = dict(DEFAULT_RESPONSE_RATES if response is None else response)
+    if "response_rate" in df.columns and response is None:
+        rate = df["response_rate"].astype(float)
+    else:
+        missing = [s for s in df.index if s not in rates]
+        if missing:
+            raise CRMDataError(f"没有给出这些客户群的响应率：{'、'.join(map(str, missing))}。")
+        rate = pd.Series([float(rates[s]) for s in df.index], index=df.index)
+    if ((rate < 0) | (rate > 1)).any():
+        raise CRMDataError("响应率必须在 0 到 1 之间（例如 0.2 表示 20%）。")
+    if value_col in df.columns:
+        value = df[value_col].astype(float)
+    elif {"monetary_mean", "frequency_mean"} <= set(df.columns):
+        value = (df["monetary_mean"] / df["frequency_mean"]).astype(float)
+    else:
+        raise CRMDataError("客户群汇总表需要 monetary_mean 和 frequency_mean 列（或 order_value 列）来估计客单价。")
+    value = value.fillna(0.0)
+    customers = df["customers"].astype(float)
+    total_customers = customers.sum()
+    if total_customers <= 0:
+        raise CRMDataError("客户群汇总表里一个客户也没有，无法分配预算。")
+
+    n_contacts = min(budget / cost, total_customers)
+    per_contact = rate * value
+    even = customers / total_customers * n_contacts
+
+    targeted = pd.Series(0.0, index=df.index)
+    left = n_contacts
+    for seg in per_contact.sort_values(ascending=False, kind="stable").index:
+        take = min(left, customers[seg])
+        targeted[seg] = take
+        left -= take
+        if left <= 0:
+            break
+
+    out = pd.DataFrame(
+        {
+            "customers": customers.astype(np.int64),
+            "response_rate": rate,
+            "order_value": value,
+            "expected_per_contact": per_contact,
+            "contacts_even": even,
+            "spend_even": even * cost,
+            "return_even": even * per_contact,
+            "contacts_targeted": targeted,
+            "spend_targeted": targeted * cost,
+            "return_targeted": targeted * per_contact,
+        },
+        index=df.index,
+    )
+    spent = n_contacts * cost
+    for plan in ("even", "targeted"):
+        ret = float(out[f"return_{plan}"].sum())
+        out.attrs[f"return_{plan}"] = ret
+        out.attrs[f"roi_{plan}"] = (ret - spent) / spent if spent else 0.0
+    out.attrs["budget"] = budget
+    out.attrs["spent"] = spent
+    return out
+
+
+# ---------------------------------------------------------------------------
+# demographic and behavioural segmentation
+# ---------------------------------------------------------------------------
+
+DEFAULT_AGE_BINS: tuple[int, ...] = (0, 25, 35, 45, 55, 200)
+
+
+def age_band(age: Any, bins: Sequence[float] = DEFAULT_AGE_BINS) -> pd.Series:
+    """Age bands with Chinese labels (e.g. ``25-34岁``); NaN ages stay NaN."""
+    s = pd.Series(age, dtype="float64") if not isinstance(age, pd.Series) else pd.to_numeric(age, errors="coerce")
+    edges = list(bins)
+    if len(edges) < 3 or any(hi <= lo for lo, hi in zip(edges[:-1], edges[1:])):
+        raise CRMDataError("年龄分段的边界必须从小到大排列，例如 (0, 25, 35, 45, 55, 200)。")
+    labels = []
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        if lo <= 0:
+            labels.append(f"{int(hi)}岁以下")
+        elif hi >= 120:
+            labels.append(f"{int(lo)}岁及以上")
+        else:
+            labels.append(f"{int(lo)}-{int(hi) - 1}岁")
+    return pd.cut(s, bins=edges, right=False, labels=labels)
+
+
+USAGE_LABELS = ("轻度用户", "中度用户", "重度用户")
+
+
+def usage_rate(values: Any, thresholds: Sequence[float] | None = None) -> pd.Series:
+    """Light / medium / heavy users (轻度/中度/重度用户).
+
+    Without ``thresholds``: tertiles of rank (``rank(method="first")``), so the three
+    groups have (almost) equal size.  With ``thresholds=(a, b)``: light below ``a``,
+    medium from ``a`` to below ``b``, heavy from ``b``.
+    """
+    s = pd.Series(values) if not isinstance(values, pd.Series) else values
+    s = pd.to_numeric(s, errors="coerce")
+    if len(s) == 0:
+        raise CRMDataError("没有客户，无法划分使用率。")
+    if s.isna().any():
+        raise CRMDataError("使用率的数值里有空值或非数字，请先处理。")
+    if thresholds is None:
+        ranks = s.rank(method="first").to_numpy() - 1
+        code = (ranks * 3 // len(s)).astype(np.int64)
+    else:
+        a, b = (float(t) for t in thresholds)
+        if a > b:
+            raise CRMDataError(f"使用率的两个分界点要从小到大：现在是 {a:g} 和 {b:g}。")
+        v = s.to_numpy(dtype=float)
+        code = np.where(v >= b, 2, np.where(v >= a, 1, 0))
+    return pd.Series(
+        pd.Categorical.from_codes(code, categories=list(USAGE_LABELS), ordered=True), index=s.index, name="usage"
+    )
+
+
+LOYALTY_LABELS = ("坚定忠诚", "中度忠诚", "游离型", "一次性客户", "已流失")
+
+
+def loyalty_status(
+    transactions: pd.DataFrame,
+    asof: Any = None,
+    *,
+    lost_after_days: int = 365,
+    strong: float = 0.6,
+    medium: float = 0.3,
+) -> pd.Series:
+    """Loyalty status from purchase regularity (one value per customer).
+
+    A customer's regularity is the share of calendar quarters, from the quarter of
+    the first order to the quarter of ``asof``, with at least one order.  No order in
+    the last ``lost_after_days`` days -> 已流失; a single order -> 一次性客户;
+    otherwise 坚定忠诚 (regularity >= ``strong``), 中度忠诚 (>= ``medium``) or 游离型.
+    """
+    codes, uniques, order_codes, days, _ = _prepare_transactions(transactions)
+    n = len(uniques)
+    asof_day = int(days.max()) + 1 if asof is None else int(np.datetime64(pd.Timestamp(asof), "D").astype(np.int64))
+    dates = days.astype("datetime64[D]")
+    quarter = (dates.astype("datetime64[M]").astype(np.int64)) // 3
+    asof_q = int(np.datetime64(asof_day, "D").astype("datetime64[M]").astype(np.int64)) // 3
+    first_q = np.full(n, np.iinfo(np.int64).max)
+    np.minimum.at(first_q, codes, quarter)
+    last_day = np.full(n, np.iinfo(np.int64).min)
+    np.maximum.at(last_day, codes, days)
+    active = pd.unique(codes.astype(np.int64) * 100000 + (quarter - quarter.min()))
+    n_active = np.bincount(active // 100000, minlength=n)
+    n_orders = _distinct_orders(codes, order_codes, n)
+    span = np.maximum(asof_q - first_q + 1, 1)
+    regularity = n_active / span
+    status = np.where(
+        asof_day - last_day > lost_after_days,
+        4,
+        np.where(n_orders <= 1, 3, np.where(regularity >= strong, 0, np.where(regularity >= medium, 1, 2))),
+    )
+    return pd.Series(
+        pd.Categorical.from_codes(status, categories=list(LOYALTY_LABELS), ordered=True),
+        index=pd.Index(uniques, name="customer_id"),
+        name="loyalty",
+    )
+
+
+def _mode_per_customer(transactions: pd.DataFrame, column: str) -> pd.Series:
+    """Most frequent value of ``column`` per customer (ties: alphabetically first)."""
+    counts = transactions.groupby(["customer_id", column], observed=True).size().rename("n").reset_index()
+    counts = counts.sort_values(["customer_id", "n", column], ascending=[True, False, True], kind="stable")
+    return counts.drop_duplicates("customer_id").set_index("customer_id")[column]
+
+
+def customer_behaviour(
+    orders: pd.DataFrame,
+    asof: Any = None,
+    *,
+    usage_thresholds: Sequence[float] | None = None,
+) -> pd.DataFrame:
+    """Behavioural variables per customer (index ``customer_id``).
+
+    Columns: ``frequency``, ``monetary``, ``usage`` (轻度/中度/重度 by tertiles of
+    order count, or ``usage_thresholds``), ``loyalty`` (:func:`loyalty_status`) and,
+    when the orders have them, ``occasion`` (main purchase occasion) and
+    ``payment_method`` (main payment method).
+    """
+    table = rfm(orders, asof)
+    out = table[["frequency", "monetary"]].copy()
+    out["usage"] = usage_rate(out["frequency"], usage_thresholds)
+    out["loyalty"] = loyalty_status(orders, asof)
+    for col in ("occasion", "payment_method", "channel"):
+        if col in orders.columns:
+            out[col] = _mode_per_customer(orders, col).reindex(out.index)
+    return out
+
+
+def segment_table(frame: pd.DataFrame, by: str | Sequence[str], value: str = "monetary") -> pd.DataFrame:
+    """Sizes and value of segments: ``customers``, ``customer_share``, ``revenue``,
+    ``revenue_share`` and ``revenue_per_customer`` per group of ``by``.
+
+    ``frame`` has one row per customer; customers without a value count with 0.
+    """
+    df = _require_frame(frame, "客户表")
+    keys = [by] if isinstance(by, str) else list(by)
+    if not keys:
+        raise CRMDataError("请至少选择一个细分变量。")
+    missing = [k for k in keys + [value] if k not in df.columns]
+    if missing:
+        raise CRMDataError(f"客户表缺少列：{'、'.join(missing)}。现在的列有：{'、'.join(map(str, df.columns))}。")
+    vals = pd.to_numeric(df[value], errors="coerce").fillna(0.0)
+    g = vals.groupby([df[k] for k in keys], observed=True)
+    out = pd.DataFrame({"customers": g.size(), "revenue": g.sum()})
+    out["customer_share"] = out["customers"] / out["customers"].sum()
+    total = out["revenue"].sum()
+    out["revenue_share"] = out["revenue"] / total if total else 0.0
+    out["revenue_per_customer"] = out["revenue"] / out["customers"]
+    return out[["customers", "customer_share", "revenue", "revenue_share", "revenue_per_customer"]]
+
+
+def demographic_segments(
+    customers: pd.DataFrame,
+    orders: pd.DataFrame,
+    by: Sequence[str] = ("age_band", "gender", "city_tier"),
+    *,
+    individuals_only: bool = True,
+    age_bins: Sequence[float] = DEFAULT_AGE_BINS,
+) -> pd.DataFrame:
+    """Demographic segments (default age band x gender x city tier): sizes and value.
+
+    Uses every customer of ``customers`` (non-buyers count with 0 yuan); business
+    customers are left out when ``individuals_only`` (they have no age or gender).
+    """
+    cust = _require_frame(customers, "客户资料表")
+    if "customer_id" not in cust.columns:
+        raise CRMDataError("客户资料表缺少 customer_id 列。")
+    if individuals_only and "customer_type" in cust.columns:
+        cust = cust[cust["customer_type"] == "个人"]
+    cust = cust.set_index("customer_id")
+    frame = pd.DataFrame(index=cust.index)
+    for k in by:
+        if k == "age_band":
+            if "age" not in cust.columns:
+                raise CRMDataError("客户资料表缺少 age（年龄）列，无法划分年龄段。")
+            frame[k] = age_band(cust["age"], age_bins)
+        elif k in cust.columns:
+            frame[k] = cust[k]
+        else:
+            raise CRMDataError(f"客户资料表缺少列：{k}。")
+    spend = _require_frame(orders, "订单表").groupby("customer_id")["amount"].sum()
+    frame["monetary"] = spend.reindex(frame.index).fillna(0.0)
+    return segment_table(frame, list(by))
+
+
+# ---------------------------------------------------------------------------
+# KMeans
+# ---------------------------------------------------------------------------
+
+#: Chinese labels for features used in cluster names.
+FEATURE_LABELS: dict[str, str] = {
+    "recency": "最近购买",
+    "frequency": "购买次数",
+    "monetary": "消费金额",
+    "R": "R 分",
+    "F": "F 分",
+    "M": "M 分",
+}
+
+
+@dataclass
+class KMeansResult:
+    """A fitted KMeans segmentation.
+
+    Attributes
+    ----------
+    labels : Series (index of the input, name ``cluster``) with cluster numbers 0..k-1
+    centers : DataFrame, cluster centres in original units (one row per cluster)
+    profiles : DataFrame per cluster: ``size``, ``share``, mean of every feature,
+        ``revenue_share`` (when ``monetary`` is available), ``name`` (Chinese)
+    silhouette : float, mean silhouette coefficient (on a sample for big data)
+    inertia : float, within-cluster sum of squares in the transformed space
+    zscores : DataFrame, cluster centres in the transformed (standardised) space
+    model : the fitted ``sklearn.cluster.KMeans``
+    """
+
+    k: int
+    features: tuple[str, ...]
+    labels: pd.Series
+    centers: pd.DataFrame
+    profiles: pd.DataFrame
+    silhouette: float
+    inertia: float
+    zscores: pd.DataFrame
+    model: Any = field(repr=False)
+    log: bool = True
+    standardize: bool = True
+
+    @property
+    def names(self) -> pd.Series:
+        """Suggested Chinese name per cluster."""
+        return self.profiles["name"]
+
+    def named_labels(self) -> pd.Series:
+        """Cluster name of every customer."""
+        return self.labels.map(self.profiles["name"]).rename("cluster_name")
+
+
+def _feature_matrix(data: Any, features: Iterable[str], log: bool) -> tuple[pd.DataFrame, np.ndarray]:
+    df = _require_frame(data, "特征表")
+    feats = list(features) if not isinstance(features, str) else [features]
+    if not feats:
+        raise CRMDataError("至少要选择 1 个特征才能聚类，请勾选特征。")
+    missing = [c for c in feats if c not in df.columns]
+    if missing:
+        raise CRMDataError(f"特征表缺少列：{'、'.join(missing)}。现在的列有：{'、'.join(map(str, df.columns))}。")
+    sub = df[feats]
+    try:
+        x = sub.to_numpy(dtype="float64")
+    except (TypeError, ValueError) as exc:
+        raise CRMDataError(f"聚类特征必须是数字，请检查这些列：{'、'.join(feats)}。") from exc
+    if not np.isfinite(x).all():
+        bad = ~np.isfinite(x).all(axis=1)
+        raise CRMDataError(f"聚类特征里有空值或无穷大：{_bad_rows(bad)}。请先补全或删除。")
+    if log:
+        if (x < 0).any():
+            cols = [c for c, neg in zip(feats, (x < 0).any(axis=0)) if neg]
+            raise CRMDataError(f"这些特征有负数，不能取对数：{'、'.join(cols)}。请设 log=False。")
+        x = np.log1p(x)
+    return sub, x
+
+
+def _transform(x: np.ndarray, standardize: bool):
+    if not standardize:
+        return x, np.zeros(x.shape[1]), np.ones(x.shape[1])
+    mean = x.mean(axis=0)
+    std = x.std(axis=0)
+    std = np.where(std > 0, std, 1.0)
+    return (x - mean) / std, mean, std
+
+
+def _few_threads(n: int):
+    """One BLAS/OpenMP thread for small data: faster and steadier on shared classroom servers."""
+    import contextlib
+
+    if n > 200_000:
+        return contextlib.nullcontext()
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1)
+
+
+def _silhouette(x: np.ndarray, labels: np.ndarray, random_state: int, sample_size: int = 3000) -> float:
+    from sklearn.metrics import silhouette_score
+
+    n_labels = len(np.unique(labels))
+    if n_labels < 2 or n_labels >= len(x):  # silhouette is undefined there
+        return float("nan")
+    if len(x) > sample_size:
+        with _few_threads(sample_size):
+            return float(silhouette_score(x, labels, sample_size=sample_size, random_state=random_state))
+    with _few_threads(len(x)):
+        return float(silhouette_score(x, labels))
+
+
+def _check_k(k: Any, n: int, n_distinct: int) -> int:
+    try:
+        k_int = int(k)
+    except (TypeError, ValueError) as exc:
+        raise CRMDataError(f"聚类数 k 必须是整数，而你给的是 {k!r}。") from exc
+    if k_int != k:
+        raise CRMDataError(f"聚类数 k 必须是整数，而你给的是 {k!r}。")
+    if k_int < 2:
+        raise CRMDataError(f"聚类数 k 至少是 2（分成 1 类等于没有细分），而你给的是 {k_int}。")
+    if k_int > n:
+        raise CRMDataError(f"聚类数 k = {k_int} 比客户数 {n} 还多，无法分类。请把 k 调小。")
+    if k_int > n_distinct:
+        raise CRMDataError(
+            f"只有 {n_distinct} 种不同的客户特征组合，分不出 {k_int} 类。请把 k 调小或换一些特征。"
+        )
+    return k_int
+
+
+def _distinct_rows(x: np.ndarray, cap: int) -> int:
+    """Number of distinct rows, counting at most up to ``cap`` cheaply."""
+    if len(x) <= 5000:
+        return len(np.unique(x, axis=0))
+    return max(cap, len(np.unique(x[:5000], axis=0)))
+
+
+def name_cluster(z: Mapping[str, float], labels: Mapping[str, str] | None = None) -> str:
+    """A Chinese name for a cluster from its standardised profile ``z`` (feature -> z).
+
+    With recency, frequency and monetary among the features the name is the RFM
+    segment of the signs (recency below average = bought recently = high R).
+    Otherwise it is built from the two most distinctive features (高/低 + label).
+    """
+    z = dict(z)
+    labels = {**FEATURE_LABELS, **(labels or {})}
+    if {"recency", "frequency", "monetary"} <= set(z):
+        code = (
+            ("H" if z["recency"] < 0 else "L")
+            + ("H" if z["frequency"] > 0 else "L")
+            + ("H" if z["monetary"] > 0 else "L")
+        )
+        return CN8_SEGMENTS[code]
+    phrases = [c for c in sorted(z, key=lambda c: -z[c]) if c in SURVEY_LABELS and z[c] > 0.3][:2]
+    if phrases and all(str(c).startswith(("ls_", "bn_")) for c in z):
+        return "·".join(labels.get(c, SURVEY_LABELS[c]) for c in phrases) + "型"
+    top = sorted(z, key=lambda c: -abs(z[c]))[:2]
+    parts = []
+    for c in top:
+        lab = labels.get(c, c)
+        if c == "recency":
+            parts.append("近期活跃" if z[c] < 0 else "久未购买")
+        elif abs(z[c]) < 0.25:
+            parts.append(f"{lab}一般")
+        else:
+            parts.append(("高" if z[c] > 0 else "低") + lab)
+    return "·".join(parts) + "型"
+
+
+def _unique_names(names: list[str], z: pd.DataFrame, labels: Mapping[str, str]) -> list[str]:
+    """Disambiguate equal names by the feature that separates the duplicates most."""
+    out = list(names)
+    for name in set(names):
+        idx = [i for i, nm in enumerate(names) if nm == name]
+        if len(idx) < 2:
+            continue
+        sub = z.iloc[idx]
+        col = (sub.max() - sub.min()).idxmax()
+        lab = labels.get(col, col)
+        order = sub[col].rank(method="first")
+        for i, rnk in zip(idx, order):
+            if col == "recency":
+                tag = "较近" if rnk == 1 else ("较久" if rnk == len(idx) else f"近度第{int(rnk)}")
+            else:
+                tag = f"{lab}较低" if rnk == 1 else (f"{lab}较高" if rnk == len(idx) else f"{lab}居中")
+            out[i] = f"{name}（{tag}）"
+    return out
+
+
+def kmeans_segments(
+    rfm_or_features: pd.DataFrame,
+    features: Sequence[str] = ("recency", "frequency", "monetary"),
+    k: int = 4,
+    log: bool = True,
+    standardize: bool = True,
+    random_state: int = 0,
+    n_init: int = 10,
+    *,
+    labels: Mapping[str, str] | None = None,
+    silhouette_sample: int = 3000,
+) -> KMeansResult:
+    """Cluster customers with KMeans on ``features`` (log1p then standardise by default).
+
+    ``labels`` maps feature names to Chinese labels used in the cluster names.
+    Clusters are numbered by decreasing size (0 = largest).
+    """
+    from sklearn.cluster import KMeans
+
+    sub, x = _feature_matrix(rfm_or_features, features, log)
+    feats = tuple(sub.columns)
+    n = len(x)
+    k = _check_k(k, n, _distinct_rows(x, k))
+    xt, mean, std = _transform(x, standardize)
+    model = KMeans(n_clusters=k, n_init=n_init, random_state=random_state)
+    with _few_threads(n):
+        raw = model.fit_predict(xt)
+    # renumber clusters by decreasing size (ties: lower original number first)
+    sizes = np.bincount(raw, minlength=k)
+    order = np.lexsort((np.arange(k), -sizes))
+    remap = np.empty(k, dtype=np.int64)
+    remap[order] = np.arange(k)
+    lab = remap[raw]
+    centers_t = model.cluster_centers_[order]
+    centers = centers_t * std + mean
+    if log:
+        centers = np.expm1(centers)
+    centers_df = pd.DataFrame(centers, columns=list(feats), index=pd.RangeIndex(k, name="cluster"))
+
+    # z-scores of cluster means (in the transformed space, standardised either way)
+    xs = (x - x.mean(axis=0)) / np.where(x.std(axis=0) > 0, x.std(axis=0), 1.0)
+    zs = pd.DataFrame(xs).groupby(lab).mean()
+    zs.columns = list(feats)
+    zs.index = pd.RangeIndex(k, name="cluster")
+
+    df = rfm_or_features
+    prof = pd.DataFrame(index=pd.RangeIndex(k, name="cluster"))
+    prof["size"] = np.bincount(lab, minlength=k)
+    prof["share"] = prof["size"] / n
+    means = sub.groupby(lab).mean()
+    means.index = prof.index
+    for c in feats:
+        prof[c] = means[c]
+    if "monetary" in df.columns:
+        rev = pd.to_numeric(df["monetary"], errors="coerce").fillna(0).groupby(lab).sum()
+        rev.index = prof.index
+        total = rev.sum()
+        prof["revenue_share"] = rev / total if total else 0.0
+    all_labels = {**FEATURE_LABELS, **(labels or {})}
+    names = [name_cluster(zs.loc[i].to_dict(), all_labels) for i in prof.index]
+    prof["name"] = _unique_names(names, zs, all_labels)
+    sil = _silhouette(xt, lab, random_state, silhouette_sample)
+    return KMeansResult(
+        k=k,
+        features=feats,
+        labels=pd.Series(lab, index=sub.index, name="cluster"),
+        centers=centers_df,
+        profiles=prof,
+        silhouette=sil,
+        inertia=float(model.inertia_),
+        zscores=zs,
+        model=model,
+        log=log,
+        standardize=standardize,
+    )
+
+
+def choose_k(
+    features: pd.DataFrame,
+    k_range: Iterable[int] = range(2, 9),
+    *,
+    columns: Sequence[str] | None = None,
+    log: bool = True,
+    standardize: bool = True,
+    random_state: int = 0,
+    n_init: int = 10,
+    silhouette_sample: int = 3000,
+) -> pd.DataFrame:
+    """Inertia (elbow) and silhouette per k; index ``k``.
+
+    ``columns`` selects feature columns (default: recency, frequency, monetary when
+    present, otherwise every numeric column).
+    """
+    from sklearn.cluster import KMeans
+
+    df = _require_frame(features, "特征表")
+    if columns is None:
+        if {"recency", "frequency", "monetary"} <= set(df.columns):
+            columns = ["recency", "frequency", "monetary"]
+        else:
+            columns = [c for c in df.columns if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])]
+    sub, x = _feature_matrix(df, columns, log)
+    xt, _, _ = _transform(x, standardize)
+    ks = list(k_range)
+    if not ks:
+        raise CRMDataError("k 的范围是空的，请给出例如 range(2, 9)。")
+    n_distinct = _distinct_rows(x, max(ks))
+    rows = []
+    for k in ks:
+        k = _check_k(k, len(x), n_distinct)
+        model = KMeans(n_clusters=k, n_init=n_init, random_state=random_state)
+        with _few_threads(len(xt)):
+            lab = model.fit_predict(xt)
+        rows.append((k, float(model.inertia_), _silhouette(xt, lab, random_state, silhouette_sample)))
+    return pd.DataFrame(rows, columns=["k", "inertia", "silhouette"]).set_index("k")
+
+
+def crosstab_segments(labels: pd.Series, segments: pd.Series, *, names: Mapping[int, str] | None = None) -> pd.DataFrame:
+    """Customers per (cluster, RFM segment): rows clusters, columns segments."""
+    a, b = labels.align(segments, join="inner")
+    if len(a) == 0:
+        raise CRMDataError("聚类结果和 RFM 客户群没有共同的客户编号，无法交叉对比。")
+    tab = pd.crosstab(a, b, dropna=False)
+    if names is not None:
+        tab.index = [names.get(i, i) for i in tab.index]
+    tab.index.name = "cluster"
+    tab.columns.name = "segment"
+    return tab
+
+
+# ---------------------------------------------------------------------------
+# psychographic segmentation (survey answers)
+# ---------------------------------------------------------------------------
+
+#: Short Chinese phrases for survey items (lifestyle ``ls_*`` and benefit-sought ``bn_*``),
+#: used to name clusters by the items their members agree with most.
+SURVEY_LABELS: dict[str, str] = {
+    "ls_cook_home": "爱居家",
+    "ls_fitness": "爱运动",
+    "ls_social": "爱分享",
+    "ls_brand": "重品牌",
+    "ls_budget": "会算账",
+    "ls_busy": "工作忙",
+    "bn_price": "重实惠",
+    "bn_quality": "重品质",
+    "bn_convenience": "重便捷",
+    "bn_service": "重服务",
+    "bn_novelty": "求新潮",
+    "satisfaction": "满意度",
+    "loyalty": "忠诚度",
+    "trust": "信任度",
+    "price_sensitivity": "价格敏感",
+    "novelty_seeking": "求新求变",
+}
+
+
+def survey_item_label(column: str) -> str:
+    """Chinese label of a survey item (falls back to the column name)."""
+    return SURVEY_LABELS.get(column, column)
+
+
+def psychographic_segments(
+    survey: pd.DataFrame,
+    prefix: str | Sequence[str] = ("ls_", "bn_"),
+    k: int = 4,
+    *,
+    random_state: int = 0,
+    n_init: int = 10,
+) -> KMeansResult:
+    """Cluster survey answers (items whose name starts with ``prefix``) and name the clusters.
+
+    Answers are standardised (no log); the name of a cluster is built from the
+    items on which it stands out most (e.g. ``高注重价格·低追求新潮型``).
+    """
+    df = _require_frame(survey, "问卷数据")
+    prefixes = (prefix,) if isinstance(prefix, str) else tuple(prefix)
+    items = [c for c in df.columns if str(c).startswith(prefixes)]
+    if not items:
+        raise CRMDataError(f"问卷数据里没有以 {'、'.join(prefixes)} 开头的题目列。")
+    data = df.set_index("customer_id") if "customer_id" in df.columns else df
+    data = data[items].dropna()
+    if len(data) == 0:
+        raise CRMDataError("问卷题目全是空值，无法聚类。")
+    labels = {c: survey_item_label(c) for c in items}
+    return kmeans_segments(
+        data, items, k, log=False, standardize=True, random_state=random_state, n_init=n_init, labels=labels
+    )
+
+
+__all__ = [
+    "CN8_SEGMENTS",
+    "RF_GRID",
+    "RF_GRID_NAMES",
+    "STRATEGIES",
+    "SEGMENT_ORDER",
+    "COLUMN_LABELS",
+    "DEFAULT_RESPONSE_RATES",
+    "KMeansResult",
+    "age_band",
+    "budget_allocation",
+    "choose_k",
+    "crosstab_segments",
+    "customer_behaviour",
+    "demographic_segments",
+    "kmeans_segments",
+    "label_columns",
+    "loyalty_status",
+    "name_cluster",
+    "psychographic_segments",
+    "quintile_scores",
+    "rfm",
+    "segment_summary",
+    "segment_table",
+    "usage_rate",
+]

@@ -1,0 +1,351 @@
+"""Widgets for lesson 4 (客户信用管理): thin views over :mod:`crmlab.credit`.
+
+* :class:`PyramidView` - sliders move the tier cut-offs of the customer pyramid.
+* :class:`CreditPolicyView` - sliders for a looser credit policy; profit change and break-even.
+* :class:`CreditApplicationView` - enter one customer's 5C facts; score, grade, limit, reasons.
+* :class:`AgingView` - pick the cut-off date; ageing chart and bad-debt provision.
+* :class:`ScoreCutoffView` - choose the approval score of a fitted scorecard.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import numpy as np
+import pandas as pd
+
+from crmlab._errors import CRMDataError
+from crmlab.widgets._base import View
+
+
+def _num(value, name: str) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError) as exc:
+        raise CRMDataError(f"「{name}」需要填一个数字，现在是「{value}」。") from exc
+    if not math.isfinite(v):
+        raise CRMDataError(f"「{name}」需要填一个有限的数字。")
+    return v
+
+
+def _percent(value, name: str, upper: float = 100.0) -> float:
+    """A percent typed by the learner (0-100) -> fraction."""
+    v = _num(value, name)
+    if v < 0 or v > upper:
+        raise CRMDataError(f"「{name}」请填 0~{upper:g} 之间的百分数（例如 5% 就填 5），现在是 {v:g}。")
+    return v / 100
+
+
+def _table_html(df: pd.DataFrame, formats: dict | None = None) -> str:
+    formats = formats or {}
+    return df.to_html(formatters={k: (lambda f: (lambda x: f.format(x)))(f) for k, f in formats.items()},
+                      border=0, na_rep="—")
+
+
+class PyramidView(View):
+    """Customer pyramid with four sliders (shares of customers per tier, in percent).
+
+    ``update(cutoffs=(1, 4, 15, 80), by="amount")``; the shares must add up to 100,
+    otherwise a Chinese message explains it.
+    """
+
+    def __init__(self, orders: pd.DataFrame, labels=("VIP客户", "主要客户", "普通客户", "小客户")):
+        super().__init__()
+        import ipywidgets as w
+
+        self.orders = orders
+        self.labels = tuple(labels)
+        defaults = (1, 4, 15, 80)
+        self.sliders = [
+            w.FloatSlider(value=d, min=0, max=100, step=0.5, description=f"{lab}%",
+                          continuous_update=False, style={"description_width": "70px"})
+            for lab, d in zip(self.labels, defaults)
+        ]
+        self.by = w.Dropdown(options=[("按销售额", "amount"), ("按毛利", "gross_profit")], value="amount",
+                             description="排名依据")
+        self.preset = w.ToggleButtons(options=["金字塔 1/4/15/80", "ABC 20/30/50"], description="预设")
+        self.preset.observe(self._on_preset, names="value")
+        for c in (*self.sliders, self.by):
+            c.observe(lambda _change: self._refresh(), names="value")
+        self.widget = w.VBox([self.preset, w.HBox([w.VBox(self.sliders[:2]), w.VBox(self.sliders[2:])]), self.by,
+                              self.status, self.out])
+        self._refresh()
+
+    def _on_preset(self, change):
+        vals = (1, 4, 15, 80) if change["new"].startswith("金字塔") else (20, 30, 50, 0)
+        self._busy = True  # no redraw for the intermediate slider states
+        try:
+            for s, v in zip(self.sliders, vals):
+                s.value = v
+        finally:
+            self._busy = False
+        self._refresh()
+
+    def _refresh(self):
+        if getattr(self, "_busy", False):
+            return
+        cut = tuple(s.value for s in self.sliders)
+        self.update(cutoffs=cut, by=self.by.value)
+
+    def compute(self, cutoffs=(1, 4, 15, 80), by="amount"):
+        from crmlab.credit import pyramid
+
+        cuts = [_num(c, "比例") for c in cutoffs]
+        labels = list(self.labels[: len(cuts)])
+        if len(cuts) == 4 and cuts[3] == 0:  # ABC preset: three tiers
+            cuts, labels = cuts[:3], ["A类客户", "B类客户", "C类客户"]
+        total = sum(cuts)
+        if abs(total - 100) > 1e-6:
+            raise CRMDataError(f"各层客户比例加起来要等于 100%，现在是 {total:g}%。请拖动滑块调整。")
+        if any(c <= 0 for c in cuts):
+            raise CRMDataError("每一层的客户比例都要大于 0%。")
+        return pyramid(self.orders, by=by, cutoffs=[c / 100 for c in cuts], labels=labels)
+
+    def render(self, result):
+        from crmlab.charts.credit import plot_pyramid
+
+        return plot_pyramid(result)
+
+
+class CreditPolicyView(View):
+    """Credit policy simulator: looser terms vs bad debts, collection and financing cost.
+
+    ``update(sales=..., margin=20, sales_increase=15, current_days=30, new_days=60,
+    new_bad_debt=3, new_collection_cost=1, cost_of_capital=10)`` - rates in percent.
+    """
+
+    def __init__(self, sales: float = 1_000_000, margin: float = 20):
+        super().__init__()
+        import ipywidgets as w
+
+        st = {"description_width": "150px"}
+        lay = w.Layout(width="420px")
+        self.controls = {
+            "sales": w.FloatText(value=sales, description="现行年销售额（元）", style=st, layout=lay),
+            "margin": w.FloatSlider(value=margin, min=0, max=60, step=1, description="毛利率（%）", style=st, layout=lay),
+            "sales_increase": w.FloatSlider(value=15, min=0, max=60, step=1, description="放宽后销售增长（%）", style=st, layout=lay),
+            "current_days": w.IntSlider(value=30, min=0, max=180, step=5, description="现行平均收账期（天）", style=st, layout=lay),
+            "new_days": w.IntSlider(value=60, min=0, max=180, step=5, description="新平均收账期（天）", style=st, layout=lay),
+            "new_bad_debt": w.FloatSlider(value=3, min=0, max=15, step=0.5, description="新坏账率（%）", style=st, layout=lay),
+            "new_collection_cost": w.FloatSlider(value=1, min=0, max=5, step=0.1, description="新收账费用率（%）", style=st, layout=lay),
+            "cost_of_capital": w.FloatSlider(value=10, min=0, max=30, step=0.5, description="资金成本率（%）", style=st, layout=lay),
+        }
+        for c in self.controls.values():
+            c.continuous_update = False
+            c.observe(lambda _change: self._refresh(), names="value")
+        self.widget = w.VBox([*self.controls.values(), self.status, self.out])
+        self._refresh()
+
+    def _refresh(self):
+        self.update(**{k: c.value for k, c in self.controls.items()})
+
+    def compute(self, sales=1_000_000, margin=20, sales_increase=15, current_days=30, new_days=60,
+                new_bad_debt=3, new_collection_cost=1, cost_of_capital=10,
+                current_bad_debt=1, current_collection_cost=0.5):
+        from crmlab.credit import credit_policy
+
+        return credit_policy(
+            sales=_num(sales, "现行年销售额"),
+            margin=_percent(margin, "毛利率"),
+            sales_increase=_percent(sales_increase, "销售增长", upper=1000),
+            current_days=_num(current_days, "现行平均收账期"),
+            new_days=_num(new_days, "新平均收账期"),
+            current_bad_debt=_percent(current_bad_debt, "现行坏账率"),
+            new_bad_debt=_percent(new_bad_debt, "新坏账率"),
+            current_collection_cost=_percent(current_collection_cost, "现行收账费用率"),
+            new_collection_cost=_percent(new_collection_cost, "新收账费用率"),
+            cost_of_capital=_percent(cost_of_capital, "资金成本率"),
+        )
+
+    def render(self, result):
+        from IPython.display import HTML, display
+
+        from crmlab.charts.credit import plot_credit_policy
+
+        t = result.table.copy()
+        verdict = "值得放宽" if result.profit_change > 0 else "不值得放宽"
+        be = result.breakeven_increase
+        be_text = f"销售至少要增长 {be:.1%} 才能保本" if np.isfinite(be) else "无论销售增长多少都无法保本"
+        display(HTML(
+            f"<p><b>结论：{verdict}</b>（净收益变化 {result.profit_change:,.0f} 元；{be_text}）</p>"
+            + _table_html(t.round(0), {c: "{:,.0f}" for c in t.columns})
+        ))
+        return plot_credit_policy(result)
+
+
+_APP_FIELDS = {
+    "years_in_business": ("经营年限（年）", 6),
+    "on_time_payment_rate": ("按时付款率（%）", 90),
+    "late_payments_12m": ("近12个月逾期次数", 1),
+    "annual_revenue": ("年营业收入（元）", 3_000_000),
+    "working_capital": ("营运资金（元）", 300_000),
+    "debt_ratio": ("资产负债率（%）", 55),
+    "net_worth": ("净资产（元）", 1_500_000),
+    "collateral_value": ("抵押/担保价值（元）", 50_000),
+    "industry_outlook": ("行业前景（1-5 分）", 3),
+    "avg_monthly_sales": ("预计月均赊购额（元）", 20_000),
+    "payment_terms_days": ("申请账期（天）", 30),
+}
+
+
+class CreditApplicationView(View):
+    """A credit application: the learner types one customer's 5C facts.
+
+    ``update(**facts)`` with the keys of ``_APP_FIELDS`` (rates in percent) returns a
+    dict with the score row, grade, limit and reasons.
+    """
+
+    def __init__(self, **defaults):
+        super().__init__()
+        import ipywidgets as w
+
+        st = {"description_width": "160px"}
+        self.controls = {}
+        for key, (label, value) in _APP_FIELDS.items():
+            value = defaults.get(key, value)
+            self.controls[key] = w.FloatText(value=value, description=label, style=st,
+                                             layout=w.Layout(width="330px"))
+        self.button = w.Button(description="评估这位客户", button_style="primary")
+        self.button.on_click(lambda _b: self._refresh())
+        half = len(self.controls) // 2 + 1
+        items = list(self.controls.values())
+        self.widget = w.VBox([w.HBox([w.VBox(items[:half]), w.VBox(items[half:])]), self.button, self.status, self.out])
+        self._refresh()
+
+    def _refresh(self):
+        self.update(**{k: c.value for k, c in self.controls.items()})
+
+    def compute(self, **facts):
+        from crmlab.credit import credit_limit, score_5c
+
+        row = {"customer_id": "申请人"}
+        for key, (label, default) in _APP_FIELDS.items():
+            value = facts.get(key, default)
+            if key in ("on_time_payment_rate", "debt_ratio"):
+                row[key] = _percent(value, label.split("（")[0], upper=100 if key == "on_time_payment_rate" else 500)
+            else:
+                row[key] = _num(value, label.split("（")[0])
+        acc = pd.DataFrame([row])
+        scored = score_5c(acc)
+        limit = credit_limit(acc)
+        return {"scored": scored, "limit": limit, "facts": row}
+
+    def render(self, result):
+        from IPython.display import HTML, display
+
+        from crmlab.charts.credit import plot_5c
+
+        s = result["scored"].iloc[0]
+        lim = result["limit"].iloc[0]
+        advice = "可以给予赊销" if lim["credit_limit"] > 0 else "建议只做现金交易（不给赊销额度）"
+        display(HTML(
+            "<div style='font-size:15px'>"
+            f"<p>总分 <b>{s['score']:.1f}</b> 分，信用等级 <b>{html.escape(s['grade'])}</b>，"
+            f"建议信用额度 <b>{lim['credit_limit']:,.0f}</b> 元（{advice}）。</p>"
+            f"<p>{html.escape(s['reason'])}</p>"
+            f"<p style='color:#555'>额度测算：净资产法 {lim['净资产法']:,.0f} 元，营运资金法 {lim['营运资金法']:,.0f} 元，"
+            f"销售额法 {lim['销售额法']:,.0f} 元；取最小值 {lim['基础额度']:,.0f} 元 × 等级系数 {lim['等级系数']:.1f}。</p>"
+            "</div>"
+        ))
+        return plot_5c(s)
+
+
+class AgingView(View):
+    """Receivables ageing at a chosen date: stacked bars and provision summary.
+
+    ``update(asof="2026-01-01", top=15)``.
+    """
+
+    def __init__(self, invoices: pd.DataFrame, asof="2026-01-01"):
+        super().__init__()
+        import ipywidgets as w
+
+        self.invoices = invoices
+        self.asof = w.DatePicker(value=pd.Timestamp(asof).date(), description="截止日")
+        self.top = w.IntSlider(value=15, min=5, max=40, description="显示客户数", continuous_update=False)
+        for c in (self.asof, self.top):
+            c.observe(lambda _change: self._refresh(), names="value")
+        self.widget = w.VBox([w.HBox([self.asof, self.top]), self.status, self.out])
+        self._refresh()
+
+    def _refresh(self):
+        self.update(asof=self.asof.value, top=self.top.value)
+
+    def compute(self, asof="2026-01-01", top=15):
+        from crmlab.credit import aging, provision
+
+        if asof is None or asof == "":
+            raise CRMDataError("请先选择截止日。")
+        top = int(_num(top, "显示客户数"))
+        if top <= 0:
+            raise CRMDataError("显示客户数要大于 0。")
+        tab = aging(self.invoices, asof)
+        if tab.empty:
+            raise CRMDataError(f"截止日 {pd.Timestamp(asof):%Y-%m-%d} 没有未收回的应收账款，请换一个日期。")
+        return {"aging": tab, "provision": provision(tab), "top": min(top, 100)}
+
+    def render(self, result):
+        from IPython.display import HTML, display
+
+        from crmlab.charts.credit import plot_aging
+
+        p = result["provision"]
+        display(HTML(
+            f"<p>应收余额合计 <b>{p.loc['合计', '应收金额']:,.0f}</b> 元，"
+            f"应计提坏账准备 <b>{p.loc['合计', '坏账准备']:,.0f}</b> 元。</p>"
+        ))
+        return plot_aging(result["aging"], top=result["top"])
+
+
+class ScoreCutoffView(View):
+    """Approval cut-off for scorecard points: approval rate and bad rate among approved.
+
+    ``update(cutoff=...)``; ``points`` and ``y`` (1 = bad) are given at construction.
+    """
+
+    def __init__(self, points, y, cutoff: float | None = None):
+        super().__init__()
+        import ipywidgets as w
+
+        self.points = np.asarray(points, dtype=float)
+        self.y = np.asarray(y).astype(int)
+        lo, hi = (float(np.floor(self.points.min())), float(np.ceil(self.points.max()))) if len(self.points) else (0, 1)
+        start = cutoff if cutoff is not None else float(np.median(self.points)) if len(self.points) else 0.0
+        self.slider = w.FloatSlider(value=round(start), min=lo, max=hi, step=1, description="批准分数线",
+                                    continuous_update=False)
+        self.slider.observe(lambda change: self.update(cutoff=change["new"]), names="value")
+        self.widget = w.VBox([self.slider, self.status, self.out])
+        self.update(cutoff=self.slider.value)
+
+    def compute(self, cutoff=600):
+        c = _num(cutoff, "批准分数线")
+        if len(self.points) == 0:
+            raise CRMDataError("没有客户分数，无法设定分数线。")
+        ok = self.points >= c
+        n_ok = int(ok.sum())
+        return {
+            "cutoff": c,
+            "批准人数": n_ok,
+            "批准率": n_ok / len(ok),
+            "批准客户中的坏客户比例": float(self.y[ok].mean()) if n_ok else float("nan"),
+            "拒绝客户中的坏客户比例": float(self.y[~ok].mean()) if n_ok < len(ok) else float("nan"),
+            "抓住的坏客户": float(self.y[~ok].sum() / max(self.y.sum(), 1)),
+        }
+
+    def render(self, result):
+        from crmlab.charts.credit import plot_score_distribution
+
+        ax = plot_score_distribution(self.points, self.y)
+        ax.axvline(result["cutoff"], color="black", linestyle="--")
+        bad = result["批准客户中的坏客户比例"]
+        bad_text = "—" if math.isnan(bad) else f"{bad:.1%}"
+        ax.set_title(
+            f"分数线 {result['cutoff']:.0f}：批准 {result['批准率']:.0%}，批准客户中坏客户 {bad_text}，"
+            f"拒掉了 {result['抓住的坏客户']:.0%} 的坏客户",
+            fontsize=10,
+        )
+        return ax
+
+
+__all__ = ["AgingView", "CreditApplicationView", "CreditPolicyView", "PyramidView", "ScoreCutoffView"]

@@ -1,0 +1,175 @@
+"""Widgets for lesson 1 (识别客户), first class: thin views over :mod:`crmlab.customers`.
+
+* :class:`RoleQuizView` - customer / consumer / user scenario quiz, one drop-down per
+  scenario, instant Chinese feedback.
+* :class:`CustomerStateView` - observation date, comparison period and the churn and
+  loyalty rules -> state counts and the transition table, both drawn.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any, Mapping
+
+import pandas as pd
+
+from crmlab._errors import CRMDataError
+from crmlab.widgets._base import View
+
+_PLEASE_CHOOSE = "（请选择）"
+
+
+def _fig(figsize, **adjust):
+    """A new figure with fixed margins (a live update skips the slow constrained layout)."""
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=figsize)
+    fig.subplots_adjust(**adjust)
+    return fig
+
+
+class RoleQuizView(View):
+    """Customer vs consumer vs user: choose a role per scenario and see the feedback at once.
+
+    ``update(answers={"car_company": "客户", ...})`` returns a list of
+    :class:`crmlab.customers.RoleFeedback` (unanswered scenarios are left out).
+    """
+
+    def __init__(self):
+        super().__init__()
+        import ipywidgets as w
+
+        from crmlab.customers import ROLE_OPTIONS, ROLE_SCENARIOS
+
+        self.scenarios = ROLE_SCENARIOS
+        self.dropdowns: dict[str, Any] = {}
+        self.feedback: dict[str, Any] = {}
+        rows = []
+        for i, s in enumerate(ROLE_SCENARIOS, start=1):
+            dd = w.Dropdown(options=[_PLEASE_CHOOSE, *ROLE_OPTIONS], value=_PLEASE_CHOOSE,
+                            layout=w.Layout(width="130px"))
+            fb = w.HTML()
+            dd.observe(lambda _change: self._refresh(), names="value")
+            self.dropdowns[s["id"]] = dd
+            self.feedback[s["id"]] = fb
+            head = w.HTML(f"<b>情景 {i}</b>：{html.escape(s['text'])}<br>{html.escape(s['question'])}")
+            rows.append(w.VBox([head, w.HBox([dd, fb])], layout=w.Layout(margin="0 0 8px 0")))
+        self.score = w.HTML()
+        self.widget = w.VBox([*rows, self.score, self.status, self.out])
+        self._refresh()
+
+    def _answers(self) -> dict[str, str]:
+        return {k: dd.value for k, dd in self.dropdowns.items() if dd.value != _PLEASE_CHOOSE}
+
+    def _refresh(self):
+        self.update(answers=self._answers())
+
+    def compute(self, answers: Mapping[str, str] | None = None):
+        from crmlab.customers import check_role_answer
+
+        if answers is None:
+            answers = {}
+        if not isinstance(answers, Mapping):
+            raise CRMDataError("answers 应该是一个字典，例如 {\"car_company\": \"客户\"}。")
+        return [check_role_answer(sid, a) for sid, a in answers.items() if a not in (None, "", _PLEASE_CHOOSE)]
+
+    def render(self, result):
+        done = {fb.scenario_id: fb for fb in result}
+        for sid, box in self.feedback.items():
+            fb = done.get(sid)
+            if fb is None:
+                box.value = ""
+            else:
+                color = "#1b7f3b" if fb.correct else ("#8a6d00" if fb.message.startswith("△") else "#b3261e")
+                box.value = f"<span style='color:{color}'>{html.escape(fb.message)}</span>"
+        right = sum(fb.correct for fb in result)
+        self.score.value = (
+            f"<b>已作答 {len(result)} / {len(self.scenarios)} 题，答对 {right} 题。</b>" if result else
+            "<i>为每个情景选一个答案，马上就能看到解释。</i>"
+        )
+        return None
+
+
+def _month_starts(first="2024-02-01", last="2026-01-01") -> list[str]:
+    return [d.strftime("%Y-%m-%d") for d in pd.date_range(first, last, freq="MS")]
+
+
+def _state_table_html(counts: pd.DataFrame, table: pd.DataFrame) -> str:
+    c = counts.copy()
+    c["share"] = [f"{v:.1%}" for v in c["share"]]
+    c = c.rename(columns={"customers": "客户数", "share": "占比"})
+    c.index.name = "客户状态"
+    stayed = int(sum(table.loc[s, s] for s in table.index if s in table.columns))
+    total = int(table.to_numpy().sum())
+    moved = total - stayed
+    return (
+        c.T.to_html(border=0)
+        + f"<p>对比期内 {total} 位客户中，<b>{moved}</b> 位换了状态，{stayed} 位保持不变。</p>"
+    )
+
+
+class CustomerStateView(View):
+    """Customer states at a date and the moves since an earlier date.
+
+    ``update(asof="2026-01-01", compare_months=3, churn_days=180, loyal_min_orders=5)``
+    returns ``{"states", "counts", "transitions"}``.
+    """
+
+    def __init__(self, customers: pd.DataFrame, orders: pd.DataFrame, asof: str = "2026-01-01"):
+        super().__init__()
+        import ipywidgets as w
+
+        self.customers = customers
+        self.orders = orders
+        st = {"description_width": "120px"}
+        options = _month_starts()
+        self.asof = w.Dropdown(options=options, value=asof if asof in options else options[-1],
+                               description="观察日期", style=st)
+        self.compare_months = w.IntSlider(value=3, min=1, max=12, description="和几个月前比", style=st)
+        self.churn_days = w.IntSlider(value=180, min=30, max=720, step=30, description="多少天没买算流失",
+                                      style=st, layout=w.Layout(width="420px"))
+        self.loyal_min_orders = w.IntSlider(value=5, min=2, max=30, description="忠诚至少买几次", style=st)
+        self.table = w.HTML()
+        for c in (self.asof, self.compare_months, self.churn_days, self.loyal_min_orders):
+            c.observe(lambda _change: self._refresh(), names="value")
+        self.widget = w.VBox([
+            w.HBox([self.asof, self.compare_months]),
+            w.HBox([self.churn_days, self.loyal_min_orders]),
+            self.status, self.table, self.out,
+        ])
+        self._refresh()
+
+    def _refresh(self):
+        self.update(asof=self.asof.value, compare_months=self.compare_months.value,
+                    churn_days=self.churn_days.value, loyal_min_orders=self.loyal_min_orders.value)
+
+    def compute(self, asof="2026-01-01", compare_months=3, churn_days=180, loyal_min_orders=5):
+        from crmlab.customers import _date, _int_param, customer_states, state_counts, state_transitions
+
+        months = _int_param(compare_months, "和几个月前比（compare_months）", minimum=1, maximum=120)
+        end = _date(asof, "观察日期")
+        start = end - pd.DateOffset(months=months)
+        rules = dict(churn_days=churn_days, loyal_min_orders=loyal_min_orders)
+        states = customer_states(self.customers, self.orders, end, **rules)
+        if len(states) == 0:
+            raise CRMDataError("客户表是空的，没有客户可以分类。请先读取客户表：crmlab.datasets.load(\"customers\")。")
+        table = state_transitions(self.customers, self.orders, start, end, **rules)
+        return {"states": states, "counts": state_counts(states), "transitions": table}
+
+    def render(self, result):
+        from crmlab.charts.customers import plot_state_counts, plot_transition_heatmap
+
+        self.table.value = _state_table_html(result["counts"], result["transitions"])
+        fig = _fig((13.5, 4.8), left=0.05, right=0.99, bottom=0.24, top=0.9, wspace=0.32)
+        ax1, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.15]})
+        plot_state_counts(result["counts"], ax=ax1)
+        plot_transition_heatmap(result["transitions"], ax=ax2)
+        ax2.set_title("状态转移（行 → 列）")
+        return fig
+
+    def update(self, **values):
+        self.table.value = ""
+        return super().update(**values)
+
+
+__all__ = ["RoleQuizView", "CustomerStateView"]

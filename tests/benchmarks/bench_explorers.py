@@ -1,0 +1,112 @@
+"""Benchmark: the lesson-3 explorers update in under 200 ms for 10,000 customers.
+
+One update = ``compute`` (the domain functions) + ``render`` (the chart) + drawing
+the figure on an Agg canvas, as the widget does when a learner moves a control.
+Six control settings per explorer; each is timed three times and the best
+counts; every setting must stay under the limit.  For
+scale, the same work with scikit-learn's defaults (``KMeans(n_init=10)``, all
+threads, silhouette on every customer) is printed for the KMeans explorer.
+
+Run: ``uv run python tests/benchmarks/bench_explorers.py``; exits 1 on a miss.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import statistics
+import sys
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from crmlab import segment as S  # noqa: E402
+from crmlab.widgets.segment import KMeansExplorer, RFMExplorer  # noqa: E402
+
+N_CUSTOMERS = 10_000
+LIMIT_MS = 200.0
+REPEAT = 3  # each control setting is timed 3 times, the best counts (filters scheduler noise)
+
+
+def make_transactions(seed: int = 1) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    n_rows = 120_000
+    weights = rng.pareto(1.5, N_CUSTOMERS) + 1
+    cust = np.concatenate([np.arange(N_CUSTOMERS), rng.choice(N_CUSTOMERS, n_rows - N_CUSTOMERS, p=weights / weights.sum())])
+    return pd.DataFrame(
+        {
+            "customer_id": np.char.add("C", np.char.zfill(cust.astype(str), 5)),
+            "order_id": np.char.add("O", np.arange(n_rows).astype(str)),
+            "order_date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 730, n_rows), unit="D"),
+            "amount": rng.gamma(2.0, 80.0, n_rows).round(2),
+        }
+    )
+
+
+def time_update(view, values) -> float:
+    t = time.perf_counter()
+    result = view.compute(**values)
+    shown = view.render(result)
+    if shown is not None:
+        fig = getattr(shown, "figure", shown)
+        fig.canvas.draw()
+        plt.close(fig)
+    return (time.perf_counter() - t) * 1000
+
+
+def main() -> int:
+    tx = make_transactions()
+    with contextlib.redirect_stdout(io.StringIO()):  # outside Jupyter, display() prints reprs
+        rfm_view = RFMExplorer(tx)  # builds the controls and warms up
+    rfm_cases = [
+        dict(asof="2026-01-01", high_rule=rule, scheme=scheme, chart=chart)
+        for rule, scheme, chart in [
+            ("score_mean", "cn8", "sizes"), ("value_mean", "cn8", "heatmap"), ("value_median", "cn8", "treemap"),
+            ("score_mean", "rf_grid", "sizes"), ("score_mean", "cn8", "heatmap"), ("score_mean", "rf_grid", "treemap"),
+        ]
+    ]
+    rfm_ms = [min(time_update(rfm_view, v) for _ in range(REPEAT)) for v in rfm_cases]
+
+    table = S.rfm(tx, "2026-01-01")
+    with contextlib.redirect_stdout(io.StringIO()):
+        km_view = KMeansExplorer(table)
+    km_cases = [
+        dict(k=k, features=feats, log=True, standardize=True)
+        for k, feats in [
+            (4, ["recency", "frequency", "monetary"]), (3, ["recency", "frequency", "monetary"]),
+            (5, ["recency", "monetary"]), (6, ["recency", "frequency", "monetary"]),
+            (8, ["recency", "frequency", "monetary", "R", "F", "M"]), (2, ["frequency"]),
+        ]
+    ]
+    km_ms = [min(time_update(km_view, v) for _ in range(REPEAT)) for v in km_cases]
+
+    # for scale: scikit-learn defaults, no thread limit, silhouette on all customers
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
+
+    x = np.log1p(table[["recency", "frequency", "monetary"]].to_numpy(float))
+    x = (x - x.mean(0)) / x.std(0)
+    t = time.perf_counter()
+    lab = KMeans(4, n_init=10, random_state=0).fit_predict(x)
+    silhouette_score(x, lab)
+    naive_ms = (time.perf_counter() - t) * 1000
+
+    print(f"{len(tx):,} transactions, {len(table):,} customers")
+    print("RFMExplorer update (ms):    " + ", ".join(f"{m:.0f}" for m in rfm_ms)
+          + f"  -> median {statistics.median(rfm_ms):.0f}, max {max(rfm_ms):.0f} (limit {LIMIT_MS:.0f})")
+    print("KMeansExplorer update (ms): " + ", ".join(f"{m:.0f}" for m in km_ms)
+          + f"  -> median {statistics.median(km_ms):.0f}, max {max(km_ms):.0f} (limit {LIMIT_MS:.0f})")
+    print(f"for scale, KMeans(n_init=10) + full silhouette without the chart: {naive_ms:.0f} ms "
+          f"(ratio to the explorer median {naive_ms / statistics.median(km_ms):.1f}x)")
+    ok = max(rfm_ms) < LIMIT_MS and max(km_ms) < LIMIT_MS
+    print("OK" if ok else "FAIL: an explorer update is slower than the limit")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,164 @@
+"""5C scoring, grades, credit limits and over-limit flags."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import crmlab
+from crmlab.credit import DEFAULT_GRADES, credit_limit, grade_of, over_limit, score_5c
+
+BASE = {
+    "customer_id": "K1",
+    "years_in_business": 5,
+    "on_time_payment_rate": 0.85,
+    "late_payments_12m": 2,
+    "net_worth": 1_000_000.0,
+    "working_capital": 400_000.0,
+    "annual_revenue": 3_000_000.0,
+    "debt_ratio": 0.55,
+    "collateral_value": 20_000.0,
+    "industry_outlook": 3,
+    "payment_terms_days": 30,
+    "avg_monthly_sales": 90_000.0,
+    "credit_limit": 50_000.0,
+}
+
+BETTER = {
+    "years_in_business": 12,
+    "on_time_payment_rate": 0.97,
+    "late_payments_12m": 0,
+    "net_worth": 5_000_000.0,
+    "working_capital": 2_000_000.0,
+    "annual_revenue": 20_000_000.0,
+    "debt_ratio": 0.35,
+    "collateral_value": 80_000.0,
+    "industry_outlook": 5,
+}
+
+
+def _acc(**kw):
+    return pd.DataFrame([{**BASE, **kw}])
+
+
+def test_score_columns_and_range():
+    s = score_5c(_acc())
+    for col in ("品格", "能力", "资本", "抵押", "条件", "score", "grade", "reason"):
+        assert col in s.columns
+    assert 0 <= s.loc[0, "score"] <= 100
+    assert s.loc[0, "grade"] == grade_of(s.loc[0, "score"])
+    assert "优势" in s.loc[0, "reason"] and "短板" in s.loc[0, "reason"]
+    assert s.loc[0, "weakest"] in s.loc[0, "reason"]
+
+
+@pytest.mark.parametrize("fact", sorted(BETTER))
+def test_better_fact_never_lowers_score(fact):
+    base = score_5c(_acc()).loc[0, "score"]
+    better = score_5c(_acc(**{fact: BETTER[fact]})).loc[0, "score"]
+    assert better >= base
+    worse_value = {"late_payments_12m": 5, "debt_ratio": 0.8}.get(fact)
+    if worse_value is not None:
+        assert score_5c(_acc(**{fact: worse_value})).loc[0, "score"] <= base
+
+
+def test_all_better_is_strictly_better():
+    assert score_5c(_acc(**BETTER)).loc[0, "score"] > score_5c(_acc()).loc[0, "score"] + 10
+
+
+@pytest.mark.parametrize(
+    "score, grade",
+    [(100, "AAA"), (90, "AAA"), (89.9, "AA"), (80, "AA"), (79.99, "A"), (70, "A"), (60, "BBB"),
+     (59.9, "BB"), (50, "BB"), (49.9, "B"), (0, "B")],
+)
+def test_grades_at_thresholds(score, grade):
+    assert grade_of(score) == grade
+
+
+def test_custom_thresholds_and_weights():
+    assert grade_of(75, {"优": 75, "良": 60}) == "优"
+    assert grade_of(59, {"优": 75, "良": 60}) == "B"
+    assert DEFAULT_GRADES["AAA"] == 90
+    # all weight on conditions: score equals the conditions sub-score
+    s = score_5c(_acc(), weights={"character": 0, "capacity": 0, "capital": 0, "collateral": 0, "conditions": 1})
+    assert s.loc[0, "score"] == pytest.approx(s.loc[0, "条件"]) and s.loc[0, "score"] == 50
+    s2 = score_5c(_acc(), scales={"industry_outlook": {"worst": 3, "best": 4}},
+                  weights={"character": 0, "capacity": 0, "capital": 0, "collateral": 0, "conditions": 1})
+    assert s2.loc[0, "score"] == 0
+
+
+@pytest.mark.parametrize(
+    "kw, msg",
+    [
+        ({"on_time_payment_rate": 85}, "0~1"),
+        ({"debt_ratio": -0.2}, "资产负债率"),
+        ({"industry_outlook": 9}, "1~5"),
+        ({"years_in_business": -3}, "经营年限"),
+        ({"net_worth": "很多"}, "不是数字"),
+    ],
+)
+def test_absurd_facts_raise_chinese(kw, msg):
+    with pytest.raises(crmlab.CRMDataError, match=msg):
+        score_5c(_acc(**kw))
+
+
+def test_weights_validation():
+    with pytest.raises(crmlab.CRMDataError, match="未知"):
+        score_5c(_acc(), weights={"charm": 1})
+    with pytest.raises(crmlab.CRMDataError, match="负数"):
+        score_5c(_acc(), weights={"character": -1})
+
+
+def test_credit_limit_methods():
+    acc = _acc(**BETTER)  # high grade
+    lim = credit_limit(acc, round_to=1)
+    row = lim.iloc[0]
+    assert row["净资产法"] == pytest.approx(0.10 * 5_000_000)
+    assert row["营运资金法"] == pytest.approx(0.20 * 2_000_000)
+    assert row["销售额法"] == pytest.approx(90_000)
+    assert row["基础额度"] == pytest.approx(90_000)  # min of the three
+    assert row["credit_limit"] == pytest.approx(90_000 * row["等级系数"])
+    mean = credit_limit(acc, combine="mean", round_to=1).iloc[0]
+    assert mean["基础额度"] == pytest.approx((500_000 + 400_000 + 90_000) / 3)
+    w = credit_limit(acc, combine={"net_worth": 1, "sales": 1}, round_to=1).iloc[0]
+    assert w["基础额度"] == pytest.approx((500_000 + 90_000) / 2)
+    nw = credit_limit(acc, method="net_worth", round_to=1000).iloc[0]
+    assert nw["credit_limit"] % 1000 == 0
+    longer = credit_limit(acc, terms_days=60, round_to=1).iloc[0]
+    assert longer["销售额法"] == pytest.approx(180_000)
+
+
+def test_credit_limit_scaled_by_grade():
+    good = credit_limit(_acc(**BETTER), round_to=1).iloc[0]
+    poor = credit_limit(_acc(on_time_payment_rate=0.6, late_payments_12m=8, industry_outlook=1, debt_ratio=0.9,
+                             collateral_value=0), round_to=1).iloc[0]
+    assert poor["grade"] == "B" and poor["credit_limit"] == 0
+    assert good["credit_limit"] > 0
+    with pytest.raises(crmlab.CRMDataError, match="method"):
+        credit_limit(_acc(), method="gut feeling")
+
+
+def test_over_limit():
+    accounts = pd.DataFrame({"customer_id": ["A", "B", "C"], "credit_limit": [100.0, 1000.0, 0.0]})
+    inv = pd.DataFrame(
+        {
+            "customer_id": ["A", "A", "B", "C"],
+            "invoice_id": ["1", "2", "3", "4"],
+            "amount": [80.0, 70.0, 500.0, 10.0],
+            "issue_date": pd.to_datetime(["2025-12-01"] * 4),
+            "due_date": pd.to_datetime(["2025-12-31"] * 4),
+            "paid_date": pd.to_datetime([None, None, None, "2025-12-20"]),
+        }
+    )
+    out = over_limit(accounts, inv, "2026-01-01").set_index("customer_id")
+    assert out.loc["A", "over_limit"] and out.loc["A", "超出金额"] == 50
+    assert not out.loc["B", "over_limit"] and not out.loc["C", "over_limit"]
+
+
+def test_course_accounts_score():
+    try:
+        acc = crmlab.datasets.load("accounts")
+    except crmlab.CRMDataError:
+        pytest.skip("course data not generated yet")
+    s = score_5c(acc)
+    assert s["score"].between(0, 100).all()
+    assert s["grade"].nunique() >= 3

@@ -1,0 +1,164 @@
+"""Receivables ageing, provision, DSO, collection priority and credit hold."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import crmlab
+from crmlab.credit import BUCKETS, aging, collection_priority, credit_hold, dso, dso_trend, open_invoices, provision
+
+ASOF = pd.Timestamp("2026-01-01")
+
+
+def _inv(rows):
+    out = []
+    for i, (cust, amount, overdue_days, paid, issued) in enumerate(rows):
+        due = ASOF - pd.Timedelta(days=overdue_days)
+        issue = pd.Timestamp(issued) if issued else due - pd.Timedelta(days=30)
+        out.append(
+            {
+                "customer_id": cust,
+                "invoice_id": f"I{i:03d}",
+                "amount": amount,
+                "issue_date": issue,
+                "due_date": due,
+                "paid_date": pd.Timestamp(paid) if paid else pd.NaT,
+            }
+        )
+    return pd.DataFrame(out)
+
+
+# customer, amount, days overdue at ASOF (negative = due later), paid date, issue date
+ROWS = [
+    ("A", 1.0, 0, None, None),  # due today -> not overdue
+    ("A", 2.0, 1, None, None),
+    ("A", 4.0, 30, None, None),
+    ("A", 8.0, 31, None, None),
+    ("A", 16.0, 60, None, None),
+    ("A", 32.0, 61, None, None),
+    ("A", 64.0, 90, None, None),
+    ("A", 128.0, 91, None, None),
+    ("A", 256.0, 180, None, None),
+    ("A", 512.0, 181, None, None),
+    ("A", 1024.0, 400, None, None),
+    ("A", 2048.0, 45, "2025-12-31", None),  # paid before asof -> closed
+    ("A", 4096.0, 45, "2026-01-01", None),  # paid on asof -> closed
+    ("A", 8192.0, 12, "2026-01-10", None),  # paid after asof -> still open, 12 days overdue
+    ("A", 16384.0, -30, None, "2026-01-02"),  # issued after asof -> not included
+    ("B", 3.0, -31, None, "2025-12-15"),  # due next month
+    ("B", 5.0, 100, "2026-02-01", None),  # paid after asof, 100 days overdue at asof
+]
+
+
+def test_aging_bucket_totals_exact():
+    tab = aging(_inv(ROWS), "2026-01-01")
+    assert list(tab.columns) == list(BUCKETS) + ["合计"]
+    assert list(tab.index) == ["A", "B"]
+    a = tab.loc["A"]
+    assert a["未到期"] == 1.0
+    assert a["逾期1-30天"] == 2.0 + 4.0 + 8192.0
+    assert a["逾期31-60天"] == 8.0 + 16.0
+    assert a["逾期61-90天"] == 32.0 + 64.0
+    assert a["逾期91-180天"] == 128.0 + 256.0
+    assert a["逾期180天以上"] == 512.0 + 1024.0
+    assert a["合计"] == 1 + 2 + 4 + 8 + 16 + 32 + 64 + 128 + 256 + 512 + 1024 + 8192
+    b = tab.loc["B"]
+    assert b["未到期"] == 3.0 and b["逾期91-180天"] == 5.0 and b["合计"] == 8.0
+    assert b[["逾期1-30天", "逾期31-60天", "逾期61-90天", "逾期180天以上"]].sum() == 0
+
+
+def test_open_invoices_days_and_string_dates():
+    inv = _inv(ROWS)
+    for col in ("issue_date", "due_date", "paid_date"):
+        inv[col] = inv[col].dt.strftime("%Y-%m-%d")
+    op = open_invoices(inv, "2026-01-01").set_index("invoice_id")
+    assert op.loc["I000", "days_overdue"] == 0 and op.loc["I000", "bucket"] == "未到期"
+    assert op.loc["I002", "days_overdue"] == 30 and op.loc["I003", "bucket"] == "逾期31-60天"
+    assert "I011" not in op.index and "I012" not in op.index and "I014" not in op.index
+    assert "I013" in op.index
+
+
+def test_aging_asof_moves_invoices():
+    inv = _inv(ROWS)
+    # before the 8192 invoice was issued it is not open
+    early = aging(inv, ASOF - pd.Timedelta(days=60))
+    assert early.loc["A", "合计"] < aging(inv, ASOF).loc["A", "合计"]
+    assert early.loc["A", "未到期"] > 0
+
+
+def test_aging_empty_and_bad_input():
+    empty = _inv(ROWS).iloc[0:0]
+    tab = aging(empty, ASOF)
+    assert tab.empty and list(tab.columns) == list(BUCKETS) + ["合计"]
+    with pytest.raises(crmlab.CRMDataError, match="缺少列"):
+        aging(_inv(ROWS).drop(columns=["due_date"]), ASOF)
+    with pytest.raises(crmlab.CRMDataError, match="日期"):
+        aging(_inv(ROWS), "not a date")
+
+
+def test_provision_rates_and_total():
+    tab = aging(_inv(ROWS), ASOF)
+    prov = provision(tab, rates={"逾期180天以上": 1.0})
+    assert prov.loc["逾期180天以上", "坏账准备"] == pytest.approx(512 + 1024)
+    assert prov.loc["未到期", "计提比例"] == 0.01
+    assert prov.loc["合计", "坏账准备"] == pytest.approx(prov["坏账准备"].iloc[:-1].sum())
+    assert prov.loc["合计", "应收金额"] == pytest.approx(tab["合计"].sum())
+    custom = provision(tab, rates=[0, 0, 0, 0, 0, 0.5])
+    assert custom.loc["合计", "坏账准备"] == pytest.approx(0.5 * (512 + 1024))
+    with pytest.raises(crmlab.CRMDataError, match="百分数"):
+        provision(tab, rates={"逾期1-30天": 5})
+    with pytest.raises(crmlab.CRMDataError, match="未知"):
+        provision(tab, rates={"1-30": 0.05})
+
+
+def test_dso_by_hand():
+    inv = pd.DataFrame(
+        {
+            "customer_id": ["A", "A", "B"],
+            "invoice_id": ["1", "2", "3"],
+            "amount": [900.0, 300.0, 600.0],
+            "issue_date": pd.to_datetime(["2025-12-01", "2025-11-01", "2025-06-01"]),
+            "due_date": pd.to_datetime(["2025-12-31", "2025-12-01", "2025-07-01"]),
+            "paid_date": pd.to_datetime([None, "2025-12-05", None]),
+        }
+    )
+    # open: 900 + 600 = 1500; sales in last 90 days: 900 + 300 = 1200
+    assert dso(inv, ASOF, period_days=90) == pytest.approx(1500 / 1200 * 90)
+    assert math.isnan(dso(inv, "2024-01-01"))
+    trend = dso_trend(inv, "2025-10-01", "2025-12-31")
+    assert list(trend.index.month) == [10, 11, 12]
+    assert trend.iloc[-1] == pytest.approx(dso(inv, "2025-12-31"))
+
+
+def test_collection_priority_and_hold():
+    inv = _inv(ROWS)
+    pri = collection_priority(inv, ASOF)
+    assert list(pri["customer_id"]) == ["A", "B"]  # A owes far more, older
+    assert pri.loc[0, "最长逾期天数"] == 400
+    assert pri["建议措施"].str.len().gt(0).all()
+    tab = aging(inv, ASOF)
+    accounts = pd.DataFrame({"customer_id": ["A", "B", "C"], "credit_limit": [1e6, 100.0, 0.0]})
+    hold = credit_hold(accounts, tab).set_index("customer_id")
+    assert hold.loc["A", "暂停赊销"] and not hold.loc["A", "超额度"] and hold.loc["A", "严重逾期"]
+    assert hold.loc["B", "暂停赊销"] and hold.loc["B", "严重逾期"]  # 100 days overdue
+    assert not hold.loc["C", "暂停赊销"] and hold.loc["C", "原因"] == "正常"
+    small = pd.DataFrame({"customer_id": ["B"], "credit_limit": [1.0]})
+    assert credit_hold(small, tab).loc[0, "超额度"]
+    # only anything over 90 days flags: an account with just recent overdue is fine
+    recent = aging(_inv([("D", 50.0, 20, None, None)]), ASOF)
+    d = credit_hold(pd.DataFrame({"customer_id": ["D"], "credit_limit": [1000.0]}), recent)
+    assert not d.loc[0, "暂停赊销"]
+
+
+def test_aging_on_course_data_is_consistent():
+    try:
+        inv = crmlab.datasets.load("invoices")
+    except crmlab.CRMDataError:
+        pytest.skip("course data not generated yet")
+    tab = aging(inv, "2026-01-01")
+    assert np.allclose(tab[list(BUCKETS)].sum(axis=1), tab["合计"])
+    assert (tab.to_numpy() >= 0).all()

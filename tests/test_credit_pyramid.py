@@ -1,0 +1,133 @@
+"""Customer pyramid, ABC tiers, payment segments and the credit policy simulator."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import crmlab
+from crmlab.credit import abc_tiers, credit_policy, payment_profile, payment_segments, pyramid
+
+
+def _values(n, seed=0):
+    rng = np.random.default_rng(seed)
+    return pd.Series(rng.pareto(1.5, n) * 100 + 1, index=[f"C{i:05d}" for i in range(n)])
+
+
+def test_pyramid_sizes_follow_cutoffs_and_shares_sum_to_one():
+    res = pyramid(_values(1000))
+    t = res.tiers
+    assert list(t.index) == ["VIP客户", "主要客户", "普通客户", "小客户"]
+    assert list(t["客户数"]) == [10, 40, 150, 800]
+    assert t["客户占比"].sum() == pytest.approx(1.0)
+    assert t["金额占比"].sum() == pytest.approx(1.0)
+    # higher tiers hold the higher values
+    c = res.customers
+    mins = c.groupby("tier", observed=True)[res.by].min()
+    maxs = c.groupby("tier", observed=True)[res.by].max()
+    assert all(mins.iloc[i] >= maxs.iloc[i + 1] for i in range(3))
+    assert t.loc["VIP客户", "金额占比"] > t.loc["VIP客户", "客户占比"]
+
+
+def test_pyramid_from_orders_and_profit():
+    orders = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "b", "c", "d", "e"],
+            "amount": [50, 50, 80, 10, 5, 1],
+            "gross_profit": [1, 1, 40, 5, 1, 0.5],
+        }
+    )
+    by_amount = pyramid(orders, cutoffs=(0.2, 0.2, 0.6), labels=("高", "中", "低"))
+    assert by_amount.customers.iloc[0]["customer_id"] == "a"
+    assert list(by_amount.tiers["客户数"]) == [1, 1, 3]
+    by_profit = pyramid(orders, by="gross_profit", cutoffs=(0.2, 0.2, 0.6), labels=("高", "中", "低"))
+    assert by_profit.customers.iloc[0]["customer_id"] == "b"
+    assert by_profit.tiers.loc["高", "金额"] == 40
+
+
+def test_abc_tiers():
+    t = abc_tiers(_values(100)).tiers
+    assert list(t["客户数"]) == [20, 30, 50]
+    assert list(t.index) == ["A类客户", "B类客户", "C类客户"]
+
+
+@pytest.mark.parametrize(
+    "cutoffs, msg",
+    [((0.1, 0.1, 0.1, 0.1), "100%"), ((0.5, 0.5, 0, 0), "大于 0"), ((1, 4, 15, 80), "小数"), ((0.5, 0.5), "个数")],
+)
+def test_pyramid_bad_cutoffs(cutoffs, msg):
+    with pytest.raises(crmlab.CRMDataError, match=msg):
+        pyramid(_values(50), cutoffs=cutoffs)
+
+
+def test_pyramid_empty():
+    with pytest.raises(crmlab.CRMDataError, match="空"):
+        pyramid(pd.Series([], dtype=float))
+
+
+def test_payment_segments():
+    orders = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "b", "c", "c"],
+            "amount": [100.0, 100.0, 300.0, 50.0, 150.0],
+            "payment_method": ["现金", "现金", "赊销", "现金", "赊销"],
+        }
+    )
+    inv = pd.DataFrame(
+        {
+            "customer_id": ["b", "b", "c"],
+            "invoice_id": ["1", "2", "3"],
+            "amount": [200.0, 100.0, 150.0],
+            "issue_date": pd.to_datetime(["2025-10-01", "2025-11-01", "2025-11-01"]),
+            "due_date": pd.to_datetime(["2025-10-31", "2025-12-01", "2025-12-01"]),
+            "paid_date": pd.to_datetime(["2025-11-10", None, "2025-11-20"]),
+        }
+    )
+    prof = payment_profile(orders, inv, "2026-01-01")
+    assert prof.loc["a", "付款方式细分"] == "现金客户"
+    assert prof.loc["b", "付款方式细分"] == "赊销客户"
+    assert prof.loc["c", "付款方式细分"] == "混合客户"
+    assert prof.loc["c", "赊销占比"] == pytest.approx(0.75)
+    assert prof.loc["b", "逾期发票数"] == 2 and prof.loc["c", "逾期发票数"] == 0
+    assert prof.loc["b", "平均逾期天数"] == pytest.approx((10 + 31) / 2)
+    assert prof.loc["b", "当前逾期金额"] == 100.0
+    seg = payment_segments(orders, inv, "2026-01-01")
+    assert list(seg.index) == ["现金客户", "赊销客户", "混合客户"]
+    assert seg["客户数"].sum() == 3 and seg["销售额占比"].sum() == pytest.approx(1)
+    assert seg.loc["赊销客户", "逾期率"] == 1.0 and seg.loc["混合客户", "逾期率"] == 0.0
+    with pytest.raises(crmlab.CRMDataError, match="现金"):
+        payment_profile(orders.assign(payment_method="刷卡"))
+
+
+def test_credit_policy_by_hand():
+    r = credit_policy(1_000_000, 0.2, sales_increase=0.15)
+    t = r.table
+    assert t.loc["应收账款平均余额", "现行政策"] == pytest.approx(1_000_000 / 360 * 30)
+    assert t.loc["应收账款资金成本", "新政策"] == pytest.approx(1_150_000 / 360 * 60 * 0.10)
+    assert t.loc["坏账损失", "新政策"] == pytest.approx(34_500)
+    assert r.profit_change == pytest.approx(164_833.3333 - 176_666.6667, abs=0.01)
+    u0 = 0.2 - 0.01 - 0.005 - 30 / 360 * 0.1
+    u1 = 0.2 - 0.03 - 0.01 - 60 / 360 * 0.1
+    assert r.breakeven_increase == pytest.approx(u0 / u1 - 1)
+    # at the break-even increase the profit change is zero
+    at_be = credit_policy(1_000_000, 0.2, sales_increase=r.breakeven_increase)
+    assert at_be.profit_change == pytest.approx(0, abs=1e-6)
+    # a higher cost of capital makes the looser policy worse
+    assert credit_policy(1_000_000, 0.2, cost_of_capital=0.2).profit_change < r.profit_change
+
+
+@pytest.mark.parametrize(
+    "kw, msg",
+    [
+        ({"sales": 0}, "大于 0"),
+        ({"margin": 20}, "百分数"),
+        ({"cost_of_capital": -0.1}, "负数"),
+        ({"sales_increase": 15}, "不合常理"),
+        ({"new_days": 1e9}, "太大"),
+    ],
+)
+def test_credit_policy_bad_input(kw, msg):
+    args = {"sales": 1e6, "margin": 0.2, **kw}
+    with pytest.raises(crmlab.CRMDataError, match=msg):
+        credit_policy(**args)

@@ -1,0 +1,102 @@
+"""Information types, collect by need (data minimisation) and consent."""
+
+from __future__ import annotations
+
+import pytest
+
+from crmlab import CRMDataError, datasets
+from crmlab import info
+
+
+def test_course_columns_are_all_classified():
+    for name in ("customers", "orders", "interactions", "survey"):
+        cols = [c for c in datasets.load(name).columns if c not in ("source", "consent_marketing", "targeted_date", "survey_date", "cost", "gross_profit")]
+        t = info.classify_columns(cols)
+        assert set(t["信息类型"]) <= set(info.INFO_TYPES), t[~t["信息类型"].isin(info.INFO_TYPES)]
+
+
+def test_types_of_typical_columns():
+    t = info.classify_columns(["age", "amount", "satisfaction", "ls_fitness", "bn_price", "whatever"]).set_index("列名")["信息类型"]
+    assert t["age"] == info.DESCRIPTIVE
+    assert t["amount"] == info.BEHAVIOURAL
+    assert t["satisfaction"] == t["ls_fitness"] == t["bn_price"] == info.ASSOCIATIVE
+    assert t["whatever"] == "未归类"
+
+
+def test_minimise_flags_unneeded_and_consent():
+    plan = ["name", "phone", "address", "id_number", "face_photo", "birth_date", "hobby"]
+    r = info.minimise(plan, ["订单配送"]).set_index("字段")
+    assert r.loc[["name", "phone", "address"], "必要"].all()
+    assert not r.loc[["id_number", "face_photo", "birth_date", "hobby"], "必要"].any()
+    assert r.loc["face_photo", "建议"].startswith("不收集")
+    assert r.loc["address", "同意要求"] == "无需另行同意"  # needed to deliver the order
+    r2 = info.minimise(plan, ["订单配送", "生日关怀", "实名认证"]).set_index("字段")
+    assert r2.loc["birth_date", "同意要求"] == "同意"
+    assert r2.loc["id_number", "同意要求"] == "单独同意" and r2.loc["id_number", "敏感"]
+    assert r2.loc["phone", "同意要求"] == "同意"  # also used for birthday greetings
+    assert r2.loc["phone", "用途"] == "订单配送、生日关怀"
+
+
+def test_minimise_errors():
+    with pytest.raises(CRMDataError, match="用途"):
+        info.minimise(["name"], [])
+    with pytest.raises(CRMDataError, match="未知的用途"):
+        info.minimise(["name"], ["大数据杀熟"])
+    with pytest.raises(CRMDataError):
+        info.minimise([], ["订单配送"])
+
+
+def test_purposes_and_methods_tables():
+    assert set(info.purposes()["用途"]) == set(info.PURPOSES)
+    assert {"当面交谈", "电话询问", "邮寄调查", "问卷调查", "直接购买"} <= set(info.COLLECT_CHANNELS)
+
+
+# ---------------------------------------------------------------- lesson 2 exercises
+def test_lesson2_exercises_accept_solutions_and_catch_mistakes():
+    import pandas as pd
+
+    from crmlab import analysis
+    from crmlab.exercises import lesson2 as L
+    from crmlab.infobase import validate_id_number
+    from crmlab.infobase.codes import id_check_digit, normalize_phone
+    from crmlab.infobase.screening import pairwise_scores
+
+    orders, customers, inter = datasets.load("orders"), datasets.load("customers"), datasets.load("interactions")
+    good = {
+        L.q1: {c: info.info_type(c) for c in L.Q1_COLUMNS},
+        L.q2: id_check_digit(L.Q2_FIRST17),
+        L.q3: [validate_id_number(x) for x in L.Q3_IDS],
+        L.q4: L.Q4_PHONE[:3] + "****" + L.Q4_PHONE[-4:],
+        L.q5: [normalize_phone(p) for p in L.Q5_PHONES],
+        L.q6: info.minimise(L.Q6_FIELDS, L.Q6_PURPOSES).query("~必要")["字段"].tolist(),
+        L.q7: analysis.favourite_by_age(orders, customers).loc[L.Q7_BAND, "最爱品类"],
+        L.q8: analysis.top_share(orders, 0.2),
+        L.q9: analysis.month_over_month(orders, inter, L.Q9_MONTH).attrs["verdict"],
+        L.q10: tuple(pairwise_scores(L.Q10_CLUSTERS, L.Q10_TRUTH)[["precision", "recall"]]),
+    }
+    for q, ans in good.items():
+        assert q.check(ans).correct, (q.name, q.check(ans))
+        assert q.check(...).status == "not_answered"
+        assert q.hint().message and q.solution().message
+    assert L.q3.check([True, False, False, True, False]).correct  # the expected answer spelled out
+    assert L.q10.check((0.5, 1.0)).correct  # 2 correct of 4 predicted pairs; both true pairs found
+
+    def msg(q, a):
+        r = q.check(a)
+        assert not r.correct
+        return r.message
+
+    wrong_q1 = dict(good[L.q1], satisfaction="描述类信息")
+    assert "关联类" in msg(L.q1, wrong_q1)
+    assert "余数" in msg(L.q2, str(sum(int(d) * w for d, w in zip(L.Q2_FIRST17, [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])) % 11))
+    assert "中间" in msg(L.q4, "1391234****")
+    assert "86" in msg(L.q5, ["8613912345678"] + good[L.q5][1:])
+    assert "不能删" in msg(L.q6, good[L.q6] + ["name"])
+    by_amount = analysis.favourite_by_age(orders, customers, value="amount").loc[L.Q7_BAND, "最爱品类"]
+    if by_amount != good[L.q7]:
+        assert "金额" in msg(L.q7, by_amount)
+    assert "交叉表" in msg(L.q7, "不存在的品类")
+    assert "百分数" in msg(L.q8, good[L.q8] * 100)
+    assert "顺序" in msg(L.q10, (1.0, 0.5))
+    assert msg(L.q9, "很好")
+    assert not L.q8.check(pd.Series([1.0])).correct

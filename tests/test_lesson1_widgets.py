@@ -1,0 +1,142 @@
+"""Lesson 1 widgets: update logic without a browser, absurd inputs give Chinese messages."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+import crmlab  # noqa: E402
+from crmlab.widgets.customers import CustomerStateView, RoleQuizView  # noqa: E402
+from crmlab.widgets.lifecycle import KotlerLevelView, LifecycleView, RetentionView  # noqa: E402
+
+
+
+def _chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+@pytest.fixture(scope="module")
+def data():
+    return crmlab.datasets.load("customers"), crmlab.datasets.load("orders")
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def test_role_quiz_feedback_and_score():
+    v = RoleQuizView()
+    assert v.message == ""
+    res = v.update(answers={"car_company": "客户", "car_manager": "客户"})
+    assert [fb.correct for fb in res] == [True, False]
+    assert "答对 1 题" in v.score.value
+    assert "用户" in v.feedback["car_manager"].value
+    # the drop-downs drive the same logic
+    v.dropdowns["free_app"].value = "用户"
+    assert v.result[-1].correct and "已作答 1" in v.score.value
+    assert v.update(answers={"nope": "客户"}) is None
+    assert _chinese(v.message)
+    assert v.update(answers="客户") is None and _chinese(v.message)
+
+
+def test_customer_state_view_moves_with_rules(data):
+    customers, orders = data
+    v = CustomerStateView(customers, orders)
+    base = v.result["counts"]["customers"]
+    assert v.message == "" and base.sum() == len(customers)
+    res = v.update(asof="2026-01-01", compare_months=3, churn_days=60, loyal_min_orders=5)
+    assert res["counts"].loc["流失客户", "customers"] > base["流失客户"]
+    assert res["transitions"].to_numpy().sum() == len(customers)
+    assert "换了状态" in v.table.value
+    earlier = v.update(asof="2025-01-01", compare_months=6, churn_days=180, loyal_min_orders=5)
+    assert earlier["counts"].loc["非客户", "customers"] > 0
+    # the controls call update
+    v.churn_days.value = 90
+    assert v.result["states"].attrs["churn_days"] == 90
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"asof": "2026-01-01", "churn_days": 0},
+        {"asof": "2026-01-01", "churn_days": -30},
+        {"asof": "不是日期", "churn_days": 180},
+        {"asof": "2026-01-01", "compare_months": 0},
+        {"asof": "2026-01-01", "loyal_min_orders": 10**12 + 0.5},
+    ],
+)
+def test_customer_state_view_absurd(data, values):
+    customers, orders = data
+    v = CustomerStateView(customers, orders)
+    assert v.update(**values) is None
+    assert _chinese(v.message) and "Traceback" not in v.message
+
+
+def test_customer_state_view_empty_frames(data):
+    customers, orders = data
+    v = CustomerStateView(customers.iloc[0:0], orders.iloc[0:0])
+    assert v.result is None and _chinese(v.message)
+    v = CustomerStateView(customers, orders.iloc[0:0])  # no orders: everyone is a prospect
+    assert v.message == ""
+    assert v.result["counts"].loc["流失客户", "customers"] == 0
+
+
+def test_kotler_view():
+    v = KotlerLevelView()
+    assert v.update(n_customers=50, unit_margin=0.5).level == "伙伴型"
+    assert "伙伴型" in v.text.value
+    assert v.figure is not None
+    assert v.update(n_customers=10**7, unit_margin=0.01).level == "基本型"
+    for bad in ({"n_customers": 0, "unit_margin": 0.2}, {"n_customers": -3, "unit_margin": 0.2},
+                {"n_customers": 100, "unit_margin": 30}, {"n_customers": None, "unit_margin": 0.2}):
+        assert v.update(**bad) is None
+        assert _chinese(v.message)
+    v.unit_margin.value = 0.05
+    v.n_customers.value = 50000
+    assert v.result.level == "基本型"
+
+
+def test_lifecycle_view(data):
+    customers, orders = data
+    v = LifecycleView(orders, customers)
+    four = v.result["summary"]
+    assert list(four.index) == ["考察期", "形成期", "稳定期", "退化期"]
+    tel = v.update(model="telecom", explore_days=90, stable_days=365, window_days=365, growth=0.5, decline=0.4,
+                   churn_days=180)
+    assert tel["summary"]["customers"].sum() > four["customers"].sum()  # prospects are in A 获取
+    assert "离网" in v.table.value
+    strict = v.update(model="four", explore_days=90, stable_days=365, window_days=365, growth=0.5, decline=0.4,
+                      churn_days=60)
+    assert strict["summary"].loc["退化期", "customers"] > four.loc["退化期", "customers"]
+    for bad in ({"explore_days": 400, "stable_days": 300}, {"growth": -1}, {"model": "six"}, {"churn_days": 0}):
+        assert v.update(**bad) is None
+        assert _chinese(v.message)
+    v.model.value = "telecom"
+    assert list(v.result["summary"].index)[0] == "A 获取"
+
+
+def test_lifecycle_view_empty():
+    v = LifecycleView(pd.DataFrame({"customer_id": [], "order_date": [], "amount": []}))
+    assert v.result is None and _chinese(v.message)
+
+
+def test_retention_view():
+    v = RetentionView()
+    assert v.message == ""
+    low = v.update(margin_growth=0.0).profit_increase
+    high = v.update(margin_growth=0.3).profit_increase
+    assert high > low > 0
+    assert "利润增幅" in v.table.value
+    for bad in ({"base_churn": 0.05, "churn_reduction": 0.1}, {"n_customers": 0}, {"acquisition_cost": -1},
+                {"base_churn": 35}, {"margin_growth": float("inf")}):
+        assert v.update(**bad) is None
+        assert _chinese(v.message)
+    v.controls["churn_reduction"].value = 0.0
+    assert v.result.profit_increase == pytest.approx(0)

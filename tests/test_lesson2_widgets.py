@@ -1,0 +1,97 @@
+"""Lesson 2 widgets: called through update(), never raising, Chinese messages."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pandas as pd
+import pytest
+
+from crmlab import datasets
+from crmlab.infobase import InfoBase
+from crmlab.widgets import info as W
+
+
+@pytest.fixture(scope="module")
+def data():
+    return datasets.load("orders"), datasets.load("customers"), datasets.load("interactions")
+
+
+@pytest.fixture
+def base():
+    b = InfoBase(":memory:", clock=lambda: "2026-01-01 09:00:00")
+    yield b
+    b.close()
+
+
+def test_data_card_saves_valid_customer(base):
+    v = W.DataCardView(base)
+    cid = v.update(name="张三", phone="+86 138-1234-5678", email="zs@example.com", source="展会", channel="当面交谈", consent=True, region="华东")
+    assert cid is not None and v.message == ""
+    c = base.customer(cid)
+    assert c["phone"] == "13812345678" and c["source"] == "展会" and c["collect_channel"] == "当面交谈"
+    assert c["consent_marketing"] == 1 and c["code"].startswith("P01")
+
+
+@pytest.mark.parametrize(
+    "values, fragment",
+    [
+        ({"name": "", "source": "展会"}, "姓名"),
+        ({"name": "张三", "source": ""}, "来源"),
+        ({"name": "张三", "source": "展会", "phone": "123"}, "手机号"),
+        ({"name": "张三", "source": "展会", "email": "abc"}, "邮箱"),
+        ({"name": "张三", "source": "展会", "id_number": "110101199001011230"}, "身份证号"),
+        ({"name": "某公司", "customer_type": "企业", "source": "展会", "id_number": "11010519491231002X"}, "企业"),
+        ({"name": "张三", "source": "展会", "channel": "偷拍"}, "收集渠道"),
+    ],
+)
+def test_data_card_rejects_bad_input(base, values, fragment):
+    v = W.DataCardView(base)
+    assert v.update(**values) is None
+    assert v.message and fragment in v.message
+    assert "Traceback" not in v.message
+    assert base.counts()["customers"] == 0
+
+
+def test_role_view_masks(base):
+    base.add_customer({"name": "张三", "phone": "13812345678"}, source="门店", channel="当面交谈")
+    v = W.RoleView(base)
+    role, view = v.update(role="客服")
+    assert view.loc[0, "phone"] == "138****5678"
+    assert v.update(role="老板") is None and "角色" in v.message
+
+
+def test_analysis_views(data):
+    orders, customers, interactions = data
+    r = W.RegionSalesView(orders, customers)
+    assert r.update(month="2025-12") is not None
+    assert r.update(month="2031-01") is None and "没有订单" in r.message
+    a = W.AgeFavouriteView(orders, customers)
+    assert "最爱品类" in a.update(bands="每 10 岁一段").columns
+    assert a.update(edges=(50, 20)) is None and a.message
+    p = W.ParetoView(orders, customers)
+    shares, top, share = p.update(top=0.2, region="华东")
+    assert 0 < share < 1
+    assert p.update(top=-1) is None and a.message
+    assert p.update(top=0.2, region="火星") is None and "火星" in p.message
+    f = W.ForecastView(orders, customers)
+    assert len(f.update(horizon=3, level=0.8, region="西北")) > 3
+    assert f.update(horizon=0) is None and f.message
+    assert f.update(horizon=10**9) is None and f.message
+    m = W.MonthCompareView(orders, interactions, customers)
+    assert m.update(month="2025-12", region="全部").attrs["verdict"] in ("变好", "变差", "持平")
+    assert m.update(month="2030-01") is None and "范围" in m.message
+    assert m.update(month="abc") is None and m.message
+
+
+def test_views_survive_empty_frames(data):
+    orders, customers, interactions = data
+    empty = orders.iloc[:0]
+    for view, kw in (
+        (W.ParetoView(orders, customers), {"top": 0.2}),
+        (W.ForecastView(orders, customers), {"horizon": 6}),
+    ):
+        view.orders = empty
+        assert view.update(**kw) is None and view.message

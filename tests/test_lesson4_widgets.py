@@ -1,0 +1,145 @@
+"""Lesson 4 widgets: normal, empty and absurd inputs never raise; messages are Chinese."""
+
+from __future__ import annotations
+
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from crmlab.widgets.credit import AgingView, CreditApplicationView, CreditPolicyView, PyramidView, ScoreCutoffView
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _orders(n=200, seed=0):
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame(
+        {
+            "customer_id": [f"C{i % 80:05d}" for i in range(n)],
+            "amount": rng.pareto(1.5, n) * 100 + 10,
+            "gross_profit": rng.pareto(1.5, n) * 20 + 2,
+            "payment_method": rng.choice(["现金", "赊销"], n),
+        }
+    )
+
+
+def _invoices():
+    return pd.DataFrame(
+        {
+            "customer_id": ["A", "A", "B", "C"],
+            "invoice_id": ["1", "2", "3", "4"],
+            "amount": [100.0, 200.0, 300.0, 50.0],
+            "issue_date": pd.to_datetime(["2025-06-01", "2025-11-01", "2025-12-01", "2025-12-20"]),
+            "due_date": pd.to_datetime(["2025-07-01", "2025-12-01", "2025-12-31", "2026-01-19"]),
+            "paid_date": pd.to_datetime([None, None, "2026-01-05", None]),
+        }
+    )
+
+
+def _bad(view):
+    assert view.result is None
+    assert view.message and CHINESE.search(view.message)
+    assert "Traceback" not in view.message
+
+
+def test_pyramid_view():
+    v = PyramidView(_orders())
+    assert v.result is not None and v.message == ""
+    assert list(v.result.tiers["客户数"]) == [1, 3, 12, 64]
+    assert v.figure is not None
+    v.update(cutoffs=(20, 30, 50, 0), by="gross_profit")
+    assert list(v.result.tiers.index) == ["A类客户", "B类客户", "C类客户"]
+    v.update(cutoffs=(10, 10, 10, 10))
+    _bad(v)
+    assert "100%" in v.message
+    v.update(cutoffs=(-5, 20, 5, 80))
+    _bad(v)
+    v.update(cutoffs=("abc", 4, 15, 80))
+    _bad(v)
+    v.sliders[0].value = 2  # via the controls: 2+4+15+80 != 100
+    _bad(v)
+    v.preset.value = "ABC 20/30/50"  # preset buttons set all sliders at once
+    assert v.message == "" and list(v.result.tiers["客户数"]) == [16, 24, 40]
+    v.preset.value = "金字塔 1/4/15/80"
+    assert v.message == "" and len(v.result.tiers) == 4
+
+
+def test_pyramid_view_empty_orders():
+    v = PyramidView(_orders().iloc[0:0])
+    _bad(v)
+
+
+def test_credit_policy_view():
+    v = CreditPolicyView()
+    assert v.result is not None and v.result.profit_change < 0
+    r = v.update(sales=1_000_000, margin=20, sales_increase=40)
+    assert r.profit_change > 0
+    for absurd in ({"sales": 0}, {"sales": -5}, {"margin": 250}, {"cost_of_capital": -3},
+                   {"sales": float("nan")}, {"new_days": 1e9}, {"sales": "很多"}):
+        v.update(**absurd)
+        _bad(v)
+    v.controls["margin"].value = 0  # zero margin: allowed, no break-even possible
+    assert v.result is not None and np.isnan(v.result.breakeven_increase)
+
+
+def test_credit_application_view():
+    v = CreditApplicationView()
+    assert v.result is not None
+    base = v.result["scored"].loc[0, "score"]
+    better = v.update(on_time_payment_rate=100, late_payments_12m=0, years_in_business=20)
+    assert better["scored"].loc[0, "score"] > base
+    assert better["limit"].loc[0, "credit_limit"] >= 0
+    for absurd in ({"on_time_payment_rate": 150}, {"industry_outlook": 9}, {"years_in_business": -1},
+                   {"debt_ratio": -10}, {"net_worth": "abc"}, {"payment_terms_days": 1e7},
+                   {"annual_revenue": float("inf")}):
+        v.update(**absurd)
+        _bad(v)
+    zero = v.update(**{k: 0 for k in ("years_in_business", "on_time_payment_rate", "annual_revenue",
+                                      "working_capital", "net_worth", "collateral_value", "avg_monthly_sales",
+                                      "payment_terms_days")}, industry_outlook=1)
+    assert zero is not None and zero["scored"].loc[0, "grade"] == "B"
+    assert zero["limit"].loc[0, "credit_limit"] == 0
+
+
+def test_aging_view():
+    v = AgingView(_invoices())
+    assert v.result is not None
+    assert v.result["aging"].loc["A", "合计"] == 300
+    v.update(asof="2020-01-01")  # nothing issued yet
+    _bad(v)
+    v.update(asof=None)
+    _bad(v)
+    v.update(asof="2026-01-01", top=-3)
+    _bad(v)
+    empty = AgingView(_invoices().iloc[0:0])
+    _bad(empty)
+
+
+def test_score_cutoff_view():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 300)
+    pts = 550 + 30 * (1 - y) + rng.normal(0, 20, 300)
+    v = ScoreCutoffView(pts, y)
+    r_lo = v.update(cutoff=400)
+    assert r_lo["批准率"] == 1.0
+    r_hi = v.update(cutoff=580)
+    assert r_hi["批准客户中的坏客户比例"] < r_lo["批准客户中的坏客户比例"]
+    v.update(cutoff=1e9)
+    assert v.result["批准人数"] == 0 and v.message == ""
+    v.update(cutoff="高")
+    _bad(v)
+    empty = ScoreCutoffView([], [])
+    _bad(empty)

@@ -1,0 +1,165 @@
+"""Tests for crmlab.lifecycle (relationships, Kotler levels, life cycle, retention economics)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import crmlab
+from crmlab import CRMDataError
+from crmlab import lifecycle as lc
+
+
+def _orders(rows):
+    df = pd.DataFrame(rows, columns=["customer_id", "order_date", "amount", "category"])
+    df["order_date"] = pd.to_datetime(df["order_date"])
+    df["gross_profit"] = df["amount"] * 0.25
+    return df
+
+
+@pytest.fixture
+def orders():
+    return _orders(
+        [
+            # new: first purchase 30 days before asof
+            ("new", "2025-12-02", 50, "x"),
+            # stable: two years, similar spend per year
+            ("stable", "2024-02-01", 100, "x"), ("stable", "2024-08-15", 100, "y"),
+            ("stable", "2025-02-01", 100, "x"), ("stable", "2025-07-20", 110, "z"),
+            # growing: spend triples
+            ("grow", "2024-03-01", 100, "x"), ("grow", "2025-03-01", 150, "x"), ("grow", "2025-11-01", 150, "y"),
+            # declining: spend falls by 70%, still buys
+            ("down", "2024-03-01", 500, "x"), ("down", "2024-09-01", 500, "x"), ("down", "2025-10-01", 300, "x"),
+            # lost: nothing for more than 180 days, came back earlier after a long gap (won back in 2025)
+            ("lost", "2024-01-05", 100, "x"), ("lost", "2025-03-01", 100, "x"),
+        ]
+    )
+
+
+def test_lifecycle_stage_rules(orders):
+    st = lc.lifecycle_stage(orders, "2026-01-01")
+    got = st["stage"].astype(str).to_dict()
+    assert got == {"new": "考察期", "stable": "稳定期", "grow": "形成期", "down": "退化期", "lost": "退化期"}
+    assert st.loc["grow", "trend"] == pytest.approx(2.0)
+    # rules are parameters: a stricter growth rule turns "grow" into a stable customer
+    st = lc.lifecycle_stage(orders, "2026-01-01", growth=3)
+    assert st.loc["grow", "stage"] == "稳定期"
+    # a long exploration period keeps the new customers longer in 考察期
+    st = lc.lifecycle_stage(orders, "2026-01-01", explore_days=20)
+    assert st.loc["new", "stage"] == "形成期"
+
+
+def test_telecom_stage(orders):
+    customers = pd.DataFrame({"customer_id": ["new", "stable", "grow", "down", "lost", "lead"],
+                              "signup_date": pd.to_datetime(["2024-01-01"] * 6)})
+    st = lc.telecom_stage(orders, "2026-01-01", customers)
+    got = st["stage"].astype(str).to_dict()
+    assert got == {"new": "A 获取", "stable": "C 成熟", "grow": "B 提升", "down": "D 衰退", "lost": "E 离网",
+                   "lead": "A 获取"}
+    summ = lc.stage_summary(st)
+    assert list(summ.index) == list(lc.TELECOM_STAGES)
+    assert summ["customers"].sum() == 6
+
+
+@pytest.mark.parametrize(
+    "bad", [{"growth": 20}, {"decline": 0}, {"explore_days": 400, "stable_days": 365}, {"churn_days": -1}]
+)
+def test_lifecycle_bad_rules(orders, bad):
+    with pytest.raises(CRMDataError):
+        lc.lifecycle_stage(orders, "2026-01-01", **bad)
+
+
+def test_lifecycle_empty():
+    with pytest.raises(CRMDataError, match="没有任何订单"):
+        lc.lifecycle_stage(_orders([]), "2026-01-01")
+
+
+def test_stage_strategy():
+    four = lc.stage_strategy()
+    assert list(four.index) == list(lc.STAGES)
+    tel = lc.stage_strategy("telecom")
+    assert list(tel.index) == list(lc.TELECOM_STAGES)
+    assert "预警" in tel.loc["D 衰退", "主要策略"]
+    with pytest.raises(CRMDataError):
+        lc.stage_strategy("six")
+
+
+def test_relationship_metrics(orders):
+    m = lc.relationship_metrics(orders, "2026-01-01").set_index("metric")["value"]
+    assert m["活跃客户数"] == 4  # all but "lost"
+    assert m["新客户数（窗口内首次购买）"] == 1
+    assert m["挽回的流失客户数"] == 3  # a 2025 purchase after a gap of > 180 days: grow, down, lost
+    assert m["流失客户数"] == 1
+    # depth: customers who bought in 2025: new, stable, grow, down, lost -> 2+ orders: stable, grow
+    assert m["重复购买率（窗口内买了 2 次及以上）"] == pytest.approx(2 / 5)
+
+
+def test_kotler_grid_corners():
+    assert lc.recommend_level(1_000_000, 0.02).level == "基本型"
+    assert lc.recommend_level(20, 0.6).level == "伙伴型"
+    assert lc.recommend_level(1_000_000, 0.6).level == "负责型"
+    assert lc.recommend_level(20, 0.02).level == "负责型"
+    assert lc.recommend_level(2000, 0.2).level == "负责型"
+    assert lc.recommend_level(2000, 0.05).level == "被动型"
+    assert lc.recommend_level(50, 0.2).level == "能动型"
+    # boundaries: "many" starts at the upper threshold, "high" margin too
+    assert lc.recommend_level(10000, 0.3).customer_band == "大量客户"
+    assert lc.recommend_level(10000, 0.3).margin_band == "高边际利润"
+    # thresholds are parameters
+    assert lc.recommend_level(2000, 0.2, thresholds={"customers": (5000, 50000)}).level == "能动型"
+    m = lc.kotler_matrix()
+    assert m.shape == (3, 3)
+    assert m.iloc[0, 0] == "基本型" and m.iloc[2, 2] == "伙伴型"
+
+
+@pytest.mark.parametrize("n,margin,match", [(0, 0.2, "至少"), (100, 25, "百分数"), (100, -0.1, "亏本"), ("abc", 0.2, "数字")])
+def test_kotler_bad_inputs(n, margin, match):
+    with pytest.raises(CRMDataError, match=match):
+        lc.recommend_level(n, margin)
+
+
+def test_kotler_inputs_from_data(orders):
+    k = lc.kotler_inputs(orders, "2026-01-01")
+    assert k["n_customers"] == 5
+    assert k["unit_margin"] == pytest.approx(0.25)
+
+
+def test_retention_economics_depends_on_margin_growth():
+    r = lc.retention_economics()
+    inc = r.by_margin_growth["profit_increase"].to_numpy()
+    assert (np.diff(inc) > 0).all()  # faster-growing margin -> larger gain from retention
+    assert inc[0] == pytest.approx(0.25, abs=0.08)
+    assert inc[-1] == pytest.approx(0.85, abs=0.1)
+    # the lifetime profit matches a direct computation
+    t = np.arange(20)
+    direct = (0.85 ** t * 100 * 1.1 ** t / 1.08 ** t).sum() - 100
+    assert r.summary.loc["clv_improved", "value"] == pytest.approx(direct, abs=0.01)
+    assert r.summary.loc["retention_cost", "value"] == pytest.approx(20)
+    assert r.selling["预计成交（单）"].tolist() == [15.0, 50.0]
+    assert r.referrals["人数"].iloc[0] == pytest.approx(200 * 0.6)
+    # no churn reduction -> no gain
+    assert lc.retention_economics(churn_reduction=0).profit_increase == pytest.approx(0)
+
+
+@pytest.mark.parametrize(
+    "bad,match",
+    [({"base_churn": 20}, "百分数"), ({"churn_reduction": 0.3}, "调小"), ({"n_customers": -5}, "正整数"),
+     ({"margin_growth": 10}, "百分数"), ({"retention_cost_ratio": 0}, "大于 0")],
+)
+def test_retention_bad_inputs(bad, match):
+    with pytest.raises(CRMDataError, match=match):
+        lc.retention_economics(**bad)
+
+
+def test_on_course_data():
+    orders = crmlab.datasets.load("orders")
+    st = lc.lifecycle_stage(orders)
+    assert len(st) == orders["customer_id"].nunique()
+    truth = crmlab.datasets.load("customer_truth").set_index("customer_id").loc[st.index, "pattern"]
+    # all customers the generator made "lost" are in the decline stage
+    assert (st.loc[truth == "lost", "stage"] == "退化期").all()
+    assert (st.loc[truth == "new", "stage"].isin(["考察期", "形成期"])).mean() > 0.9
+    k = lc.kotler_inputs(orders)
+    assert 0 < k["unit_margin"] < 1
+    assert lc.recommend_level(**k).level in lc.KOTLER_LEVELS

@@ -1,0 +1,82 @@
+"""Charts of lesson 3: every function draws on a given Axes, returns it, and refuses empty input in Chinese."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from crmlab import CRMDataError
+from crmlab import segment as S
+from crmlab.charts import segment as C
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(0)
+    n = 400
+    tx = pd.DataFrame(
+        {
+            "customer_id": [f"C{i:03d}" for i in rng.integers(0, 80, n)],
+            "order_date": pd.Timestamp("2025-01-01") + pd.to_timedelta(rng.integers(0, 365, n), unit="D"),
+            "amount": rng.gamma(2, 100, n),
+        }
+    )
+    table = S.rfm(tx, "2026-01-01")
+    return table, S.segment_summary(table)
+
+
+def test_charts_draw_and_return_axes(data):
+    table, summary = data
+    km = S.kmeans_segments(table, k=3)
+    scores = S.choose_k(table, range(2, 5))
+    calls = [
+        lambda ax: C.plot_budget_demo(S.budget_allocation(summary, 200), ax=ax),
+        lambda ax: C.plot_segment_shares(summary, ax=ax),
+        lambda ax: C.plot_segment_sizes(summary, ax=ax),
+        lambda ax: C.plot_segment_treemap(summary, ax=ax, by="revenue"),
+        lambda ax: C.plot_rf_heatmap(table, ax=ax),
+        lambda ax: C.plot_elbow(scores, ax=ax),
+        lambda ax: C.plot_silhouette(scores, ax=ax),
+        lambda ax: C.plot_cluster_profiles(km, ax=ax),
+        lambda ax: C.plot_crosstab(S.crosstab_segments(km.labels, table["segment"]), ax=ax),
+    ]
+    for call in calls:
+        fig, ax = plt.subplots()
+        assert call(ax) is ax
+        assert ax.get_title()  # every chart has a (Chinese) title
+        fig.canvas.draw()
+        plt.close(fig)
+
+
+def test_heatmap_counts_match(data):
+    table, _ = data
+    ax = C.plot_rf_heatmap(table)
+    counts = ax.images[0].get_array()
+    assert counts.sum() == len(table)
+    assert counts[4, 4] == ((table["R"] == 5) & (table["F"] == 5)).sum()
+    plt.close(ax.figure)
+
+
+def test_treemap_areas_proportional(data):
+    _, summary = data
+    rects = C._squarify([6.0, 3.0, 1.0], 0, 0, 10, 5)
+    areas = [w * h for _, _, w, h in rects]
+    assert np.allclose(areas, [30.0, 15.0, 5.0])
+    for x, y, w, h in rects:
+        assert 0 <= x and x + w <= 10 + 1e-9 and 0 <= y and y + h <= 5 + 1e-9
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [C.plot_segment_shares, C.plot_segment_sizes, C.plot_segment_treemap, C.plot_rf_heatmap, C.plot_elbow,
+     C.plot_budget_demo, C.plot_crosstab],
+)
+def test_empty_input_is_a_chinese_error(fn):
+    with pytest.raises(CRMDataError):
+        fn(pd.DataFrame())

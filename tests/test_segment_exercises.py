@@ -1,0 +1,107 @@
+"""Lesson 3 exercises: the reference solutions pass, typical mistakes get targeted hints."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import crmlab
+from crmlab.exercises import lesson3 as L
+from crmlab.segment import budget_allocation, kmeans_segments, rfm, usage_rate
+
+
+def _msg(res):
+    return res.message
+
+
+def test_unanswered():
+    assert L.q1.check(...).status == "not_answered"
+
+
+def test_q1_budget():
+    alloc = budget_allocation(L.practice_segments(), 10000, cost_per_contact=10)
+    assert L.q1.check(alloc["return_targeted"].sum()).correct
+    assert "平均撒网" in _msg(L.q1.check(alloc["return_even"].sum()))
+    assert "100 倍" in _msg(L.q1.check(alloc["return_targeted"].sum() * 100))
+    assert not L.q1.check(alloc).correct
+
+
+def test_q2_demographic():
+    customers = crmlab.datasets.load("customers")
+    orders = crmlab.datasets.load("orders")
+    people = customers[customers["customer_type"] == "个人"].set_index("customer_id")
+    spend = orders.groupby("customer_id")["amount"].sum()
+    right = spend.reindex(people.index).fillna(0).groupby(people["city_tier"]).mean()
+    assert L.q2.check(right).correct
+    buyers = spend.reindex(people.index).dropna().groupby(people["city_tier"]).mean()
+    assert "没买过" in _msg(L.q2.check(buyers))
+    total = spend.reindex(people.index).fillna(0).groupby(people["city_tier"]).sum()
+    assert "人均" in _msg(L.q2.check(total))
+
+
+def test_q3_usage():
+    freq = L.practice_orders().groupby("customer_id")["order_id"].nunique()
+    assert L.q3.check(usage_rate(freq)).correct
+    flipped = usage_rate(-freq)
+    assert "颠倒" in _msg(L.q3.check(flipped))
+    rows = L.practice_orders().groupby("customer_id").size()
+    assert "行数" in _msg(L.q3.check(usage_rate(rows)))
+
+
+def test_q4_recency():
+    orders = L.practice_orders()
+    last = orders.groupby("customer_id")["order_date"].max()
+    right = (pd.Timestamp("2026-01-01") - last).dt.days
+    assert L.q4.check(right).correct
+    assert "方向反了" in _msg(L.q4.check(-right))
+    first = (pd.Timestamp("2026-01-01") - orders.groupby("customer_id")["order_date"].min()).dt.days
+    assert "第一次" in _msg(L.q4.check(first))
+    assert "分组" in _msg(L.q4.check(pd.Series(range(len(orders)))))
+
+
+def test_q5_frequency():
+    orders = L.practice_orders()
+    assert L.q5.check(orders.groupby("customer_id")["order_id"].nunique()).correct
+    assert "行数" in _msg(L.q5.check(orders.groupby("customer_id").size()))
+
+
+def test_q6_r_score():
+    table = rfm(L.practice_orders(), "2026-01-01")
+    assert L.q6.check(table["R"]).correct
+    assert "方向反了" in _msg(L.q6.check(6 - table["R"]))
+    assert "F 分" in _msg(L.q6.check(table["F"]))
+
+
+def test_q7_segment_codes():
+    right = ["重要价值客户", "重要发展客户", "重要保持客户", "一般挽留客户", "一般价值客户", "一般保持客户"]
+    assert L.q7.check(right).correct
+    assert "顺序" in _msg(L.q7.check(L._q7_names("FRM")))
+    assert "3 分" in _msg(L.q7.check(L._q7_names(strict=False)))
+    assert "八类" in _msg(L.q7.check(["VIP"] * 6))
+
+
+def test_q8_kmeans():
+    table = rfm(crmlab.datasets.load("orders"), "2026-01-01")
+    assert L.q8.check(kmeans_segments(table, k=4).silhouette).correct
+    raw = kmeans_segments(table, k=4, log=False, standardize=False).silhouette
+    res = L.q8.check(raw)
+    assert not res.correct and ("对数" in res.message or "标准化" in res.message)
+
+
+def test_q9_choose_k():
+    scores = L._q9_scores()
+    assert L.q9.check(int(scores["silhouette"].idxmax())).correct
+    assert "组内平方和" in _msg(L.q9.check(8)) or int(scores["silhouette"].idxmax()) == 8
+
+
+def test_q10_strategy():
+    assert L.q10.check("b").correct
+    assert "一刀切" in _msg(L.q10.check("A"))
+    assert "字母" in _msg(L.q10.check("E"))
+
+
+@pytest.mark.parametrize("q", [L.q1, L.q2, L.q3, L.q4, L.q5, L.q6, L.q7, L.q8, L.q9, L.q10])
+def test_every_question_has_chinese_hint_and_solution(q):
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in q.hint().message)
+    assert q.solution().message
+    assert not q.check("nonsense").correct
