@@ -100,7 +100,11 @@ def _selftest_notebooks(folder: Path) -> None:
     good.cells[1].outputs = [nbformat.v4.new_output("display_data", {WIDGET_MIME: {"model_id": ""}})]
     bad = new_notebook(
         cells=[
-            new_code_cell("x = 1"),
+            new_code_cell(  # a widget view whose model does not exist -> "Error displaying widget"
+                "from IPython.display import display\n"
+                f"display({{{WIDGET_MIME!r}: {{'model_id': 'deadbeef', 'version_major': 2, 'version_minor': 0}},"
+                " 'text/plain': 'x'}, raw=True)"
+            ),
             new_code_cell("raise ValueError('故意出错')"),
         ]
     )
@@ -267,6 +271,11 @@ _DOM_ERRORS_JS = """
 }
 """
 
+_NO_LOADING_JS = """
+() => !Array.from(document.querySelectorAll('.jp-OutputArea-output')).some(
+    el => (el.textContent || '').trim() === 'Loading widget...')
+"""
+
 _SHUTDOWN_JS = """
 async () => {
   const panel = window.jupyterapp.shell.currentWidget;
@@ -350,6 +359,10 @@ def run_in_lab(context, lab, relpath: str) -> dict:
             except Exception:  # noqa: BLE001
                 report["errors"].append("没有图表显示出来 / no chart image rendered")
         page.wait_for_timeout(500)  # let late widget renderers settle
+        try:  # a widget whose model never arrives stays at "Loading widget..." forever
+            page.wait_for_function(_NO_LOADING_JS, timeout=15_000)
+        except Exception:  # noqa: BLE001
+            report["errors"].append("widget: 组件一直停在 Loading widget...（没有显示出来）/ widget never rendered")
         report["errors"].extend(page.evaluate(_DOM_ERRORS_JS))
         report["widgets_in_dom"] = page.locator(".jp-OutputArea-output .jupyter-widgets").count()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -385,6 +398,7 @@ def test_harness_detects_errors(context, lab):
     joined = "\n".join(report["errors"])
     assert "ValueError" in joined and "故意出错" in joined, report
     assert any(e.startswith(("stderr", "traceback")) for e in report["errors"]), "DOM check saw no traceback"
+    assert any(e.startswith("widget") for e in report["errors"]), "DOM check missed 'Error displaying widget'"
 
 
 @pytest.mark.parametrize("relpath", NOTEBOOKS)

@@ -343,3 +343,14 @@ def test_company_customers_contacts_and_companies(base):
     with pytest.raises(CRMDataError, match="重复"):
         base.import_table(pd.DataFrame({"customer_id": ["B1"], "company_name": ["重复"]}), "companies", source="x", channel="y", collected_at="2025-05-01")
     assert len(base.table("companies")) == 1
+
+
+def test_bad_files_give_chinese_errors(tmp_path):
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database at all" * 200)
+    with pytest.raises(CRMDataError, match="不是可用的信息库"):
+        InfoBase(junk)
+    b = InfoBase(tmp_path / "ok.db")
+    with pytest.raises(CRMDataError, match="备份"):
+        b.backup(tmp_path / "no" / "such" / "dir" / "b.db")
+    b.close()

@@ -203,8 +203,14 @@ class InfoBase:
             self._conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
         except sqlite3.Error as exc:
             raise CRMDataError(f"无法打开信息库文件 {self.path}：{exc}。请检查路径是否存在、是否可写。") from exc
-        self._conn.execute("PRAGMA foreign_keys = ON")
-        self._conn.executescript(_schema.SCHEMA)
+        try:
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            self._conn.executescript(_schema.SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            self._conn.close()
+            raise CRMDataError(
+                f"文件 {Path(self.path).name} 不是可用的信息库（{exc}）。请换一个文件名，或从备份恢复。"
+            ) from exc
 
     # ------------------------------------------------------------------ basics
     def close(self) -> None:
@@ -824,7 +830,10 @@ class InfoBase:
         path = Path(path)
         if str(path) == self.path:
             raise CRMDataError("备份文件不能与信息库是同一个文件。")
-        dest = sqlite3.connect(str(path))
+        try:
+            dest = sqlite3.connect(str(path))
+        except sqlite3.Error as exc:
+            raise CRMDataError(f"无法创建备份文件 {path}：{exc}。请检查文件夹是否存在、是否可写。") from exc
         try:
             self._conn.backup(dest)
             check = "; ".join(r[0] for r in dest.execute("PRAGMA integrity_check").fetchall())

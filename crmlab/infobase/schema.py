@@ -142,8 +142,8 @@ BEGIN SELECT RAISE(ABORT, '原始记录不可删除：raw_records 只能追加')
 CREATE TABLE IF NOT EXISTS customers (
     seq               INTEGER PRIMARY KEY,
     customer_id       TEXT NOT NULL UNIQUE,
-    -- the code embeds seq (see codes.py), so it is unique because seq is
-    code              TEXT NOT NULL CHECK (CAST(substr(code, 4, 6) AS INTEGER) = seq),
+    -- the code is built from seq by codes.make_customer_codes, so it is unique because seq is
+    code              TEXT NOT NULL,
     customer_type     TEXT NOT NULL CHECK (customer_type IN ('个人', '企业')),
     name              TEXT NOT NULL,
     gender            TEXT,
