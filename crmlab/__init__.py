@@ -22,6 +22,7 @@ _SUBMODULES = {
     "customers",
     "datasets",
     "exercises",
+    "info",
     "infobase",
     "analysis",
     "io",
