@@ -9,7 +9,8 @@
 * **Trend** (趋势分析): monthly sales and a six-month forecast with an
   uncertainty band (:func:`forecast_sales`).
 * **Association** (关联分析): this month against last month for purchases,
-  complaints and returns, with a verdict (:func:`month_over_month`).
+  complaints and returns, with a verdict per indicator and a weighted overall
+  verdict in which purchases count most (:func:`month_over_month`).
 
 Every function takes the course-data frames and returns a DataFrame.
 """
@@ -217,6 +218,29 @@ def forecast_sales(orders: pd.DataFrame, horizon: int = 6, level: float = 0.9) -
 # --------------------------------------------------------------------------
 MOM_ROWS = ("购买数量", "投诉次数", "退货次数")
 GOOD_DIRECTION = {"购买数量": 1, "投诉次数": -1, "退货次数": -1}
+#: weight of each indicator in the overall verdict: purchases matter most.
+#: With 3 : 1 : 1 a clear change in purchases outweighs complaints and returns
+#: together (3 > 1 + 1); complaints and returns decide when purchases are flat.
+MOM_WEIGHTS = {"购买数量": 3, "投诉次数": 1, "退货次数": 1}
+
+
+def _check_weights(weights) -> dict:
+    if weights is None:
+        return dict(MOM_WEIGHTS)
+    if not isinstance(weights, dict) or set(weights) != set(MOM_ROWS):
+        raise CRMDataError(f"权重应是一个字典，包含 {'、'.join(MOM_ROWS)} 三项，例如 {MOM_WEIGHTS}。")
+    out = {}
+    for k in MOM_ROWS:
+        try:
+            w = float(weights[k])
+        except (TypeError, ValueError):
+            raise CRMDataError(f"“{k}”的权重“{weights[k]}”不是数字。") from None
+        if not np.isfinite(w) or w < 0:
+            raise CRMDataError(f"“{k}”的权重应是不小于 0 的数，现在是 {weights[k]}。")
+        out[k] = w
+    if sum(out.values()) == 0:
+        raise CRMDataError("权重不能全为 0。")
+    return out
 
 
 def month_over_month(
@@ -226,18 +250,36 @@ def month_over_month(
     customers: pd.DataFrame | None = None,
     region: str | None = None,
     tolerance: float = 0.05,
+    weights: dict | None = None,
 ) -> pd.DataFrame:
     """This month vs last month: units bought, complaints, returns, and a verdict.
 
-    A change within ``tolerance`` (5 %) counts as 持平.  Each indicator scores +1
-    when it moves the good way (purchases up, complaints or returns down), -1 the
-    bad way, 0 when flat; the verdict (``df.attrs["verdict"]``, also the ``结论``
-    column) is 变好 for a positive total, 变差 for a negative one, else 持平.
+    Per indicator (column ``评价``): a change within ``tolerance`` (5 %) is 持平;
+    otherwise 好转 when it moves the good way (purchases up, complaints or returns
+    down) and 变坏 the bad way.
+
+    Overall verdict (``df.attrs["verdict"]``, also the ``结论`` column): each
+    indicator scores ``权重 x (+1 好转 / 0 持平 / -1 变坏)`` (column ``得分``) with
+    the weights :data:`MOM_WEIGHTS` -- purchases 3, complaints 1, returns 1, so
+    purchases matter most; a positive total is 变好, a negative one 变差, zero
+    持平.  ``df.attrs["explanation"]`` spells the calculation out in Chinese.
     """
     _need(orders, ["customer_id", "order_date", "quantity"], "orders 表")
     _need(interactions, ["customer_id", "date", "type"], "interactions 表")
-    if not 0 <= float(tolerance) < 1:
+    try:
+        tolerance = float(tolerance)
+    except (TypeError, ValueError):
+        raise CRMDataError(f"“持平”的容差“{tolerance}”不是数字，请写成 0.05 这样的小数。") from None
+    if not 0 <= tolerance < 1:
         raise CRMDataError("“持平”的容差应是 0 到 1 之间的小数，例如 0.05。")
+    w = _check_weights(weights)
+    for df, col, what in ((orders, "order_date", "orders 表"), (interactions, "date", "interactions 表")):
+        if not pd.api.types.is_datetime64_any_dtype(df[col]):
+            raise CRMDataError(f"{what}的 {col} 列不是日期：请先用 pd.to_datetime 转换，或用 crmlab.datasets.load 读取。")
+    if orders.empty or interactions.empty:
+        raise CRMDataError("订单表或互动记录表是空的，无法做环比分析。")
+    if not pd.api.types.is_numeric_dtype(orders["quantity"]):
+        raise CRMDataError("orders 表的 quantity（购买数量）列应是数字。")
     m = _month(month)
     prev = m - 1
     o = _filter_region(orders, customers, region)
@@ -262,18 +304,35 @@ def month_over_month(
         t["变化率"] = np.where(t["上月"] > 0, t["变化"] / t["上月"], np.nan)
     rel = t["变化率"].fillna(np.sign(t["变化"]))
     direction = np.where(rel.abs() <= tolerance, 0, np.sign(rel))
-    score = direction * np.array([GOOD_DIRECTION[r] for r in MOM_ROWS])
-    t["评价"] = np.select([score > 0, score < 0], ["好转", "变坏"], "持平")
-    total = int(score.sum())
+    good = direction * np.array([GOOD_DIRECTION[r] for r in MOM_ROWS])
+    t["评价"] = np.select([good > 0, good < 0], ["好转", "变坏"], "持平")
+    t["权重"] = [w[r] for r in MOM_ROWS]
+    t["得分"] = good * t["权重"]
+    total = float(t["得分"].sum())
     verdict = "变好" if total > 0 else "变差" if total < 0 else "持平"
     t["结论"] = verdict
-    t.attrs.update({"verdict": verdict, "month": str(m), "previous": str(prev), "score": total})
+
+    def num(x):
+        return f"{x:+g}"
+
+    parts = []
+    for r in MOM_ROWS:
+        rate = t.loc[r, "变化率"]
+        moved = "持平" if direction[MOM_ROWS.index(r)] == 0 else ("增加" if t.loc[r, "变化"] > 0 else "减少")
+        how = f"{moved} {abs(rate):.1%}" if pd.notna(rate) and moved != "持平" else moved
+        parts.append(f"{r}{how}（{t.loc[r, '评价']}，权重 {t.loc[r, '权重']:g}，得 {num(t.loc[r, '得分'])} 分）")
+    explanation = "；".join(parts) + f"。加权总分 {num(total)}，总体{verdict}。"
+    t.attrs.update(
+        {"verdict": verdict, "month": str(m), "previous": str(prev), "score": total,
+         "weights": w, "explanation": explanation}
+    )
     return t
 
 
 __all__ = [
     "AGE_BINS",
     "AGE_LABELS",
+    "MOM_WEIGHTS",
     "age_band",
     "customer_shares",
     "favourite_by_age",

@@ -428,12 +428,34 @@ def _failed_cell(nb) -> int | None:
     return None
 
 
+def stderr_cells(nb) -> list[int]:
+    """1-based numbers of cells that wrote to stderr (warnings must not be committed)."""
+    return [
+        index
+        for index, cell in enumerate(nb.cells, start=1)
+        if cell.cell_type == "code"
+        and any(o.get("output_type") == "stream" and o.get("name") == "stderr" for o in cell.get("outputs", []))
+    ]
+
+
+def _warn_stderr(nb, name: str) -> None:
+    cells = stderr_cells(nb)
+    if cells:
+        listed = ", ".join(map(str, cells))
+        print(
+            f"注意：{name} 的第 {listed} 个单元格向 stderr 输出了内容（多半是警告），提交前请消除。"
+            f" / Warning: cells {listed} of {name} wrote to stderr.",
+            file=sys.stderr,
+        )
+
+
 def execute_file(path: Path | str, timeout: int = CELL_TIMEOUT) -> None:
     """Execute a notebook file in place (cwd = its folder) and write it back cleaned."""
     path = Path(path)
     nb = _read(path)
     execute_notebook(nb, path.resolve().parent, name=str(path), timeout=timeout)
     _write(nb, path)
+    _warn_stderr(nb, str(path))
 
 
 # --------------------------------------------------------------------------- exercises
@@ -491,6 +513,7 @@ def generate(solution: Path | str, force: bool = False, execute: bool = True, ti
     target.parent.mkdir(parents=True, exist_ok=True)
     if execute:
         execute_notebook(nb, target.resolve().parent, name=str(target), timeout=timeout)
+        _warn_stderr(nb, str(target))
     else:
         clean_notebook(nb)
     _write(nb, target)

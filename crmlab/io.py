@@ -82,8 +82,8 @@ __all__ = [
 _CUSTOMER_ID_ALIASES = (
     "customer_id", "客户编号", "客户ID", "客户号", "客户代码", "客户编码", "客户账号",
     "会员号", "会员编号", "会员ID", "会员卡号", "会员代码", "用户ID", "用户编号", "用户号",
-    "顾客编号", "顾客ID", "顾客号", "CustomerID", "Customer ID", "Customer No", "Cust ID",
-    "Client ID", "Member ID", "User ID",
+    "顾客编号", "顾客ID", "顾客号", "买家会员名", "买家昵称", "买家账号", "买家ID", "下单账号", "下单帐号",
+    "CustomerID", "Customer ID", "Customer No", "Cust ID", "Client ID", "Member ID", "User ID",
 )
 
 TRANSACTION_ALIASES: dict[str, tuple[str, ...]] = {
@@ -97,21 +97,26 @@ TRANSACTION_ALIASES: dict[str, tuple[str, ...]] = {
     "order_date": (
         "order_date", "日期", "下单时间", "下单日期", "消费日期", "消费时间", "交易日期",
         "交易时间", "购买日期", "购买时间", "订单日期", "订单时间", "成交日期", "成交时间",
-        "付款日期", "付款时间", "支付时间", "销售日期", "InvoiceDate", "Invoice Date", "date",
+        "付款日期", "付款时间", "支付时间", "订单付款时间", "销售日期", "InvoiceDate", "Invoice Date", "date",
         "Order Date", "Purchase Date", "Transaction Date",
     ),
     "amount": (
         "amount", "金额", "消费金额", "实付金额", "订单金额", "销售额", "销售金额", "交易金额",
-        "支付金额", "付款金额", "实收金额", "实付", "总金额", "成交金额", "消费额", "合计",
+        "支付金额", "付款金额", "实收金额", "实付", "实付款", "买家实际支付金额", "总金额", "成交金额", "消费额", "合计",
         "sales", "revenue", "total", "Total Amount", "Order Amount",
     ),
-    "quantity": ("quantity", "数量", "购买数量", "件数", "销量", "销售数量", "qty"),
+    "quantity": ("quantity", "数量", "购买数量", "件数", "销量", "销售数量", "订购数量", "商品数量", "qty"),
     "unit_price": ("unit_price", "单价", "价格", "售价", "销售单价", "UnitPrice", "Unit Price", "price"),
     "category": ("category", "品类", "类别", "商品类别", "商品类型", "产品类别", "商品分类"),
     "product": ("product", "商品", "商品名称", "产品", "产品名称", "品名", "Description", "Product Name"),
     "channel": ("channel", "渠道", "销售渠道", "购买渠道", "下单渠道"),
 }
 """Accepted column names for :func:`read_transactions` (canonical name first)."""
+
+# Column names that only appear in one platform's export, next to other aliases of the
+# same target (Taobao: 总金额 is before discounts, 买家实际支付金额 is what was paid):
+# when one of several matching columns has such a name, it is taken without asking.
+_PLATFORM_PREFERRED: dict[str, tuple[str, ...]] = {"amount": ("买家实际支付金额",)}
 
 CUSTOMER_ALIASES: dict[str, tuple[str, ...]] = {
     "customer_id": _CUSTOMER_ID_ALIASES,
@@ -284,6 +289,10 @@ def _prepare_strings(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     present = arr[~na].tolist()
     joined = "\x00".join(present)
     missing = na.copy()
+    if '="' in joined:  # ="0012345": Excel formula some exporters (Taobao) use to keep text
+        st = st.str.strip(_WS).str.replace(r'^="(.*)"$', r"\1", regex=True)
+        arr = st.to_numpy(dtype=object)
+        joined = "\x00".join(arr[~na].tolist())
     if _has_edge_ws(joined):
         st = st.str.strip(_WS)
         arr = st.to_numpy(dtype=object)
@@ -736,7 +745,7 @@ def _sniff_sep(lines: list[str], ext: str) -> str:
     if ext in (".tsv", ".tab"):
         return "\t"
     best, best_score = ",", (-1.0, 0)
-    sample = [ln for ln in lines if ln.strip()][:20]
+    sample = [ln for ln in lines if ln.strip()][:40]
     if not sample:
         return ","
     for sep in ("\t", ",", ";", "|"):
@@ -765,6 +774,9 @@ def _is_blank_cell(v: Any) -> bool:
     return isinstance(v, str) and not v.strip(" \t\r\n" + _INVISIBLE)
 
 
+_HEADER_SCAN = 50  # WeChat Pay / Alipay bills have 15-25 preamble lines above the header
+
+
 def _find_header(records: list[list[Any]], header_keys: frozenset[str]) -> int | None:
     """Index of the header among the first records: first with a known column name."""
     first = None
@@ -777,7 +789,7 @@ def _find_header(records: list[list[Any]], header_keys: frozenset[str]) -> int |
         if any(_key(_clean_name(v)) in header_keys for v in rec if not _is_blank_cell(v)):
             return i
         seen += 1
-        if seen >= 10:
+        if seen >= _HEADER_SCAN:
             break
     return first
 
@@ -785,9 +797,9 @@ def _find_header(records: list[list[Any]], header_keys: frozenset[str]) -> int |
 def _read_text(text: str, label: str, ext: str, header_keys: frozenset[str]) -> _Table:
     if not text.strip(" \t\r\n" + _INVISIBLE + ",;|"):
         raise CRMDataError(f"{label}是空的，没有任何内容。请确认导出时选中了数据，再重新保存。")
-    head_lines = text[:200_000].splitlines()[:40]
+    head_lines = text[:200_000].splitlines()[:_HEADER_SCAN + 20]
     sep = _sniff_sep(head_lines, ext)
-    records = list(csv.reader(head_lines[:30], delimiter=sep))
+    records = list(csv.reader(head_lines[:_HEADER_SCAN + 10], delimiter=sep))
     h = _find_header(records, header_keys)
     if h is None:
         raise CRMDataError(f"{label}是空的，没有任何内容。请确认导出时选中了数据，再重新保存。")
@@ -814,10 +826,40 @@ def _read_text(text: str, label: str, ext: str, header_keys: frozenset[str]) -> 
     if frame.empty:
         raise CRMDataError(f"{label}是空的，没有任何内容。请确认导出时选中了数据，再重新保存。")
     names = [_clean_name(v) for v in frame.iloc[0].tolist()]
-    body = frame.iloc[1:].reset_index(drop=True)
+    two = _two_row_header(frame.iloc[0].tolist(), frame.iloc[1].tolist() if len(frame) > 1 else None)
+    if two is not None:
+        names = two
+    skip = 2 if two is not None else 1
+    body = frame.iloc[skip:].reset_index(drop=True)
     body.columns = range(body.shape[1])
-    rows = np.arange(len(body)) + h + 2
+    rows = np.arange(len(body)) + h + 1 + skip
     return _Table(names, body, rows, label, True)
+
+
+def _two_row_header(top: list[Any], below: list[Any] | None) -> list[str] | None:
+    """Combined names of a two-row header, or None.
+
+    Chinese Excel reports often put group labels (订单信息) merged over several
+    columns above the real names, while some names (客户编号) are merged down over
+    both rows.  The row below the header is taken as the second header row when it
+    holds only text, at least two known column names, and fills a column the first
+    row leaves blank.
+    """
+    if below is None:
+        return None
+    if any(not isinstance(v, str) and not _is_blank_cell(v) for v in below):
+        return None
+    width = max(len(top), len(below))
+    t = [_clean_name(v) for v in top] + [""] * (width - len(top))
+    b = [_clean_name(v) for v in below] + [""] * (width - len(below))
+    known = _all_alias_keys()
+    if sum(_key(n) in known for n in b if n) < 2 or not any(bn and not tn for tn, bn in zip(t, b)):
+        return None
+    return [bn or tn for tn, bn in zip(t, b)]
+
+
+def _all_alias_keys() -> frozenset[str]:
+    return frozenset(_key(a) for al in (*TRANSACTION_ALIASES.values(), *CUSTOMER_ALIASES.values()) for a in al)
 
 
 def _read_xlsx(data: bytes, label: str, sheet_name: int | str, header_keys: frozenset[str]) -> _Table:
@@ -852,17 +894,20 @@ def _read_xlsx(data: bytes, label: str, sheet_name: int | str, header_keys: froz
         raise CRMDataError(f"读取 Excel {label}时出错：{exc}。请在 Excel 中另存为新的 .xlsx 或 CSV 后重试。") from exc
     finally:
         wb.close()
-    h = _find_header([list(r) for r in rows[:40]], header_keys)
+    h = _find_header([list(r) for r in rows[:_HEADER_SCAN + 10]], header_keys)
     if h is None:
         where = f"{label}的工作表「{title}」" if len(names) > 1 else f"{label}"
         raise CRMDataError(f"{where}是空的，没有任何数据。请确认数据在这个工作表里（可用 sheet_name= 选择工作表）。")
-    body_rows = rows[h + 1:]
-    width = max([len(rows[h])] + [len(r) for r in body_rows]) if body_rows else len(rows[h])
-    header = list(rows[h]) + [None] * (width - len(rows[h]))
+    two = _two_row_header(list(rows[h]), list(rows[h + 1]) if len(rows) > h + 1 else None)
+    skip = 2 if two is not None else 1
+    body_rows = rows[h + skip:]
+    header = two if two is not None else list(rows[h])
+    width = max([len(header)] + [len(r) for r in body_rows])
+    header = header + [None] * (width - len(header))
     padded = [r + (None,) * (width - len(r)) if len(r) < width else r for r in body_rows]
     body = pd.DataFrame(padded, columns=range(width), dtype=object) if padded else pd.DataFrame(columns=range(width), dtype=object)
     names_clean = [_clean_name(v) for v in header]
-    rows_no = np.arange(len(body)) + h + 2
+    rows_no = np.arange(len(body)) + h + 1 + skip
     return _Table(names_clean, body, rows_no, label, True)
 
 
@@ -879,7 +924,7 @@ def _read_xls(data: bytes, label: str, sheet_name: int | str, header_keys: froze
     except Exception as exc:
         raise CRMDataError(f"读取旧版 Excel {label}时出错：{exc}。请另存为 .xlsx 或 CSV 后重试。") from exc
     records = raw.where(raw.notna(), None).values.tolist()
-    h = _find_header(records[:40], header_keys)
+    h = _find_header(records[:_HEADER_SCAN + 10], header_keys)
     if h is None:
         raise CRMDataError(f"{label}是空的，没有任何数据。")
     body = raw.iloc[h + 1:].reset_index(drop=True)
@@ -1011,6 +1056,8 @@ def _tidy(table: _Table) -> _Table:
     frame = frame[keep_cols]
     frame.columns = range(len(keep_cols))
     full_empty = empty[keep_cols].all(axis=1).to_numpy(bool) if keep_cols else np.ones(len(frame), bool)
+    if table.excel_rows and len(frame):
+        full_empty = full_empty | _footer_mask(frame, empty[keep_cols] if keep_cols else empty)
     if full_empty.any():
         frame = frame.loc[~full_empty].reset_index(drop=True)
         rows = table.rows[~full_empty]
@@ -1019,6 +1066,36 @@ def _tidy(table: _Table) -> _Table:
     if not names:
         raise CRMDataError(f"{table.label}没有任何列名（表头为空）。请在第一行写上列名，例如 客户编号、日期、金额。")
     return _Table(names, frame, rows, table.label, table.excel_rows)
+
+
+_FOOTER = re.compile(
+    r"^(?:[-=_*#—]{3,}|(?:合计|总计|小计|共计|总和|total|grand ?total|sum)\s*[:：]?$"
+    r"|(?:共\s*\d+\s*笔|注[:：]|导出时间|已收入|已支出|待收入|待支出|中性交易|收入[:：]|支出[:：]))",
+    re.IGNORECASE,
+)
+
+
+def _footer_mask(frame: pd.DataFrame, empty: pd.DataFrame) -> np.ndarray:
+    """Summary lines below the data (合计 rows, "共3笔记录", "-----" in bank/payment bills).
+
+    Only the trailing block is looked at, and only rows whose first filled cell is
+    such a label (合计 rows may carry totals in other cells).
+    """
+    n = len(frame)
+    out = np.zeros(n, bool)
+    filled = ~empty.to_numpy(bool)
+    i = n - 1
+    while i >= 0:
+        cells = np.flatnonzero(filled[i])
+        if len(cells) == 0:
+            out[i] = True  # (already dropped as empty)
+            i -= 1
+            continue
+        if not _FOOTER.match(str(frame.iat[i, cells[0]]).strip(_WS)):
+            break
+        out[i] = True
+        i -= 1
+    return out
 
 
 def _empty_mask(frame: pd.DataFrame) -> pd.DataFrame:
@@ -1080,6 +1157,10 @@ def _map_columns(table: _Table, aliases: Mapping[str, tuple[str, ...]], columns:
             continue
         candidates.setdefault(canon, []).append(i)
     for canon, hits in candidates.items():
+        preferred = {_key(a) for a in _PLATFORM_PREFERRED.get(canon, ())}
+        best = [i for i in hits if keys[i] in preferred]
+        if len(hits) > 1 and len(best) == 1:
+            hits = best
         if len(hits) > 1:
             cols = "、".join(f"「{names[i]}」" for i in hits)
             label = _LABELS.get(canon, canon)
@@ -1100,6 +1181,23 @@ def _missing_column_error(table: _Table, canon: str, aliases: Mapping[str, tuple
         f"可以识别的列名有：{accepted}（不区分大小写和空格）。{extra}"
         f"如果{label}在别的列里，请改列名，或用 columns={{\"你的列名\": \"{canon}\"}} 指定。"
     )
+
+
+_GUESS_WORDS = {
+    "customer_id": ("交易对方", "对方", "买家", "昵称", "会员", "客户", "顾客", "用户", "付款人", "姓名", "customer"),
+    "order_date": ("时间", "日期", "date", "time"),
+}
+
+
+def _guess_hint(table: _Table, canon: str) -> str:
+    """Point at a column that probably holds ``canon`` (e.g. 交易对方 in a WeChat Pay bill)."""
+    for word in _GUESS_WORDS.get(canon, ()):
+        for nm in table.names:
+            if word in nm.lower():
+                label = _LABELS.get(canon, canon)
+                why = "（微信/支付宝账单没有客户编号，通常用「交易对方」代表客户）" if "对方" in nm else ""
+                return f"文件里的「{nm}」列也许可以当作{label}{why}：确认后用 columns={{\"{nm}\": \"{canon}\"}} 指定。"
+    return ""
 
 
 @dataclass
@@ -1340,7 +1438,7 @@ def read_transactions(
     mapping = _map_columns(table, aliases, columns)
     for canon in ("customer_id", "order_date"):
         if canon not in mapping:
-            raise _missing_column_error(table, canon, aliases)
+            raise _missing_column_error(table, canon, aliases, _guess_hint(table, canon))
     computed_amount = "amount" not in mapping
     if computed_amount and not ("quantity" in mapping and "unit_price" in mapping):
         raise _missing_column_error(

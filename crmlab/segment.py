@@ -251,6 +251,9 @@ def _prepare_transactions(transactions: Any):
     amount_na = np.isnan(values)
     if amount_na.any():
         raise CRMDataError(f"amount（金额）列有空值：{_bad_rows(amount_na)}。请补上金额或删除这些行。")
+    amount_inf = np.isinf(values)
+    if amount_inf.any():
+        raise CRMDataError(f"amount（金额）列有无穷大的值：{_bad_rows(amount_inf)}。请改成正常的金额或删除这些行。")
 
     codes, uniques = _factorize_sorted(cust)
     if len(codes) and codes.min() < 0:  # factorize codes missing values as -1
@@ -279,7 +282,12 @@ def quintile_scores(values: Any, *, ascending: bool = True) -> np.ndarray:
     mean score is never below 3: under the "strictly above the mean" rule a score
     of 3 is never high (exactly 4 and 5 are high).
     """
-    v = np.asarray(values, dtype="float64")
+    try:
+        v = np.asarray(values, dtype="float64")
+    except (TypeError, ValueError) as exc:
+        raise CRMDataError("打分用的数值里有不是数字的内容（例如“¥1,200”），请先转换成数字。") from exc
+    if np.isnan(v).any():
+        raise CRMDataError(f"打分用的数值里有空值：{_bad_rows(np.isnan(v))}。请先补全或删除。")
     n = v.size
     if n == 0:
         return np.zeros(0, dtype=np.int64)
@@ -360,23 +368,7 @@ def rfm(
 
     last_day = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
     np.maximum.at(last_day, codes, days)
-    max_day = int(days.max())
-    if asof is None:
-        asof_day = max_day + 1
-    else:
-        try:
-            ts = pd.Timestamp(asof)
-        except (ValueError, TypeError) as exc:
-            raise CRMDataError(f"分析日期 asof 无法识别：{asof!r}。请写成 '2026-01-01' 这样的格式。") from exc
-        if ts is pd.NaT or pd.isna(ts):
-            raise CRMDataError("分析日期 asof 是空的。请写成 '2026-01-01' 这样的格式，或不填（默认最后一笔订单的次日）。")
-        asof_day = int(np.datetime64(ts.tz_localize(None) if ts.tzinfo else ts, "D").astype(np.int64))
-        if asof_day < max_day:
-            last = np.datetime64(max_day, "D")
-            raise CRMDataError(
-                f"分析日期 asof（{np.datetime64(asof_day, 'D')}）早于最后一笔订单的日期（{last}）。"
-                "请选一个不早于最后订单的日期，或先筛掉之后的订单。"
-            )
+    asof_day = _asof_day(asof, int(days.max()))
     recency = asof_day - last_day
 
     frequency = _distinct_orders(codes, order_codes, n)
@@ -433,6 +425,28 @@ def rfm(
     out.attrs["scheme"] = scheme
     out.attrs["high_rule"] = high_rule
     return out
+
+
+def _asof_day(asof: Any, max_day: int) -> int:
+    """Day number of the analysis date (default: the day after ``max_day``), validated."""
+    if asof is None:
+        return max_day + 1
+    if isinstance(asof, (int, float, np.number)) and not isinstance(asof, bool):
+        raise CRMDataError(f"分析日期 asof 应当是日期，例如 '2026-01-01'，而你给的是数字 {asof!r}。")
+    try:
+        ts = pd.Timestamp(asof)
+    except (ValueError, TypeError) as exc:
+        raise CRMDataError(f"分析日期 asof 无法识别：{asof!r}。请写成 '2026-01-01' 这样的格式。") from exc
+    if ts is pd.NaT or pd.isna(ts):
+        raise CRMDataError("分析日期 asof 是空的。请写成 '2026-01-01' 这样的格式，或不填（默认最后一笔订单的次日）。")
+    asof_day = int(np.datetime64(ts.tz_localize(None) if ts.tzinfo else ts, "D").astype(np.int64))
+    if asof_day < max_day:
+        last = np.datetime64(max_day, "D")
+        raise CRMDataError(
+            f"分析日期 asof（{np.datetime64(asof_day, 'D')}）早于最后一笔订单的日期（{last}）。"
+            "请选一个不早于最后订单的日期，或先筛掉之后的订单。"
+        )
+    return asof_day
 
 
 def _reorder(idx: np.ndarray, names: np.ndarray, order: list[str]) -> np.ndarray:
@@ -603,7 +617,13 @@ DEFAULT_AGE_BINS: tuple[int, ...] = (0, 25, 35, 45, 55, 200)
 
 def age_band(age: Any, bins: Sequence[float] = DEFAULT_AGE_BINS) -> pd.Series:
     """Age bands with Chinese labels (e.g. ``25-34岁``); NaN ages stay NaN."""
-    s = pd.Series(age, dtype="float64") if not isinstance(age, pd.Series) else pd.to_numeric(age, errors="coerce")
+    raw = age if isinstance(age, pd.Series) else pd.Series(age, dtype="object")
+    s = pd.to_numeric(raw, errors="coerce").astype("float64")
+    bad = (s.isna() & raw.notna()).to_numpy()
+    if bad.any():
+        raise CRMDataError(f"年龄里有不是数字的内容：{_bad_rows(bad)}。请只填数字，例如 35。")
+    if (s < 0).any():
+        raise CRMDataError(f"年龄不能是负数：{_bad_rows((s < 0).to_numpy())}。请检查数据。")
     edges = list(bins)
     if len(edges) < 3 or any(hi <= lo for lo, hi in zip(edges[:-1], edges[1:])):
         raise CRMDataError("年龄分段的边界必须从小到大排列，例如 (0, 25, 35, 45, 55, 200)。")
@@ -638,7 +658,12 @@ def usage_rate(values: Any, thresholds: Sequence[float] | None = None) -> pd.Ser
         ranks = s.rank(method="first").to_numpy() - 1
         code = (ranks * 3 // len(s)).astype(np.int64)
     else:
-        a, b = (float(t) for t in thresholds)
+        try:
+            a, b = (float(t) for t in thresholds)
+        except (TypeError, ValueError) as exc:
+            raise CRMDataError(
+                f"使用率的分界点要给两个数字，例如 (3, 8)，而你给的是 {thresholds!r}。"
+            ) from exc
         if a > b:
             raise CRMDataError(f"使用率的两个分界点要从小到大：现在是 {a:g} 和 {b:g}。")
         v = s.to_numpy(dtype=float)
@@ -668,7 +693,7 @@ def loyalty_status(
     """
     codes, uniques, order_codes, days, _ = _prepare_transactions(transactions)
     n = len(uniques)
-    asof_day = int(days.max()) + 1 if asof is None else int(np.datetime64(pd.Timestamp(asof), "D").astype(np.int64))
+    asof_day = _asof_day(asof, int(days.max()))
     dates = days.astype("datetime64[D]")
     quarter = (dates.astype("datetime64[M]").astype(np.int64)) // 3
     asof_q = int(np.datetime64(asof_day, "D").astype("datetime64[M]").astype(np.int64)) // 3
@@ -775,7 +800,11 @@ def demographic_segments(
             frame[k] = cust[k]
         else:
             raise CRMDataError(f"客户资料表缺少列：{k}。")
-    spend = _require_frame(orders, "订单表").groupby("customer_id")["amount"].sum()
+    ords = _require_frame(orders, "订单表")
+    missing = [c for c in ("customer_id", "amount") if c not in ords.columns]
+    if missing:
+        raise CRMDataError(f"订单表缺少列：{'、'.join(missing)}。请传入含 customer_id 和 amount 的订单表。")
+    spend = pd.to_numeric(ords["amount"], errors="coerce").groupby(ords["customer_id"]).sum()
     frame["monetary"] = spend.reindex(frame.index).fillna(0.0)
     return segment_table(frame, list(by))
 
@@ -925,6 +954,8 @@ def name_cluster(z: Mapping[str, float], labels: Mapping[str, str] | None = None
     Otherwise it is built from the two most distinctive features (高/低 + label).
     """
     z = dict(z)
+    if not z:
+        raise CRMDataError("没有特征，无法给这一类起名字。请传入 {特征: 标准化均值} 的字典。")
     labels = {**FEATURE_LABELS, **(labels or {})}
     if {"recency", "frequency", "monetary"} <= set(z):
         code = (
@@ -1088,6 +1119,10 @@ def choose_k(
 
 def crosstab_segments(labels: pd.Series, segments: pd.Series, *, names: Mapping[int, str] | None = None) -> pd.DataFrame:
     """Customers per (cluster, RFM segment): rows clusters, columns segments."""
+    if not isinstance(labels, pd.Series) or not isinstance(segments, pd.Series):
+        raise CRMDataError(
+            "交叉对比需要两列带客户编号的数据：例如 km.labels 和 rfm_table['segment']（都是 pandas Series）。"
+        )
     a, b = labels.align(segments, join="inner")
     if len(a) == 0:
         raise CRMDataError("聚类结果和 RFM 客户群没有共同的客户编号，无法交叉对比。")

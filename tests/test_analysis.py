@@ -102,7 +102,13 @@ def test_month_over_month_verdict(small):
     assert t.loc["投诉次数", "上月"] == 2 and t.loc["投诉次数", "本月"] == 1
     assert t.loc["退货次数", "本月"] == 0
     assert t["评价"].tolist() == ["变坏", "好转", "好转"]
-    assert t.attrs["verdict"] == "变好"  # -1 + 1 + 1
+    # purchases weigh 3, complaints and returns 1 each: -3 + 1 + 1 = -1
+    assert t["得分"].tolist() == [-3, 1, 1]
+    assert t.attrs["verdict"] == "变差" and t.attrs["score"] == -1
+    assert "加权总分 -1" in t.attrs["explanation"] and "购买数量减少" in t.attrs["explanation"]
+    # with equal weights the same month would come out 变好: the weighting decides
+    eq = analysis.month_over_month(orders, interactions, "2025-12", weights={"购买数量": 1, "投诉次数": 1, "退货次数": 1})
+    assert eq.attrs["verdict"] == "变好"
     east = analysis.month_over_month(orders, interactions, "2025-12", customers=customers, region="华东")
     assert east.loc["购买数量", "本月"] == 4 and east.loc["购买数量", "上月"] == 2
     with pytest.raises(CRMDataError, match="超出数据范围"):
@@ -115,6 +121,50 @@ def test_verdict_rules():
     t = analysis.month_over_month(orders, inter, "2025-02")
     assert t.loc["购买数量", "评价"] == "持平"  # +2 % is within 5 %
     assert t.attrs["verdict"] == "变好"  # returns went down
+    assert t.attrs["score"] == 1 and t["得分"].tolist() == [0, 0, 1]
+
+
+def test_purchases_outweigh_complaints_and_returns():
+    # purchases up clearly, complaints and returns up too: 3 - 1 - 1 = +1
+    orders = pd.DataFrame({"customer_id": ["A"] * 2, "order_date": pd.to_datetime(["2025-01-05", "2025-02-05"]), "quantity": [100, 150]})
+    inter = pd.DataFrame({"customer_id": ["A"] * 4, "date": pd.to_datetime(["2025-01-01", "2025-02-01", "2025-02-02", "2025-02-03"]), "type": ["投诉", "投诉", "投诉", "退货"]})
+    t = analysis.month_over_month(orders, inter, "2025-02")
+    assert t["评价"].tolist() == ["好转", "变坏", "变坏"]
+    assert t.attrs["verdict"] == "变好"
+    # a teacher who weighs complaints more gets the other verdict
+    t2 = analysis.month_over_month(orders, inter, "2025-02", weights={"购买数量": 1, "投诉次数": 2, "退货次数": 2})
+    assert t2.attrs["verdict"] == "变差" and t2.attrs["score"] == -3
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"weights": {"购买数量": 3}}, "权重应是一个字典"),
+        ({"weights": {"购买数量": -1, "投诉次数": 1, "退货次数": 1}}, "不小于 0"),
+        ({"weights": {"购买数量": "多", "投诉次数": 1, "退货次数": 1}}, "不是数字"),
+        ({"weights": {"购买数量": 0, "投诉次数": 0, "退货次数": 0}}, "不能全为 0"),
+        ({"tolerance": "5%"}, "不是数字"),
+        ({"tolerance": 2}, "0 到 1"),
+        ({"month": "十二月"}, "无法识别"),
+    ],
+)
+def test_month_over_month_bad_arguments(small, kwargs, match):
+    customers, orders, interactions = small
+    kwargs = {"month": "2025-12", **kwargs}
+    with pytest.raises(CRMDataError, match=match):
+        analysis.month_over_month(orders, interactions, **kwargs)
+
+
+def test_month_over_month_bad_frames(small):
+    customers, orders, interactions = small
+    with pytest.raises(CRMDataError, match="不是日期"):
+        analysis.month_over_month(orders.assign(order_date=orders["order_date"].astype(str)), interactions, "2025-12")
+    with pytest.raises(CRMDataError, match="空的"):
+        analysis.month_over_month(orders.iloc[:0], interactions, "2025-12")
+    with pytest.raises(CRMDataError, match="缺少列"):
+        analysis.month_over_month(orders.drop(columns="quantity"), interactions, "2025-12")
+    with pytest.raises(CRMDataError, match="应是数字"):
+        analysis.month_over_month(orders.assign(quantity="三"), interactions, "2025-12")
 
 
 def test_charts_return_axes(small):

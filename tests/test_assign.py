@@ -415,6 +415,15 @@ def test_execute_is_deterministic_and_uses_notebook_folder(tmp_path):
     assert str(tmp_path) not in first.decode("utf-8")
 
 
+def test_execute_warns_about_stderr(tmp_path, capsys):
+    nb = new_notebook(cells=[new_code_cell("import sys\nprint('注意', file=sys.stderr)")])
+    path = tmp_path / "warn.ipynb"
+    nbformat.write(nb, path)
+    assert assign.main(["--execute", str(path)]) == 0
+    assert "第 1 个单元格" in capsys.readouterr().err
+    assert assign.stderr_cells(nbformat.read(path, as_version=4)) == [1]
+
+
 def test_execute_failure_exits_nonzero_and_keeps_file(tmp_path, capsys):
     nb = new_notebook(cells=[new_code_cell("x = 1"), new_code_cell("1 / 0"), new_code_cell("y = 2")])
     path = tmp_path / "bad.ipynb"

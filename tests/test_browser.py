@@ -365,15 +365,18 @@ def run_in_lab(context, lab, relpath: str) -> dict:
             report["errors"].append("widget: 组件一直停在 Loading widget...（没有显示出来）/ widget never rendered")
         report["errors"].extend(page.evaluate(_DOM_ERRORS_JS))
         report["widgets_in_dom"] = page.locator(".jp-OutputArea-output .jupyter-widgets").count()
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
         target = page.locator(".jp-OutputArea-output .jupyter-widgets").first
         if report["widgets_in_dom"]:
             target.scroll_into_view_if_needed(timeout=5_000)
-        shot = ARTIFACTS / (relpath.replace("/", "__").removesuffix(".ipynb") + ".png")
-        page.screenshot(path=str(shot))
-        report["screenshot"] = shot
         report["console_errors"] = console
     finally:
+        try:  # one screenshot per notebook, also when something above failed
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            shot = ARTIFACTS / (relpath.replace("/", "__").removesuffix(".ipynb") + ".png")
+            page.screenshot(path=str(shot))
+            report["screenshot"] = shot
+        except Exception:  # noqa: BLE001
+            pass
         try:
             page.evaluate(_SHUTDOWN_JS)
         except Exception:  # noqa: BLE001 - best effort; the server is stopped at the end anyway
@@ -404,4 +407,6 @@ def test_harness_detects_errors(context, lab):
 @pytest.mark.parametrize("relpath", NOTEBOOKS)
 def test_notebook_runs_in_jupyterlab(context, lab, relpath):
     report = run_in_lab(context, lab, relpath)
-    assert not report["errors"], f"{relpath}:\n" + "\n".join(report["errors"])
+    assert not report["errors"], (
+        f"{relpath}（截图 / screenshot: {report.get('screenshot')}）:\n" + "\n".join(report["errors"])
+    )

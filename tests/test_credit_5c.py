@@ -162,3 +162,59 @@ def test_course_accounts_score():
     s = score_5c(acc)
     assert s["score"].between(0, 100).all()
     assert s["grade"].nunique() >= 3
+
+
+def test_zero_limit_has_a_reason():
+    # negative working capital: the prudent minimum is 0 and the note says why
+    neg = credit_limit(_acc(**{**BETTER, "working_capital": -50_000.0}), round_to=1).iloc[0]
+    assert neg["营运资金法"] == 0 and neg["credit_limit"] == 0
+    assert "营运资金" in neg["额度说明"]
+    # no purchases: the sales method is 0
+    idle = credit_limit(_acc(**{**BETTER, "avg_monthly_sales": 0.0}), round_to=1).iloc[0]
+    assert idle["credit_limit"] == 0 and "采购额" in idle["额度说明"]
+    # grade B: cash only
+    poor = credit_limit(_acc(on_time_payment_rate=0.4, late_payments_12m=9, industry_outlook=1, debt_ratio=0.9,
+                             collateral_value=0), round_to=1).iloc[0]
+    assert poor["grade"] == "B" and "现金" in poor["额度说明"]
+    # a positive limit names the binding method
+    good = credit_limit(_acc(**BETTER), round_to=1).iloc[0]
+    assert good["credit_limit"] > 0 and "销售额法" in good["额度说明"]
+
+
+def test_course_accounts_grades_spread_and_most_credit_customers_get_a_limit():
+    """Default scales must suit the course company: grades spread out, and
+    every credit customer without a limit has a stated cause."""
+    try:
+        acc = crmlab.datasets.load("accounts")
+    except crmlab.CRMDataError:
+        pytest.skip("course data not generated yet")
+    lim = credit_limit(acc)
+    share = lim["grade"].value_counts(normalize=True)
+    assert share.max() < 0.30  # no grade holds almost a third of the accounts
+    assert {"AAA", "AA", "A", "BBB", "BB", "B"} <= set(share.index)
+    terms = acc["payment_terms_days"].gt(0).to_numpy()
+    assert (lim.loc[terms, "credit_limit"] > 0).mean() > 0.5
+    zero = lim[terms & (lim["credit_limit"] == 0).to_numpy()]
+    assert zero["额度说明"].str.contains("现金|营运资金|采购额|取整").all()
+
+
+@pytest.mark.parametrize(
+    "kw, msg",
+    [
+        ({"combine": {"sales": "a"}}, "数字"),
+        ({"round_to": "百"}, "round_to"),
+        ({"round_to": -100}, "round_to"),
+        ({"grade_factors": {"AAA": -1, "AA": 1, "A": 1, "BBB": 1, "BB": 1, "B": 1}}, "0~10"),
+        ({"thresholds": [1, 2]}, "字典"),
+        ({"scales": {"net_worth": 5}}, "字典"),
+        ({"scales": {"net_worth": {"worst": "低"}}}, "数字"),
+    ],
+)
+def test_absurd_limit_parameters_give_chinese_errors(kw, msg):
+    with pytest.raises(crmlab.CRMDataError, match=msg):
+        credit_limit(_acc(), **kw)
+
+
+def test_grade_of_text_score():
+    with pytest.raises(crmlab.CRMDataError, match="0-100"):
+        grade_of("高")

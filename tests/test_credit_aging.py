@@ -162,3 +162,14 @@ def test_aging_on_course_data_is_consistent():
     tab = aging(inv, "2026-01-01")
     assert np.allclose(tab[list(BUCKETS)].sum(axis=1), tab["合计"])
     assert (tab.to_numpy() >= 0).all()
+
+
+def test_absurd_aging_parameters_give_chinese_errors():
+    inv = _inv(ROWS)
+    with pytest.raises(crmlab.CRMDataError, match="整数"):
+        dso(inv, "2026-01-01", period_days="90天")
+    with pytest.raises(crmlab.CRMDataError, match="早于"):
+        dso_trend(inv, "2025-12-31", "2024-01-01")
+    with pytest.raises(crmlab.CRMDataError, match="数字"):
+        crmlab.credit.bucket_of("三十")
+    assert crmlab.credit.bucket_of(30) == "逾期1-30天" and crmlab.credit.bucket_of(31) == "逾期31-60天"

@@ -135,3 +135,29 @@ def test_cross_validate_scorecard_out_of_fold():
     assert abs(oof - res.mean_auc) < 0.05
     insample = roc_auc_score(y, crmlab.credit.Scorecard().fit(X, y).predict_proba(X)[:, 1])
     assert insample > oof
+
+
+@pytest.mark.parametrize(
+    "call, msg",
+    [
+        (lambda X, y: crmlab.credit.Scorecard().points(X), "还没有训练"),
+        (lambda X, y: crmlab.credit.Scorecard(n_bins="五").fit(X, y), "整数"),
+        (lambda X, y: crmlab.credit.Scorecard(pdo="二十").fit(X, y), "pdo"),
+        (lambda X, y: crmlab.credit.cross_validate_scorecard(X, y, cv=1), "折数"),
+        (lambda X, y: crmlab.credit.cross_validate_scorecard(X, y, cv=len(y) + 5), "折数"),
+        (lambda X, y: crmlab.credit.cross_validate_scorecard(X, y[:10]), "一样多"),
+        (lambda X, y: crmlab.credit.ks_score(y, y[:3]), "一一对应"),
+        (lambda X, y: crmlab.credit.ks_score(np.zeros(4), [1, 2, 3, 4]), "好客户和坏客户"),
+    ],
+)
+def test_absurd_scorecard_input_gives_chinese_error(call, msg):
+    X, y = _toy(200)
+    with pytest.raises(crmlab.CRMDataError, match=msg):
+        call(X, y)
+
+
+def test_not_fitted_is_still_a_sklearn_not_fitted_error():
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        crmlab.credit.Scorecard().predict_proba(_toy(50)[0])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -96,6 +97,38 @@ def test_email_and_id_series_match_scalars():
     assert codes.validate_email_series(emails).tolist() == [codes.validate_email(e) for e in emails]
     ids = pd.Series(["11010519491231002X", "11010519491231002x", "110105194912310021", "１１０１０５１９４９１２３１００２Ｘ", None, "abc"])
     assert codes.validate_id_series(ids).tolist() == [True, True, False, True, False, False]
+
+
+def test_vectorised_validators_agree_with_scalars_on_fuzzed_values():
+    """The numpy fast paths must give exactly what the plain scalar rules give."""
+    rng = np.random.default_rng(1)
+    good_id = "11010519491231002X"
+    phones, ids = [], []
+    for _ in range(3000):
+        p = "1" + "".join(rng.choice(list("0123456789"), 10))
+        k = rng.integers(0, 9)
+        if k == 1:
+            p = p[:3] + " " + p[3:7] + " " + p[7:]
+        elif k == 2:
+            p = "+86" + p
+        elif k == 3:
+            p = p[:-1]
+        elif k == 4:
+            p = p.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+        elif k == 5:
+            p = p + "\x00"
+        elif k == 6:
+            p = p[:5] + "a" + p[6:]
+        phones.append(p)
+        body = "".join(rng.choice(list("0123456789"), 6)) + f"{rng.integers(1890, 2030)}{rng.integers(0, 14):02d}{rng.integers(0, 33):02d}" + "".join(rng.choice(list("0123456789"), 3))
+        last = codes.id_check_digit(body) if rng.random() < 0.6 else str(rng.choice(list("0123456789Xx")))
+        ids.append(body + last if rng.random() < 0.9 else good_id[: rng.integers(0, 18)])
+    ids += ["20000229" .rjust(14, "1") + "0011", "110105190002290010", good_id.lower(), " " + good_id]
+    ps, is_ = pd.Series(phones), pd.Series(ids)
+    assert codes.validate_mobile_series(ps).tolist() == [codes.validate_mobile(p) for p in phones]
+    assert codes.validate_id_series(is_).tolist() == [codes.validate_id_number(v) for v in ids]
+    assert codes.normalize_phone_series(ps).tolist() == [codes.normalize_phone(p) for p in phones]
+    assert 0 < codes.validate_id_series(is_).mean() < 1 and 0 < codes.validate_mobile_series(ps).mean() < 1
 
 
 def test_accuracy_report_counts():

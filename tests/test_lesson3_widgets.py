@@ -11,6 +11,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from crmlab import CRMDataError
 from crmlab import segment as S
 from crmlab.widgets.segment import KMeansExplorer, RFMExplorer, SegmentPlanView, UploadRFMView
 
@@ -164,7 +165,7 @@ def test_plan_bad_inputs(summary, tmp_path):
 
 def test_kmeans_explorer_empty_frame():
     v = KMeansExplorer(pd.DataFrame())
-    assert "至少勾选" in v.message
+    assert "空的" in v.message  # the empty table is named, not a missing tick box
     v2 = KMeansExplorer(None)
     assert _chinese(v2.message)
 
@@ -227,3 +228,26 @@ def test_rfm_explorer_absurd_dates(tx):
     for bad in ("2026-02-30", "0"):
         assert v.update(asof=bad) is None
         assert "无法识别" in v.message
+
+
+def test_plan_set_plan_non_numeric_budget_is_chinese(summary, tmp_path):
+    v = SegmentPlanView(summary)
+    with pytest.raises(CRMDataError, match="预算要填数字"):
+        v.set_plan("重要价值客户", budget="¥1,200")
+    v.set_plan("重要价值客户", budget="1200")
+    assert v.plan().loc["重要价值客户", "预算（元）"] == 1200.0
+    v.path_xlsx.value = str(tmp_path / "no_such_dir" / "x.xlsx")
+    v._export_clicked()
+    assert "no_such_dir" in v.message and "None" not in v.message
+
+
+def test_kmeans_explorer_radar_chart(rfm_table):
+    v = KMeansExplorer(rfm_table)
+    res = v.update(k=3, features=["recency", "frequency", "monetary"], chart="radar")
+    assert res.k == 3 and v.message == ""
+    polar = [a for a in v.figure.axes if a.name == "polar"]
+    assert len(polar) == 1 and "雷达图" in polar[0].get_title()
+    v.update(k=3, features=["recency", "monetary"])  # keeps radar, but only 2 features -> snake + note
+    assert v.message == "" and "至少需要 3 个特征" in v.score.value
+    assert all(a.name != "polar" for a in v.figure.axes)
+    assert v.update(k=3, chart="pie") is None and "没有名为" in v.message

@@ -143,3 +143,13 @@ def test_score_cutoff_view():
     _bad(v)
     empty = ScoreCutoffView([], [])
     _bad(empty)
+
+
+def test_credit_application_explains_a_zero_limit():
+    v = CreditApplicationView()
+    res = v.update(working_capital=-200_000)
+    assert res is not None and res["limit"].loc[0, "credit_limit"] == 0
+    assert "营运资金" in res["limit"].loc[0, "额度说明"]
+    # the learner sees the cause in the rendered output, not only the number
+    v2 = CreditApplicationView(working_capital=-200_000)
+    assert v2.result["limit"].loc[0, "credit_limit"] == 0

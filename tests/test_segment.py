@@ -475,3 +475,33 @@ def test_segment_module_imports_without_sklearn():
     code = "import sys, crmlab.segment, crmlab.charts.segment, crmlab.widgets.segment; print('sklearn' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: S.rfm(pd.DataFrame({"customer_id": ["a", "b"], "order_date": ["2025-01-01"] * 2,
+                                     "amount": [np.inf, 1.0]})), "无穷"),
+        (lambda: S.rfm(pd.DataFrame({"customer_id": ["a"], "order_date": ["2025-01-01"], "amount": [1.0]}), 5), "日期"),
+        (lambda: S.quintile_scores(["a", "b"]), "数字"),
+        (lambda: S.quintile_scores([np.nan, 1.0]), "空值"),
+        (lambda: S.age_band(["abc", 20]), "数字"),
+        (lambda: S.age_band([-5, 30]), "负数"),
+        (lambda: S.usage_rate([1, 2, 3], thresholds=(1,)), "两个数字"),
+        (lambda: S.usage_rate([1, 2, 3], thresholds=("a", "b")), "两个数字"),
+        (lambda: S.crosstab_segments([0, 1], ["a", "b"]), "Series"),
+        (lambda: S.name_cluster({}), "特征"),
+        (lambda: S.demographic_segments(pd.DataFrame({"customer_id": ["A"], "age": [20]}),
+                                        pd.DataFrame({"x": [1]}), by=["age_band"]), "customer_id"),
+    ],
+)
+def test_absurd_inputs_give_chinese_errors(call, match):
+    with pytest.raises(CRMDataError, match=match):
+        call()
+
+
+def test_loyalty_asof_validated_like_rfm(eight):
+    with pytest.raises(CRMDataError, match="无法识别"):
+        S.loyalty_status(eight, "hello")
+    with pytest.raises(CRMDataError, match="早于"):
+        S.loyalty_status(eight, "2020-01-01")

@@ -80,3 +80,31 @@ def test_treemap_areas_proportional(data):
 def test_empty_input_is_a_chinese_error(fn):
     with pytest.raises(CRMDataError):
         fn(pd.DataFrame())
+
+
+def test_radar_one_polygon_per_cluster(data):
+    table, _ = data
+    km = S.kmeans_segments(table, k=3)
+    fig, flat = plt.subplots()
+    ax = C.plot_cluster_radar(km, ax=flat)  # a normal Axes is replaced by a polar one
+    assert ax.name == "polar" and flat not in fig.axes
+    assert ax.get_title()
+    lines = [ln for ln in ax.get_lines() if ln.get_label().startswith(tuple("0123456789"))]
+    assert len(lines) == km.k
+    for c, ln in zip(km.zscores.index, lines):  # closed polygon through the cluster's z-scores
+        r = np.asarray(ln.get_ydata(), float)
+        assert np.allclose(r[:-1], km.zscores.loc[c].to_numpy()) and r[-1] == r[0]
+    lo, hi = ax.get_ylim()
+    assert lo < km.zscores.to_numpy().min() and hi >= km.zscores.to_numpy().max()
+    fig.canvas.draw()
+    plt.close(fig)
+
+
+def test_radar_needs_three_features(data):
+    table, _ = data
+    km = S.kmeans_segments(table, ["frequency", "monetary"], k=2)
+    with pytest.raises(CRMDataError, match="3 个特征"):
+        C.plot_cluster_radar(km)
+    with pytest.raises(CRMDataError):
+        C.plot_cluster_radar(pd.DataFrame())
+    plt.close("all")

@@ -105,25 +105,39 @@ def plot_forecast(table: pd.DataFrame, ax=None):
 
 
 def plot_month_over_month(table: pd.DataFrame, ax=None):
-    """Bars last month vs this month for each indicator, coloured by the judgement."""
+    """Bars of the change against last month per indicator, coloured by the judgement.
+
+    Each bar is labelled with last month -> this month, the change, the judgement
+    and (when the table has them) the weighted points; the title gives the
+    weighted total and the overall verdict.
+    """
     _check(table, ["上月", "本月", "评价"], "month_over_month(...)")
-    fig, ax = get_ax(ax, figsize=(8, 3.8))
+    fig, ax = get_ax(ax, figsize=(9, 4))
     n = len(table)
     y = np.arange(n)
-    rel = table["变化率"].to_numpy(dtype=float) * 100
+    rel = table["变化率"].to_numpy(dtype=float) * 100 if "变化率" in table.columns else np.full(n, np.nan)
     colors = [GOOD if e == "好转" else BAD if e == "变坏" else "gray" for e in table["评价"]]
-    ax.barh(y, np.nan_to_num(rel), color=colors)
+    ax.barh(y, np.nan_to_num(rel), color=colors, alpha=0.85)
+    lim = max(10.0, float(np.nanmax(np.abs(rel))) * 1.15) if np.isfinite(rel).any() else 10.0
+    has_score = "得分" in table.columns
     for yi, r, row in zip(y, rel, table.itertuples()):
         txt = "—" if not np.isfinite(r) else f"{r:+.0f}%"
-        ax.text(0, yi, f"  {row.上月:,.0f} → {row.本月:,.0f}（{txt}，{row.评价}）", va="center", fontsize=9)
+        pts = f"，{row.得分:+g} 分" if has_score else ""
+        # label on the side of the axis away from the bar, so it never covers it
+        right = not (np.isfinite(r) and r > 0)
+        ax.text(lim * 0.02 if right else -lim * 0.02, yi, f"{row.上月:,.0f} → {row.本月:,.0f}（{txt}，{row.评价}{pts}）",
+                va="center", ha="left" if right else "right", fontsize=11)
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_yticks(y, table.index.astype(str))
+    labels = [f"{name}\n权重 {w:g}" for name, w in zip(table.index.astype(str), table["权重"])] if "权重" in table.columns \
+        else list(table.index.astype(str))
+    ax.set_yticks(y, labels, fontsize=11)
     ax.invert_yaxis()
     ax.set_xlabel("与上月相比的变化（%）")
-    lim = max(10.0, float(np.nanmax(np.abs(rel))) * 1.3) if np.isfinite(rel).any() else 10.0
     ax.set_xlim(-lim, lim)
     verdict = table.attrs.get("verdict", "")
-    ax.set_title(f"{table.attrs.get('month', '')} 对比 {table.attrs.get('previous', '')}：经营情况{verdict}")
+    score = table.attrs.get("score")
+    total = f"加权总分 {score:+g}，" if isinstance(score, (int, float)) else ""
+    ax.set_title(f"{table.attrs.get('month', '')} 对比 {table.attrs.get('previous', '')}：{total}经营情况{verdict}")
     return ax
 
 

@@ -187,8 +187,13 @@ def plot_rf_heatmap(rfm_frame: pd.DataFrame, ax=None):
     """R x F heat map: colour = number of customers, text = count and mean monetary."""
     _need(rfm_frame, ["R", "F", "monetary"], "请传入 rfm(...) 的结果。")
     fig, ax = get_ax(ax, figsize=(6.4, 5.0))
-    r = rfm_frame["R"].to_numpy(int)
-    f = rfm_frame["F"].to_numpy(int)
+    try:
+        r = rfm_frame["R"].to_numpy(int)
+        f = rfm_frame["F"].to_numpy(int)
+    except (TypeError, ValueError) as exc:
+        raise CRMDataError("R、F 分必须是 1 到 5 的整数，请传入 rfm(...) 的结果。") from exc
+    if ((r < 1) | (r > 5) | (f < 1) | (f > 5)).any():
+        raise CRMDataError("R、F 分必须是 1 到 5 的整数，请传入 rfm(...) 的结果。")
     cell = (r - 1) * 5 + (f - 1)
     counts = np.bincount(cell, minlength=25).reshape(5, 5)
     sums = np.bincount(cell, weights=rfm_frame["monetary"].to_numpy(float), minlength=25).reshape(5, 5)
@@ -274,6 +279,63 @@ def plot_cluster_profiles(result, ax=None, *, labels=None):
     return ax
 
 
+def plot_cluster_radar(result, ax=None, *, labels=None):
+    """Radar chart: standardised mean of every feature per cluster, one polygon per cluster.
+
+    The dashed circle is the average customer (0); points outside it are above
+    average.  Needs at least 3 features (use :func:`plot_cluster_profiles`, the
+    snake chart, otherwise).  ``ax`` should be a polar Axes; a normal Axes is
+    replaced by a polar one in the same place (the returned Axes is the polar one).
+    """
+    z = getattr(result, "zscores", None)
+    if z is None or len(z) == 0:
+        raise CRMDataError("请传入 kmeans_segments(...) 或 psychographic_segments(...) 的结果。")
+    if z.shape[1] < 3:
+        raise CRMDataError(
+            f"雷达图至少需要 3 个特征，现在只有 {z.shape[1]} 个。请多选几个特征，或改用 plot_cluster_profiles（蛇形图）。"
+        )
+    import matplotlib.pyplot as plt
+
+    from crmlab.segment import COLUMN_LABELS, SURVEY_LABELS
+
+    if ax is None:
+        fig = plt.figure(figsize=(8.4, 5.6), layout="constrained")
+        ax = fig.add_subplot(projection="polar")
+    elif getattr(ax, "name", "") != "polar":
+        fig = ax.figure
+        spec = ax.get_subplotspec()
+        pos = ax.get_position()
+        ax.remove()
+        ax = fig.add_subplot(spec, projection="polar") if spec is not None else fig.add_axes(pos, projection="polar")
+    fig = ax.figure
+    names = result.profiles["name"] if "name" in result.profiles else pd.Series(z.index, index=z.index)
+    lab = {**COLUMN_LABELS, **SURVEY_LABELS, **(labels or {})}
+    values = z.to_numpy(float)
+    lo = float(np.floor(min(values.min(), 0.0) * 2) / 2 - 0.5)
+    hi = float(np.ceil(max(values.max(), 0.0) * 2) / 2)
+    m = z.shape[1]
+    angles = np.linspace(0, 2 * np.pi, m, endpoint=False)
+    closed = np.r_[angles, angles[:1]]
+    for i, (c, row) in enumerate(z.iterrows()):
+        color = CLUSTER_COLORS[i % len(CLUSTER_COLORS)]
+        v = row.to_numpy(float)
+        size = int(result.profiles.loc[c, "size"])
+        ax.plot(closed, np.r_[v, v[:1]], "o-", color=color, linewidth=2, markersize=4,
+                label=f"{c}：{names.loc[c]}（{size}人）")
+        ax.fill(closed, np.r_[v, v[:1]], color=color, alpha=0.08)
+    ring = np.linspace(0, 2 * np.pi, 200)
+    ax.plot(ring, np.zeros_like(ring), "--", color="#555555", linewidth=1.2, label="平均水平（0）")
+    ax.set_ylim(lo, hi)
+    ax.set_theta_offset(np.pi / 2)
+    ax.set_theta_direction(-1)
+    ax.set_xticks(angles, [lab.get(c, c) for c in z.columns], fontsize=11)
+    ticks = [t for t in np.arange(np.ceil(lo), hi + 0.01, 1.0)]
+    ax.set_yticks(ticks, [f"{t:+.0f}" if t else "0" for t in ticks], fontsize=8, color="#666666")
+    ax.set_title(f"各类客户的画像雷达图（k = {result.k}，圈外 = 高于平均）", pad=18)
+    ax.legend(frameon=False, fontsize=10, loc="upper left", bbox_to_anchor=(1.08, 1.05))
+    return ax
+
+
 def plot_crosstab(table: pd.DataFrame, ax=None, *, title: str = "聚类结果 × RFM 客户群（人数）"):
     """Heat map of a cross table (e.g. :func:`crmlab.segment.crosstab_segments`)."""
     if table is None or table.size == 0:
@@ -296,6 +358,7 @@ def plot_crosstab(table: pd.DataFrame, ax=None, *, title: str = "聚类结果 ×
 __all__ = [
     "plot_budget_demo",
     "plot_cluster_profiles",
+    "plot_cluster_radar",
     "plot_crosstab",
     "plot_elbow",
     "plot_rf_heatmap",

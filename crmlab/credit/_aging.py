@@ -8,6 +8,7 @@ import pandas as pd
 from crmlab._errors import CRMDataError
 from crmlab.credit._common import (
     check_fraction,
+    check_int,
     require_columns,
     require_frame,
     to_dates,
@@ -60,7 +61,12 @@ def _clean_invoices(invoices) -> pd.DataFrame:
 
 def bucket_of(days_overdue) -> str:
     """The ageing bucket name for a number of days overdue (0 or less = 未到期)."""
-    d = float(days_overdue)
+    try:
+        d = float(days_overdue)
+    except (TypeError, ValueError) as exc:
+        raise CRMDataError(f"逾期天数应该是数字，现在是「{days_overdue}」。") from exc
+    if d != d:
+        raise CRMDataError("逾期天数不能为空。")
     for name, upper in zip(BUCKETS, BUCKET_UPPER):
         if d <= upper:
             return name
@@ -171,9 +177,7 @@ def dso(invoices, asof, period_days: int = 90) -> float:
     ``period_days`` days (``asof - period_days < issue_date <= asof``) x ``period_days``.
     Returns NaN when there were no sales in the period.
     """
-    period_days = int(period_days)
-    if period_days <= 0:
-        raise CRMDataError(f"统计天数 period_days 应该大于 0，现在是 {period_days}。")
+    period_days = check_int(period_days, "统计天数 period_days", low=1, high=3650)
     inv = _clean_invoices(invoices)
     asof = to_timestamp(asof, "截止日 asof")
     op = open_invoices(inv, asof)
@@ -191,6 +195,8 @@ def dso_trend(invoices, start=None, end=None, period_days: int = 90) -> pd.Serie
         raise CRMDataError("发票表是空的，无法计算应收账款周转天数（DSO）。")
     start = to_timestamp(start, "开始日期") if start is not None else inv["issue_date"].min()
     end = to_timestamp(end, "结束日期") if end is not None else inv["issue_date"].max()
+    if end < start:
+        raise CRMDataError(f"结束日期 {end.date()} 早于开始日期 {start.date()}，请对调。")
     months = pd.date_range(start, end, freq="ME")
     values = [dso(inv, d, period_days) for d in months]
     s = pd.Series(values, index=months, name="DSO（天）")

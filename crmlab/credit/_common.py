@@ -66,6 +66,21 @@ def check_fraction(value, name: str, *, allow_one: bool = True) -> float:
     return v
 
 
+def check_int(value, name: str, *, low: int, high: int | None = None) -> int:
+    """A whole number in [low, high] or a Chinese CRMDataError."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError) as exc:
+        raise CRMDataError(f"{name} 应该是一个整数，现在是「{value}」。") from exc
+    if v != v or v != int(v):
+        raise CRMDataError(f"{name} 应该是一个整数，现在是「{value}」。")
+    v = int(v)
+    if v < low or (high is not None and v > high):
+        rng = f"{low}~{high}" if high is not None else f"不小于 {low}"
+        raise CRMDataError(f"{name} 应在 {rng} 之间，现在是 {v}。")
+    return v
+
+
 def check_nonnegative(value, name: str, *, positive: bool = False, upper: float | None = None) -> float:
     try:
         v = float(value)

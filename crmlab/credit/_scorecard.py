@@ -13,9 +13,11 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
-from sklearn.utils.validation import check_is_fitted
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.validation import check_is_fitted as _sk_check_is_fitted
 
 from crmlab._errors import CRMDataError
+from crmlab.credit._common import check_int
 
 MISSING = "缺失"
 OTHER = "其他"
@@ -31,6 +33,17 @@ def _iv_strength(iv: float) -> str:
     if iv < 0.5:
         return "强"
     return "极强"
+
+
+class ScorecardNotFittedError(CRMDataError, NotFittedError):
+    """Used before ``fit``: a Chinese message, still a scikit-learn NotFittedError."""
+
+
+def check_is_fitted(estimator, attributes=None):
+    try:
+        _sk_check_is_fitted(estimator, attributes)
+    except NotFittedError as exc:
+        raise ScorecardNotFittedError("评分卡还没有训练：请先运行 .fit(X, y)，再打分。") from exc
 
 
 def _as_frame(X) -> pd.DataFrame:
@@ -178,10 +191,16 @@ class Scorecard(ClassifierMixin, BaseEstimator):
             raise CRMDataError("X 里没有任何特征列。")
         if not (0 <= float(self.min_bin_share) < 1):
             raise CRMDataError("min_bin_share 应是 0~1 之间的小数。")
-        if int(self.n_bins) < 1:
-            raise CRMDataError("分箱数 n_bins 至少为 1。")
-        if float(self.pdo) <= 0 or float(self.base_odds) <= 0:
-            raise CRMDataError("PDO 和基准赔率 base_odds 都要大于 0。")
+        check_int(self.n_bins, "分箱数 n_bins", low=1, high=50)
+        for name in ("pdo", "base_odds", "base_points", "C", "smoothing", "min_iv"):
+            try:
+                v = float(getattr(self, name))
+            except (TypeError, ValueError) as exc:
+                raise CRMDataError(f"参数 {name} 应该是数字，现在是「{getattr(self, name)}」。") from exc
+            if not math.isfinite(v):
+                raise CRMDataError(f"参数 {name} 不能是空值或无穷大。")
+        if float(self.pdo) <= 0 or float(self.base_odds) <= 0 or float(self.C) <= 0:
+            raise CRMDataError("PDO、基准赔率 base_odds 和 C 都要大于 0。")
         s = float(self.smoothing)
         self.feature_names_in_ = np.array([str(c) for c in X.columns], dtype=object)
         self.n_features_in_ = X.shape[1]
@@ -304,7 +323,15 @@ def ks_score(y_true, y_score) -> float:
     """Kolmogorov-Smirnov statistic: max distance between the score CDFs of bads and goods."""
     from sklearn.metrics import roc_curve
 
-    fpr, tpr, _ = roc_curve(np.asarray(y_true), np.asarray(y_score))
+    yt = np.asarray(y_true).ravel()
+    ys = np.asarray(y_score, dtype=float).ravel() if not isinstance(y_score, str) else np.array([])
+    if len(yt) != len(ys):
+        raise CRMDataError(f"KS 需要一一对应的标签和分数：标签 {len(yt)} 个，分数 {len(ys)} 个。")
+    if len(set(yt.tolist())) < 2:
+        raise CRMDataError("KS 需要同时有好客户和坏客户，现在只有一种。")
+    if np.isnan(ys).any():
+        raise CRMDataError("分数里有空值，请先去掉。")
+    fpr, tpr, _ = roc_curve(yt, ys)
     return float(np.max(np.abs(tpr - fpr)))
 
 
@@ -332,7 +359,11 @@ def cross_validate_scorecard(X, y, cv=5, random_state=0, **params) -> CVResult:
 
     X = _as_frame(X)
     y = _as_target(y)
-    splitter = StratifiedKFold(n_splits=int(cv), shuffle=True, random_state=random_state)
+    if len(X) != len(y):
+        raise CRMDataError(f"X 有 {len(X)} 行，y 有 {len(y)} 个值，两者要一样多。")
+    smallest = int(min(np.bincount(y)))
+    k = check_int(cv, "折数 cv", low=2, high=max(2, smallest))
+    splitter = StratifiedKFold(n_splits=k, shuffle=True, random_state=random_state)
     res = cross_validate(
         Scorecard(**params),
         X,

@@ -245,7 +245,8 @@ class CreditApplicationView(View):
             f"建议信用额度 <b>{lim['credit_limit']:,.0f}</b> 元（{advice}）。</p>"
             f"<p>{html.escape(s['reason'])}</p>"
             f"<p style='color:#555'>额度测算：净资产法 {lim['净资产法']:,.0f} 元，营运资金法 {lim['营运资金法']:,.0f} 元，"
-            f"销售额法 {lim['销售额法']:,.0f} 元；取最小值 {lim['基础额度']:,.0f} 元 × 等级系数 {lim['等级系数']:.1f}。</p>"
+            f"销售额法 {lim['销售额法']:,.0f} 元；取最小值 {lim['基础额度']:,.0f} 元 × 等级系数 {lim['等级系数']:.1f}"
+            f"（{html.escape(lim['额度说明'])}）。</p>"
             "</div>"
         ))
         return plot_5c(s)

@@ -52,8 +52,9 @@ class RoleQuizView(View):
             dd.observe(lambda _change: self._refresh(), names="value")
             self.dropdowns[s["id"]] = dd
             self.feedback[s["id"]] = fb
-            head = w.HTML(f"<b>情景 {i}</b>：{html.escape(s['text'])}<br>{html.escape(s['question'])}")
-            rows.append(w.VBox([head, w.HBox([dd, fb])], layout=w.Layout(margin="0 0 8px 0")))
+            head = w.HTML(f"<b>情景 {i}</b>：{html.escape(s['text'])}")
+            ask = w.HTML(html.escape(s["question"]))
+            rows.append(w.VBox([head, w.HBox([ask, dd]), fb], layout=w.Layout(margin="0 0 6px 0")))
         self.score = w.HTML()
         self.widget = w.VBox([*rows, self.score, self.status, self.out])
         self._refresh()

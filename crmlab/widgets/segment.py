@@ -133,10 +133,15 @@ FEATURE_OPTIONS = [
 ]
 
 
+KM_CHART_OPTIONS = [("蛇形图", "snake"), ("雷达图", "radar")]
+
+
 class KMeansExplorer(View):
     """KMeans on an RFM (or any feature) table: k slider, feature check boxes, live silhouette.
 
-    ``update(k=4, features=("recency", "frequency", "monetary"), log=True, standardize=True)``.
+    ``update(k=4, features=("recency", "frequency", "monetary"), log=True, standardize=True,
+    chart="snake")``; ``chart="radar"`` draws the radar chart (needs 3 or more features,
+    otherwise the snake chart is shown with a note).
     For a live update it uses fewer random starts (``n_init=3``) than
     :func:`crmlab.segment.kmeans_segments` (10) and estimates the silhouette on a
     sample of 1,000 customers; the notebook cells use the defaults.
@@ -162,23 +167,28 @@ class KMeansExplorer(View):
         self.k = w.IntSlider(value=4, min=2, max=8, description="聚类数 k", continuous_update=False)
         self.log = w.Checkbox(value=True, description="先取对数 log(1+x)", indent=False)
         self.standardize = w.Checkbox(value=True, description="标准化（消除单位差异）", indent=False)
+        self.chart = w.ToggleButtons(options=KM_CHART_OPTIONS, value="snake", description="画像图")
+        self._chart = "snake"
         self.score = w.HTML()
-        for c in (self.k, self.log, self.standardize, *self.boxes.values()):
+        for c in (self.k, self.log, self.standardize, self.chart, *self.boxes.values()):
             c.observe(lambda _change: self._refresh(), names="value")
         self.widget = w.VBox([
             w.HBox([self.k, self.log, self.standardize]),
             w.HBox(list(self.boxes.values())),
+            self.chart,
             self.score, self.status, self.out,
         ])
         self._refresh()
 
     def _refresh(self):
         feats = [c for c, b in self.boxes.items() if b.value]
-        self.update(k=self.k.value, features=feats, log=self.log.value, standardize=self.standardize.value)
+        self.update(k=self.k.value, features=feats, log=self.log.value, standardize=self.standardize.value,
+                    chart=self.chart.value)
 
     def compute(self, k=4, features=("recency", "frequency", "monetary"), log=True, standardize=True):
-        from crmlab.segment import kmeans_segments
+        from crmlab.segment import _require_frame, kmeans_segments
 
+        _require_frame(self.rfm, "RFM 表")
         feats = [features] if isinstance(features, str) else list(features or [])
         if not feats:
             raise CRMDataError("请至少勾选 1 个特征，KMeans 才能聚类。")
@@ -186,17 +196,32 @@ class KMeansExplorer(View):
                                silhouette_sample=1000)
 
     def render(self, result):
-        from crmlab.charts.segment import plot_cluster_profiles
+        from crmlab.charts.segment import plot_cluster_profiles, plot_cluster_radar
 
         sil = result.silhouette
         text = "—" if not math.isfinite(sil) else f"{sil:.3f}"
         self.score.value = (
             f"<b>轮廓系数：{text}</b>（越接近 1 分得越清楚；小于 0.25 说明类别之间界限模糊）"
         )
+        if self._chart == "radar":
+            if len(result.features) >= 3:
+                import matplotlib.pyplot as plt
+
+                fig = plt.figure(figsize=(9, 5.4))
+                ax = fig.add_axes((0.06, 0.08, 0.5, 0.78), projection="polar")
+                return plot_cluster_radar(result, ax=ax)
+            self.score.value += "<br>雷达图至少需要 3 个特征，现在先用蛇形图显示。"
         return plot_cluster_profiles(result, ax=_fixed_ax((9, 4.2), left=0.08, right=0.66, bottom=0.2))
 
     def update(self, **values):
+        chart = values.pop("chart", self._chart)
         self.score.value = ""
+        if chart not in dict((v, k) for k, v in KM_CHART_OPTIONS):
+            self.error(f"没有名为「{chart}」的图表，可选：蛇形图（snake）或雷达图（radar）。")
+            self.out.clear_output()
+            self.result = None
+            return None
+        self._chart = chart
         return super().update(**values)
 
 
@@ -261,7 +286,12 @@ class SegmentPlanView(View):
         for key, val in values.items():
             if key not in PLAN_FIELDS:
                 raise CRMDataError(f"方案里没有「{key}」这一项，可填：goal、offer、channel、budget。")
-            self.rows[segment][key].value = float(val) if key == "budget" else str(val)
+            if key == "budget":
+                try:
+                    val = float(val)
+                except (TypeError, ValueError) as exc:
+                    raise CRMDataError(f"「{segment}」的预算要填数字，例如 5000，而你给的是「{val}」。") from exc
+            self.rows[segment][key].value = val if key == "budget" else str(val)
         self._refresh()
 
     def values(self) -> dict[str, dict[str, Any]]:
@@ -363,7 +393,10 @@ class SegmentPlanView(View):
         except PermissionError as exc:
             raise CRMDataError(f"无法写入文件「{exc.filename}」：文件可能正在 Excel 中打开，请关闭后再导出。") from exc
         except OSError as exc:
-            raise CRMDataError(f"无法写入文件：{exc.strerror}。请检查文件夹是否存在。") from exc
+            where = exc.filename or px
+            raise CRMDataError(
+                f"无法写入文件「{where}」：文件夹不存在或没有写入权限。请只写文件名（如 我的细分方案.xlsx），或检查文件夹。"
+            ) from exc
         return px, pm
 
     def _export_clicked(self):

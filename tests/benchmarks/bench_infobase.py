@@ -4,9 +4,11 @@ Targets (issue 5):
 
 * 100,000 customer records validated (mobile, e-mail, ID check digit), coded
   (type + region + sequence + check digit) and imported in ONE transaction
-  in under 2 s.  For scale, a bare ``sqlite3`` ``executemany`` of 100,000 rows
-  is measured in the same run and the ratio is printed; the issue's machine does
-  that in 0.1 s, so on a slower or busier machine the target is 20x bare.
+  in under 2 s where a bare ``sqlite3`` ``executemany`` of 100,000 rows takes
+  0.1 s.  The criterion is that ratio: the bare ``executemany`` is measured in
+  the same run, and the import must take at most 20x as long.  Both are timed
+  (wall clock) three times, interleaved, and the best of each is compared, so a
+  burst of load from other processes does not decide the verdict.
 * 100,000 raw records merged by screening (normalise, block, compare, union-find,
   resolve conflicts) in under 30 s.
 
@@ -34,10 +36,9 @@ from crmlab.infobase import InfoBase, screening
 from crmlab.infobase.codes import id_check_digit, normalize_id, normalize_phone
 
 N = 100_000
-IMPORT_LIMIT = 2.0
-#: the issue's reference machine does the bare executemany in 0.1 s, so 2 s = 20x bare;
-#: on a busier machine the import passes when it stays within that ratio
+#: "2 s where a bare executemany takes 0.1 s": the import may take at most 20x bare
 IMPORT_RATIO = 20.0
+REPEATS = 3
 MERGE_LIMIT = 30.0
 
 
@@ -125,22 +126,26 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         big = scaled_customers(frames["customers"], N)
-        bare = bench_bare_executemany(tmp / "bare.db", N)
-        base = InfoBase(tmp / "base.db")
-        t0 = time.perf_counter()
-        result = base.import_customers(big, source="基准测试", channel="内部记录", collected_at="2025-12-31")
-        dt_import = time.perf_counter() - t0
-        assert result.n_rows == N and base.counts()["customers"] == N
-        base.close()
-        print(f"bare executemany of {N:,} rows: {bare:.3f} s")
+        bares, imports = [], []
+        for k in range(REPEATS):
+            bares.append(bench_bare_executemany(tmp / f"bare{k}.db", N))
+            base = InfoBase(tmp / f"base{k}.db")
+            t0 = time.perf_counter()
+            result = base.import_customers(big, source="基准测试", channel="内部记录", collected_at="2025-12-31")
+            imports.append(time.perf_counter() - t0)
+            assert result.n_rows == N and base.counts()["customers"] == N
+            assert result.report is not None and (result.report["有效"] > 0).all()
+            base.close()
+        bare, dt_import = min(bares), min(imports)
         ratio = dt_import / bare
-        print(f"validate + code + import {N:,} customers: {dt_import:.3f} s "
-              f"(ratio {ratio:.1f}x bare; limit {IMPORT_LIMIT:.1f} s or {IMPORT_RATIO:.0f}x bare)")
-        if dt_import >= IMPORT_LIMIT and ratio >= IMPORT_RATIO:
+        print(f"bare executemany of {N:,} rows: {bare:.3f} s (best of {REPEATS}: "
+              + ", ".join(f"{t:.3f}" for t in bares) + ")")
+        print(f"validate + code + import {N:,} customers: {dt_import:.3f} s (best of {REPEATS}: "
+              + ", ".join(f"{t:.3f}" for t in imports) + ")")
+        print(f"ratio {ratio:.1f}x bare (limit {IMPORT_RATIO:.0f}x, i.e. 2 s where bare takes 0.1 s)")
+        if ratio > IMPORT_RATIO:
             print("MISS: import too slow")
             ok = False
-        elif dt_import >= IMPORT_LIMIT:
-            print(f"note: over {IMPORT_LIMIT:.1f} s on this (busy) machine, but within {IMPORT_RATIO:.0f}x bare")
 
     raw, truth = scaled_raw(frames["raw_records"], frames["raw_records_truth"], N)
     t0 = time.perf_counter()
