@@ -36,9 +36,44 @@ def _need(df: pd.DataFrame, cols, what: str) -> None:
 
 def _month(value) -> pd.Period:
     try:
-        return pd.Period(value, freq="M")
+        p = pd.Period(value, freq="M")
     except (ValueError, TypeError) as exc:
         raise CRMDataError(f"月份“{value}”无法识别，请写成 2025-12 这样的形式。") from exc
+    if pd.isna(p):
+        raise CRMDataError(f"月份“{value}”无法识别，请写成 2025-12 这样的形式。")
+    return p
+
+
+def _numbers(df: pd.DataFrame, col: str, what: str) -> None:
+    """``col`` must be numeric without missing values (amounts like "¥1,200" are text)."""
+    s = df[col]
+    if not (pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)):
+        sample = s.dropna().astype(str).head(1).tolist()
+        raise CRMDataError(
+            f"{what}的 {col} 列不是数字（例如“{sample[0] if sample else ''}”）。请先去掉“¥”、千分位逗号等符号，"
+            f"再用 pd.to_numeric 转换成数字。"
+        )
+    bad = s.isna().to_numpy()
+    if bad.any():
+        rows = (np.flatnonzero(bad)[:5] + 1).tolist()
+        raise CRMDataError(f"{what}的 {col} 列有 {int(bad.sum())} 个空值（第 {rows} 行……）。请补全或删除这些行。")
+
+
+def _dates(df: pd.DataFrame, col: str, what: str) -> None:
+    if not pd.api.types.is_datetime64_any_dtype(df[col]):
+        raise CRMDataError(f"{what}的 {col} 列不是日期：请先用 pd.to_datetime 转换，或用 crmlab.datasets.load 读取。")
+    if df[col].isna().all():
+        raise CRMDataError(f"{what}的 {col} 列全是空的日期，无法按月份分析。")
+
+
+def _fraction(value, what: str) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise CRMDataError(f"{what}“{value}”不是数字：请写成 0.2 这样的小数（不要写百分号）。") from None
+    if not np.isfinite(v):
+        raise CRMDataError(f"{what}不能是空值（NaN）。")
+    return v
 
 
 def _filter_region(orders: pd.DataFrame, customers: pd.DataFrame | None, region: str | None) -> pd.DataFrame:
@@ -60,6 +95,11 @@ def sales_by_region(orders: pd.DataFrame, customers: pd.DataFrame, month=None) -
     """Orders, quantity, sales and share per region (optionally for one month), largest first."""
     _need(orders, ["customer_id", "order_date", "quantity", "amount"], "orders 表")
     _need(customers, ["customer_id", "region"], "customers 表")
+    if orders.empty:
+        raise CRMDataError("orders 表是空的：没有订单，无法按地区汇总。")
+    _numbers(orders, "amount", "orders 表")
+    _numbers(orders, "quantity", "orders 表")
+    _dates(orders, "order_date", "orders 表")
     o = orders
     if month not in (None, "", "全年", "全部"):
         m = _month(month)
@@ -75,14 +115,25 @@ def sales_by_region(orders: pd.DataFrame, customers: pd.DataFrame, month=None) -
 
 def age_band(ages, bins=AGE_BINS, labels=AGE_LABELS) -> pd.Series:
     """Age -> age band label (NaN for missing ages, e.g. business customers)."""
-    bins = list(bins)
+    try:
+        bins = [float(b) if not float(b).is_integer() else int(b) for b in bins]
+    except (TypeError, ValueError):
+        raise CRMDataError(f"年龄分段的界限“{bins}”应是一串数字，例如 (0, 25, 35, 45, 55, 200)。") from None
     if len(bins) < 2 or any(b2 <= b1 for b1, b2 in zip(bins, bins[1:])):
         raise CRMDataError("年龄分段的界限必须从小到大排列，例如 (0, 25, 35, 45, 55, 200)。")
     if labels is not None and len(labels) != len(bins) - 1:
         labels = None
     if labels is None:
         labels = [f"{a}-{b - 1}岁" for a, b in zip(bins, bins[1:])]
-    return pd.cut(pd.Series(ages, dtype=float), bins=bins, labels=list(labels), right=False)
+        if bins[0] <= 0:
+            labels[0] = f"{bins[1]}岁以下"
+        if bins[-1] >= 100:
+            labels[-1] = f"{bins[-2]}岁及以上"
+    try:
+        values = pd.Series(ages, dtype=float)
+    except (TypeError, ValueError):
+        raise CRMDataError("年龄应是数字（例如 35），不能是文字。") from None
+    return pd.cut(values, bins=bins, labels=list(labels), right=False)
 
 
 def favourite_by_age(
@@ -97,8 +148,11 @@ def favourite_by_age(
     Individual customers only (business customers have no age).  ``value`` is
     ``"quantity"`` (units, as in the lipstick example) or ``"amount"``.
     """
+    if value not in ("quantity", "amount"):
+        raise CRMDataError(f"统计口径只能是 \"quantity\"（购买件数）或 \"amount\"（购买金额），不是“{value}”。")
     _need(orders, ["customer_id", "category", value], "orders 表")
     _need(customers, ["customer_id", "age"], "customers 表")
+    _numbers(orders, value, "orders 表")
     o = orders.merge(customers[["customer_id", "age"]], on="customer_id", how="inner")
     o = o[o["age"].notna()]
     if o.empty:
@@ -123,6 +177,7 @@ def customer_shares(orders: pd.DataFrame) -> pd.DataFrame:
     (cumulative share of customers).
     """
     _need(orders, ["customer_id", "amount"], "orders 表")
+    _numbers(orders, "amount", "orders 表")
     s = orders.groupby("customer_id")["amount"].sum()
     s = s[s > 0].sort_values(ascending=False, kind="stable")
     if s.empty:
@@ -137,7 +192,7 @@ def customer_shares(orders: pd.DataFrame) -> pd.DataFrame:
 
 def top_share(orders: pd.DataFrame, top: float = 0.2) -> float:
     """Share of total sales brought by the top ``top`` fraction of buying customers."""
-    if not (0 < float(top) <= 1):
+    if not (0 < _fraction(top, "前百分之多少的客户") <= 1):
         raise CRMDataError("前百分之多少的客户应写成 0 到 1 之间的小数，例如 0.2 表示前 20%。")
     t = customer_shares(orders)
     k = max(1, int(round(top * len(t))))
@@ -152,6 +207,8 @@ def monthly_sales(orders: pd.DataFrame) -> pd.Series:
     _need(orders, ["order_date", "amount"], "orders 表")
     if orders.empty:
         raise CRMDataError("没有订单，无法按月汇总。")
+    _dates(orders, "order_date", "orders 表")
+    _numbers(orders, "amount", "orders 表")
     m = orders.groupby(orders["order_date"].dt.to_period("M"))["amount"].sum()
     full = pd.period_range(m.index.min(), m.index.max(), freq="M")
     return m.reindex(full, fill_value=0.0).rename("销售额")
@@ -167,13 +224,18 @@ def forecast_sales(orders: pd.DataFrame, horizon: int = 6, level: float = 0.9) -
     standard deviation.  Needs at least 15 months of history (13 parameters + 2).
 
     Returns one row per month: ``月份``, ``类型`` (实际/预测), ``销售额`` (actual),
-    ``拟合值``/``预测值``, ``下限``, ``上限``.
+    ``拟合值``/``预测值``, ``下限``, ``上限``, and ``趋势``: the long-run trend
+    without the seasonal swings (``a + b * t`` plus the average monthly effect),
+    so ``拟合值 - 趋势`` is the seasonal effect of that calendar month (the twelve
+    effects sum to 0).
     """
     from scipy import stats
 
-    if not isinstance(horizon, (int, np.integer)) or not 1 <= horizon <= 24:
+    if isinstance(horizon, (float, np.floating)) and float(horizon).is_integer():
+        horizon = int(horizon)
+    if isinstance(horizon, (bool, np.bool_)) or not isinstance(horizon, (int, np.integer)) or not 1 <= horizon <= 24:
         raise CRMDataError("预测的月数应是 1 到 24 之间的整数。")
-    if not 0.5 <= float(level) < 1:
+    if not 0.5 <= _fraction(level, "置信水平") < 1:
         raise CRMDataError("置信水平应在 0.5 到 1 之间，例如 0.9。")
     y = monthly_sales(orders)
     n = len(y)
@@ -194,10 +256,18 @@ def forecast_sales(orders: pd.DataFrame, horizon: int = 6, level: float = 0.9) -
     future = pd.period_range(y.index[-1] + 1, periods=horizon, freq="M")
     Xf = design(future, np.arange(n, n + horizon, dtype=float))
     pred = Xf @ coef
+    season = np.r_[0.0, coef[2:]]  # effect of Jan..Dec, January = base
+    level0 = coef[0] + season.mean()
+
+    def trend_line(t):
+        return level0 + coef[1] * t
+
     xtx_inv = np.linalg.pinv(X.T @ X)
     se = sigma * np.sqrt(1 + np.einsum("ij,jk,ik->i", Xf, xtx_inv, Xf))
     q = stats.t.ppf(0.5 + level / 2, dof)
-    hist = pd.DataFrame({"月份": y.index.astype(str), "类型": "实际", "销售额": y.to_numpy(), "拟合值": fitted})
+    hist = pd.DataFrame(
+        {"月份": y.index.astype(str), "类型": "实际", "销售额": y.to_numpy(), "拟合值": fitted, "趋势": trend_line(t_hist)}
+    )
     fut = pd.DataFrame(
         {
             "月份": future.astype(str),
@@ -206,11 +276,12 @@ def forecast_sales(orders: pd.DataFrame, horizon: int = 6, level: float = 0.9) -
             "预测值": np.maximum(pred, 0),
             "下限": np.maximum(pred - q * se, 0),
             "上限": pred + q * se,
+            "趋势": trend_line(np.arange(n, n + horizon, dtype=float)),
         }
     )
     out = pd.concat([hist, fut], ignore_index=True)
     out.attrs.update({"trend_per_month": float(coef[1]), "sigma": sigma, "level": float(level)})
-    return out[["月份", "类型", "销售额", "拟合值", "预测值", "下限", "上限"]]
+    return out[["月份", "类型", "销售额", "拟合值", "预测值", "下限", "上限", "趋势"]]
 
 
 # --------------------------------------------------------------------------
@@ -273,13 +344,11 @@ def month_over_month(
     if not 0 <= tolerance < 1:
         raise CRMDataError("“持平”的容差应是 0 到 1 之间的小数，例如 0.05。")
     w = _check_weights(weights)
-    for df, col, what in ((orders, "order_date", "orders 表"), (interactions, "date", "interactions 表")):
-        if not pd.api.types.is_datetime64_any_dtype(df[col]):
-            raise CRMDataError(f"{what}的 {col} 列不是日期：请先用 pd.to_datetime 转换，或用 crmlab.datasets.load 读取。")
     if orders.empty or interactions.empty:
         raise CRMDataError("订单表或互动记录表是空的，无法做环比分析。")
-    if not pd.api.types.is_numeric_dtype(orders["quantity"]):
-        raise CRMDataError("orders 表的 quantity（购买数量）列应是数字。")
+    _dates(orders, "order_date", "orders 表")
+    _dates(interactions, "date", "interactions 表")
+    _numbers(orders, "quantity", "orders 表")
     m = _month(month)
     prev = m - 1
     o = _filter_region(orders, customers, region)

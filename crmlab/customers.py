@@ -143,7 +143,10 @@ def _int_param(value: Any, name: str, *, minimum: int, maximum: int | None = Non
 
 
 def _dates(series: pd.Series, what: str) -> pd.Series:
-    out = pd.to_datetime(series, errors="coerce")
+    if pd.api.types.is_datetime64_any_dtype(series):
+        out = pd.to_datetime(series)
+    else:  # "mixed": parse each text on its own, without a format-guessing warning
+        out = pd.to_datetime(series, errors="coerce", format="mixed")
     bad = series.notna() & out.isna()
     if bad.any():
         rows = ", ".join(map(str, list(series.index[bad])[:5]))
@@ -300,7 +303,30 @@ def _prepare_orders(orders: pd.DataFrame, what: str = "订单表") -> pd.DataFra
     out = orders.copy()
     out["customer_id"] = out["customer_id"].astype(str)
     out["order_date"] = _dates(out["order_date"], f"{what}的 order_date 列")
+    for col in _MONEY_COLUMNS:
+        if col in out.columns:
+            out[col] = _numbers(out[col], f"{what}的 {col} 列")
     return out
+
+
+#: Numeric columns of the orders table that are checked when present.
+_MONEY_COLUMNS: tuple[str, ...] = ("amount", "cost", "gross_profit", "quantity")
+
+
+def _numbers(series: pd.Series, what: str) -> pd.Series:
+    """``series`` as floats; text such as "¥1,200" raises a Chinese error naming the rows."""
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        return series.astype(float)
+    out = pd.to_numeric(series, errors="coerce")
+    bad = series.notna() & out.isna()
+    if bad.any():
+        rows = ", ".join(map(str, list(series.index[bad])[:5]))
+        example = series[bad].iloc[0]
+        raise CRMDataError(
+            f"{what}有不是数字的值（行 {rows}，例如 {example!r}）。"
+            "请只写数字，去掉“¥”“元”和千位分隔的逗号，例如把 \"¥1,200\" 改成 1200。"
+        )
+    return out.astype(float)
 
 
 def customer_states(
@@ -395,8 +421,16 @@ def customer_states(
 
 def state_counts(states: pd.DataFrame | pd.Series) -> pd.DataFrame:
     """Customers per state (all :data:`STATES`, zeros included) and their share."""
-    s = states["state"] if isinstance(states, pd.DataFrame) else states
-    if s is None or len(s) == 0:
+    if isinstance(states, pd.DataFrame):
+        _columns(states, ["state"], "客户状态表")
+        s = states["state"]
+    elif isinstance(states, pd.Series):
+        s = states
+    else:
+        raise CRMDataError(
+            f"客户状态应该是 customer_states(...) 返回的表，现在收到的是 {type(states).__name__}。"
+        )
+    if len(s) == 0:
         raise CRMDataError("没有客户可以统计。请先用 customer_states(...) 得到每位客户的状态。")
     counts = pd.Series(pd.Categorical(s, categories=list(STATES))).value_counts().reindex(list(STATES), fill_value=0)
     out = pd.DataFrame({"customers": counts.astype(int)})

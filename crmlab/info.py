@@ -134,6 +134,8 @@ COLUMN_LABELS: dict[str, str] = {
 
 def info_type(column: str) -> str:
     """Information type of a column (``ls_*`` lifestyle and ``bn_*`` benefit items are associative)."""
+    if not isinstance(column, str):
+        raise CRMDataError(f"列名应是文字（例如 \"age\"），不是 {column!r}。")
     if column in COLUMN_TYPES:
         return COLUMN_TYPES[column]
     if column.startswith(("ls_", "bn_")):
@@ -143,6 +145,10 @@ def info_type(column: str) -> str:
 
 def classify_columns(columns: Iterable[str]) -> pd.DataFrame:
     """Table column -> 信息类型 (descriptive / behavioural / associative)."""
+    if isinstance(columns, pd.DataFrame):
+        columns = columns.columns
+    if columns is None or isinstance(columns, str):
+        raise CRMDataError("请给出一串列名，例如 customers.columns 或 [\"age\", \"city\"]。")
     cols = list(columns)
     return pd.DataFrame(
         {
@@ -244,6 +250,9 @@ def minimise(fields: Iterable[str], declared: Iterable[str]) -> pd.DataFrame:
     ``必要`` (some purpose needs it), ``个人信息``, ``敏感``, ``同意要求`` and a
     Chinese ``建议``.  Raises :class:`CRMDataError` for an unknown purpose.
     """
+    for value, what, example in ((fields, "字段", '["name", "phone"]'), (declared, "用途", '["订单配送"]')):
+        if value is None or isinstance(value, str):
+            raise CRMDataError(f"{what}应是一个列表，例如 {example}（只有一项也要写成列表）。")
     fields = list(dict.fromkeys(fields))
     declared = list(dict.fromkeys(declared))
     if not declared:

@@ -179,7 +179,10 @@ _MAX_ROWS_LISTED = 10
 # ---------------------------------------------------------------------------
 
 _STR_DTYPE: Any = "str" if int(pd.__version__.split(".")[0]) >= 3 else object
-_INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060\u00a0\u3000"
+# BOM, zero-width characters, no-break and ideographic (full-width) space; built with chr()
+# so that no string literal holds glyphs a chart font cannot draw
+_BOM = chr(0xFEFF)
+_INVISIBLE = "".join(map(chr, (0xFEFF, 0x200B, 0x200C, 0x200D, 0x2060, 0x00A0, 0x3000)))
 
 
 def _clean_name(name: Any) -> str:
@@ -188,7 +191,7 @@ def _clean_name(name: Any) -> str:
         return ""
     if isinstance(name, float) and name.is_integer():
         name = int(name)
-    text = str(name).replace("\ufeff", "")
+    text = str(name).replace(_BOM, "")
     return text.strip(" \t\r\n" + _INVISIBLE)
 
 
@@ -465,7 +468,29 @@ def _normalize_date_text(t: pd.Series) -> pd.Series:
         lambda m: f"{m.group(1)}:{m.group(2)}" + (f":{m.group(3)}" if m.group(3) else ""),
         regex=True,
     )
+    if t.str.contains(r"[上下中晚早]午|晚上|凌晨|早上|[AaPp][Mm]", regex=True).any():
+        t = t.str.replace(_HALF_DAY, _to_24h, regex=True)
     return t.str.replace(r"\s+", " ", regex=True).str.strip()
+
+
+# 2024/3/5 下午 2:20 (Chinese-locale exports), 2024/3/5 2:20 PM
+_HALF_DAY = (r"(?:(?P<cn>上午|中午|下午|晚上|凌晨|早上)\s*(?P<h1>\d{1,2})(?P<r1>:\d{2}(?::\d{2})?)"
+             r"|(?P<h2>\d{1,2})(?P<r2>:\d{2}(?::\d{2})?)\s*(?P<en>[AaPp][Mm])\b)")
+
+
+def _to_24h(m: re.Match) -> str:
+    word = m.group("cn") or m.group("en").lower()
+    hour = int(m.group("h1") or m.group("h2"))
+    rest = m.group("r1") or m.group("r2")
+    if hour > 12:
+        return f"{hour}{rest}"  # already 24-hour: keep it, the word is redundant
+    if word in ("下午", "晚上", "pm") and hour < 12:
+        hour += 12
+    elif word == "中午" and hour < 11:
+        hour += 12
+    elif word in ("上午", "凌晨", "早上", "am") and hour == 12:
+        hour = 0
+    return f"{hour}{rest}"
 
 
 def _parse_date(s: pd.Series, *, dayfirst: bool | None = None) -> _Parsed:
@@ -682,6 +707,7 @@ class _Table:
     rows: np.ndarray  # row labels: Excel row numbers or DataFrame index labels
     label: str  # e.g. 「orders.csv」
     excel_rows: bool
+    text: bool = False  # read from CSV text: every cell is a string
 
 
 def _source_label(name: str | None) -> str:
@@ -701,7 +727,7 @@ def _decode(data: bytes, encoding: str | None, label: str) -> str:
                 f"{label}不能按指定的编码「{encoding}」读取（第 {exc.start} 个字节处出错）。"
                 "请去掉 encoding 参数让程序自动识别，或在 Excel 中「另存为 → CSV UTF-8（逗号分隔）」后重试。"
             ) from exc
-        return text.lstrip("\ufeff")
+        return text.lstrip(_BOM)
     if data.startswith(codecs.BOM_UTF8):
         try:
             return data[len(codecs.BOM_UTF8):].decode("utf-8")
@@ -833,7 +859,7 @@ def _read_text(text: str, label: str, ext: str, header_keys: frozenset[str]) -> 
     body = frame.iloc[skip:].reset_index(drop=True)
     body.columns = range(body.shape[1])
     rows = np.arange(len(body)) + h + 1 + skip
-    return _Table(names, body, rows, label, True)
+    return _Table(names, body, rows, label, True, text=True)
 
 
 def _two_row_header(top: list[Any], below: list[Any] | None) -> list[str] | None:
@@ -1011,7 +1037,7 @@ def _load(src: Any, *, filename: str | None, encoding: str | None, sheet_name: i
             )
         text = _decode(data, encoding, label)
     assert text is not None
-    text = text.lstrip("\ufeff")
+    text = text.lstrip(_BOM)
     return _read_text(text, label, ext, header_keys)
 
 
@@ -1065,7 +1091,7 @@ def _tidy(table: _Table) -> _Table:
         rows = table.rows
     if not names:
         raise CRMDataError(f"{table.label}没有任何列名（表头为空）。请在第一行写上列名，例如 客户编号、日期、金额。")
-    return _Table(names, frame, rows, table.label, table.excel_rows)
+    return _Table(names, frame, rows, table.label, table.excel_rows, table.text)
 
 
 _FOOTER = re.compile(
@@ -1298,7 +1324,7 @@ def _assemble(table: _Table, mapping: dict[str, int], parsed: dict[str, pd.Serie
             name = f"{nm}.{k}"
             k += 1
         taken.add(name)
-        out[name] = _extra_column(table.frame[pos], from_file=table.excel_rows)
+        out[name] = _extra_column(table.frame[pos], from_file=table.excel_rows, text=table.text)
     df = pd.DataFrame({k: (v.reset_index(drop=True) if isinstance(v, pd.Series) else v) for k, v in out.items()})
     if len(bad_pos):
         df = df.loc[keep].reset_index(drop=True)
@@ -1313,7 +1339,7 @@ def _assemble(table: _Table, mapping: dict[str, int], parsed: dict[str, pd.Serie
 _LEADING_ZERO = re.compile(r"^[+-]?0\d")
 
 
-def _extra_column(s: pd.Series, *, from_file: bool) -> pd.Series:
+def _extra_column(s: pd.Series, *, from_file: bool, text: bool = False) -> pd.Series:
     """An unrecognised column.
 
     DataFrame input: unchanged.  Excel: cells keep their types (a column of numbers
@@ -1324,13 +1350,13 @@ def _extra_column(s: pd.Series, *, from_file: bool) -> pd.Series:
     s = s.reset_index(drop=True)
     if not from_file:
         return s
-    if s.dtype == object:  # Excel cells
+    if s.dtype == object and not text:  # Excel cells (pandas<3 also reads CSV text as object)
         kind = pd.api.types.infer_dtype(s.to_numpy(dtype=object), skipna=True)
         if kind in ("string", "empty"):
             return s.astype(_STR_DTYPE)
         inferred = s.infer_objects()
         return inferred if inferred.dtype != object else s
-    if not isinstance(s.dtype, pd.StringDtype):
+    if not text and not isinstance(s.dtype, pd.StringDtype):
         return s
     st = s.str.strip(_WS) if _has_edge_ws(_joined(s)) else s
     present = (st.notna() & (st != "")).to_numpy(bool)

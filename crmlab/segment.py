@@ -971,10 +971,10 @@ def name_cluster(z: Mapping[str, float], labels: Mapping[str, str] | None = None
     parts = []
     for c in top:
         lab = labels.get(c, c)
-        if c == "recency":
+        if abs(z[c]) < 0.25:
+            parts.append("最近购买一般" if c == "recency" else f"{lab}一般")
+        elif c == "recency":
             parts.append("近期活跃" if z[c] < 0 else "久未购买")
-        elif abs(z[c]) < 0.25:
-            parts.append(f"{lab}一般")
         else:
             parts.append(("高" if z[c] > 0 else "低") + lab)
     return "·".join(parts) + "型"

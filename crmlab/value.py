@@ -99,6 +99,9 @@ LABELS: dict[str, str] = {
     "expected_purchases": "预计购买次数",
     "expected_avg_value": "预计每次金额",
     "clv": "预测终身价值",
+    # order columns named in error messages
+    "amount": "金额（元）",
+    "quantity": "件数",
 }
 
 #: Weeks per month used to turn months into the weeks of the BG/NBD time unit.
@@ -132,8 +135,33 @@ def _numeric_columns(df: pd.DataFrame, columns: Sequence[str], what: str) -> pd.
         bad = values.isna() & df[col].notna()
         if bad.any():
             rows = ", ".join(map(str, list(df.index[bad])[:5]))
-            raise CRMDataError(f"{what}的列 {col}（{LABELS.get(col, col)}）含有不是数字的值（行：{rows}）。请改成数字。")
+            raise CRMDataError(
+                f"{what}的列 {col}（{LABELS.get(col, col)}）含有不是数字的值（行：{rows}，例如 {df[col][bad].iloc[0]!r}）。"
+                "请改成数字，去掉“¥”“元”和千位分隔的逗号，例如把 \"¥1,200\" 改成 1200。"
+            )
         out[col] = values.astype(float)
+    return out
+
+
+def _timestamp(value: Any, name: str) -> pd.Timestamp:
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        raise CRMDataError(f"{name} {value!r} 不是有效的日期，请写成 \"2026-01-01\" 这样的格式。") from None
+    if pd.isna(ts):
+        raise CRMDataError(f"{name}是空的，请写成 \"2026-01-01\" 这样的日期。")
+    return ts
+
+
+def _datetimes(series: pd.Series, what: str) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(series):
+        out = pd.to_datetime(series)
+    else:  # "mixed": parse each text on its own, without a format-guessing warning
+        out = pd.to_datetime(series, errors="coerce", format="mixed")
+    bad = series.notna() & out.isna()
+    if bad.any():
+        rows = ", ".join(map(str, list(series.index[bad])[:5]))
+        raise CRMDataError(f"{what}有无法识别的日期（行：{rows}）。请把日期写成 2025-01-31 这样的格式。")
     return out
 
 
@@ -370,11 +398,13 @@ def clv_metrics(
     _require_columns(orders, need, "订单表")
     o = orders.copy()
     o["customer_id"] = o["customer_id"].astype(str)
-    start_ts = pd.Timestamp(start) if start is not None else None
-    end_ts = pd.Timestamp(end) if end is not None else None
+    numeric = ["gross_profit"] + ([volume] if volume != "orders" else [])
+    o[numeric] = _numeric_columns(o, numeric, "订单表")
+    start_ts = _timestamp(start, "开始日期 start") if start is not None else None
+    end_ts = _timestamp(end, "结束日期 end") if end is not None else None
     if (start_ts is not None or end_ts is not None):
         _require_columns(o, ["order_date"], "订单表")
-        dates = pd.to_datetime(o["order_date"])
+        dates = _datetimes(o["order_date"], "订单表的 order_date 列")
         keep = pd.Series(True, index=o.index)
         if start_ts is not None:
             keep &= dates >= start_ts
@@ -396,14 +426,15 @@ def clv_metrics(
         it = interactions.copy()
         it["customer_id"] = it["customer_id"].astype(str)
         if "date" in it.columns and (start_ts is not None or end_ts is not None):
-            d = pd.to_datetime(it["date"])
+            d = _datetimes(it["date"], "客户互动表的 date 列")
             keep = pd.Series(True, index=it.index)
             if start_ts is not None:
                 keep &= d >= start_ts
             if end_ts is not None:
                 keep &= d <= end_ts
             it = it[keep]
-        cost = pd.to_numeric(it["service_cost"], errors="coerce").fillna(0.0).groupby(it["customer_id"]).sum()
+        cost = _numeric_columns(it, ["service_cost"], "客户互动表")["service_cost"].fillna(0.0)
+        cost = cost.groupby(it["customer_id"]).sum()
         out["service_cost"] = cost.reindex(out.index).fillna(0.0).astype(float)
 
     for col in POTENTIAL_INDICATORS:
@@ -896,14 +927,17 @@ def summary_from_orders(
     what = "订单表"
     orders = _require_frame(orders, what)
     _require_columns(orders, [customer_col, date_col, value_col], what)
-    today_ts = pd.Timestamp(today)
+    today_ts = _timestamp(today, "观察日期 today")
     o = pd.DataFrame(
         {
             "customer_id": orders[customer_col].astype(str),
-            "day": pd.to_datetime(orders[date_col]).dt.normalize(),
-            "value": pd.to_numeric(orders[value_col], errors="coerce").fillna(0.0),
+            "day": _datetimes(orders[date_col], f"{what}的 {date_col} 列").dt.normalize(),
+            "value": _numeric_columns(orders, [value_col], what)[value_col].fillna(0.0),
         }
     )
+    if (o["value"] < 0).any():
+        rows = ", ".join(map(str, list(o.index[o["value"] < 0])[:5]))
+        raise CRMDataError(f"{what}的列 {value_col} 有负数（行：{rows}）。退货请先从订单中去掉，金额只能是 0 或正数。")
     o = o[o["day"] <= today_ts]
     if o.empty:
         raise CRMDataError(f"在 {today_ts.date()} 之前没有订单，无法汇总。请检查日期。")

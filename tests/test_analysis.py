@@ -86,6 +86,12 @@ def test_forecast_recovers_trend_and_season():
     expected = 1000 + 5 * np.arange(36, 42) + season[:6]
     assert np.allclose(fut["预测值"], expected, atol=8)
     assert f.attrs["trend_per_month"] == pytest.approx(5, abs=0.3)
+    # the trend column is the straight line without the seasons; fitted - trend is the season
+    assert np.allclose(np.diff(f["趋势"]), f.attrs["trend_per_month"])
+    hist = f[f["类型"] == "实际"]
+    effect = (hist["拟合值"] - hist["趋势"]).to_numpy()
+    assert np.allclose(effect[:12], effect[12:24]) and abs(effect[:12].sum()) < 1e-6
+    assert np.allclose(effect[:12], season - season.mean(), atol=6)
     assert ((fut["下限"] < fut["预测值"]) & (fut["预测值"] < fut["上限"])).all()
     wide = analysis.forecast_sales(orders, horizon=6, level=0.99)
     assert (wide.loc[wide["类型"] == "预测", "上限"].to_numpy() > fut["上限"].to_numpy()).all()
@@ -163,7 +169,7 @@ def test_month_over_month_bad_frames(small):
         analysis.month_over_month(orders.iloc[:0], interactions, "2025-12")
     with pytest.raises(CRMDataError, match="缺少列"):
         analysis.month_over_month(orders.drop(columns="quantity"), interactions, "2025-12")
-    with pytest.raises(CRMDataError, match="应是数字"):
+    with pytest.raises(CRMDataError, match="不是数字"):
         analysis.month_over_month(orders.assign(quantity="三"), interactions, "2025-12")
 
 
@@ -193,3 +199,37 @@ def test_course_data_pareto_and_forecast():
     assert fut["月份"].iloc[0] == "2026-01" and len(fut) == 6
     # January is the strongest month in both years (Spring Festival): the forecast must keep it
     assert fut["预测值"].iloc[0] == fut["预测值"].max()
+
+
+def test_age_band_automatic_labels_read_naturally():
+    bands = analysis.age_band([5, 20, 35, 59, 60, 90], bins=(0, 20, 30, 40, 50, 60, 200), labels=None)
+    assert list(bands.cat.categories) == ["20岁以下", "20-29岁", "30-39岁", "40-49岁", "50-59岁", "60岁及以上"]
+    assert bands.astype(str).tolist() == ["20岁以下", "20-29岁", "30-39岁", "50-59岁", "60岁及以上", "60岁及以上"]
+    with pytest.raises(CRMDataError, match="从小到大"):
+        analysis.age_band([30], bins=(0, 50, 40))
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda o, c: analysis.sales_by_region(o.assign(amount="¥1,200"), c), "不是数字"),
+        (lambda o, c: analysis.sales_by_region(o.assign(order_date=o["order_date"].astype(str)), c, month="2025-12"), "不是日期"),
+        (lambda o, c: analysis.sales_by_region(o.iloc[:0], c), "空的"),
+        (lambda o, c: analysis.sales_by_region(o.assign(amount=np.nan), c), "空值"),
+        (lambda o, c: analysis.favourite_by_age(o.assign(amount="¥1,200"), c, value="amount"), "不是数字"),
+        (lambda o, c: analysis.favourite_by_age(o, c, value="price"), "统计口径"),
+        (lambda o, c: analysis.favourite_by_age(o, c, bins=None), "一串数字"),
+        (lambda o, c: analysis.age_band(["二十"]), "年龄应是数字"),
+        (lambda o, c: analysis.customer_shares(o.assign(amount="¥1,200")), "不是数字"),
+        (lambda o, c: analysis.top_share(o, "20%"), "不是数字"),
+        (lambda o, c: analysis.top_share(o, float("nan")), "NaN"),
+        (lambda o, c: analysis.monthly_sales(o.assign(order_date=pd.NaT)), "全是空"),
+        (lambda o, c: analysis.forecast_sales(o, level="90%"), "不是数字"),
+        (lambda o, c: analysis.forecast_sales(o, horizon=True), "整数"),
+        (lambda o, c: analysis.month_over_month(o, o.assign(date=o["order_date"], type="投诉"), None), "无法识别"),
+    ],
+)
+def test_absurd_inputs_give_chinese_errors(small, call, match):
+    customers, orders, interactions = small
+    with pytest.raises(CRMDataError, match=match):
+        call(orders, customers)

@@ -106,6 +106,7 @@ def _selftest_notebooks(folder: Path) -> None:
                 " 'text/plain': 'x'}, raw=True)"
             ),
             new_code_cell("raise ValueError('故意出错')"),
+            new_code_cell("y = 2  # never runs: run-all stops at the error"),
         ]
     )
     for nb in (good, bad):
@@ -222,7 +223,8 @@ async (timeoutMs) => {
       c => c.model.sharedModel.getSource().trim() && c.model.executionCount == null);
   while (Date.now() - started < timeoutMs) {
     const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
-    if (kernel && kernel.status === 'idle' && pending().length === 0) break;
+    // run-all resolves false when it stopped at an error: later cells stay unrun
+    if (kernel && kernel.status === 'idle' && (pending().length === 0 || ok === false)) break;
     await new Promise(r => setTimeout(r, 250));
   }
   const errors = [];
@@ -345,8 +347,10 @@ def run_in_lab(context, lab, relpath: str) -> dict:
         report.update(result)
         if result.get("fatal"):
             report["errors"].append(result["fatal"])
-        if result.get("ok") == "timeout" or result.get("pending"):
-            report["errors"].append(f"超时 / timed out: {result.get('pending')} cells not run")
+        if result.get("ok") == "timeout":
+            report["errors"].append(f"超时 / timed out after {RUN_TIMEOUT_S} s: {result.get('pending')} cells not run")
+        elif result.get("pending"):
+            report["errors"].append(f"出错后停止 / stopped: {result.get('pending')} cells not run")
         report["errors"].extend(result.get("errors", []))
         if expect_widgets:
             try:
@@ -402,6 +406,7 @@ def test_harness_detects_errors(context, lab):
     assert "ValueError" in joined and "故意出错" in joined, report
     assert any(e.startswith(("stderr", "traceback")) for e in report["errors"]), "DOM check saw no traceback"
     assert any(e.startswith("widget") for e in report["errors"]), "DOM check missed 'Error displaying widget'"
+    assert any(e.startswith("出错后停止") for e in report["errors"]), report["errors"]
 
 
 @pytest.mark.parametrize("relpath", NOTEBOOKS)

@@ -256,3 +256,45 @@ def test_lesson1_targeted_hints():
     assert "折现" in q7.check(float((300 * 0.8**t).sum())).message
     top = _solve(q11)
     assert "顺序" in q11.check(top[::-1]).message
+
+
+# ---------------------------------------------------------------------------
+# bad input from spreadsheets: money as text, empty or wrong state tables
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("column", ["amount", "gross_profit"])
+def test_money_written_as_text_is_named(small, column):
+    customers, orders = small
+    orders = orders.astype({column: object})
+    orders.loc[3, column] = "¥1,200"
+    for call in (lambda: cu.customer_states(customers, orders, "2025-07-01"),
+                 lambda: cu.classify_by_profit(orders),
+                 lambda: cu.end_intermediate_summary(customers, orders)):
+        with pytest.raises(CRMDataError, match=f"{column}.*行 3.*¥1,200"):
+            call()
+    # plain numbers written as text are fine
+    orders.loc[3, column] = "1200"
+    assert cu.classify_by_profit(orders).loc["F", "gross_profit"] > 0
+
+
+def test_state_counts_rejects_tables_without_states(small):
+    customers, orders = small
+    with pytest.raises(CRMDataError, match="state"):
+        cu.state_counts(pd.DataFrame())
+    with pytest.raises(CRMDataError, match="customer_states"):
+        cu.state_counts(None)
+    with pytest.raises(CRMDataError, match="没有客户"):
+        cu.state_counts(cu.customer_states(customers, orders, "2025-07-01").iloc[0:0])
+
+
+def test_unreadable_order_dates_no_warning(small):
+    import warnings
+
+    customers, orders = small
+    orders = orders.astype({"order_date": object})
+    orders.loc[2, "order_date"] = "昨天"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(CRMDataError, match="行 2"):
+            cu.customer_states(customers, orders, "2025-07-01")

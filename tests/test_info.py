@@ -99,4 +99,16 @@ def test_lesson2_exercises_accept_solutions_and_catch_mistakes():
     assert "百分数" in msg(L.q8, good[L.q8] * 100)
     assert "顺序" in msg(L.q10, (1.0, 0.5))
     assert msg(L.q9, "很好")
+    unweighted = analysis.month_over_month(orders, inter, L.Q9_MONTH, weights={"购买数量": 1, "投诉次数": 1, "退货次数": 1})
+    assert unweighted.attrs["verdict"] != good[L.q9]  # the exercise month is one where the weighting matters
+    assert "权重" in msg(L.q9, unweighted.attrs["verdict"])
     assert not L.q8.check(pd.Series([1.0])).correct
+
+
+def test_info_functions_reject_absurd_inputs():
+    from crmlab import CRMDataError
+
+    for call in (lambda: info.info_type(None), lambda: info.classify_columns(None), lambda: info.classify_columns("age"),
+                 lambda: info.minimise("name", ["订单配送"]), lambda: info.minimise(None, None)):
+        with pytest.raises(CRMDataError):
+            call()

@@ -345,6 +345,8 @@ def test_forms_and_status(base):
     assert base.data_cards("潜在")["客户编号"].tolist() == ["C3"]
     assert list(base.customer_list("客服").columns) == ["客户编号", "姓名/名称", "客户类型", "城市", "地址", "手机号", "客户状态"]
     card = base.registration_card("C1", role="客服")
+    admin = base.registration_card("C1", role="管理员")
+    assert "None" not in admin.astype(str).tolist() and admin["同意营销联系"] in ("是", "否")
     assert card["手机号"] == "138****0001"
     assert base.table("orders")["source"].unique().tolist() == ["销售系统"]
 
@@ -376,6 +378,73 @@ def test_company_customers_contacts_and_companies(base):
     with pytest.raises(CRMDataError, match="重复"):
         base.import_table(pd.DataFrame({"customer_id": ["B1"], "company_name": ["重复"]}), "companies", source="x", channel="y", collected_at="2025-05-01")
     assert len(base.table("companies")) == 1
+
+
+def test_base_can_be_used_from_another_thread(tmp_path):
+    """JupyterLab may run widget callbacks in a kernel subshell thread, not the cell's thread."""
+    import threading
+
+    b = InfoBase(tmp_path / "t.db", clock=lambda: "2026-01-01 09:00:00")
+    b.add_customer({"name": "张三", "phone": "13812345678"}, source="门店", channel="当面交谈")
+    errors, ids = [], []
+
+    def work(k):
+        try:
+            for j in range(5):
+                ids.append(b.add_customer({"name": f"客户{k}-{j}"}, source="门店", channel="当面交谈"))
+                b.read_customers("管理员", user=f"线程{k}")
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert b.counts()["customers"] == 21 and len(set(ids)) == 20  # no duplicate codes from a race
+    assert len(b.audit_log()) == 20 and b.integrity_check() == "ok"
+    b.close()
+
+
+def test_closed_base_gives_chinese_message(tmp_path):
+    b = InfoBase(tmp_path / "c.db")
+    b.close()
+    b.close()  # closing twice is harmless
+    assert b.closed and "已关闭" in repr(b)
+    for call in (lambda: b.counts(), lambda: b.add_customer({"name": "张三"}, source="门店", channel="当面交谈"),
+                 lambda: b.read_customers("销售"), lambda: b.backup(tmp_path / "b.db")):
+        with pytest.raises(CRMDataError, match="已经关闭"):
+            call()
+    assert InfoBase(tmp_path / "c.db").counts()["customers"] == 0  # reopening works
+
+
+def test_absurd_inputs_to_the_base_give_chinese_errors(base):
+    def imp(**cols):
+        return base.import_customers(pd.DataFrame(cols), source="x", channel="y", collected_at="2025-01-01")
+
+    with pytest.raises(CRMDataError, match="无法识别"):
+        imp(name=["a"], consent_marketing=["也许"])
+    assert base.customer(imp(name=["a", "b"], consent_marketing=["是", "否"]).customer_ids[0])["consent_marketing"] == 1
+    with pytest.raises(CRMDataError, match="收集时间"):
+        base.import_customers(pd.DataFrame({"name": ["a"]}), source="x", channel="y", collected_at="昨天")
+    with pytest.raises(CRMDataError, match="不是数字"):
+        base.import_table(pd.DataFrame({"customer_id": ["a"], "order_id": ["o"], "amount": ["¥1,200"]}), "orders",
+                          source="x", channel="y", collected_at="2025-01-01")
+    with pytest.raises(CRMDataError, match="出生日期"):
+        base.add_customer({"name": "a", "birth_date": "明天"}, source="x", channel="y")
+    with pytest.raises(CRMDataError, match="日期"):
+        base.expiring_ids(today="明天")
+    with pytest.raises(CRMDataError, match="流失"):
+        base.refresh_status(lost_after_days=-1)
+    with pytest.raises(CRMDataError, match="角色"):
+        base.read_customers(["管理员"])
+    with pytest.raises(CRMDataError, match="一一对应"):
+        codes.make_customer_codes(["个人"], [])
+    with pytest.raises(CRMDataError, match="DataFrame"):
+        codes.validate_frame("phone")
+    assert codes.id_check_digit(11010519491231002) == "X"
+    assert base.counts()["customers"] == 2 and base.counts()["orders"] == 0
 
 
 def test_bad_files_give_chinese_errors(tmp_path):

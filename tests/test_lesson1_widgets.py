@@ -140,3 +140,57 @@ def test_retention_view():
         assert _chinese(v.message)
     v.controls["churn_reduction"].value = 0.0
     assert v.result.profit_increase == pytest.approx(0)
+
+
+@pytest.fixture(scope="module")
+def bgnbd_models():
+    from crmlab.value import BGNBD, GammaGamma
+
+    cd = crmlab.datasets.load("cdnow_summary")
+    bg = BGNBD().fit(cd["frequency"], cd["recency"], cd["T"])
+    rep = cd[cd["frequency"] > 0]
+    return bg, GammaGamma().fit(rep["frequency"], rep["monetary_value"])
+
+
+def test_customer_alive_view_follows_the_model(bgnbd_models):
+    from crmlab.widgets.value import CustomerAliveView
+
+    bg, gg = bgnbd_models
+    v = CustomerAliveView(bg, gg, frequency=5, recency=35, T=39)
+    assert v.message == "" and v.figure is not None
+    recent = v.result.iloc[0]
+    assert recent["prob_alive"] == pytest.approx(bg.prob_alive(5, 35, 39))
+    assert recent["expected_purchases"] == pytest.approx(bg.expected_purchases(12 * 365.25 / 84, 5, 35, 39), rel=1e-6)
+    old = v.update(recency=5).iloc[0]
+    assert old["prob_alive"] < 0.5 < recent["prob_alive"]
+    assert "挽留" in v.text and f"{old['prob_alive']:.0%}" in v.text
+    longer = v.update(recency=35, months=24).iloc[0]
+    assert longer["expected_purchases"] > recent["expected_purchases"] and longer["clv"] > recent["clv"]
+    # the sliders drive the same logic
+    v.controls["recency"].value = 20
+    assert v.result.iloc[0]["recency"] == 20
+    # no repeat purchase: the last purchase is the first one
+    zero = v.update(frequency=0, recency=20).iloc[0]
+    assert zero["prob_alive"] == 1 and zero["recency"] == 0 and "第 0 周" in v.text
+
+
+@pytest.mark.parametrize(
+    "values",
+    [{"recency": 50, "T": 39}, {"frequency": -3}, {"T": "abc"}, {"months": 0}, {"monetary_value": -5},
+     {"foo": 1}],
+)
+def test_customer_alive_view_absurd(bgnbd_models, values):
+    from crmlab.widgets.value import CustomerAliveView
+
+    v = CustomerAliveView(*bgnbd_models)
+    assert v.update(**values) is None
+    assert _chinese(v.message) and "Traceback" not in v.message
+
+
+def test_customer_alive_view_needs_fitted_models(bgnbd_models):
+    from crmlab.value import BGNBD
+    from crmlab.widgets.value import CustomerAliveView
+
+    for args in ((), (BGNBD(),), (bgnbd_models[0],)):
+        v = CustomerAliveView(*args)
+        assert v.result is None and _chinese(v.message)

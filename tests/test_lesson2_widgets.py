@@ -55,6 +55,16 @@ def test_data_card_rejects_bad_input(base, values, fragment):
     assert base.counts()["customers"] == 0
 
 
+def test_data_card_stores_injection_text_and_survives_closed_base(base):
+    v = W.DataCardView(base)
+    evil = "'); DROP TABLE customers;--"
+    cid = v.update(name=evil, phone="13912345678", source="门店")
+    assert cid is not None and base.customer(cid)["name"] == evil and base.counts()["customers"] == 1
+    base.close()
+    assert v.update(name="李四", source="门店") is None
+    assert "已经关闭" in v.message and "ProgrammingError" not in v.message
+
+
 def test_role_view_masks(base):
     base.add_customer({"name": "张三", "phone": "13812345678"}, source="门店", channel="当面交谈")
     v = W.RoleView(base)

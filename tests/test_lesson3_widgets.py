@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -251,3 +253,17 @@ def test_kmeans_explorer_radar_chart(rfm_table):
     assert v.message == "" and "至少需要 3 个特征" in v.score.value
     assert all(a.name != "polar" for a in v.figure.axes)
     assert v.update(k=3, chart="pie") is None and "没有名为" in v.message
+
+
+def test_upload_through_the_file_upload_control():
+    """The path a browser upload takes: FileUpload.value -> observe -> update."""
+    v = UploadRFMView(asof="2026-01-01")
+    item = {"name": "小店.csv", "type": "text/csv", "size": 0,
+            "last_modified": dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
+            "content": memoryview(GOOD_CSV.encode("gbk"))}
+    v.upload.value = (item,)
+    assert v.message == "", v.message
+    assert len(v.result["rfm"]) == 7 and "小店.csv" in v.table.value
+    v.upload.value = ({**item, "name": "坏.csv", "content": memoryview("客户编号,日期\nA,x\n".encode("gbk"))},)
+    assert v.result is None and "金额" in v.message and _chinese(v.message)
+    assert v.table.value == ""

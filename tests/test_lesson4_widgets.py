@@ -153,3 +153,14 @@ def test_credit_application_explains_a_zero_limit():
     # the learner sees the cause in the rendered output, not only the number
     v2 = CreditApplicationView(working_capital=-200_000)
     assert v2.result["limit"].loc[0, "credit_limit"] == 0
+
+
+def test_pyramid_abc_preset_relabels_sliders():
+    v = PyramidView(_orders())
+    v.preset.value = "ABC 20/30/50"
+    assert [s.description for s in v.sliders[:3]] == ["A类客户%", "B类客户%", "C类客户%"]
+    assert v.sliders[3].layout.display == "none"
+    assert list(v.result.tiers.index) == ["A类客户", "B类客户", "C类客户"]
+    v.preset.value = "金字塔 1/4/15/80"
+    assert v.sliders[0].description == "VIP客户%" and v.sliders[3].layout.display is None
+    assert list(v.result.tiers.index) == ["VIP客户", "主要客户", "普通客户", "小客户"]

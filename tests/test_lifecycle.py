@@ -163,3 +163,14 @@ def test_on_course_data():
     k = lc.kotler_inputs(orders)
     assert 0 < k["unit_margin"] < 1
     assert lc.recommend_level(**k).level in lc.KOTLER_LEVELS
+
+
+def test_money_written_as_text_gives_chinese_error(orders):
+    bad = orders.astype({"amount": object})
+    bad.loc[5, "amount"] = "¥1,200"
+    for call in (lambda: lc.lifecycle_stage(bad), lambda: lc.telecom_stage(bad),
+                 lambda: lc.relationship_metrics(bad), lambda: lc.kotler_inputs(bad)):
+        with pytest.raises(CRMDataError, match="amount.*行 5"):
+            call()
+    fixed = bad.assign(amount=bad["amount"].replace("¥1,200", str(orders.loc[5, "amount"])))
+    assert lc.lifecycle_stage(fixed).equals(lc.lifecycle_stage(orders))

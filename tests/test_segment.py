@@ -505,3 +505,11 @@ def test_loyalty_asof_validated_like_rfm(eight):
         S.loyalty_status(eight, "hello")
     with pytest.raises(CRMDataError, match="早于"):
         S.loyalty_status(eight, "2020-01-01")
+
+
+def test_name_cluster_recency_near_average_is_not_called_active():
+    near = S.name_cluster({"recency": -0.1, "frequency": 0.9})
+    active = S.name_cluster({"recency": -1.2, "frequency": 0.9})
+    assert near == "高购买次数·最近购买一般型"
+    assert active == "近期活跃·高购买次数型"
+    assert S.name_cluster({"recency": 0.8, "frequency": 0.1}) == "久未购买·购买次数一般型"

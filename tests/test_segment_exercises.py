@@ -90,8 +90,16 @@ def test_q8_kmeans():
 
 def test_q9_choose_k():
     scores = L._q9_scores()
-    assert L.q9.check(int(scores["silhouette"].idxmax())).correct
-    assert "组内平方和" in _msg(L.q9.check(8)) or int(scores["silhouette"].idxmax()) == 8
+    best = int(scores["silhouette"].idxmax())
+    smallest_inertia = int(scores["inertia"].idxmin())
+    assert L.q9.check(best).correct
+    if smallest_inertia != best:
+        assert "组内平方和" in _msg(L.q9.check(smallest_inertia))
+    other = next(int(k) for k in scores.index if k not in (best, smallest_inertia))
+    res = L.q9.check(other)
+    assert not res.correct and "不是最高" in res.message
+    assert "2 到 8" in _msg(L.q9.check(20))
+    assert "整数" in _msg(L.q9.check(best + 0.5))
 
 
 def test_q10_strategy():

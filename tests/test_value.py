@@ -519,3 +519,50 @@ def test_indicator_accepts_customer_id_column():
     res = V.indicator_clv(frame)
     assert set(res.index) == {"C1", "C2", "C3"}
     pd.testing.assert_series_equal(res["clv_score"], V.indicator_clv(metrics_frame())["clv_score"])
+
+
+def _text_money_orders():
+    return pd.DataFrame(
+        {
+            "customer_id": ["C1", "C1", "C2"],
+            "order_date": ["2025-01-05", "2025-03-01", "2025-06-01"],
+            "quantity": [2, 3, 1],
+            "amount": [200.0, "¥1,200", 80.0],
+            "gross_profit": [50.0, "¥300", 20.0],
+        }
+    )
+
+
+def test_clv_metrics_and_summary_reject_money_text():
+    orders = _text_money_orders()
+    with pytest.raises(CRMDataError, match="gross_profit.*¥300"):
+        V.clv_metrics(orders)
+    with pytest.raises(CRMDataError, match="amount.*¥1,200"):
+        V.summary_from_orders(orders)
+    ok = orders.assign(amount=[200.0, 1200.0, 80.0], gross_profit=[50.0, 300.0, 20.0])
+    assert V.clv_metrics(ok).loc["C1", "gross_profit"] == 350
+    # the repeat purchase of C1 is worth 1200, it is no longer silently read as 0
+    assert V.summary_from_orders(ok).loc["C1", "monetary_value"] == 1200
+    interactions = pd.DataFrame({"customer_id": ["C1"], "date": ["2025-02-01"], "service_cost": ["¥5"]})
+    with pytest.raises(CRMDataError, match="service_cost"):
+        V.clv_metrics(ok, interactions)
+    with pytest.raises(CRMDataError, match="负数"):
+        V.summary_from_orders(ok.assign(amount=[200.0, -5.0, 80.0]))
+
+
+def test_clv_dates_are_checked():
+    orders = _text_money_orders().assign(amount=1.0, gross_profit=1.0)
+    with pytest.raises(CRMDataError, match="日期"):
+        V.clv_metrics(orders, start="上个月")
+    with pytest.raises(CRMDataError, match="日期"):
+        V.summary_from_orders(orders, today="今天")
+    with pytest.raises(CRMDataError, match="order_date.*行：1"):
+        V.summary_from_orders(orders.assign(order_date=["2025-01-05", "昨天", "2025-06-01"]))
+
+
+def test_prob_alive_chart_marks_one_customer(fitted):
+    bg, _ = fitted
+    ax = C.plot_prob_alive(bg, max_frequency=10, max_recency=30, T=30, mark=(25, 4))
+    star = [line for line in ax.lines if line.get_marker() == "*"]
+    assert len(star) == 1 and list(star[0].get_xdata()) == [25] and list(star[0].get_ydata()) == [4]
+    assert ax.get_legend() is not None

@@ -31,7 +31,7 @@ def plot_sales_by_region(table: pd.DataFrame, ax=None):
     bars = ax.barh(t.index.astype(str), t["销售额"] / 10_000, color=MAIN)
     bars[-1].set_color(ACCENT)
     for b, share in zip(bars, t["销售额占比"]):
-        ax.text(b.get_width(), b.get_y() + b.get_height() / 2, f" {share:.1%}", va="center", fontsize=9)
+        ax.text(b.get_width(), b.get_y() + b.get_height() / 2, f" {share:.1%}", va="center", fontsize=11)
     ax.set_xlabel("销售额（万元）")
     ax.set_title("各地区销售额（橙色为主要销售地区）")
     ax.margins(x=0.15)
@@ -54,7 +54,7 @@ def plot_favourite_by_age(table: pd.DataFrame, ax=None):
         ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor=ACCENT, linewidth=2.5))
         for jj in range(data.shape[1]):
             v = share.iat[i, jj]
-            ax.text(jj, i, f"{v:.0%}", ha="center", va="center", fontsize=8, color="white" if v > 0.22 else "black")
+            ax.text(jj, i, f"{v:.0%}", ha="center", va="center", fontsize=10, color="white" if v > 0.22 else "black")
     fig.colorbar(im, ax=ax, label="该年龄段购买量占比")
     ax.set_title("各年龄段最爱的品类（橙框）")
     return ax
@@ -84,23 +84,38 @@ def plot_pareto(shares: pd.DataFrame, top: float = 0.2, ax=None):
 
 
 def plot_forecast(table: pd.DataFrame, ax=None):
-    """Actual monthly sales, fitted values and the forecast with its band."""
+    """Actual monthly sales, the model (trend + seasons), the trend alone and the forecast band."""
     _check(table, ["月份", "类型", "销售额", "拟合值", "预测值", "下限", "上限"], "forecast_sales(...)")
-    fig, ax = get_ax(ax, figsize=(9, 4.2))
+    fig, ax = get_ax(ax, figsize=(10, 4.8))
     x = np.arange(len(table))
-    hist = table["类型"] == "实际"
+    hist = (table["类型"] == "实际").to_numpy()
     fut = ~hist
-    ax.plot(x[hist], table.loc[hist, "销售额"] / 10_000, marker="o", color=MAIN, label="实际销售额")
-    ax.plot(x[hist], table.loc[hist, "拟合值"] / 10_000, color="gray", linestyle="--", label="模型拟合（趋势+季节）")
-    ax.plot(x[fut], table.loc[fut, "预测值"] / 10_000, marker="o", color=ACCENT, label="预测")
+    wan = 10_000
+    ax.plot(x[hist], table.loc[hist, "销售额"] / wan, marker="o", color=MAIN, linewidth=2, label="实际销售额")
+    ax.plot(x[hist], table.loc[hist, "拟合值"] / wan, color="gray", linestyle="--", label="模型拟合（趋势+季节）")
+    if "趋势" in table.columns:
+        ax.plot(x, table["趋势"] / wan, color=BAD, linewidth=1.5, linestyle="-.", label="长期趋势（去掉季节）")
     level = table.attrs.get("level", 0.9)
-    ax.fill_between(x[fut], table.loc[fut, "下限"] / 10_000, table.loc[fut, "上限"] / 10_000,
-                    color=ACCENT, alpha=0.25, label=f"{level:.0%} 预测区间")
+    if fut.any():
+        # start the forecast line at the last actual month so the two lines join
+        last = np.flatnonzero(hist)[-1] if hist.any() else None
+        xf = x[fut] if last is None else np.r_[x[last], x[fut]]
+        yf = table.loc[fut, "预测值"].to_numpy() / wan
+        yf = yf if last is None else np.r_[table["销售额"].iloc[last] / wan, yf]
+        ax.plot(xf, yf, marker="o", color=ACCENT, linewidth=2, label="预测")
+        ax.fill_between(x[fut], table.loc[fut, "下限"] / wan, table.loc[fut, "上限"] / wan,
+                        color=ACCENT, alpha=0.25, label=f"{level:.0%} 预测区间")
+        ax.axvline(x[fut][0] - 0.5, color="black", linewidth=0.8, linestyle=":")
     step = max(1, len(x) // 12)
     ax.set_xticks(x[::step], table["月份"].iloc[::step], rotation=45, ha="right")
     ax.set_ylabel("销售额（万元）")
-    ax.set_title("月度销售额与未来半年预测")
-    ax.legend(loc="upper left", fontsize=9)
+    # head room so that the legend (in one row at the top) never covers data
+    top = np.nanmax(np.r_[table["销售额"].to_numpy(dtype=float), table["上限"].to_numpy(dtype=float),
+                          table["拟合值"].to_numpy(dtype=float)]) / wan
+    ax.set_ylim(0, top * 1.3)
+    h = int(fut.sum())
+    ax.set_title("月度销售额与未来半年预测" if h == 6 else f"月度销售额与未来 {h} 个月预测")
+    ax.legend(loc="upper center", ncol=5, fontsize=9, frameon=False)
     return ax
 
 
@@ -146,13 +161,17 @@ def plot_accuracy(report: pd.DataFrame, ax=None):
     _check(report, ["填写率", "准确率"], "accuracy_report(...)")
     fig, ax = get_ax(ax, figsize=(6, 3.2))
     y = np.arange(len(report))
-    ax.barh(y - 0.18, report["填写率"] * 100, height=0.35, color="#9db9dc", label="填写率")
-    ax.barh(y + 0.18, report["准确率"].fillna(0) * 100, height=0.35, color=MAIN, label="准确率（有效/已填）")
+    fill = ax.barh(y - 0.18, report["填写率"] * 100, height=0.35, color="#9db9dc", label="填写率")
+    acc = ax.barh(y + 0.18, report["准确率"].fillna(0) * 100, height=0.35, color=MAIN, label="准确率（有效/已填）")
+    for bars in (fill, acc):
+        for b in bars:
+            ax.text(b.get_width(), b.get_y() + b.get_height() / 2, f" {b.get_width():.0f}%", va="center", fontsize=10)
     ax.set_yticks(y, report.index.astype(str))
-    ax.set_xlim(0, 110)
+    ax.set_xlim(0, 115)
     ax.set_xlabel("%")
     ax.set_title("信息收录的完整性与准确性")
-    ax.legend(loc="lower right", fontsize=8)
+    # legend below the axes: it must not cover the bars that reach 100 %
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=10, frameon=False)
     return ax
 
 

@@ -84,13 +84,13 @@ def plot_segment_shares(table: pd.DataFrame, ax=None, *, title: str = "各客户
     ax.barh(y + h / 2, cs, h, color="#92c5de", label="客户数占比")
     ax.barh(y - h / 2, rs, h, color="#2166ac", label="消费金额占比")
     for yy, c, r in zip(y, cs, rs):
-        ax.text(c + 0.5, yy + h / 2, f"{c:.1f}%", va="center", fontsize=8)
-        ax.text(r + 0.5, yy - h / 2, f"{r:.1f}%", va="center", fontsize=8)
+        ax.text(c + 0.5, yy + h / 2, f"{c:.1f}%", va="center", fontsize=9)
+        ax.text(r + 0.5, yy - h / 2, f"{r:.1f}%", va="center", fontsize=9)
     ax.set_yticks(y, labels)
     ax.set_xlabel("占比（%）")
     ax.set_xlim(0, max(float(np.nanmax(np.r_[cs, rs, 1.0])) * 1.15, 5))
     ax.set_title(title)
-    ax.legend(frameon=False, loc="lower left", bbox_to_anchor=(1.0, 0.0), fontsize=9)
+    ax.legend(frameon=False, loc="lower left", bbox_to_anchor=(1.0, 0.0), fontsize=10)
     ax.spines[["top", "right"]].set_visible(False)
     return ax
 
@@ -103,7 +103,7 @@ def plot_segment_sizes(summary: pd.DataFrame, ax=None):
     colors = [SEGMENT_COLORS[i % len(SEGMENT_COLORS)] for i in range(len(summary))]
     ax.bar(x, summary["customers"], color=colors, alpha=0.85)
     for xx, c in zip(x, summary["customers"]):
-        ax.text(xx, c, f"{int(c)}", ha="center", va="bottom", fontsize=8)
+        ax.text(xx, c, f"{int(c)}", ha="center", va="bottom", fontsize=9)
     ax.set_ylabel("客户数（柱）")
     ax.set_xticks(x, [str(i) for i in summary.index], rotation=30, ha="right")
     ax2 = ax.twinx()
@@ -205,7 +205,7 @@ def plot_rf_heatmap(rfm_frame: pd.DataFrame, ax=None):
         for j in range(5):
             color = "white" if counts[i, j] > 0.6 * vmax else "black"
             text = f"{counts[i, j]}人\n均{_fmt(mean_m[i, j])}元" if counts[i, j] else "0"
-            ax.text(j, i, text, ha="center", va="center", fontsize=8, color=color)
+            ax.text(j, i, text, ha="center", va="center", fontsize=9, color=color)
     ax.set_xticks(range(5), [str(k) for k in range(1, 6)])
     ax.set_yticks(range(5), [str(k) for k in range(1, 6)])
     ax.set_xlabel("F 分（购买次数，5 = 最多）")
@@ -274,7 +274,7 @@ def plot_cluster_profiles(result, ax=None, *, labels=None):
     ax.set_xticks(x, [lab.get(c, c) for c in z.columns], rotation=30 if z.shape[1] > 4 else 0, ha="right" if z.shape[1] > 4 else "center")
     ax.set_ylabel("与平均水平的差距（标准差）")
     ax.set_title(f"各类客户的画像（k = {result.k}，轮廓系数 {result.silhouette:.2f}）")
-    ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.legend(frameon=False, fontsize=10, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.spines[["top", "right"]].set_visible(False)
     return ax
 
@@ -336,7 +336,14 @@ def plot_cluster_radar(result, ax=None, *, labels=None):
     return ax
 
 
-def plot_crosstab(table: pd.DataFrame, ax=None, *, title: str = "聚类结果 × RFM 客户群（人数）"):
+def plot_crosstab(
+    table: pd.DataFrame,
+    ax=None,
+    *,
+    title: str = "聚类结果 × RFM 客户群（人数）",
+    xlabel: str = "RFM 客户群",
+    ylabel: str = "KMeans 聚类（建议名称）",
+):
     """Heat map of a cross table (e.g. :func:`crmlab.segment.crosstab_segments`)."""
     if table is None or table.size == 0:
         raise CRMDataError("交叉表是空的，无法画图。")
@@ -346,10 +353,12 @@ def plot_crosstab(table: pd.DataFrame, ax=None, *, title: str = "聚类结果 ×
     vmax = v.max() if v.max() > 0 else 1
     for i in range(v.shape[0]):
         for j in range(v.shape[1]):
-            ax.text(j, i, f"{int(v[i, j])}", ha="center", va="center", fontsize=8,
+            ax.text(j, i, f"{int(v[i, j])}", ha="center", va="center", fontsize=10,
                     color="white" if v[i, j] > 0.6 * vmax else "black")
     ax.set_xticks(range(v.shape[1]), [str(c) for c in table.columns], rotation=30, ha="right")
     ax.set_yticks(range(v.shape[0]), [str(i) for i in table.index])
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     ax.set_title(title)
     fig.colorbar(im, ax=ax, label="客户数", shrink=0.85)
     return ax

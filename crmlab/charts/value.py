@@ -146,12 +146,21 @@ def plot_discounted_clv(table: pd.DataFrame, ax=None):
     return ax
 
 
-def plot_prob_alive(model, max_frequency: int = 20, max_recency: float = 40.0, ax=None, *, T: float | None = None):
+def plot_prob_alive(
+    model,
+    max_frequency: int = 20,
+    max_recency: float = 40.0,
+    ax=None,
+    *,
+    T: float | None = None,
+    mark: tuple[float, float] | None = None,
+):
     """Heat map of P(alive) for frequency 0..max_frequency and recency 0..max_recency.
 
     All customers are assumed observed for ``T`` (default ``max_recency``) time
     units, as in Fader, Hardie & Lee (2005): high frequency with an old last
-    purchase means the customer has probably left.
+    purchase means the customer has probably left.  ``mark=(recency, frequency)``
+    draws a star on one customer.
     """
     if not hasattr(model, "params_"):
         raise CRMDataError("模型还没有拟合。请先调用 BGNBD().fit(frequency, recency, T)。")
@@ -183,6 +192,11 @@ def plot_prob_alive(model, max_frequency: int = 20, max_recency: float = 40.0, a
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("重复购买次数 frequency")
     ax.set_title("客户仍然活跃的概率（BG/NBD 模型）")
+    if mark is not None:
+        rec, freq_mark = (float(v) for v in mark)
+        ax.plot([rec], [freq_mark], marker="*", markersize=20, color="#1f3a93", markeredgecolor="white",
+                linestyle="none", label="这位客户")
+        ax.legend(loc="upper left", fontsize=10, framealpha=0.9)
     return ax
 
 

@@ -197,7 +197,7 @@ def dso_trend(invoices, start=None, end=None, period_days: int = 90) -> pd.Serie
     end = to_timestamp(end, "结束日期") if end is not None else inv["issue_date"].max()
     if end < start:
         raise CRMDataError(f"结束日期 {end.date()} 早于开始日期 {start.date()}，请对调。")
-    months = pd.date_range(start, end, freq="ME")
+    months = pd.date_range(start, end, freq=pd.offsets.MonthEnd())  # "ME" needs pandas>=2.2, "M" warns there
     values = [dso(inv, d, period_days) for d in months]
     s = pd.Series(values, index=months, name="DSO（天）")
     s.index.name = "月末"

@@ -340,24 +340,24 @@ def _limit_notes(out: pd.DataFrame, method: str, combine) -> list[str]:
         [col[k] for k, v in combine.items() if float(v) > 0] if isinstance(combine, dict) else list(col.values())
     )
     zero_reason = {
-        "净资产法": "净资产为 0 或负数，净资产法额度为 0",
-        "营运资金法": "营运资金为 0 或负数（短期偿债能力不足），营运资金法额度为 0",
-        "销售额法": "没有月均采购额或账期为 0（没有赊销需求），销售额法额度为 0",
+        "净资产法": "净资产 ≤ 0：净资产法额度为 0",
+        "营运资金法": "营运资金 ≤ 0：短期偿债能力不足",
+        "销售额法": "没有月均采购额或账期为 0：没有赊销需求",
     }
     notes = []
     for idx in out.index:
         if out.at[idx, "等级系数"] <= 0:
-            notes.append(f"{out.at[idx, 'grade']} 级：等级系数为 0，只做现金交易")
+            notes.append(f"{out.at[idx, 'grade']} 级：只做现金交易")
         elif out.at[idx, "基础额度"] <= 0:
             zeros = [m for m in used if out.at[idx, m] <= 0]
             notes.append("；".join(zero_reason[m] for m in zeros) if zeros else "基础额度为 0")
         elif out.at[idx, "credit_limit"] <= 0:
-            notes.append("额度不足取整单位，记为 0")
+            notes.append("不足取整单位（默认 100 元），记为 0")
         elif method == "combined" and combine == "min":
             binding = min(used, key=lambda m: out.at[idx, m])
-            notes.append(f"取{binding} × 等级系数 {out.at[idx, '等级系数']:g}")
+            notes.append(f"取{binding} × 等级系数 {out.at[idx, '等级系数']:.1f}")
         else:
-            notes.append(f"基础额度 × 等级系数 {out.at[idx, '等级系数']:g}")
+            notes.append(f"基础额度 × 等级系数 {out.at[idx, '等级系数']:.1f}")
     return notes
 
 

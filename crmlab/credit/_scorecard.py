@@ -352,9 +352,13 @@ class CVResult:
     proba_bad: np.ndarray = field(default=None, repr=False)
 
 
+def _ks_scorer(estimator, X, y) -> float:
+    """Scorer callable for ``cross_validate`` (``make_scorer(response_method=...)`` needs scikit-learn>=1.4)."""
+    return ks_score(y, estimator.predict_proba(X)[:, 1])
+
+
 def cross_validate_scorecard(X, y, cv=5, random_state=0, **params) -> CVResult:
     """Stratified K-fold AUC and KS of :class:`Scorecard` (binning refitted in every training fold)."""
-    from sklearn.metrics import make_scorer
     from sklearn.model_selection import StratifiedKFold, cross_validate
 
     X = _as_frame(X)
@@ -369,7 +373,7 @@ def cross_validate_scorecard(X, y, cv=5, random_state=0, **params) -> CVResult:
         X,
         y,
         cv=splitter,
-        scoring={"auc": "roc_auc", "ks": make_scorer(ks_score, response_method="predict_proba")},
+        scoring={"auc": "roc_auc", "ks": _ks_scorer},
         return_estimator=True,
         return_indices=True,
         error_score="raise",

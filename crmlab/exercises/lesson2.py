@@ -316,9 +316,16 @@ def _check_q9(answer):
         raise Wrong("请回答 '变好'、'变差' 或 '持平' 之一。")
     if answer.strip() == expected:
         return
+    unweighted = analysis.month_over_month(
+        datasets.load("orders"), datasets.load("interactions"), Q9_MONTH,
+        weights={"购买数量": 1, "投诉次数": 1, "退货次数": 1},
+    ).attrs["verdict"]
+    if answer.strip() == unweighted:
+        raise Wrong("你把三项指标看得一样重。规则里购买数量的权重是 3，投诉、退货各是 1：先乘以权重再相加。")
     raise Wrong(
         "再看看三个指标的方向：购买数量增加是好事，投诉和退货增加是坏事。"
-        "逐项打分（好 +1、坏 −1、变化不超过 5% 算 0），总分为正就是变好，为负就是变差。"
+        "逐项打分（好 +1、坏 −1、变化不超过 5% 算 0），再乘以权重（购买数量 3，投诉、退货各 1），"
+        "加权总分为正就是变好，为负就是变差。"
     )
 
 
@@ -326,7 +333,7 @@ q9 = Question(
     "练习9",
     "比较 2025-11 与 2025-10 的购买数量、投诉次数和退货次数，经营情况是变好、变差还是持平？",
     _check_q9,
-    hint="用 month_over_month(orders, interactions, '2025-11') 得到对比表，逐项看“评价”列，再按规则汇总。",
+    hint="用 month_over_month(orders, interactions, '2025-11') 得到对比表，看“评价”和“得分”列（得分 = 权重 × ±1），把得分加起来。",
     solution="from crmlab import analysis\nanswer = analysis.month_over_month(orders, interactions, '2025-11').attrs['verdict']",
 )
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import sqlite3
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,6 +119,40 @@ def _column_as_sql(s: pd.Series, kind: str = "text") -> list:
     return [_iso(v) for v in vals]
 
 
+def _day(value: Any, what: str = "日期") -> pd.Timestamp:
+    """A date given by the caller, or a Chinese error."""
+    try:
+        t = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        t = pd.NaT
+    if pd.isna(t):
+        raise CRMDataError(f"{what}“{value}”无法识别，请写成 2026-01-01 这样的日期。")
+    return t
+
+
+_CONSENT_VALUES = {"是": 1, "否": 0, "同意": 1, "不同意": 0, "1": 1, "0": 0, "true": 1, "false": 0, "True": 1, "False": 0}
+
+
+def _consent_column(s: pd.Series) -> list[int]:
+    """consent_marketing as 0/1: accepts bool, 0/1 and 是/否、同意/不同意; missing = 0 (no consent)."""
+    out, bad = [], []
+    for k, v in enumerate(s.to_numpy(dtype=object).tolist()):
+        if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+            out.append(0)
+        elif isinstance(v, (bool, np.bool_)) or (isinstance(v, (int, np.integer, float)) and v in (0, 1)):
+            out.append(int(v))
+        elif isinstance(v, str) and v.strip() in _CONSENT_VALUES:
+            out.append(_CONSENT_VALUES[v.strip()])
+        else:
+            out.append(0)
+            bad.append(k + 1)
+    if bad:
+        raise CRMDataError(
+            f"consent_marketing（同意营销联系）第 {bad[:5]} 行的值无法识别：只能填 是/否、同意/不同意、True/False 或 1/0。"
+        )
+    return out
+
+
 def _require_text(value: Any, what: str) -> str:
     if value is None or (isinstance(value, str) and not value.strip()):
         raise CRMDataError(f"缺少{what}：每条信息都必须记录{what}。")
@@ -166,6 +201,18 @@ def estimate_id_valid_to_series(birth_dates: pd.Series, on: pd.Series | Any) -> 
     return [f"{v[:4]}-{v[4:6]}-{v[6:]}" if k else None for v, k in zip(ymd.astype(np.int64).astype(str).tolist(), ok.tolist())]
 
 
+def _locked(method):
+    """Run the whole method holding the base's lock (read-then-write steps stay together)."""
+    import functools
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 @dataclass
 class ImportResult:
     """What an import did: batch id, rows written, codes, validation report."""
@@ -199,22 +246,44 @@ class InfoBase:
     def __init__(self, path: str | Path = ":memory:", clock: Callable[[], str] | None = None):
         self.path = str(path)
         self._clock = clock or (lambda: _dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
+        self._connection: sqlite3.Connection | None = None
+        # JupyterLab may run widget callbacks in another thread (kernel subshells) than the
+        # cell that opened the base: share the connection between threads, and let one
+        # thread at a time use it (every transaction and query holds this lock).
+        self._lock = threading.RLock()
         try:
-            self._conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self._connection = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
         except sqlite3.Error as exc:
             raise CRMDataError(f"无法打开信息库文件 {self.path}：{exc}。请检查路径是否存在、是否可写。") from exc
         try:
             self._conn.execute("PRAGMA foreign_keys = ON")
             self._conn.executescript(_schema.SCHEMA)
         except sqlite3.DatabaseError as exc:
-            self._conn.close()
+            self._connection.close()
+            self._connection = None
             raise CRMDataError(
                 f"文件 {Path(self.path).name} 不是可用的信息库（{exc}）。请换一个文件名，或从备份恢复。"
             ) from exc
 
     # ------------------------------------------------------------------ basics
     def close(self) -> None:
-        self._conn.close()
+        """Close the file; any later use of this base gives a clear message."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    @property
+    def closed(self) -> bool:
+        return self._connection is None
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        if self._connection is None:
+            raise CRMDataError(
+                f"信息库 {Path(self.path).name} 已经关闭（调用过 close()）。请重新运行创建信息库的单元格，"
+                "或用 InfoBase(路径) 重新打开。"
+            )
+        return self._connection
 
     def __enter__(self) -> "InfoBase":
         return self
@@ -223,8 +292,10 @@ class InfoBase:
         self.close()
 
     def __repr__(self) -> str:
-        n = self._conn.execute("SELECT COUNT(*) FROM customers").fetchone()[0]
-        r = self._conn.execute("SELECT COUNT(*) FROM raw_records").fetchone()[0]
+        if self.closed:
+            return f"InfoBase({Path(self.path).name}，已关闭)"
+        n = self._scalar("SELECT COUNT(*) FROM customers")
+        r = self._scalar("SELECT COUNT(*) FROM raw_records")
         return f"InfoBase(客户 {n} 位, 原始记录 {r} 条)"
 
     @property
@@ -238,19 +309,27 @@ class InfoBase:
     @contextmanager
     def _transaction(self):
         """One all-or-nothing transaction; rolls back on any error."""
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._conn
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        else:
-            self._conn.execute("COMMIT")
+        with self._lock:
+            conn = self._conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            else:
+                conn.execute("COMMIT")
+
+    def _scalar(self, sql: str, params: Iterable = ()):
+        with self._lock:
+            return self._conn.execute(sql, tuple(params)).fetchone()[0]
 
     def _query(self, sql: str, params: Iterable = ()) -> pd.DataFrame:
-        cur = self._conn.execute(sql, tuple(params))
-        cols = [d[0] for d in cur.description]
-        return pd.DataFrame(cur.fetchall(), columns=cols)
+        with self._lock:
+            cur = self._conn.execute(sql, tuple(params))
+            cols = [d[0] for d in cur.description]
+            rows = cur.fetchall()
+        return pd.DataFrame(rows, columns=cols)
 
     def table(self, name: str) -> pd.DataFrame:
         """A whole table as a DataFrame (administrator's view, not masked)."""
@@ -261,13 +340,14 @@ class InfoBase:
     def counts(self) -> pd.Series:
         """Number of rows per table."""
         return pd.Series(
-            {t: self._conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in _schema.TABLES},
+            {t: self._scalar(f"SELECT COUNT(*) FROM {t}") for t in _schema.TABLES},
             name="行数",
         )
 
     def integrity_check(self) -> str:
         """``PRAGMA integrity_check``: ``"ok"`` when the file is sound."""
-        rows = self._conn.execute("PRAGMA integrity_check").fetchall()
+        with self._lock:
+            rows = self._conn.execute("PRAGMA integrity_check").fetchall()
         return "; ".join(r[0] for r in rows)
 
     def _new_batch(self, target: str, source: str, channel: str, collected_at: Any, n: int) -> int:
@@ -297,10 +377,16 @@ class InfoBase:
                 raise CRMDataError(f"缺少{what}：请在调用时给出参数（例如 {names[-1]}=…），每条信息都要记录{what}。")
             return [_iso(default)] * n
 
+        when = col(("collected_at",), collected_at, "收集时间")
+        uniq = pd.unique(pd.Series(when, dtype=object))
+        parsed = pd.to_datetime(pd.Series(uniq, dtype=object), errors="coerce", format="mixed")
+        if parsed.isna().any():
+            bad = [str(v) for v in uniq[parsed.isna().to_numpy()]][:3]
+            raise CRMDataError(f"收集时间 {bad} 无法识别：请写成 2025-12-31 这样的日期（可带时间）。")
         return (
             col(("source",), source, "信息来源"),
             col(("collect_channel", "channel"), channel, "收集渠道"),
-            col(("collected_at",), collected_at, "收集时间"),
+            when,
         )
 
     # ------------------------------------------------------------------ raw records
@@ -378,8 +464,9 @@ class InfoBase:
 
     # ------------------------------------------------------------------ customers
     def _next_seq(self) -> int:
-        return int(self._conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM customers").fetchone()[0])  # seq is the rowid
+        return int(self._scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM customers"))  # seq is the rowid
 
+    @_locked
     def import_customers(
         self,
         df: pd.DataFrame,
@@ -411,13 +498,13 @@ class InfoBase:
             raise CRMDataError("客户表缺少 name（姓名/名称）列。")
         names = df["name"].astype("string").fillna("").str.strip()
         if (names == "").any():
-            rows = list(np.flatnonzero((names == "").to_numpy())[:5] + 1)
+            rows = (np.flatnonzero((names == "").to_numpy())[:5] + 1).tolist()
             raise CRMDataError(f"第 {rows} 行缺少姓名/名称：每位客户都必须有名称。")
         n = len(df)
         types = df["customer_type"].fillna("个人") if "customer_type" in df.columns else pd.Series(["个人"] * n, index=df.index)
         bad_type = ~types.isin(["个人", "企业"])
         if bad_type.any():
-            raise CRMDataError(f"客户类型只能是“个人”或“企业”，第 {list(np.flatnonzero(bad_type.to_numpy())[:5] + 1)} 行不是。")
+            raise CRMDataError(f"客户类型只能是“个人”或“企业”，第 {(np.flatnonzero(bad_type.to_numpy())[:5] + 1).tolist()} 行不是。")
         checks = _codes.validate_frame(df)
         if strict:
             problems = []
@@ -426,7 +513,7 @@ class InfoBase:
                     filled = checks[f"{f}_filled"]
                     bad = filled & ~checks[f"{f}_ok"]
                     if bad.any():
-                        problems.append(f"{_codes.FIELD_LABELS[f]}无效（第 {list(np.flatnonzero(bad.to_numpy())[:5] + 1)} 行）")
+                        problems.append(f"{_codes.FIELD_LABELS[f]}无效（第 {(np.flatnonzero(bad.to_numpy())[:5] + 1).tolist()} 行）")
             if problems:
                 raise CRMDataError("；".join(problems) + "。请改正后再导入，本次没有写入任何记录。")
         src, chan, when = self._provenance(df, source, channel, collected_at)
@@ -455,8 +542,7 @@ class InfoBase:
         def col(name, kind="text"):
             return _column_as_sql(df[name], kind) if name in df.columns else [None] * n
 
-        consent = col("consent_marketing", "int")
-        consent = [0 if v is None else v for v in consent]
+        consent = _consent_column(df["consent_marketing"]) if "consent_marketing" in df.columns else [0] * n
         status = [s if s is not None else "潜在" for s in col("status")]
         bad_status = sorted({s for s in status if s not in STATUSES})
         if bad_status:
@@ -536,6 +622,8 @@ class InfoBase:
         ):
             if rec.get(f) is not None and not ok(rec[f]):
                 raise CRMDataError(f"{_codes.FIELD_LABELS[f]}“{rec[f]}”无效：{label}。")
+        if rec.get("birth_date") is not None:
+            rec["birth_date"] = _day(rec["birth_date"], "出生日期").strftime("%Y-%m-%d")
         if rec.get("id_number") and not rec.get("birth_date"):
             rec["birth_date"] = _codes.birth_date_from_id(rec["id_number"]).strftime("%Y-%m-%d")
         rec["consent_marketing"] = bool(consent_marketing)
@@ -577,6 +665,16 @@ class InfoBase:
         columns = [c for c in _schema.DATA_TABLES[table] if c in df.columns]
         src, chan, when = self._provenance(df, source, channel, collected_at)
         num = {"quantity", "amount", "cost", "gross_profit", "service_cost", "value", "years_in_business", "annual_revenue", "credit_limit"}
+        for c in columns:
+            if c in num:
+                given = df[c].notna().to_numpy()
+                bad = given & pd.to_numeric(df[c], errors="coerce").isna().to_numpy()
+                if bad.any():
+                    rows = (np.flatnonzero(bad)[:5] + 1).tolist()
+                    raise CRMDataError(
+                        f"导入 {table} 失败，没有写入任何记录：{c} 列第 {rows} 行不是数字（例如“{df[c].iloc[rows[0] - 1]}”）。"
+                        "请先去掉“¥”、千分位逗号等符号。"
+                    )
         data = [_column_as_sql(df[c], "num" if c in num else ("int" if c == "resolved" else "text")) for c in columns]
         rows = list(zip(*data, src, chan, when))
         all_cols = columns + list(_schema.PROVENANCE)
@@ -590,6 +688,7 @@ class InfoBase:
         return ImportResult(batch, len(rows), table)
 
     # ------------------------------------------------------------------ updating
+    @_locked
     def update_customer(
         self,
         customer_id: str,
@@ -676,7 +775,7 @@ class InfoBase:
         """Customers whose ID card expires within ``within_days`` (or has expired)."""
         if not isinstance(within_days, (int, np.integer)) or within_days < 0:
             raise CRMDataError("提前提醒的天数必须是不小于 0 的整数。")
-        t = pd.Timestamp(today)
+        t = _day(today, "今天的日期")
         end = (t + pd.Timedelta(days=int(within_days))).strftime("%Y-%m-%d")
         df = self._query(
             "SELECT customer_id, name, phone, id_valid_to FROM customers"
@@ -688,9 +787,12 @@ class InfoBase:
         df["提醒"] = np.where(days < 0, "已过期", "即将到期")
         return df
 
+    @_locked
     def refresh_status(self, today: Any = COURSE_TODAY, lost_after_days: int = 365) -> pd.Series:
         """Set 潜在/现实/流失 from the orders table; changes are logged. Returns counts per status."""
-        t = pd.Timestamp(today).strftime("%Y-%m-%d")
+        if isinstance(lost_after_days, (bool, np.bool_)) or not isinstance(lost_after_days, (int, np.integer)) or lost_after_days < 0:
+            raise CRMDataError("判定流失的天数必须是不小于 0 的整数，例如 365。")
+        t = _day(today, "今天的日期").strftime("%Y-%m-%d")
         last = self._query("SELECT customer_id, MAX(order_date) AS last_order FROM orders GROUP BY customer_id")
         cust = self._query("SELECT customer_id, status FROM customers")
         m = cust.merge(last, on="customer_id", how="left")
@@ -744,10 +846,11 @@ class InfoBase:
         return view
 
     def _audit(self, user: str, role: str, action: str, fields: list[str], ids: list[str]) -> None:
-        self._conn.execute(
-            "INSERT INTO audit_log (at, user, role, action, fields, n_rows, customer_ids) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (self.now(), user, role, action, ",".join(fields), len(ids), ",".join(ids[:50]) + (",…" if len(ids) > 50 else "")),
-        )
+        with self._lock:
+            self._conn.execute(
+                "INSERT INTO audit_log (at, user, role, action, fields, n_rows, customer_ids) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (self.now(), user, role, action, ",".join(fields), len(ids), ",".join(ids[:50]) + (",…" if len(ids) > 50 else "")),
+            )
 
     def audit_log(self) -> pd.DataFrame:
         return self._query("SELECT * FROM audit_log ORDER BY audit_id")
@@ -758,7 +861,10 @@ class InfoBase:
         view = self.read_customers(role, user, customer_ids=[customer_id])
         if view.empty:
             raise CRMDataError(f"信息库中没有客户“{customer_id}”。请检查客户编号。")
-        card = view.iloc[0]
+        card = view.iloc[0].astype(object)
+        if "consent_marketing" in card.index:
+            card["consent_marketing"] = "是" if card["consent_marketing"] in (1, True, "1") else "否"
+        card = card.map(lambda v: "—" if v is None or (isinstance(v, float) and np.isnan(v)) or v == "" else v)
         card.index = [FIELD_LABELS.get(c, c) for c in card.index]
         return card.rename(f"客户登记卡 {customer_id}")
 
@@ -839,7 +945,8 @@ class InfoBase:
         except sqlite3.Error as exc:
             raise CRMDataError(f"无法创建备份文件 {path}：{exc}。请检查文件夹是否存在、是否可写。") from exc
         try:
-            self._conn.backup(dest)
+            with self._lock:
+                self._conn.backup(dest)
             check = "; ".join(r[0] for r in dest.execute("PRAGMA integrity_check").fetchall())
         finally:
             dest.close()
@@ -860,7 +967,8 @@ class InfoBase:
                 raise CRMDataError(f"备份文件 {path.name} 已损坏或不是信息库文件（{exc}），没有做任何恢复。") from exc
             if check != "ok":
                 raise CRMDataError(f"备份文件 {path.name} 完整性检查未通过：{check}。没有做任何恢复。")
-            src.backup(self._conn)
+            with self._lock:
+                src.backup(self._conn)
         finally:
             src.close()
         result = self.integrity_check()

@@ -85,6 +85,8 @@ def make_customer_codes(types: Iterable, regions: Iterable, start: int = 1) -> p
         return pd.Series(v.to_numpy(dtype=object) if isinstance(v, pd.Series) else list(v), dtype=object)
 
     types, regions = as_obj(types), as_obj(regions)
+    if len(types) != len(regions):
+        raise CRMDataError(f"客户类型有 {len(types)} 个，地区有 {len(regions)} 个：两者必须一一对应。")
     n = len(types)
     if n == 0:
         return pd.Series([], dtype=object)
@@ -156,6 +158,11 @@ def normalize_id(value) -> str:
 # --------------------------------------------------------------------------
 def id_check_digit(first17: str) -> str:
     """GB 11643 check character for the first 17 digits of an ID number."""
+    if isinstance(first17, (int, np.integer)) and not isinstance(first17, bool):
+        first17 = str(first17)
+    if not isinstance(first17, str):
+        raise CRMDataError("身份证号前 17 位应写成文字，例如 \"11010519491231002\"。")
+    first17 = to_halfwidth(first17).strip()
     if len(first17) != 17 or not first17.isdigit():
         raise CRMDataError("身份证号前 17 位必须全是数字。")
     total = sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS))
@@ -339,6 +346,8 @@ def validate_frame(df: pd.DataFrame) -> pd.DataFrame:
     Each column is turned into text once; the checks themselves are numpy
     operations on the code points (only unusual values go through a regex).
     """
+    if not isinstance(df, pd.DataFrame):
+        raise CRMDataError("需要一个 DataFrame（表格），其中有 phone、email 或 id_number 列。")
     out = {}
     checks = {"phone": lambda t: _mobile_ok(_phone_norm_list(t)), "email": _email_ok, "id_number": _id_ok}
     for col, fn in checks.items():

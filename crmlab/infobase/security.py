@@ -136,7 +136,7 @@ MASKERS = {
 
 
 def check_role(role: str) -> None:
-    if role not in ROLE_FIELDS:
+    if not isinstance(role, str) or role not in ROLE_FIELDS:
         raise CRMDataError(f"角色“{role}”不存在。可用的角色：{'、'.join(ROLES)}。")
 
 
@@ -147,6 +147,8 @@ def apply_role(df: pd.DataFrame, role: str) -> tuple[pd.DataFrame, list[str]]:
     personal fields that the caller read in clear (for the audit log).
     """
     check_role(role)
+    if not isinstance(df, pd.DataFrame):
+        raise CRMDataError("apply_role 需要一个 DataFrame（客户表）。")
     rules = ROLE_FIELDS[role]
     if rules is None:
         rules = {c: "full" for c in df.columns}

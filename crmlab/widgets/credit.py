@@ -73,11 +73,16 @@ class PyramidView(View):
         self._refresh()
 
     def _on_preset(self, change):
-        vals = (1, 4, 15, 80) if change["new"].startswith("金字塔") else (20, 30, 50, 0)
+        pyr = change["new"].startswith("金字塔")
+        vals = (1, 4, 15, 80) if pyr else (20, 30, 50, 0)
+        names = self.labels if pyr else ("A类客户", "B类客户", "C类客户", self.labels[-1])
         self._busy = True  # no redraw for the intermediate slider states
         try:
-            for s, v in zip(self.sliders, vals):
+            for s, v, name in zip(self.sliders, vals, names):
                 s.value = v
+                s.description = f"{name}%"
+            # ABC has three tiers: hide the fourth slider (its value 0 means "no fourth tier")
+            self.sliders[3].layout.display = None if pyr else "none"
         finally:
             self._busy = False
         self._refresh()
@@ -238,7 +243,7 @@ class CreditApplicationView(View):
 
         s = result["scored"].iloc[0]
         lim = result["limit"].iloc[0]
-        advice = "可以给予赊销" if lim["credit_limit"] > 0 else "建议只做现金交易（不给赊销额度）"
+        advice = "可以给予赊销" if lim["credit_limit"] > 0 else "建议只做现金交易，不给赊销额度"
         display(HTML(
             "<div style='font-size:15px'>"
             f"<p>总分 <b>{s['score']:.1f}</b> 分，信用等级 <b>{html.escape(s['grade'])}</b>，"

@@ -26,6 +26,10 @@ def _regions(customers: pd.DataFrame) -> list[str]:
 
 
 def _months(orders: pd.DataFrame) -> list[str]:
+    if not isinstance(orders, pd.DataFrame) or "order_date" not in orders.columns:
+        raise CRMDataError("需要订单表 orders（含 order_date 列），请用 crmlab.datasets.load(\"orders\") 读取。")
+    if not pd.api.types.is_datetime64_any_dtype(orders["order_date"]) or orders["order_date"].isna().all():
+        raise CRMDataError("订单表是空的，或 order_date 列不是日期：没有可以选择的月份。")
     m = orders["order_date"].dt.to_period("M")
     return [str(p) for p in pd.period_range(m.min(), m.max(), freq="M")]
 
@@ -279,6 +283,8 @@ class MonthCompareView(View):
 
         self.orders, self.interactions, self.customers = orders, interactions, customers
         months = _months(orders)[1:]
+        if not months:
+            raise CRMDataError("订单只有一个月的数据：至少要有两个月，才能做本月与上月的对比。")
         self.month = w.Dropdown(options=months, value=months[-1], description="本月")
         self.region = w.Dropdown(options=_regions(customers), description="地区")
         for c in (self.month, self.region):

@@ -39,7 +39,7 @@ class KotlerLevelView(View):
         st = {"description_width": "110px"}
         self.n_customers = w.IntText(value=n_customers, description="客户数量（人）", style=st)
         self.unit_margin = w.FloatSlider(value=unit_margin, min=0.0, max=0.9, step=0.01, readout_format=".0%",
-                                         description="边际利润率", style=st, layout=w.Layout(width="420px"))
+                                         description="边际利润率（%）", style=st, layout=w.Layout(width="420px"))
         self.text = w.HTML()
         for c in (self.n_customers, self.unit_margin):
             c.observe(lambda _change: self._refresh(), names="value")
@@ -163,10 +163,11 @@ class RetentionView(View):
         self.controls = {
             "n_customers": w.IntSlider(value=1000, min=100, max=20000, step=100, description="现有客户数（人）",
                                        style=st, layout=lay),
-            "acquisition_cost": w.FloatSlider(value=100, min=0, max=1000, step=10, description="获取一位新客户（元）",
+            "acquisition_cost": w.FloatSlider(value=100, min=0, max=1000, step=10, readout_format=",.0f",
+                                              description="获取一位新客户（元）",
                                               style=st, layout=lay),
-            "retention_cost_ratio": w.FloatSlider(value=5, min=1, max=10, step=0.5,
-                                                  description="获客成本是保留成本的几倍", style=st, layout=lay),
+            "retention_cost_ratio": w.FloatSlider(value=5, min=1, max=10, step=0.5, readout_format=".1f",
+                                                  description="获客成本是保留成本的几倍（倍）", style=st, layout=lay),
             "base_churn": w.FloatSlider(value=0.20, min=0.05, max=0.6, step=0.01, readout_format=".0%",
                                         description="现在每年流失率", style=st, layout=lay),
             "churn_reduction": w.FloatSlider(value=0.05, min=0.0, max=0.2, step=0.01, readout_format=".0%",

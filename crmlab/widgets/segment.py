@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,9 @@ def _summary_html(summary: pd.DataFrame, *, strategy: bool = True) -> str:
             df[c] = [("—" if pd.isna(v) else f.format(v)) for v in df[c]]
     from crmlab.segment import label_columns
 
-    return label_columns(df).to_html(border=0, escape=True)
+    text = label_columns(df).to_html(border=0, escape=True)
+    # keep headers and segment names on one line; only the strategy text wraps
+    return re.sub(r"<th(?=[ >])", '<th style="white-space:nowrap"', text)
 
 
 def _fixed_ax(figsize=(8, 4.2), left=0.09, right=0.9, bottom=0.22, top=0.9):

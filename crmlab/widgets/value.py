@@ -259,11 +259,11 @@ class DiscountedCLVView(View):
         layout = w.Layout(width="420px")
         self.text = ""
         self.controls = {
-            "margin": w.FloatSlider(value=margin, min=0, max=10000, step=50, description="每期利润（元）", style=style, layout=layout, continuous_update=False),
-            "retention": w.FloatSlider(value=retention, min=0, max=1, step=0.01, description="留存率", readout_format=".2f", style=style, layout=layout, continuous_update=False),
-            "discount": w.FloatSlider(value=discount, min=0, max=0.5, step=0.01, description="折现率", readout_format=".2f", style=style, layout=layout, continuous_update=False),
+            "margin": w.FloatSlider(value=margin, min=0, max=10000, step=50, description="每期利润（元）", readout_format=",.0f", style=style, layout=layout, continuous_update=False),
+            "retention": w.FloatSlider(value=retention, min=0, max=1, step=0.01, description="留存率（%）", readout_format=".0%", style=style, layout=layout, continuous_update=False),
+            "discount": w.FloatSlider(value=discount, min=0, max=0.5, step=0.01, description="折现率（%）", readout_format=".0%", style=style, layout=layout, continuous_update=False),
             "periods": w.IntSlider(value=periods, min=1, max=30, description="期数", style=style, layout=layout, continuous_update=False),
-            "acquisition_cost": w.FloatSlider(value=0, min=0, max=10000, step=50, description="获客成本（元）", style=style, layout=layout, continuous_update=False),
+            "acquisition_cost": w.FloatSlider(value=0, min=0, max=10000, step=50, description="获客成本（元）", readout_format=",.0f", style=style, layout=layout, continuous_update=False),
         }
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
@@ -370,4 +370,112 @@ class AtRiskView(View):
         return plot_at_risk(self.clv_frame, value_col=self.value_col, **self._values)
 
 
-__all__ = ["DeliveredValueView", "IndicatorCLVView", "DiscountedCLVView", "AtRiskView", "default_offers"]
+class CustomerAliveView(View):
+    """One customer's BG/NBD prediction: frequency, recency, T -> P(alive), expected purchases, CLV.
+
+    ``bgnbd`` is a fitted :class:`crmlab.value.BGNBD`, ``gg`` an optional fitted
+    :class:`crmlab.value.GammaGamma`.  ``update(frequency=5, recency=30, T=39,
+    monetary_value=40, months=12)`` returns the one-row frame of
+    :func:`crmlab.value.predict_clv` (missing values keep the control value).
+    """
+
+    def __init__(self, bgnbd=None, gg=None, *, frequency: int = 5, recency: float = 30.0, T: float = 39.0,
+                 monetary_value: float = 40.0, months: int = 12):
+        super().__init__()
+        import ipywidgets as w
+
+        self.bgnbd = bgnbd
+        self.gg = gg
+        self.text = ""
+        style = {"description_width": "190px"}
+        layout = w.Layout(width="480px")
+        self.controls = {
+            "frequency": w.IntSlider(value=frequency, min=0, max=30, description="重复购买次数（次）",
+                                     style=style, layout=layout, continuous_update=False),
+            "recency": w.FloatSlider(value=recency, min=0, max=78, step=1, readout_format=".0f",
+                                     description="最后一次购买在第几周（周）", style=style, layout=layout,
+                                     continuous_update=False),
+            "T": w.FloatSlider(value=T, min=1, max=78, step=1, readout_format=".0f",
+                               description="从首次购买到今天（周）", style=style, layout=layout,
+                               continuous_update=False),
+            "monetary_value": w.FloatSlider(value=monetary_value, min=0, max=300, step=5, readout_format=".0f",
+                                            description="平均每次消费（元）", style=style, layout=layout,
+                                            continuous_update=False),
+            "months": w.IntSlider(value=months, min=1, max=36, description="预测未来几个月（月）",
+                                  style=style, layout=layout, continuous_update=False),
+        }
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        items = list(self.controls.values())
+        self.widget = w.VBox([w.HBox([w.VBox(items[:3]), w.VBox(items[3:])]), self.status, self.out])
+        self.update()
+
+    def _on_change(self, change=None) -> None:
+        self.update()
+
+    def compute(self, **values: Any) -> pd.DataFrame:
+        from crmlab.value import predict_clv
+
+        self.text = ""
+        unknown = [k for k in values if k not in self.controls]
+        if unknown:
+            raise CRMDataError(f"不认识的输入：{'、'.join(unknown)}。")
+        if self.bgnbd is None or not hasattr(self.bgnbd, "params_"):
+            raise CRMDataError("还没有拟合好的 BG/NBD 模型。请先运行 BGNBD().fit(frequency, recency, T)，再把它传进来。")
+        v = {k: values.get(k, c.value) for k, c in self.controls.items()}
+        for key in ("recency", "T"):
+            try:
+                v[key] = float(v[key])
+            except (TypeError, ValueError):
+                raise CRMDataError(f"{self.controls[key].description}必须是数字，收到 {v[key]!r}。") from None
+        if v["recency"] > v["T"]:
+            raise CRMDataError(
+                f"最后一次购买在第 {v['recency']:g} 周，却只观察了 {v['T']:g} 周：最后一次购买不可能晚于今天。"
+                "请把“最后一次购买在第几周”调小，或把“从首次购买到今天”调大。"
+            )
+        note = ""
+        if v["frequency"] == 0 and v["recency"] != 0:
+            # without repeat purchases the last purchase is the first one (week 0)
+            v["recency"] = 0.0
+            note = "没有重复购买时，最后一次购买就是第一次购买，按第 0 周计算。"
+        summary = pd.DataFrame({k: [v[k]] for k in ("frequency", "recency", "T", "monetary_value")},
+                               index=pd.Index(["这位客户"], name="customer_id"))
+        gg = self.gg
+        if gg is None:
+            raise CRMDataError("还没有拟合好的 Gamma-Gamma 模型。请先运行 GammaGamma().fit(frequency, monetary_value)。")
+        result = predict_clv(summary, months=v["months"], bgnbd=self.bgnbd, gg=gg)
+        row = result.iloc[0]
+        self._values = v
+        self.text = (
+            f"这位客户仍然活跃的概率约 {row['prob_alive']:.0%}；预计未来 {v['months']} 个月还会购买 "
+            f"{row['expected_purchases']:.2f} 次，每次约 {row['expected_avg_value']:.0f} 元，"
+            f"预测价值约 {row['clv']:.0f} 元（已按年 10% 折现）。"
+        )
+        if row["prob_alive"] < 0.5 and v["frequency"] > 0:
+            self.text += "活跃概率已低于一半：他以前常买、最近却很久没来，应尽快回访挽留。"
+        self.text += note
+        return result
+
+    def render(self, result: pd.DataFrame):
+        from IPython.display import HTML, display
+
+        from crmlab.charts.value import plot_prob_alive
+
+        v = self._values
+        display(HTML(f"<p style='font-size:15px'>{html.escape(self.text)}</p>"))
+        fig = _fig((8.5, 4.6), left=0.09, right=0.97, bottom=0.13, top=0.9)
+        return plot_prob_alive(self.bgnbd, max_frequency=self.controls["frequency"].max, max_recency=v["T"],
+                               T=v["T"], mark=(v["recency"], v["frequency"]), ax=fig.add_subplot())
+
+
+def _fig(figsize, **adjust):
+    """A new figure with fixed margins (a live update skips the slow constrained layout)."""
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=figsize)
+    fig.subplots_adjust(**adjust)
+    return fig
+
+
+__all__ = ["DeliveredValueView", "IndicatorCLVView", "DiscountedCLVView", "AtRiskView", "CustomerAliveView",
+           "default_offers"]
