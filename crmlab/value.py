@@ -449,7 +449,8 @@ def clv_metrics(
         for col in POTENTIAL_INDICATORS:
             out[col] = pd.to_numeric(s[col], errors="coerce").reindex(out.index).astype(float)
     for col in POTENTIAL_INDICATORS:
-        median = out[col].median()
+        answered = out[col].dropna()  # median of an all-NaN column warns on pandas 2.0
+        median = answered.median() if len(answered) else np.nan
         # nobody answered: use the middle of the 1-5 scale
         out[col] = out[col].fillna(3.0 if pd.isna(median) else median)
     out.index.name = "customer_id"

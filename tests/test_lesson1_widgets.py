@@ -194,3 +194,10 @@ def test_customer_alive_view_needs_fitted_models(bgnbd_models):
     for args in ((), (BGNBD(),), (bgnbd_models[0],)):
         v = CustomerAliveView(*args)
         assert v.result is None and _chinese(v.message)
+
+
+def test_retention_view_tables_are_readable():
+    v = RetentionView()
+    v.update(n_customers=1000, acquisition_cost=100, base_churn=0.2, churn_reduction=0.05)
+    assert "20,000" in v.table.value and "20000.0" not in v.table.value  # yuan with separators
+    assert "15%" in v.table.value and "50%" in v.table.value  # selling success rates as percentages

@@ -105,3 +105,21 @@ def test_views_survive_empty_frames(data):
     ):
         view.orders = empty
         assert view.update(**kw) is None and view.message
+
+
+def test_views_on_empty_orders_explain_in_chinese(data):
+    from crmlab import CRMDataError
+
+    orders, customers, interactions = data
+    for make in (lambda: W.RegionSalesView(orders.iloc[:0], customers),
+                 lambda: W.MonthCompareView(orders.iloc[:0], interactions, customers)):
+        with pytest.raises(CRMDataError, match="没有可以选择的月份"):
+            make()
+    for view in (W.ParetoView(orders.iloc[:0], customers), W.ForecastView(orders.iloc[:0], customers)):
+        assert view.update() is None and view.message and "Traceback" not in view.message
+
+
+def test_data_card_rejects_unknown_type(base):
+    v = W.DataCardView(base)
+    assert v.update(name="张三", source="门店", customer_type="猫") is None
+    assert "个人" in v.message and "[" not in v.message

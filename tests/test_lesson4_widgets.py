@@ -164,3 +164,13 @@ def test_pyramid_abc_preset_relabels_sliders():
     v.preset.value = "金字塔 1/4/15/80"
     assert v.sliders[0].description == "VIP客户%" and v.sliders[3].layout.display is None
     assert list(v.result.tiers.index) == ["VIP客户", "主要客户", "普通客户", "小客户"]
+
+
+def test_credit_application_summary_widget_follows_state():
+    v = CreditApplicationView()
+    assert "信用等级" in v.summary.value and "额度测算" in v.summary.value
+    v.update(on_time_payment_rate=150)
+    _bad(v)
+    assert v.summary.value == ""  # no stale verdict next to the error
+    v.update(working_capital=-200_000)
+    assert "营运资金" in v.summary.value and "不给赊销" in v.summary.value

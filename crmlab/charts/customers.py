@@ -51,8 +51,8 @@ def plot_state_counts(counts: pd.DataFrame, ax=None, *, title: str | None = None
     ax.bar(x, values, color=colors)
     top = max(values.max(), 1)
     for xi, v in zip(x, values):
-        ax.text(xi, v + top * 0.01, f"{int(v)}", ha="center", va="bottom", fontsize=9)
-    ax.set_xticks(x, [s.replace("现实客户-", "现实客户\n") for s in labels], fontsize=9)
+        ax.text(xi, v + top * 0.01, f"{int(v)}", ha="center", va="bottom", fontsize=10)
+    ax.set_xticks(x, [s.replace("现实客户-", "现实客户\n") for s in labels], fontsize=10)
     ax.set_ylabel("客户数（人）")
     ax.set_ylim(0, top * 1.12)
     asof = counts.attrs.get("asof")
@@ -80,11 +80,11 @@ def plot_transition_heatmap(table: pd.DataFrame, ax=None, *, hide_empty: bool = 
         for j in range(values.shape[1]):
             v = int(values[i, j])
             color = "white" if vmax and shown[i, j] > 0.6 * vmax else "#222222"
-            ax.text(j, i, str(v), ha="center", va="center", fontsize=10 if t.index[i] == t.columns[j] else 9,
+            ax.text(j, i, str(v), ha="center", va="center", fontsize=11 if t.index[i] == t.columns[j] else 10,
                     color=color)
     short = lambda s: str(s).replace("现实客户-", "现实-")  # noqa: E731
-    ax.set_xticks(np.arange(values.shape[1]), [short(c) for c in t.columns], rotation=30, ha="right", fontsize=9)
-    ax.set_yticks(np.arange(values.shape[0]), [short(r) for r in t.index], fontsize=9)
+    ax.set_xticks(np.arange(values.shape[1]), [short(c) for c in t.columns], rotation=30, ha="right", fontsize=10)
+    ax.set_yticks(np.arange(values.shape[0]), [short(r) for r in t.index], fontsize=10)
     start, end = table.attrs.get("start"), table.attrs.get("end")
     ax.set_xlabel(f"结束时的状态（{_date_text(end)}）" if end is not None else "结束时的状态")
     ax.set_ylabel(f"开始时的状态（{_date_text(start)}）" if start is not None else "开始时的状态")
@@ -123,7 +123,7 @@ def plot_attitude_quadrant(attitude: pd.DataFrame, ax=None, *, jitter: float = 0
     ax.set_xlabel("价格敏感度（1 = 不在乎价格，5 = 非常在乎）")
     ax.set_ylabel("求新程度（1 = 不爱尝鲜，5 = 最爱尝鲜）")
     ax.set_title("按求新程度 × 价格敏感度划分客户（点略微错开，避免重叠）")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False, fontsize=9)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False, fontsize=10)
     return ax
 
 
@@ -141,7 +141,7 @@ def plot_profit_tiers(summary: pd.DataFrame, ax=None):
         for r in bars:
             h = r.get_height()
             if np.isfinite(h):
-                ax.text(r.get_x() + r.get_width() / 2, h + 1, f"{h:.0f}%", ha="center", va="bottom", fontsize=9)
+                ax.text(r.get_x() + r.get_width() / 2, h + 1, f"{h:.0f}%", ha="center", va="bottom", fontsize=10)
     ax.set_xticks(x, labels)
     ax.set_ylabel("占比（%）")
     ax.set_ylim(0, 100)
@@ -164,7 +164,7 @@ def plot_profit_curve(tiers: pd.DataFrame, ax=None):
         if sel.any():
             end = float(tiers["cum_customer_share"].to_numpy()[sel].max() * 100)
             ax.axvspan(start, end, color=TIER_COLORS.get(name, "#dddddd"), alpha=0.18, lw=0)
-            ax.text((start + end) / 2, 4, name, ha="center", fontsize=9)
+            ax.text((start + end) / 2, 4, name, ha="center", fontsize=10)
             start = end
     ax.plot([0, 100], [0, 100], color="#999999", ls=":", lw=1)
     ax.set_xlim(0, 100)

@@ -94,7 +94,7 @@ def plot_lifecycle_curve(summary: pd.DataFrame, ax=None, *, title: str | None = 
         ax.axvspan(i, i + 1, color=color, alpha=0.16, lw=0)
         ax.text(i + 0.5, 1.12, str(name), ha="center", va="center", fontsize=11)
         ax.text(i + 0.5, 1.03, f"{int(row['customers'])} 人（{row['customers'] / total:.0%}）",
-                ha="center", va="center", fontsize=9)
+                ha="center", va="center", fontsize=10)
         h = 0.25 * row["customers"] / max(counts.max(), 1)
         ax.bar(i + 0.5, h, width=0.5, bottom=0, color=color, alpha=0.9)
     ax.set_xlim(0, n)
@@ -124,7 +124,7 @@ def plot_retention_growth(result, ax=None):
     for xi, v in zip(x, inc):
         if np.isfinite(v):
             ax.text(xi, v + 1.5 if v >= 0 else v - 1.5, f"{v:.0f}%", ha="center",
-                    va="bottom" if v >= 0 else "top", fontsize=9)
+                    va="bottom" if v >= 0 else "top", fontsize=10)
     ax.set_xticks(x, [f"{g:.0%}" for g in table["margin_growth"]])
     ax.set_xlabel("每位老客户的利润每年增长多少")
     ax.set_ylabel("客户终身利润增幅（%）")

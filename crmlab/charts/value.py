@@ -69,7 +69,7 @@ def plot_delivered_value(result: pd.DataFrame, ax=None):
             text,
             ha="center",
             va="bottom",
-            fontsize=11 if winner else 9,
+            fontsize=12 if winner else 10,
             color="#7a4f00" if winner else "#333333",
         )
     ticks = [f"{name}\n（理性选择）" if best else str(name) for name, best in zip(result.index, result["best"])]
@@ -78,7 +78,7 @@ def plot_delivered_value(result: pd.DataFrame, ax=None):
     ax.set_ylim(0, span * 1.2)
     ax.set_ylabel("金额 / 分值")
     ax.set_title("各方案的客户总价值（左柱）与客户总成本（右柱）")
-    ax.legend(ncol=2, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    ax.legend(ncol=2, fontsize=10, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     ax.grid(axis="y", alpha=0.3)
     return ax
 
@@ -100,11 +100,11 @@ def plot_clv_ranking(result: pd.DataFrame, top: int = 15, ax=None):
         pot = data["potential_contribution"].fillna(0).to_numpy(float)
         ax.barh(y, cur, color="#2c7fb8", label="当前价值贡献")
         ax.barh(y, pot, left=cur, color="#7fcdbb", label="潜在价值贡献")
-        ax.legend(loc="lower right", fontsize=8)
+        ax.legend(loc="lower right", fontsize=10)
     else:
         ax.barh(y, data["clv_score"].to_numpy(float), color="#2c7fb8")
     for yi, score in zip(y, data["clv_score"].to_numpy(float)):
-        ax.text(score + 1, yi, f"{score:.1f}", va="center", fontsize=8)
+        ax.text(score + 1, yi, f"{score:.1f}", va="center", fontsize=10)
     ax.set_yticks(y, names)
     ax.set_xlim(0, 110)
     ax.set_xlabel("终身价值得分（0-100）")
@@ -141,7 +141,7 @@ def plot_discounted_clv(table: pd.DataFrame, ax=None):
     ax.set_xlabel("第 t 期")
     ax.set_ylabel("金额（元）")
     ax.set_title("每期利润与累计客户终身价值")
-    ax.legend(fontsize=8, loc="best")
+    ax.legend(fontsize=10, loc="best")
     ax.grid(axis="y", alpha=0.3)
     return ax
 
@@ -245,7 +245,7 @@ def plot_at_risk(
     ax.set_xlabel("仍活跃的概率")
     ax.set_ylabel(ylabel)
     ax.set_title("高危客户预警：价值高但可能已经流失")
-    ax.legend(fontsize=8, loc="upper right")
+    ax.legend(fontsize=10, loc="upper right")
     ax.grid(alpha=0.3)
     return ax
 

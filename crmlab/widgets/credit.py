@@ -215,11 +215,20 @@ class CreditApplicationView(View):
         self.button.on_click(lambda _b: self._refresh())
         half = len(self.controls) // 2 + 1
         items = list(self.controls.values())
-        self.widget = w.VBox([w.HBox([w.VBox(items[:half]), w.VBox(items[half:])]), self.button, self.status, self.out])
+        # the verdict lives in its own HTML widget, not in the Output area: displaying HTML
+        # before the figure inside the Output during a button callback dropped the
+        # figure's text and axes in JupyterLab (seen in headless Chromium)
+        self.summary = w.HTML()
+        self.widget = w.VBox([w.HBox([w.VBox(items[:half]), w.VBox(items[half:])]), self.button, self.status,
+                              self.summary, self.out])
         self._refresh()
 
     def _refresh(self):
         self.update(**{k: c.value for k, c in self.controls.items()})
+
+    def update(self, **values):
+        self.summary.value = ""  # never leave a stale verdict next to an error message
+        return super().update(**values)
 
     def compute(self, **facts):
         from crmlab.credit import credit_limit, score_5c
@@ -237,14 +246,12 @@ class CreditApplicationView(View):
         return {"scored": scored, "limit": limit, "facts": row}
 
     def render(self, result):
-        from IPython.display import HTML, display
-
         from crmlab.charts.credit import plot_5c
 
         s = result["scored"].iloc[0]
         lim = result["limit"].iloc[0]
         advice = "可以给予赊销" if lim["credit_limit"] > 0 else "建议只做现金交易，不给赊销额度"
-        display(HTML(
+        self.summary.value = (
             "<div style='font-size:15px'>"
             f"<p>总分 <b>{s['score']:.1f}</b> 分，信用等级 <b>{html.escape(s['grade'])}</b>，"
             f"建议信用额度 <b>{lim['credit_limit']:,.0f}</b> 元（{advice}）。</p>"
@@ -253,7 +260,7 @@ class CreditApplicationView(View):
             f"销售额法 {lim['销售额法']:,.0f} 元；取最小值 {lim['基础额度']:,.0f} 元 × 等级系数 {lim['等级系数']:.1f}"
             f"（{html.escape(lim['额度说明'])}）。</p>"
             "</div>"
-        ))
+        )
         return plot_5c(s)
 
 

@@ -107,6 +107,8 @@ class DataCardView(View):
 
         if channel not in COLLECT_CHANNELS:
             raise CRMDataError(f"收集渠道“{channel}”不在合法的收集方法中，请从下拉框选择：{'、'.join(COLLECT_CHANNELS)}。")
+        if customer_type not in ("个人", "企业"):
+            raise CRMDataError("客户类型只能是“个人”或“企业”，请从下拉框选择。")
         record = {"name": str(name).strip(), "customer_type": customer_type}
         for k, v in fields.items():
             if v is not None and str(v).strip():

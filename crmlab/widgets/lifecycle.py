@@ -146,6 +146,22 @@ class LifecycleView(View):
         return super().update(**values)
 
 
+def _readable(table: pd.DataFrame) -> pd.DataFrame:
+    """Display copy: rates as percentages, other numbers with thousands separators."""
+    out = table.copy()
+    for col in out.columns:
+        values = pd.to_numeric(out[col], errors="coerce")
+        if values.isna().any():
+            continue
+        if "率" in str(col):
+            out[col] = [f"{v:.0%}" for v in values]
+        elif (values.round() == values).all():
+            out[col] = [f"{v:,.0f}" for v in values]
+        else:
+            out[col] = [f"{v:,.1f}" for v in values]
+    return out
+
+
 class RetentionView(View):
     """Retention economics simulator: sliders -> cumulative profit and the profit increase chart.
 
@@ -201,8 +217,8 @@ class RetentionView(View):
         s = s.set_index("item").rename(columns={"value": "数值"})
         s.index.name = "项目"
         self.table.value = (
-            s.to_html(border=0) + result.costs.to_html(border=0) + result.selling.to_html(border=0)
-            + result.referrals.to_html(border=0)
+            s.to_html(border=0) + _readable(result.costs).to_html(border=0)
+            + _readable(result.selling).to_html(border=0) + _readable(result.referrals).to_html(border=0)
         )
         fig = _fig((12.5, 4.4), left=0.07, right=0.99, bottom=0.14, top=0.9, wspace=0.25)
         ax1, ax2 = fig.subplots(1, 2)

@@ -117,7 +117,7 @@ class DeliveredValueView(View):
             cells,
             layout=w.Layout(grid_template_columns="90px " + " ".join(["100px"] * len(self.names)), grid_gap="2px 6px"),
         )
-        self.widget = w.VBox([w.HTML("<b>客户让渡价值 = 客户总价值 − 客户总成本</b>（请修改各方案的价值与成本）"), grid, self.status, self.out])
+        self.widget = w.VBox([w.HTML("<b>客户让渡价值 = 客户总价值 − 客户总成本</b>（请修改各方案的价值与成本；单位：分，也可以统一用元）"), grid, self.status, self.out])
         self.update(offers=self.current_offers())
 
     def current_offers(self) -> pd.DataFrame:
