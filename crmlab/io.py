@@ -21,8 +21,11 @@ Accepted sources (``src``)
 Text files: the encoding is detected by trying UTF-8 (with or without BOM),
 UTF-16 (with BOM, Excel's "Unicode text") and GB18030 (a superset of GBK and
 GB2312, what Excel on Chinese Windows writes); the separator (comma, tab,
-semicolon or ``|``) is sniffed.  A title line above the header ("2024年销售明细")
-is skipped when a later line looks like the header.  Column names are stripped
+semicolon or ``|``) is sniffed.  Title and preamble lines above the header
+("2024年销售明细", the 16 lines of a WeChat Pay bill) are skipped when a later line
+looks like the header; a two-row header (group labels such as 订单信息 merged over
+the real column names) is combined into one; summary lines below the data (合计,
+"共3笔记录", "-----") are dropped.  Column names are stripped
 of spaces, full-width spaces and the BOM, and matched to canonical names through
 Chinese/English aliases, ignoring case, spaces, ``_``/``-`` and a trailing unit
 such as ``（元）``.  ``columns={"我的列": "amount"}`` maps a column explicitly
@@ -30,8 +33,9 @@ such as ``（元）``.  ``columns={"我的列": "amount"}`` maps a column explic
 
 Values: amounts like ``¥1,200.00``, ``￥1,200``, ``1.2万``, `` 300 ``,
 ``1,200元``, full-width ``１２００``; refunds written ``-300`` or ``(300)`` are
-kept **negative**.  Dates like ``2024-01-05``, ``2024/1/5``, ``2024年1月5日``,
-``20240105``, ``2024.1.5``, ``2024-01-05 13:45:00``, Excel serial numbers
+kept **negative**.  Cells written ``="0012345"`` or with a leading tab (how shops
+keep long numbers as text in Excel) are unwrapped.  Dates like ``2024-01-05``, ``2024/1/5``, ``2024年1月5日``,
+``20240105``, ``2024.1.5``, ``2024-01-05 13:45:00``, ``2024/1/5 下午 1:45``, Excel serial numbers
 (``45296``, 10000-99999) and real Excel date cells.  ``05/01/2024`` style dates
 are read only when the column itself shows the order (a day above 12), or when
 ``dayfirst=`` is given; otherwise they are reported, never guessed.

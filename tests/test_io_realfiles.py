@@ -412,3 +412,14 @@ def test_chinese_am_pm_times_from_pos_export(tmp_path):
     assert df["order_date"].dt.strftime("%Y-%m-%d %H:%M:%S").tolist() == [
         "2024-03-05 14:20:00", "2024-03-05 00:05:00", "2024-03-06 20:00:01", "2024-03-06 12:30:00"]
     assert df["customer_id"].tolist() == ["V01", "V02", "V01", "V02"]
+
+
+def test_online_retail_ii_column_names(tmp_path):
+    text = ("Invoice,StockCode,Description,Quantity,InvoiceDate,Price,Customer ID,Country\n"
+            "489434,85048,15CM CHRISTMAS GLASS BALL 20 LIGHTS,12,2009-12-01 07:45:00,6.95,13085.0,United Kingdom\n"
+            "C489449,22087,PAPER BUNTING WHITE LACE,-12,2009-12-01 10:33:00,2.95,16321.0,Australia\n")
+    p = tmp_path / "online_retail_II.csv"
+    p.write_text(text, encoding="utf-8")
+    df = cio.read_transactions(p)
+    assert df["customer_id"].tolist() == ["13085", "16321"]
+    assert df["amount"].tolist() == [83.4, -35.4]

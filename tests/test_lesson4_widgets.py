@@ -174,3 +174,16 @@ def test_credit_application_summary_widget_follows_state():
     assert v.summary.value == ""  # no stale verdict next to the error
     v.update(working_capital=-200_000)
     assert "营运资金" in v.summary.value and "不给赊销" in v.summary.value
+
+
+def test_policy_and_aging_verdicts_live_in_summary_widget():
+    pol = CreditPolicyView()
+    assert "结论" in pol.summary.value
+    pol.update(sales=-5)
+    _bad(pol)
+    assert pol.summary.value == ""
+    ag = AgingView(_invoices())
+    assert "应收余额合计" in ag.summary.value
+    ag.update(asof="2020-01-01")
+    _bad(ag)
+    assert ag.summary.value == ""

@@ -113,7 +113,20 @@ class PyramidView(View):
         return plot_pyramid(result)
 
 
-class CreditPolicyView(View):
+class _SummaryView(View):
+    """A View whose text verdict lives in ``self.summary`` (an HTML widget), not in the Output.
+
+    Displaying HTML before the figure inside the Output during a widget callback
+    lost the figure's contents in JupyterLab (seen in headless Chromium: blank
+    or text-less PNGs), so only the figure goes into ``self.out``.
+    """
+
+    def update(self, **values):
+        self.summary.value = ""  # never leave a stale verdict next to an error message
+        return super().update(**values)
+
+
+class CreditPolicyView(_SummaryView):
     """Credit policy simulator: looser terms vs bad debts, collection and financing cost.
 
     ``update(sales=..., margin=20, sales_increase=15, current_days=30, new_days=60,
@@ -139,7 +152,8 @@ class CreditPolicyView(View):
         for c in self.controls.values():
             c.continuous_update = False
             c.observe(lambda _change: self._refresh(), names="value")
-        self.widget = w.VBox([*self.controls.values(), self.status, self.out])
+        self.summary = w.HTML()  # verdict + table outside the Output area (see _SummaryView)
+        self.widget = w.VBox([*self.controls.values(), self.status, self.summary, self.out])
         self._refresh()
 
     def _refresh(self):
@@ -164,18 +178,16 @@ class CreditPolicyView(View):
         )
 
     def render(self, result):
-        from IPython.display import HTML, display
-
         from crmlab.charts.credit import plot_credit_policy
 
         t = result.table.copy()
         verdict = "值得放宽" if result.profit_change > 0 else "不值得放宽"
         be = result.breakeven_increase
         be_text = f"销售至少要增长 {be:.1%} 才能保本" if np.isfinite(be) else "无论销售增长多少都无法保本"
-        display(HTML(
+        self.summary.value = (
             f"<p><b>结论：{verdict}</b>（净收益变化 {result.profit_change:,.0f} 元；{be_text}）</p>"
             + _table_html(t.round(0), {c: "{:,.0f}" for c in t.columns})
-        ))
+        )
         return plot_credit_policy(result)
 
 
@@ -194,7 +206,7 @@ _APP_FIELDS = {
 }
 
 
-class CreditApplicationView(View):
+class CreditApplicationView(_SummaryView):
     """A credit application: the learner types one customer's 5C facts.
 
     ``update(**facts)`` with the keys of ``_APP_FIELDS`` (rates in percent) returns a
@@ -215,10 +227,7 @@ class CreditApplicationView(View):
         self.button.on_click(lambda _b: self._refresh())
         half = len(self.controls) // 2 + 1
         items = list(self.controls.values())
-        # the verdict lives in its own HTML widget, not in the Output area: displaying HTML
-        # before the figure inside the Output during a button callback dropped the
-        # figure's text and axes in JupyterLab (seen in headless Chromium)
-        self.summary = w.HTML()
+        self.summary = w.HTML()  # verdict outside the Output area (see _SummaryView)
         self.widget = w.VBox([w.HBox([w.VBox(items[:half]), w.VBox(items[half:])]), self.button, self.status,
                               self.summary, self.out])
         self._refresh()
@@ -226,9 +235,7 @@ class CreditApplicationView(View):
     def _refresh(self):
         self.update(**{k: c.value for k, c in self.controls.items()})
 
-    def update(self, **values):
-        self.summary.value = ""  # never leave a stale verdict next to an error message
-        return super().update(**values)
+
 
     def compute(self, **facts):
         from crmlab.credit import credit_limit, score_5c
@@ -264,7 +271,7 @@ class CreditApplicationView(View):
         return plot_5c(s)
 
 
-class AgingView(View):
+class AgingView(_SummaryView):
     """Receivables ageing at a chosen date: stacked bars and provision summary.
 
     ``update(asof="2026-01-01", top=15)``.
@@ -279,7 +286,8 @@ class AgingView(View):
         self.top = w.IntSlider(value=15, min=5, max=40, description="显示客户数", continuous_update=False)
         for c in (self.asof, self.top):
             c.observe(lambda _change: self._refresh(), names="value")
-        self.widget = w.VBox([w.HBox([self.asof, self.top]), self.status, self.out])
+        self.summary = w.HTML()  # totals outside the Output area (see _SummaryView)
+        self.widget = w.VBox([w.HBox([self.asof, self.top]), self.status, self.summary, self.out])
         self._refresh()
 
     def _refresh(self):
@@ -299,15 +307,13 @@ class AgingView(View):
         return {"aging": tab, "provision": provision(tab), "top": min(top, 100)}
 
     def render(self, result):
-        from IPython.display import HTML, display
-
         from crmlab.charts.credit import plot_aging
 
         p = result["provision"]
-        display(HTML(
+        self.summary.value = (
             f"<p>应收余额合计 <b>{p.loc['合计', '应收金额']:,.0f}</b> 元，"
             f"应计提坏账准备 <b>{p.loc['合计', '坏账准备']:,.0f}</b> 元。</p>"
-        ))
+        )
         return plot_aging(result["aging"], top=result["top"])
 
 
