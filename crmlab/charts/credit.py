@@ -234,7 +234,10 @@ def plot_dso_trend(trend: pd.Series, ax=None, target=None):
     ax.set_ylabel("天")
     ax.set_title("应收账款周转天数（DSO）月度趋势")
     ax.legend()
-    fig.autofmt_xdate()
+    # like fig.autofmt_xdate(), which warns under the constrained layout on matplotlib<3.8
+    for label in ax.get_xticklabels():
+        label.set_rotation(30)
+        label.set_horizontalalignment("right")
     return ax
 
 
