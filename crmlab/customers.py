@@ -23,7 +23,15 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+from crmlab._checks import int_param as _int_param
+from crmlab._checks import parse_dates as _dates
+from crmlab._checks import to_numbers as _numbers
+from crmlab._checks import to_timestamp
 from crmlab._errors import CRMDataError
+
+
+def _date(value: Any, name: str) -> pd.Timestamp:
+    return to_timestamp(value, name, normalize=True)
 
 __all__ = [
     "ROLE_OPTIONS",
@@ -110,48 +118,6 @@ def _columns(df: pd.DataFrame, cols: Sequence[str], what: str) -> None:
         raise CRMDataError(
             f"{what}缺少列：{'、'.join(missing)}。请用 crmlab.datasets.load(...) 读取的原始表，或检查列名拼写。"
         )
-
-
-def _date(value: Any, name: str) -> pd.Timestamp:
-    if value is None or value is Ellipsis:
-        raise CRMDataError(f"请给出{name}，例如 \"2026-01-01\"。")
-    try:
-        ts = pd.Timestamp(value)
-    except (ValueError, TypeError) as exc:
-        raise CRMDataError(f"{name} {value!r} 不是有效的日期，请写成 \"2026-01-01\" 这样的格式。") from exc
-    if pd.isna(ts):
-        raise CRMDataError(f"{name}是空的，请写成 \"2026-01-01\" 这样的日期。")
-    if ts.tzinfo is not None:
-        ts = ts.tz_localize(None)
-    return ts.normalize()
-
-
-def _int_param(value: Any, name: str, *, minimum: int, maximum: int | None = None) -> int:
-    if isinstance(value, bool) or value is None:
-        raise CRMDataError(f"参数 {name} 应该是整数，现在是 {value!r}。")
-    try:
-        f = float(value)
-    except (TypeError, ValueError) as exc:
-        raise CRMDataError(f"参数 {name} 应该是整数，现在是 {value!r}。") from exc
-    if not np.isfinite(f) or f != int(f):
-        raise CRMDataError(f"参数 {name} 应该是整数，现在是 {value!r}。")
-    v = int(f)
-    if v < minimum or (maximum is not None and v > maximum):
-        upper = f"、不大于 {maximum}" if maximum is not None else ""
-        raise CRMDataError(f"参数 {name} = {v} 不合理：应不小于 {minimum}{upper}。")
-    return v
-
-
-def _dates(series: pd.Series, what: str) -> pd.Series:
-    if pd.api.types.is_datetime64_any_dtype(series):
-        out = pd.to_datetime(series)
-    else:  # "mixed": parse each text on its own, without a format-guessing warning
-        out = pd.to_datetime(series, errors="coerce", format="mixed")
-    bad = series.notna() & out.isna()
-    if bad.any():
-        rows = ", ".join(map(str, list(series.index[bad])[:5]))
-        raise CRMDataError(f"{what}有无法识别的日期（行 {rows}）。请把日期写成 2025-01-31 的格式。")
-    return out
 
 
 # ---------------------------------------------------------------------------
@@ -311,22 +277,6 @@ def _prepare_orders(orders: pd.DataFrame, what: str = "订单表") -> pd.DataFra
 
 #: Numeric columns of the orders table that are checked when present.
 _MONEY_COLUMNS: tuple[str, ...] = ("amount", "cost", "gross_profit", "quantity")
-
-
-def _numbers(series: pd.Series, what: str) -> pd.Series:
-    """``series`` as floats; text such as "¥1,200" raises a Chinese error naming the rows."""
-    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-        return series.astype(float)
-    out = pd.to_numeric(series, errors="coerce")
-    bad = series.notna() & out.isna()
-    if bad.any():
-        rows = ", ".join(map(str, list(series.index[bad])[:5]))
-        example = series[bad].iloc[0]
-        raise CRMDataError(
-            f"{what}有不是数字的值（行 {rows}，例如 {example!r}）。"
-            "请只写数字，去掉“¥”“元”和千位分隔的逗号，例如把 \"¥1,200\" 改成 1200。"
-        )
-    return out.astype(float)
 
 
 def customer_states(

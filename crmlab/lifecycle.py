@@ -23,6 +23,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from crmlab._checks import finite_number as _number
 from crmlab._errors import CRMDataError
 from crmlab.customers import _columns, _date, _frame, _int_param, _prepare_orders
 
@@ -79,18 +80,6 @@ def label_columns(df: pd.DataFrame) -> pd.DataFrame:
     from crmlab.customers import label_columns as _label
 
     return _label(df, LABELS)
-
-
-def _number(value: Any, name: str) -> float:
-    if isinstance(value, bool) or value is None or value is Ellipsis:
-        raise CRMDataError(f"{name} 应该是一个数字，现在是 {value!r}。")
-    try:
-        f = float(value)
-    except (TypeError, ValueError) as exc:
-        raise CRMDataError(f"{name} 应该是一个数字，现在是 {value!r}。") from exc
-    if not np.isfinite(f):
-        raise CRMDataError(f"{name} 不能是无穷大或空值，请填写一个普通的数字。")
-    return f
 
 
 def _rate(value: Any, name: str, *, allow_zero: bool = True, allow_one: bool = True) -> float:

@@ -29,6 +29,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from crmlab._checks import finite_number as _finite_number
+from crmlab._checks import parse_dates as _datetimes
+from crmlab._checks import to_timestamp as _timestamp
 from crmlab._errors import CRMDataError
 
 # ---------------------------------------------------------------------------
@@ -141,38 +144,6 @@ def _numeric_columns(df: pd.DataFrame, columns: Sequence[str], what: str) -> pd.
             )
         out[col] = values.astype(float)
     return out
-
-
-def _timestamp(value: Any, name: str) -> pd.Timestamp:
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise CRMDataError(f"{name} {value!r} 不是有效的日期，请写成 \"2026-01-01\" 这样的格式。") from None
-    if pd.isna(ts):
-        raise CRMDataError(f"{name}是空的，请写成 \"2026-01-01\" 这样的日期。")
-    return ts
-
-
-def _datetimes(series: pd.Series, what: str) -> pd.Series:
-    if pd.api.types.is_datetime64_any_dtype(series):
-        out = pd.to_datetime(series)
-    else:  # "mixed": parse each text on its own, without a format-guessing warning
-        out = pd.to_datetime(series, errors="coerce", format="mixed")
-    bad = series.notna() & out.isna()
-    if bad.any():
-        rows = ", ".join(map(str, list(series.index[bad])[:5]))
-        raise CRMDataError(f"{what}有无法识别的日期（行：{rows}）。请把日期写成 2025-01-31 这样的格式。")
-    return out
-
-
-def _finite_number(value: Any, name: str) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise CRMDataError(f"{name}必须是一个数字，收到的是 {value!r}。") from None
-    if not math.isfinite(number):
-        raise CRMDataError(f"{name}必须是有限的数字，收到的是 {value!r}。")
-    return number
 
 
 # ---------------------------------------------------------------------------

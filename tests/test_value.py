@@ -556,7 +556,7 @@ def test_clv_dates_are_checked():
         V.clv_metrics(orders, start="上个月")
     with pytest.raises(CRMDataError, match="日期"):
         V.summary_from_orders(orders, today="今天")
-    with pytest.raises(CRMDataError, match="order_date.*行：1"):
+    with pytest.raises(CRMDataError, match="order_date.*行 1"):
         V.summary_from_orders(orders.assign(order_date=["2025-01-05", "昨天", "2025-06-01"]))
 
 

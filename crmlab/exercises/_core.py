@@ -146,3 +146,40 @@ class Question:
 
     def __repr__(self) -> str:
         return f"{self.name}：{self.prompt}"
+
+
+# ---------------------------------------------------------------------------
+# Helpers shared by the lesson checkers
+# ---------------------------------------------------------------------------
+
+
+def as_number(answer: Any, what: str = "一个数字") -> float:
+    """The learner's answer as a float, or :class:`Wrong` saying what kind of thing was handed in.
+
+    A one-cell Series/DataFrame is unwrapped; a longer one, a bool, text or NaN is refused.
+    """
+    import math
+
+    if hasattr(answer, "to_numpy") and hasattr(answer, "size"):  # pandas objects
+        if answer.size == 1:
+            return as_number(answer.to_numpy().ravel()[0], what)
+        raise Wrong(f"这里要的是{what}，你交的是一张表/一列。可以用 .sum()、len(...) 或 .loc[...] 取出一个数。")
+    if isinstance(answer, bool):
+        raise Wrong(f"这里要的是{what}，你交的是 True/False。请交一个数。")
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        raise Wrong(f"这里要的是{what}，你交的是「{answer!r}」。") from None
+    if math.isnan(value):
+        raise Wrong("你的结果是 NaN（空值）：检查一下筛选条件是否把数据都筛掉了，或者是不是有客户没有数据。")
+    return value
+
+
+def is_close(a: Any, b: Any, *, rel: float = 1e-6, abs_: float = 1e-6) -> bool:
+    """``a`` and ``b`` are equal numbers within the tolerances (non-numbers are never close)."""
+    import math
+
+    try:
+        return math.isclose(float(a), float(b), rel_tol=rel, abs_tol=abs_)
+    except (TypeError, ValueError):
+        return False

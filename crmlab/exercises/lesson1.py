@@ -15,13 +15,13 @@ one day, ranking not sorted, orders counted instead of customers ...
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
 from crmlab.exercises._core import Question, Wrong
+from crmlab.exercises._core import as_number as _number
 
 ASOF = "2026-01-01"
 
@@ -38,22 +38,6 @@ def _load(name: str) -> pd.DataFrame:
     import crmlab
 
     return crmlab.datasets.load(name)
-
-
-def _number(answer, what: str = "一个数字") -> float:
-    if isinstance(answer, (pd.Series, pd.DataFrame)):
-        if getattr(answer, "size", 0) == 1:
-            return _number(answer.to_numpy().ravel()[0], what)
-        raise Wrong(f"这里要的是{what}，你交的是一张表/一列。可以用 .sum()、len(...) 或 .loc[...] 取出一个数。")
-    if isinstance(answer, bool):
-        raise Wrong(f"这里要的是{what}，你交的是 True/False。请交一个数。")
-    try:
-        v = float(answer)
-    except (TypeError, ValueError):
-        raise Wrong(f"这里要的是{what}，你交的是「{answer!r}」。") from None
-    if math.isnan(v):
-        raise Wrong("你的结果是 NaN（空值），检查一下是不是有客户没有数据。")
-    return v
 
 
 def _text(answer, what: str) -> str:

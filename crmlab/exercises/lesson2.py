@@ -9,30 +9,14 @@ Use in a notebook::
 
 from __future__ import annotations
 
-import math
 
 import pandas as pd
 
-from crmlab.exercises._core import Question, Wrong
+from crmlab.exercises._core import Question, Wrong, as_number as _number, is_close
 
 
 def _close(a, b, abs_=1e-4) -> bool:
-    try:
-        return math.isclose(float(a), float(b), abs_tol=abs_)
-    except (TypeError, ValueError):
-        return False
-
-
-def _number(answer, what="一个数字") -> float:
-    if isinstance(answer, (pd.Series, pd.DataFrame)):
-        raise Wrong(f"这里要的是{what}，你交的是一张表/一列。可以用 .sum()、.iloc[0] 或 .loc[...] 取出一个数。")
-    try:
-        v = float(answer)
-    except (TypeError, ValueError):
-        raise Wrong(f"这里要的是{what}，你交的是「{answer!r}」。") from None
-    if math.isnan(v):
-        raise Wrong("你的结果是 NaN（空值），检查一下筛选条件是否把数据都筛掉了。")
-    return v
+    return is_close(a, b, rel=0.0, abs_=abs_)
 
 
 def _as_list(answer, n, what):
