@@ -167,6 +167,60 @@ def label_columns(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: columns holding fractions (0.558 = 55.8%); shown as percentages by :func:`styled`.
+PERCENT_COLUMNS = frozenset(
+    {"customer_share", "revenue_share", "share", "response_rate", "revenue_share_cluster"}
+)
+#: columns holding yuan amounts; shown with thousands separators and no decimals by :func:`styled`.
+MONEY_COLUMNS = frozenset(
+    {"monetary", "revenue", "monetary_mean", "revenue_per_customer", "order_value", "return_even", "return_targeted"}
+)
+_DISPLAY_FORMATS = {
+    "silhouette": "{:.3f}", "R_mean": "{:.2f}", "F_mean": "{:.2f}", "M_mean": "{:.2f}",
+    "contacts_even": "{:,.0f}", "contacts_targeted": "{:,.0f}",  # numbers of people
+}
+
+
+def _display_format(column: Any, dtype: Any) -> str | None:
+    if column in PERCENT_COLUMNS:
+        return "{:.1%}"
+    if column in MONEY_COLUMNS:
+        return "{:,.0f}"
+    if column in _DISPLAY_FORMATS:
+        return _DISPLAY_FORMATS[column]
+    if pd.api.types.is_bool_dtype(dtype):
+        return None
+    if pd.api.types.is_integer_dtype(dtype):
+        return "{:,}"
+    if pd.api.types.is_float_dtype(dtype):
+        return "{:,.1f}"
+    return None
+
+
+def styled(frame: pd.DataFrame):
+    """Display version of a lesson-3 table: Chinese labels, shares as percentages, money as ``1,234``.
+
+    Only for showing a table in the notebook: it returns a pandas ``Styler``; the
+    numbers in ``frame`` (and everything the functions of this module return) stay
+    unchanged, shares as fractions between 0 and 1.  Tables whose column labels are
+    not unique after translation are returned as plain labelled DataFrames.
+    """
+    formats = {
+        COLUMN_LABELS.get(c, c): fmt
+        for c, dtype in frame.dtypes.items()
+        if (fmt := _display_format(c, dtype)) is not None
+    }
+    out = label_columns(frame)
+    if not (out.columns.is_unique and out.index.is_unique):
+        return out
+    text = [c for c in out.columns if not pd.api.types.is_numeric_dtype(out[c].dtype)]
+    styler = out.style.format(formats, na_rep="—")
+    if text:  # long Chinese text (strategies, names) reads better left-aligned
+        styler = styler.set_table_styles({c: [{"selector": "td", "props": "text-align: left"}] for c in text},
+                                         overwrite=False)
+    return styler
+
+
 # ---------------------------------------------------------------------------
 # input validation
 # ---------------------------------------------------------------------------

@@ -38,13 +38,26 @@ def check_environment():
     family = _fonts.setup_fonts()
     rows.append(("中文字体", family is not None, "" if family else "字体文件缺失：请重新安装 crmlab"))
 
-    try:
-        from crmlab import datasets
-
-        missing = [n for n in datasets.names() if not (datasets.data_dir() / f"{n}.csv").exists()]
-    except Exception as exc:  # pragma: no cover
-        missing = [str(exc)]
-    rows.append(("课程数据", not missing, "" if not missing else "找不到：" + "、".join(missing)))
+    rows.append(_data_row())
     frame = pd.DataFrame(rows, columns=["检查项", "通过", "说明"])
     frame["结果"] = frame.pop("通过").map({True: "通过", False: "未通过"})
     return frame[["检查项", "结果", "说明"]]
+
+
+def _data_row() -> tuple[str, bool, str]:
+    """The 课程数据 row: synthetic files may be generated in memory, real ones must exist."""
+    try:
+        from crmlab import datasets
+        from crmlab.datasets._schema import REAL
+
+        folder = datasets.data_dir()
+        missing = [n for n in datasets.names() if not (folder / f"{n}.csv").is_file()]
+    except Exception as exc:  # pragma: no cover - depends on the machine
+        return ("课程数据", False, f"无法检查数据文件夹（{exc}）")
+    if not missing:
+        return ("课程数据", True, "")
+    real = [n for n in missing if n in REAL]
+    fix = "请在完整的课程文件夹里运行 pip install -e . ，或用环境变量 CRMLAB_DATA 指向数据文件夹（见 README）"
+    if real:
+        return ("课程数据", False, f"找不到真实数据集：{'、'.join(real)}（查找位置 {folder}）。{fix}")
+    return ("课程数据", True, f"缺少 {'、'.join(missing)}：课程公司的数据将在内存中生成（与课程文件相同）；{fix}")

@@ -456,3 +456,25 @@ def test_bad_files_give_chinese_errors(tmp_path):
     with pytest.raises(CRMDataError, match="备份"):
         b.backup(tmp_path / "no" / "such" / "dir" / "b.db")
     b.close()
+
+
+
+def test_restore_from_folder_with_uri_characters(base, tmp_path):
+    """A folder name with '#', '?' and '%' must not make restore read another (empty) file."""
+    base.import_customers(small_customers(), source="门店", channel="当面交谈", collected_at="2025-06-01")
+    folder = tmp_path / "作业#1 50%?"
+    folder.mkdir()
+    path = base.backup(folder / "备份.db")
+    base.import_customers(small_customers(), source="重复导入", channel="内部记录", collected_at="2025-07-01")
+    assert base.counts()["customers"] == 6
+    assert base.restore(path) == "ok"
+    assert base.counts()["customers"] == 3
+
+
+def test_restore_refuses_a_database_that_is_not_a_backup(base, tmp_path):
+    base.import_customers(small_customers(), source="门店", channel="当面交谈", collected_at="2025-06-01")
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).close()  # a valid, empty SQLite file
+    with pytest.raises(CRMDataError, match="不是本信息库的备份"):
+        base.restore(other)
+    assert base.counts()["customers"] == 3

@@ -187,3 +187,16 @@ def test_policy_and_aging_verdicts_live_in_summary_widget():
     ag.update(asof="2020-01-01")
     _bad(ag)
     assert ag.summary.value == ""
+
+
+def test_credit_application_late_payments_are_whole_numbers():
+    import ipywidgets as w
+
+    v = CreditApplicationView()
+    assert isinstance(v.controls["late_payments_12m"], w.IntText)
+    assert isinstance(v.controls["annual_revenue"], w.FloatText)
+    v.update(late_payments_12m=2.5)
+    _bad(v)
+    assert "整数" in v.message
+    ok = v.update(late_payments_12m=2)
+    assert ok is not None and v.message == ""

@@ -183,8 +183,12 @@ def plot_segment_treemap(summary: pd.DataFrame, ax=None, *, by: str = "customers
     return ax
 
 
-def plot_rf_heatmap(rfm_frame: pd.DataFrame, ax=None):
-    """R x F heat map: colour = number of customers, text = count and mean monetary."""
+def plot_rf_heatmap(rfm_frame: pd.DataFrame, ax=None, *, show_names: bool | None = None):
+    """R x F heat map: colour = number of customers, text = count and mean monetary.
+
+    ``show_names`` writes the Chinese R x F grid name (冠军客户, ...) in each cell;
+    by default it does so when ``rfm_frame`` was made with ``scheme="rf_grid"``.
+    """
     _need(rfm_frame, ["R", "F", "monetary"], "请传入 rfm(...) 的结果。")
     fig, ax = get_ax(ax, figsize=(6.4, 5.0))
     try:
@@ -201,11 +205,20 @@ def plot_rf_heatmap(rfm_frame: pd.DataFrame, ax=None):
         mean_m = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
     im = ax.imshow(counts, cmap="Blues", origin="lower", aspect="auto")
     vmax = counts.max() if counts.max() > 0 else 1
+    if show_names is None:
+        show_names = rfm_frame.attrs.get("scheme") == "rf_grid"
+    if show_names:
+        from crmlab.segment import RF_GRID, RF_GRID_NAMES
     for i in range(5):
         for j in range(5):
             color = "white" if counts[i, j] > 0.6 * vmax else "black"
             text = f"{counts[i, j]}人\n均{_fmt(mean_m[i, j])}元" if counts[i, j] else "0"
-            ax.text(j, i, text, ha="center", va="center", fontsize=9, color=color)
+            if show_names:
+                name = RF_GRID_NAMES[RF_GRID[(i + 1, j + 1)]]
+                ax.text(j, i + 0.3, name, ha="center", va="center", fontsize=7.5, color=color)
+                ax.text(j, i - 0.1, text, ha="center", va="center", fontsize=8, color=color)
+            else:
+                ax.text(j, i, text, ha="center", va="center", fontsize=9, color=color)
     ax.set_xticks(range(5), [str(k) for k in range(1, 6)])
     ax.set_yticks(range(5), [str(k) for k in range(1, 6)])
     ax.set_xlabel("F 分（购买次数，5 = 最多）")

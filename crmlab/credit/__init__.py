@@ -34,6 +34,7 @@ from crmlab.credit._fivec import (
     over_limit,
     score_5c,
 )
+from crmlab.credit._display import GERMAN_CREDIT_LABELS, german_bin_label, styled
 from crmlab.credit._policy import CreditPolicyResult, credit_policy
 from crmlab.credit._pyramid import (
     ABC_CUTOFFS,
@@ -79,6 +80,7 @@ __all__ = [
     "PYRAMID_CUTOFFS",
     "PYRAMID_LABELS",
     "TOTAL",
+    "GERMAN_CREDIT_LABELS",
     "CreditPolicyResult",
     "PyramidResult",
     "abc_tiers",
@@ -92,6 +94,7 @@ __all__ = [
     "credit_policy",
     "dso",
     "dso_trend",
+    "german_bin_label",
     "grade_of",
     "open_invoices",
     "over_limit",
@@ -100,5 +103,6 @@ __all__ = [
     "provision",
     "pyramid",
     "score_5c",
+    "styled",
     *sorted(_LAZY),
 ]

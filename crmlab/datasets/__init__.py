@@ -5,9 +5,16 @@
 >>> orders_g2 = crmlab.datasets.load("orders", group=2)  # another company, generated in memory
 >>> crmlab.datasets.describe("orders")                 # Chinese data dictionary rows
 
-``data/`` is found next to the package (repository root) unless the environment
-variable ``CRMLAB_DATA`` points elsewhere.  Loaded frames are cached; every call
-returns a fresh copy, so learners can modify them freely.
+``data/`` is looked up, in order: the folder named by the environment variable
+``CRMLAB_DATA``; the ``data/`` folder of the course folder (repository root) the
+package was installed from with ``pip install -e .`` / ``uv``; the ``data/`` folder
+of a course folder (one holding ``pyproject.toml``) at or above the current working
+directory.  When the package was installed without the course folder (plain
+``pip install``), the synthetic company of group 0 is generated in memory (it is
+deterministic, identical to the committed files); the real data sets then raise a
+Chinese :class:`~crmlab.CRMDataError` saying where they were looked for and how to
+fix it.  Loaded frames are cached; every call returns a fresh copy, so learners can
+modify them freely.
 """
 
 from __future__ import annotations
@@ -32,12 +39,51 @@ _CACHE: dict = {}
 _GENERATED: dict = {}
 
 
+def _search_dirs() -> list[Path]:
+    """Candidate ``data/`` folders when ``CRMLAB_DATA`` is not set, in lookup order."""
+    roots = [Path(__file__).resolve().parent.parent.parent]
+    try:
+        cwd = Path.cwd().resolve()
+        roots += [cwd, *list(cwd.parents)[:3]]
+    except OSError:  # pragma: no cover - working directory deleted
+        pass
+    return [root / "data" for root in dict.fromkeys(roots)]
+
+
 def data_dir() -> Path:
-    """Directory holding the committed CSV files (env ``CRMLAB_DATA`` overrides)."""
+    """Directory holding the committed CSV files (env ``CRMLAB_DATA`` overrides).
+
+    Without ``CRMLAB_DATA``: the first ``data/`` folder of a course folder (a folder
+    with ``pyproject.toml``) among :func:`_search_dirs`; if none exists, the place next
+    to the package (which then does not exist, see :func:`load`).
+    """
     env = os.environ.get("CRMLAB_DATA")
     if env:
-        return Path(env)
-    return Path(__file__).resolve().parent.parent.parent / "data"
+        return Path(env).expanduser()
+    candidates = _search_dirs()
+    for d in candidates:
+        if d.is_dir() and (d.parent / "pyproject.toml").is_file():
+            return d
+    return candidates[0]
+
+
+def _missing_data_message(name: str, path: Path) -> str:
+    env = os.environ.get("CRMLAB_DATA")
+    if env:
+        looked = f"环境变量 CRMLAB_DATA 指定的文件夹 {Path(env).expanduser()}"
+        if not Path(env).expanduser().is_dir():
+            looked += "（这个文件夹不存在）"
+    else:
+        looked = "、".join(str(d) for d in _search_dirs())
+    return (
+        f"找不到数据集 {name} 的文件 {path.name}。查找过的位置：{looked}。"
+        "这通常是因为 crmlab 没有从完整的课程文件夹安装（例如用了不带 -e 的 pip install），"
+        "安装包里不含课程的 data/ 数据文件夹。解决办法（任选其一）："
+        "① 取得完整的课程文件夹（git clone 或解压老师发的压缩包），在这个文件夹里运行 pip install -e . ，"
+        "再从这个文件夹启动 jupyter lab；"
+        "② 把环境变量 CRMLAB_DATA 设为存放这些 CSV 文件的文件夹，例如在笔记本里运行 "
+        "import os; os.environ[\"CRMLAB_DATA\"] = r\"D:\\crm\\data\"（换成你自己的路径）。"
+    )
 
 
 def names() -> list[str]:
@@ -167,16 +213,22 @@ def load(name: str, group: int = 0) -> pd.DataFrame:
         path = data_dir() / f"{name}.csv"
         key = (name, str(path))
         if key not in _CACHE:
-            if not path.exists():
-                raise CRMDataError(
-                    f"找不到数据文件 {path}。请确认仓库里的 data/ 文件夹完整，"
-                    "或用环境变量 CRMLAB_DATA 指向存放 CSV 的文件夹。"
-                )
-            _CACHE[key] = _read_csv(path, name)
+            if path.is_file():
+                _CACHE[key] = _read_csv(path, name)
+            elif FILES[name].kind == "synthetic":
+                # Installed without the course folder: the committed files of group 0
+                # are exactly generate(group=0), so build them in memory instead.
+                return _generated(0)[name].copy()
+            else:
+                raise CRMDataError(_missing_data_message(name, path))
         return _CACHE[key].copy()
-    if co.group not in _GENERATED:
-        _GENERATED[co.group] = generate(group=co.group)
-    return _GENERATED[co.group][name].copy()
+    return _generated(co.group)[name].copy()
+
+
+def _generated(group: int) -> dict[str, pd.DataFrame]:
+    if group not in _GENERATED:
+        _GENERATED[group] = generate(group=group)
+    return _GENERATED[group]
 
 
 def describe(name: str) -> pd.DataFrame:

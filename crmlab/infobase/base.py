@@ -959,14 +959,24 @@ class InfoBase:
         path = Path(path)
         if not path.exists():
             raise CRMDataError(f"找不到备份文件 {path.name}。请检查文件名。")
-        src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        # A file: URI built by pathlib, so '#', '?' or '%' in folder names cannot cut the path short.
+        src = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
         try:
             try:
                 check = "; ".join(r[0] for r in src.execute("PRAGMA integrity_check").fetchall())
+                tables = {r[0] for r in src.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             except sqlite3.DatabaseError as exc:
                 raise CRMDataError(f"备份文件 {path.name} 已损坏或不是信息库文件（{exc}），没有做任何恢复。") from exc
             if check != "ok":
                 raise CRMDataError(f"备份文件 {path.name} 完整性检查未通过：{check}。没有做任何恢复。")
+            with self._lock:
+                expected = {r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            missing = sorted(expected - tables)
+            if missing:
+                raise CRMDataError(
+                    f"备份文件 {path.name} 不是本信息库的备份（缺少表：{'、'.join(missing)}），没有做任何恢复。"
+                    "请选择用 backup() 生成的备份文件。"
+                )
             with self._lock:
                 src.backup(self._conn)
         finally:

@@ -206,6 +206,10 @@ _APP_FIELDS = {
 }
 
 
+#: fields that only take whole numbers (integer input box, fractions rejected in ``compute``)
+_APP_INT_FIELDS = frozenset({"late_payments_12m"})
+
+
 class CreditApplicationView(_SummaryView):
     """A credit application: the learner types one customer's 5C facts.
 
@@ -221,8 +225,9 @@ class CreditApplicationView(_SummaryView):
         self.controls = {}
         for key, (label, value) in _APP_FIELDS.items():
             value = defaults.get(key, value)
-            self.controls[key] = w.FloatText(value=value, description=label, style=st,
-                                             layout=w.Layout(width="330px"))
+            # counts are whole numbers: an IntText does not accept 2.5 late payments
+            text = w.IntText if key in _APP_INT_FIELDS else w.FloatText
+            self.controls[key] = text(value=value, description=label, style=st, layout=w.Layout(width="330px"))
         self.button = w.Button(description="评估这位客户", button_style="primary")
         self.button.on_click(lambda _b: self._refresh())
         half = len(self.controls) // 2 + 1
@@ -247,6 +252,8 @@ class CreditApplicationView(_SummaryView):
                 row[key] = _percent(value, label.split("（")[0], upper=100 if key == "on_time_payment_rate" else 500)
             else:
                 row[key] = _num(value, label.split("（")[0])
+            if key in _APP_INT_FIELDS and not float(row[key]).is_integer():
+                raise CRMDataError(f"「{label}」是次数，请填整数（例如 0、1、2），现在是 {row[key]:g}。")
         acc = pd.DataFrame([row])
         scored = score_5c(acc)
         limit = credit_limit(acc)

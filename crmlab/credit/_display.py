@@ -1,0 +1,151 @@
+"""Display helpers for lesson 4: formatted tables and Chinese German Credit bin labels.
+
+Nothing here changes a number: :func:`styled` returns a pandas ``Styler`` for the
+notebook (the functions of :mod:`crmlab.credit` keep returning plain fractions and
+yuan amounts), and :func:`german_bin_label` only translates bin names.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+import pandas as pd
+
+#: column names (as returned by crmlab.credit) that hold yuan amounts
+MONEY_COLUMNS = frozenset({
+    "金额", "人均金额", "销售额", "人均销售额", "毛利", "当前逾期金额", "净资产法", "营运资金法", "销售额法",
+    "基础额度", "credit_limit", "现行额度", "信用额度", "应收余额", "超出金额", "逾期金额", "预计损失",
+    "逾期90天以上", "应收金额", "坏账准备", "现行政策", "新政策", "变化", "合计",
+})
+#: column names that hold fractions between 0 and 1 (shown as percentages)
+PERCENT_COLUMNS = frozenset({
+    "客户占比", "金额占比", "累计客户占比", "累计金额占比", "销售额占比", "逾期率", "占比", "计提比例",
+    "坏客户比例", "按销售额：金额占比", "按毛利：毛利占比",
+})
+_DECIMALS3 = frozenset({"WOE", "woe", "IV", "iv"})
+
+
+def styled(frame: pd.DataFrame, *, money: Iterable[str] | None = None, percent: Iterable[str] | None = None,
+           yuan_in_header: bool = True):
+    """Display version of a lesson-4 table (a pandas ``Styler``), numbers unchanged.
+
+    Money columns (default: :data:`MONEY_COLUMNS` present in ``frame``) get thousands
+    separators without decimals and ``（元）`` in the header; share columns
+    (default: :data:`PERCENT_COLUMNS`) are shown as percentages; other floats with
+    one decimal.  Pass ``money=`` / ``percent=`` to choose the columns yourself.
+    """
+    money = [c for c in frame.columns if c in MONEY_COLUMNS] if money is None else list(money)
+    percent = [c for c in frame.columns if c in PERCENT_COLUMNS] if percent is None else list(percent)
+    formats = {}
+    for c, dtype in frame.dtypes.items():
+        if c in percent:
+            formats[c] = "{:.1%}"
+        elif c in money:
+            formats[c] = "{:,.0f}"
+        elif c in _DECIMALS3:
+            formats[c] = "{:.3f}"
+        elif pd.api.types.is_bool_dtype(dtype):
+            continue
+        elif pd.api.types.is_integer_dtype(dtype):
+            formats[c] = "{:,}"
+        elif pd.api.types.is_float_dtype(dtype):
+            formats[c] = "{:,.1f}"
+    rename = {}
+    if yuan_in_header:
+        rename = {c: f"{c}（元）" for c in money if isinstance(c, str) and "元" not in c}
+        rename = {k: ("建议额度（元）" if k == "credit_limit" else v) for k, v in rename.items()}
+    out = frame.rename(columns=rename)
+    formats = {rename.get(c, c): f for c, f in formats.items()}
+    if not (out.columns.is_unique and out.index.is_unique):
+        return out
+    text = [c for c in out.columns if not pd.api.types.is_numeric_dtype(out[c].dtype)]
+    styler = out.style.format(formats, na_rep="—")
+    if text:  # Chinese text (reasons, actions) reads better left-aligned
+        styler = styler.set_table_styles({c: [{"selector": "td", "props": "text-align: left"}] for c in text},
+                                         overwrite=False)
+    return styler
+
+
+#: Chinese meaning of the category values of the German Credit data (see data/README.md)
+GERMAN_CREDIT_LABELS: dict[str, dict[str, str]] = {
+    "status_of_existing_checking_account": {
+        "... < 0 DM": "透支（余额小于 0）",
+        "0 <= ... < 200 DM": "余额 0-200 马克",
+        "... >= 200 DM / salary assignments for at least 1 year": "余额 200 马克以上或工资代发满 1 年",
+        "no checking account": "没有支票账户",
+    },
+    "credit_history": {
+        "no credits taken/ all credits paid back duly": "从未借款或借款都已按时还清",
+        "all credits at this bank paid back duly": "在本银行的借款都按时还清",
+        "existing credits paid back duly till now": "现有借款至今按时还款",
+        "delay in paying off in the past": "过去有过拖延还款",
+        "critical account/ other credits existing (not at this bank)": "高风险账户或在其他银行有借款",
+    },
+    "purpose": {
+        "business": "经营", "car (new)": "买新车", "car (used)": "买二手车", "domestic appliances": "家用电器",
+        "education": "教育", "furniture/equipment": "家具/设备", "others": "其他用途",
+        "radio/television": "收音机/电视", "repairs": "修理", "retraining": "再培训",
+    },
+    "savings_account_and_bonds": {
+        "... < 100 DM": "100 马克以下",
+        "100 <= ... < 500 DM": "100-500 马克",
+        "500 <= ... < 1000 DM": "500-1000 马克",
+        "... >= 1000 DM": "1000 马克以上",
+        "unknown/ no savings account": "不详或没有储蓄账户",
+    },
+    "present_employment_since": {
+        "unemployed": "失业", "... < 1 year": "不满 1 年", "1 <= ... < 4 years": "1-4 年",
+        "4 <= ... < 7 years": "4-7 年", "... >= 7 years": "7 年以上",
+    },
+    "personal_status_and_sex": {
+        "female : divorced/separated/married": "女：离异/分居/已婚",
+        "male : divorced/separated": "男：离异/分居",
+        "male : married/widowed": "男：已婚/丧偶",
+        "male : single": "男：单身",
+    },
+    "other_debtors_or_guarantors": {"co-applicant": "有共同借款人", "guarantor": "有担保人", "none": "无"},
+    "property": {
+        "real estate": "房产",
+        "building society savings agreement/ life insurance": "住房储蓄合同或人寿保险",
+        "car or other, not in attribute Savings account/bonds": "汽车或其他财产",
+        "unknown / no property": "不详或没有财产",
+    },
+    "other_installment_plans": {"bank": "银行分期", "stores": "商店分期", "none": "无"},
+    "housing": {"for free": "免费居住", "own": "自有住房", "rent": "租房"},
+    "job": {
+        "unemployed/ unskilled - non-resident": "失业或非常住的非技术工人",
+        "unskilled - resident": "常住的非技术工人",
+        "skilled employee / official": "技术工人/职员",
+        "management/ self-employed/ highly qualified employee/ officer": "管理人员/自雇/高级技术人员",
+    },
+    "telephone": {"none": "没有", "yes, registered under the customers name": "有（登记在本人名下）"},
+    "foreign_worker": {"yes": "是", "no": "否"},
+}
+#: units of the numeric German Credit attributes (for bin labels)
+GERMAN_CREDIT_UNITS = {"duration_in_month": " 个月", "credit_amount": " 马克", "age_in_years": " 岁"}
+
+_INTERVAL = re.compile(r"^\((?P<lo>[^,]+), (?P<hi>[^\]]+)\]$")
+
+
+def german_bin_label(feature: str, label: str) -> str:
+    """Chinese text for a scorecard bin of the German Credit data.
+
+    Category bins are translated with :data:`GERMAN_CREDIT_LABELS`; numeric bins such
+    as ``(12, 24]`` become ``超过 12、不超过 24 个月``.  Unknown labels are returned unchanged.
+    """
+    if not isinstance(label, str):
+        return label
+    table = GERMAN_CREDIT_LABELS.get(feature)
+    if table is not None:
+        return table.get(label, label)
+    m = _INTERVAL.match(label)
+    if m is None:
+        return label
+    unit = GERMAN_CREDIT_UNITS.get(feature, "")
+    lo, hi = m["lo"], m["hi"]
+    if lo in ("-∞", "-inf"):
+        return f"{hi}{unit}及以下"
+    if hi in ("∞", "inf"):
+        return f"{lo}{unit}以上"
+    return f"超过 {lo}、不超过 {hi}{unit}"
