@@ -49,7 +49,8 @@ def test_load_every_name_with_schema_dtypes(ds, data, name):
         if col.type == "date":
             assert pd.api.types.is_datetime64_any_dtype(s), col.name
         elif col.type == "str":
-            assert pd.api.types.is_string_dtype(s), col.name
+            # pandas 2.x: an object column holding text and NaN is not "string dtype"; its values still must be str
+            assert pd.api.types.is_string_dtype(s) or pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty"), col.name
         elif col.type == "int":
             assert pd.api.types.is_integer_dtype(s), col.name
         elif col.type == "float":
