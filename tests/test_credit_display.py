@@ -38,3 +38,11 @@ def test_german_bin_labels_cover_every_category_of_the_data():
     assert cc.german_bin_label("duration_in_month", "(24, ∞]") == "24 个月以上"
     assert "12" in cc.german_bin_label("duration_in_month", "(12, 24]")
     assert cc.german_bin_label("purpose", "其他") == "其他"
+
+
+def test_styled_shows_booleans_and_english_headers_in_chinese():
+    df = pd.DataFrame({"customer_id": ["C1", "C2"], "over_limit": [True, False], "信用额度": [1000.0, 2500.5]})
+    html = cc.styled(df).to_html()
+    assert "是否超额度" in html and "客户编号" in html and "信用额度（元）" in html
+    assert ">是<" in html and ">否<" in html and "True" not in html
+    assert "2,500" in html or "2,501" in html

@@ -24,6 +24,15 @@ PERCENT_COLUMNS = frozenset({
     "坏客户比例", "按销售额：金额占比", "按毛利：毛利占比",
 })
 _DECIMALS3 = frozenset({"WOE", "woe", "IV", "iv"})
+#: Chinese headers for the English column names that some tables keep (display only)
+HEADER_LABELS = {"customer_id": "客户编号", "company_name": "公司名称", "grade": "信用等级",
+                 "over_limit": "是否超额度", "score": "总分", "reason": "理由"}
+
+
+def _yes_no(value) -> str:
+    if pd.isna(value):
+        return "—"
+    return "是" if value else "否"
 
 
 def styled(frame: pd.DataFrame, *, money: Iterable[str] | None = None, percent: Iterable[str] | None = None,
@@ -33,7 +42,8 @@ def styled(frame: pd.DataFrame, *, money: Iterable[str] | None = None, percent: 
     Money columns (default: :data:`MONEY_COLUMNS` present in ``frame``) get thousands
     separators without decimals and ``（元）`` in the header; share columns
     (default: :data:`PERCENT_COLUMNS`) are shown as percentages; other floats with
-    one decimal.  Pass ``money=`` / ``percent=`` to choose the columns yourself.
+    one decimal; True/False as 是/否; English headers of :data:`HEADER_LABELS` in
+    Chinese.  Pass ``money=`` / ``percent=`` to choose the columns yourself.
     """
     money = [c for c in frame.columns if c in MONEY_COLUMNS] if money is None else list(money)
     percent = [c for c in frame.columns if c in PERCENT_COLUMNS] if percent is None else list(percent)
@@ -46,7 +56,7 @@ def styled(frame: pd.DataFrame, *, money: Iterable[str] | None = None, percent: 
         elif c in _DECIMALS3:
             formats[c] = "{:.3f}"
         elif pd.api.types.is_bool_dtype(dtype):
-            continue
+            formats[c] = _yes_no
         elif pd.api.types.is_integer_dtype(dtype):
             formats[c] = "{:,}"
         elif pd.api.types.is_float_dtype(dtype):
@@ -55,6 +65,7 @@ def styled(frame: pd.DataFrame, *, money: Iterable[str] | None = None, percent: 
     if yuan_in_header:
         rename = {c: f"{c}（元）" for c in money if isinstance(c, str) and "元" not in c}
         rename = {k: ("建议额度（元）" if k == "credit_limit" else v) for k, v in rename.items()}
+    rename = {c: HEADER_LABELS[c] for c in frame.columns if c in HEADER_LABELS} | rename
     out = frame.rename(columns=rename)
     formats = {rename.get(c, c): f for c, f in formats.items()}
     if not (out.columns.is_unique and out.index.is_unique):
