@@ -197,20 +197,26 @@ def _display_format(column: Any, dtype: Any) -> str | None:
     return None
 
 
-def styled(frame: pd.DataFrame):
+def styled(frame: pd.DataFrame, currency: str = "元"):
     """Display version of a lesson-3 table: Chinese labels, shares as percentages, money as ``1,234``.
+
+    ``currency`` names the money unit in the headers (e.g. ``"美元"`` for CDNOW).
 
     Only for showing a table in the notebook: it returns a pandas ``Styler``; the
     numbers in ``frame`` (and everything the functions of this module return) stay
     unchanged, shares as fractions between 0 and 1.  Tables whose column labels are
     not unique after translation are returned as plain labelled DataFrames.
     """
+    def unit(label: str) -> str:
+        return label.replace("（元）", f"（{currency}）")
+
     formats = {
-        COLUMN_LABELS.get(c, c): fmt
+        unit(COLUMN_LABELS.get(c, c)): fmt
         for c, dtype in frame.dtypes.items()
         if (fmt := _display_format(c, dtype)) is not None
     }
     out = label_columns(frame)
+    out.columns = [unit(str(c)) for c in out.columns]
     if not (out.columns.is_unique and out.index.is_unique):
         return out
     text = [c for c in out.columns if not pd.api.types.is_numeric_dtype(out[c].dtype)]

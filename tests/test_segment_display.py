@@ -54,3 +54,12 @@ def test_rf_heatmap_writes_grid_names_only_for_rf_grid(orders):
     ax = sc.plot_rf_heatmap(seg.rfm(orders, "2026-01-01"))
     assert not set(seg.RF_GRID_NAMES.values()) & {t.get_text() for t in ax.texts}
     plt.close(ax.figure)
+
+
+def test_styled_names_the_currency():
+    from crmlab import segment as seg
+
+    frame = pd.DataFrame({"monetary_mean": [12.5, 30.0]}, index=["a", "b"])
+    assert any("（元）" in str(c) for c in seg.styled(frame).data.columns)
+    usd = seg.styled(frame, currency="美元").data.columns
+    assert any("（美元）" in str(c) for c in usd) and not any("（元）" in str(c) for c in usd)

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab.exercises._core import Question, Wrong
+from crmlab.exercises._core import as_number as _number
 
 ASOF = "2026-01-01"
 
@@ -33,18 +34,6 @@ __all__ = [
 
 
 # ------------------------------------------------------------------ helpers
-def _number(answer, what="一个数字") -> float:
-    if isinstance(answer, (pd.Series, pd.DataFrame)):
-        raise Wrong(f"这里要的是{what}，你交的是一张表/一列。可以用 .sum()、.max() 或 .loc[...] 取出一个数。")
-    try:
-        v = float(answer)
-    except (TypeError, ValueError):
-        raise Wrong(f"这里要的是{what}，你交的是「{answer!r}」。") from None
-    if math.isnan(v):
-        raise Wrong("你的结果是 NaN（空值），检查一下是不是有客户没有数据。")
-    return v
-
-
 def _series(answer, what: str) -> pd.Series:
     if isinstance(answer, pd.DataFrame):
         if answer.shape[1] != 1:

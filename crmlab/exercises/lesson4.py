@@ -9,33 +9,19 @@ Use in a notebook::
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
 from crmlab.exercises._core import Question, Wrong
-
-ASOF = "2026-01-01"
+from crmlab.exercises._core import as_number as _number
+from crmlab.exercises._core import is_close
 
 
 def _close(a, b, rel=1e-6, abs_=0.01) -> bool:
-    try:
-        return math.isclose(float(a), float(b), rel_tol=rel, abs_tol=abs_)
-    except (TypeError, ValueError):
-        return False
+    return is_close(a, b, rel=rel, abs_=abs_)
 
 
-def _number(answer, what="一个数字") -> float:
-    if isinstance(answer, (pd.Series, pd.DataFrame)):
-        raise Wrong(f"这里要的是{what}，你交的是一张表/一列。可以用 .sum() 或 .loc[...] 取出一个数。")
-    try:
-        v = float(answer)
-    except (TypeError, ValueError):
-        raise Wrong(f"这里要的是{what}，你交的是「{answer!r}」。") from None
-    if math.isnan(v):
-        raise Wrong("你的结果是 NaN（空值），检查一下筛选条件是否把数据都筛掉了。")
-    return v
+ASOF = "2026-01-01"
 
 
 # ------------------------------------------------------------------ data
