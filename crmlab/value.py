@@ -597,6 +597,21 @@ def _single_threaded_blas():
     return _THREADPOOL_CONTROLLER.limit(limits=1, user_api="blas")
 
 
+def _minimize_log_params(objective, start, tol: float, max_iter: int):
+    """L-BFGS-B on log-parameters (bounded to exp(+-15)), single-threaded BLAS, numpy warnings off."""
+    from scipy.optimize import minimize
+
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"), _single_threaded_blas():
+        return minimize(
+            objective,
+            start,
+            jac=True,
+            method="L-BFGS-B",
+            bounds=[(-15.0, 15.0)] * len(start),
+            options={"ftol": tol * 1e-3, "gtol": tol, "maxiter": max_iter},
+        )
+
+
 def _bgnbd_loglik_terms(log_params: np.ndarray, x, tx, T, x_pos, xm1, with_grad: bool):
     """Per-customer BG/NBD log-likelihood (Fader, Hardie & Lee 2005) and its gradient w.r.t. the log params."""
     from scipy.special import digamma, gammaln
@@ -659,7 +674,6 @@ class BGNBD:
         """Fit by maximum likelihood; ``frequency`` = repeat purchases, ``recency`` = time of
         the last purchase after the first, ``T`` = time from the first purchase to the end
         of the observation period. Returns ``self``."""
-        from scipy.optimize import minimize
 
         x, tx, TT = _rfm_arrays(frequency, recency, T)
         x, tx, TT = x.ravel(), tx.ravel(), TT.ravel()
@@ -679,15 +693,7 @@ class BGNBD:
             # method-of-moments-ish start: purchase rate r/alpha ~ mean(x)/mean(T)
             rate = max((x.sum() + 0.5) / max(TT.sum(), 1e-9), 1e-6)
             start = np.log([1.0, 1.0 / rate, 1.0, 1.0])
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"), _single_threaded_blas():
-            res = minimize(
-                objective,
-                start,
-                jac=True,
-                method="L-BFGS-B",
-                bounds=[(-15.0, 15.0)] * 4,
-                options={"ftol": self.tol * 1e-3, "gtol": self.tol, "maxiter": self.max_iter},
-            )
+        res = _minimize_log_params(objective, start, self.tol, self.max_iter)
         if not np.all(np.isfinite(res.x)) or not np.isfinite(res.fun):
             raise CRMDataError("BG/NBD 模型没有收敛，数据可能太少或太特殊。请检查客户汇总表。")
         r, alpha, a, b = np.exp(res.x)
@@ -808,7 +814,6 @@ class GammaGamma:
         self.max_iter = max_iter
 
     def fit(self, frequency, monetary_value) -> "GammaGamma":
-        from scipy.optimize import minimize
 
         x, m = self._arrays(frequency, monetary_value)
         keep = x > 0
@@ -825,15 +830,7 @@ class GammaGamma:
 
         # start: shape p ~ 1, q ~ 2, v so that the mean spend p*v/(q-1) matches the data
         start = np.log([1.0, 2.0, max(float(m.mean()), 1e-6)])
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"), _single_threaded_blas():
-            res = minimize(
-                objective,
-                start,
-                jac=True,
-                method="L-BFGS-B",
-                bounds=[(-15.0, 15.0)] * 3,
-                options={"ftol": self.tol * 1e-3, "gtol": self.tol, "maxiter": self.max_iter},
-            )
+        res = _minimize_log_params(objective, start, self.tol, self.max_iter)
         if not np.all(np.isfinite(res.x)) or not np.isfinite(res.fun):
             raise CRMDataError("Gamma-Gamma 模型没有收敛。请检查消费金额数据。")
         p, q, v = np.exp(res.x)
