@@ -28,7 +28,7 @@ import pandas as pd
 
 from crmlab._errors import CRMDataError
 from crmlab.datasets._companies import COMPANIES, get_company
-from crmlab.datasets._schema import FILES, REAL, SYNTHETIC, TYPE_CN
+from crmlab.datasets._schema import FILES, SYNTHETIC, TYPE_CN
 
 __all__ = ["load", "names", "describe", "company", "companies", "generate", "data_dir", "to_csv_text"]
 

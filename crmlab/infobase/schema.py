@@ -46,22 +46,8 @@ CUSTOMER_FIELDS = (
     "status",
     "consent_marketing",
 )
-#: fields of a customer that may be changed with ``update_customer``
-UPDATABLE = (
-    "name",
-    "gender",
-    "birth_date",
-    "phone",
-    "email",
-    "id_number",
-    "id_valid_to",
-    "address",
-    "city",
-    "region",
-    "company",
-    "status",
-    "consent_marketing",
-)
+#: fields of a customer that may be changed with ``update_customer`` (all but its identity)
+UPDATABLE = tuple(f for f in CUSTOMER_FIELDS if f not in ("customer_id", "code", "customer_type"))
 
 #: data tables that ``import_table`` fills: table -> data columns (provenance added)
 DATA_TABLES: dict[str, tuple[str, ...]] = {

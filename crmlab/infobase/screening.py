@@ -36,7 +36,6 @@ person, recall = share of the true same-person pairs that were put together.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 

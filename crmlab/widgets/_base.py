@@ -44,6 +44,20 @@ class View:
         return None
 
     # -- shared ------------------------------------------------------------
+    def control_values(self, values: dict) -> dict:
+        """``values`` completed with the current value of each control in ``self.controls``.
+
+        Names that are not controls raise a Chinese error (a typo in a test or notebook).
+        """
+        unknown = [k for k in values if k not in self.controls]
+        if unknown:
+            raise CRMDataError(f"不认识的输入：{'、'.join(unknown)}。")
+        return {k: values.get(k, c.value) for k, c in self.controls.items()}
+
+    def _on_change(self, change=None) -> None:
+        """Default observer for controls: recompute with their current values."""
+        self.update()
+
     def error(self, text: str) -> None:
         self.message = text
         self.status.value = (

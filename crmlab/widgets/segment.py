@@ -256,7 +256,7 @@ class SegmentPlanView(View):
             return
         self.summary = summary
         lay = {"goal": "200px", "offer": "260px", "channel": "150px", "budget": "120px"}
-        header = w.HBox([w.HTML(f"<b>客户群</b>", layout=w.Layout(width="150px"))]
+        header = w.HBox([w.HTML("<b>客户群</b>", layout=w.Layout(width="150px"))]
                         + [w.HTML(f"<b>{PLAN_LABELS[f]}</b>", layout=w.Layout(width=lay[f])) for f in PLAN_FIELDS])
         lines = [header]
         for seg in summary.index:

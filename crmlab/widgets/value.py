@@ -210,9 +210,6 @@ class IndicatorCLVView(View):
         self.widget = w.VBox([w.HBox([current, potential]), w.HBox([self.method, self.top]), self.status, self.out])
         self.update()
 
-    def _on_change(self, change=None) -> None:
-        self.update()
-
     def compute(self, method: str | None = None, top: int | None = None, **weights: float) -> pd.DataFrame:
         from crmlab.value import INDICATORS, indicator_clv
 
@@ -274,17 +271,11 @@ class DiscountedCLVView(View):
         self.widget = w.VBox([formula] + list(self.controls.values()) + [self.status, self.out])
         self.update()
 
-    def _on_change(self, change=None) -> None:
-        self.update()
-
     def compute(self, **values: Any) -> pd.DataFrame:
         from crmlab.value import discounted_clv
 
         self.text = ""
-        unknown = [k for k in values if k not in self.controls]
-        if unknown:
-            raise CRMDataError(f"不认识的输入：{'、'.join(unknown)}。")
-        v = {k: values.get(k, c.value) for k, c in self.controls.items()}
+        v = self.control_values(values)
         table = discounted_clv(v["margin"], v["retention"], v["discount"], v["periods"], acquisition_cost=v["acquisition_cost"])
         clv = float(table["cumulative_clv"].iloc[-1])
         undiscounted = float(table["expected_margin"].sum()) - float(v["acquisition_cost"])
@@ -333,19 +324,13 @@ class AtRiskView(View):
         self.widget = w.VBox(list(self.controls.values()) + [self.status, self.out])
         self.update()
 
-    def _on_change(self, change=None) -> None:
-        self.update()
-
     def compute(self, **values: Any) -> pd.DataFrame:
         from crmlab.value import at_risk
 
         self.text = ""
-        unknown = [k for k in values if k not in self.controls]
-        if unknown:
-            raise CRMDataError(f"不认识的输入：{'、'.join(unknown)}。")
         if self.clv_frame is None:
             raise CRMDataError("还没有客户价值预测结果。请传入 predict_clv(...) 的结果。")
-        v = {k: values.get(k, c.value) for k, c in self.controls.items()}
+        v = self.control_values(values)
         risky = at_risk(self.clv_frame, v["value_quantile"], v["alive_below"], value_col=self.value_col)
         self._values = v
         share = len(risky) / len(self.clv_frame)
@@ -410,19 +395,13 @@ class CustomerAliveView(View):
         self.widget = w.VBox([w.HBox([w.VBox(items[:3]), w.VBox(items[3:])]), self.status, self.out])
         self.update()
 
-    def _on_change(self, change=None) -> None:
-        self.update()
-
     def compute(self, **values: Any) -> pd.DataFrame:
         from crmlab.value import predict_clv
 
         self.text = ""
-        unknown = [k for k in values if k not in self.controls]
-        if unknown:
-            raise CRMDataError(f"不认识的输入：{'、'.join(unknown)}。")
         if self.bgnbd is None or not hasattr(self.bgnbd, "params_"):
             raise CRMDataError("还没有拟合好的 BG/NBD 模型。请先运行 BGNBD().fit(frequency, recency, T)，再把它传进来。")
-        v = {k: values.get(k, c.value) for k, c in self.controls.items()}
+        v = self.control_values(values)
         for key in ("recency", "T"):
             try:
                 v[key] = float(v[key])
