@@ -30,6 +30,15 @@ _SUBMODULES = {
     "segment",
     "value",
     "widgets",
+    "export",
+    "grade",
+}
+
+# Top-level functions that live in sub-modules, imported on first use.
+_FUNCTIONS = {
+    "present": "crmlab._present",      # teacher's presentation mode (projector)
+    "progress": "crmlab._progress",    # student's exercise progress
+    "submit": "crmlab._submit",        # student's hand-in file
 }
 
 setup_fonts()
@@ -40,11 +49,15 @@ def __getattr__(name: str):
         module = importlib.import_module(f"crmlab.{name}")
         globals()[name] = module
         return module
+    if name in _FUNCTIONS:
+        func = getattr(importlib.import_module(_FUNCTIONS[name]), name)
+        globals()[name] = func
+        return func
     raise AttributeError(f"module 'crmlab' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(set(globals()) | _SUBMODULES)
+    return sorted(set(globals()) | _SUBMODULES | set(_FUNCTIONS))
 
 
-__all__ = ["CRMDataError", "setup_fonts", "__version__"]
+__all__ = ["CRMDataError", "__version__", "present", "progress", "setup_fonts", "submit"]

@@ -17,6 +17,8 @@ Every function takes the course-data frames and returns a DataFrame.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 
@@ -119,12 +121,12 @@ def age_band(ages, bins=AGE_BINS, labels=AGE_LABELS) -> pd.Series:
         bins = [float(b) if not float(b).is_integer() else int(b) for b in bins]
     except (TypeError, ValueError):
         raise CRMDataError(f"年龄分段的界限“{bins}”应是一串数字，例如 (0, 25, 35, 45, 55, 200)。") from None
-    if len(bins) < 2 or any(b2 <= b1 for b1, b2 in zip(bins, bins[1:])):
+    if len(bins) < 2 or any(b2 <= b1 for b1, b2 in itertools.pairwise(bins)):
         raise CRMDataError("年龄分段的界限必须从小到大排列，例如 (0, 25, 35, 45, 55, 200)。")
     if labels is not None and len(labels) != len(bins) - 1:
         labels = None
     if labels is None:
-        labels = [f"{a}-{b - 1}岁" for a, b in zip(bins, bins[1:])]
+        labels = [f"{a}-{b - 1}岁" for a, b in itertools.pairwise(bins)]
         if bins[0] <= 0:
             labels[0] = f"{bins[1]}岁以下"
         if bins[-1] >= 100:
@@ -195,7 +197,7 @@ def top_share(orders: pd.DataFrame, top: float = 0.2) -> float:
     if not (0 < _fraction(top, "前百分之多少的客户") <= 1):
         raise CRMDataError("前百分之多少的客户应写成 0 到 1 之间的小数，例如 0.2 表示前 20%。")
     t = customer_shares(orders)
-    k = max(1, int(round(top * len(t))))
+    k = max(1, round(top * len(t)))
     return float(t["占比"].iloc[:k].sum())
 
 

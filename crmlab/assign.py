@@ -41,31 +41,31 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from crmlab._errors import CRMDataError
 
 __all__ = [
+    "EXERCISE_TITLE_PREFIX",
+    "MARKDOWN_STUB",
+    "STUB_COMMENT",
+    "WIDGET_PLACEHOLDER",
     "AssignError",
     "ExecutionFailed",
-    "STUB_COMMENT",
-    "MARKDOWN_STUB",
-    "EXERCISE_TITLE_PREFIX",
-    "WIDGET_PLACEHOLDER",
-    "stub_names",
-    "transform_code",
-    "transform_markdown",
-    "make_exercise",
     "clean_notebook",
-    "notebook_sources",
-    "execute_notebook",
     "execute_file",
+    "execute_notebook",
     "exercise_path_for",
     "find_drift",
     "generate",
     "main",
+    "make_exercise",
+    "notebook_sources",
+    "stub_names",
+    "transform_code",
+    "transform_markdown",
 ]
 
 STUB_COMMENT = "# 请在这里作答"
@@ -507,9 +507,8 @@ def generate(solution: Path | str, force: bool = False, execute: bool = True, ti
     solution = Path(solution)
     target = exercise_path_for(solution)
     nb = make_exercise(_read(solution), name=str(solution))
-    if target.exists() and not force:
-        if notebook_sources(_read(target)) == notebook_sources(nb):
-            return False
+    if target.exists() and not force and notebook_sources(_read(target)) == notebook_sources(nb):
+        return False
     target.parent.mkdir(parents=True, exist_ok=True)
     if execute:
         execute_notebook(nb, target.resolve().parent, name=str(target), timeout=timeout)

@@ -17,8 +17,9 @@ and return new frames; nothing is printed and no input is modified.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -34,28 +35,28 @@ def _date(value: Any, name: str) -> pd.Timestamp:
     return to_timestamp(value, name, normalize=True)
 
 __all__ = [
+    "ATTITUDE_RULES",
+    "ATTITUDE_TYPES",
+    "LABELS",
+    "PROFIT_TIERS",
+    "REAL_STATES",
+    "ROLES",
     "ROLE_OPTIONS",
     "ROLE_SCENARIOS",
-    "RoleFeedback",
-    "check_role_answer",
     "STATES",
-    "REAL_STATES",
     "STATE_RULES",
+    "RoleFeedback",
+    "attitude_summary",
+    "check_role_answer",
+    "classify_attitude",
+    "classify_by_profit",
+    "classify_end_intermediate",
     "customer_states",
+    "end_intermediate_summary",
+    "label_columns",
+    "profit_tier_summary",
     "state_counts",
     "state_transitions",
-    "ROLES",
-    "classify_end_intermediate",
-    "end_intermediate_summary",
-    "ATTITUDE_TYPES",
-    "ATTITUDE_RULES",
-    "classify_attitude",
-    "attitude_summary",
-    "PROFIT_TIERS",
-    "classify_by_profit",
-    "profit_tier_summary",
-    "LABELS",
-    "label_columns",
 ]
 
 LABELS: dict[str, str] = {
@@ -623,8 +624,8 @@ def classify_by_profit(orders: pd.DataFrame, shares: Sequence[float] = (0.2, 0.3
     frame["cum_customer_share"] = frame["profit_rank"] / n
     total = frame["gross_profit"].sum()
     frame["cum_profit_share"] = frame["gross_profit"].cumsum() / total if total else np.nan
-    n_key = int(round(a * n))
-    n_ord = int(round((a + b) * n)) - n_key
+    n_key = round(a * n)
+    n_ord = round((a + b) * n) - n_key
     if n_key == 0:
         n_key = 1  # at least one key customer
         n_ord = max(0, n_ord - 1)

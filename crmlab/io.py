@@ -59,9 +59,10 @@ import io
 import os
 import re
 import unicodedata
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -69,14 +70,14 @@ import pandas as pd
 from crmlab._errors import CRMDataError
 
 __all__ = [
-    "read_transactions",
-    "read_customers",
-    "read_table",
+    "CUSTOMER_ALIASES",
+    "TRANSACTION_ALIASES",
+    "dropped_rows",
     "parse_amounts",
     "parse_dates",
-    "dropped_rows",
-    "TRANSACTION_ALIASES",
-    "CUSTOMER_ALIASES",
+    "read_customers",
+    "read_table",
+    "read_transactions",
 ]
 
 # ---------------------------------------------------------------------------
@@ -488,9 +489,7 @@ def _to_24h(m: re.Match) -> str:
     rest = m.group("r1") or m.group("r2")
     if hour > 12:
         return f"{hour}{rest}"  # already 24-hour: keep it, the word is redundant
-    if word in ("下午", "晚上", "pm") and hour < 12:
-        hour += 12
-    elif word == "中午" and hour < 11:
+    if (word in ("下午", "晚上", "pm") and hour < 12) or (word == "中午" and hour < 11):
         hour += 12
     elif word in ("上午", "凌晨", "早上", "am") and hour == 12:
         hour = 0
@@ -622,15 +621,15 @@ def _parse_id(s: pd.Series) -> _Parsed:
             elif isinstance(v, (int, np.integer)) and not isinstance(v, bool):
                 conv[i] = str(int(v))
             else:
-                conv[i] = v if (v is None or isinstance(v, str) or (isinstance(v, float))) else str(v)
+                conv[i] = v if (v is None or isinstance(v, (str, float))) else str(v)
         s = pd.Series(conv, index=index, dtype=object)
     st, missing = _prepare_strings(s)
     joined = _joined(st)
     if "E+" in joined or "e+" in joined:
         sci |= st.str.fullmatch(r"\d+(\.\d+)?[eE]\+\d+").fillna(False).to_numpy(bool)
     present = ~missing
-    if present.any() and joined.startswith(tuple("0123456789")) and st[present].iloc[0].endswith(".0"):
-        if st[present].str.fullmatch(r"\d+\.0").all():
+    if (present.any() and joined.startswith(tuple("0123456789")) and st[present].iloc[0].endswith(".0")
+            and st[present].str.fullmatch(r"\d+\.0").all()):
             st = st.str.slice(0, -2)  # pandas wrote integer ids as floats ("17850.0")
     values = st.mask(sci) if sci.any() else st
     return _Parsed(values.astype(_STR_DTYPE), missing, sci & ~missing, "被 Excel 改成了科学计数法，数字已丢失", _SCI_HINT)
@@ -893,7 +892,7 @@ def _all_alias_keys() -> frozenset[str]:
 
 
 def _read_xlsx(data: bytes, label: str, sheet_name: int | str, header_keys: frozenset[str]) -> _Table:
-    import openpyxl  # noqa: PLC0415 - lazy, only for Excel files
+    import openpyxl
 
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -1607,10 +1606,7 @@ def read_customers(
         if canon == "customer_id" or canon not in mapping:
             continue
         raw = col[mapping[canon]]
-        if canon in _CUSTOMER_DATES:
-            p = _parse_date(raw, dayfirst=dayfirst)
-        else:
-            p = _CUSTOMER_PARSERS[canon](raw)
+        p = _parse_date(raw, dayfirst=dayfirst) if canon in _CUSTOMER_DATES else _CUSTOMER_PARSERS[canon](raw)
         coll.add_parsed(name_of[canon], p, required=False, label=_LABELS[canon])
         parsed[canon] = p.values
     df = _assemble(table, mapping, parsed, list(CUSTOMER_ALIASES), coll, errors)

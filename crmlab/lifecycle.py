@@ -17,8 +17,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,28 +29,28 @@ from crmlab._errors import CRMDataError
 from crmlab.customers import _columns, _date, _frame, _int_param, _prepare_orders
 
 __all__ = [
-    "LABELS",
-    "label_columns",
-    "relationship_metrics",
-    "KOTLER_LEVELS",
-    "KOTLER_DESCRIPTIONS",
     "CUSTOMER_BANDS",
-    "MARGIN_BANDS",
-    "KOTLER_GRID",
     "DEFAULT_KOTLER_THRESHOLDS",
-    "KotlerChoice",
-    "kotler_matrix",
-    "recommend_level",
-    "kotler_inputs",
+    "KOTLER_DESCRIPTIONS",
+    "KOTLER_GRID",
+    "KOTLER_LEVELS",
+    "LABELS",
+    "MARGIN_BANDS",
     "STAGES",
-    "TELECOM_STAGES",
     "STAGE_RULES",
-    "lifecycle_stage",
-    "telecom_stage",
-    "stage_summary",
-    "stage_strategy",
+    "TELECOM_STAGES",
+    "KotlerChoice",
     "RetentionEconomics",
+    "kotler_inputs",
+    "kotler_matrix",
+    "label_columns",
+    "lifecycle_stage",
+    "recommend_level",
+    "relationship_metrics",
     "retention_economics",
+    "stage_strategy",
+    "stage_summary",
+    "telecom_stage",
 ]
 
 LABELS: dict[str, str] = {
@@ -671,9 +672,9 @@ def retention_economics(
         ],
         columns=["key", "item", "value"],
     ).set_index("key")
-    params = dict(
-        n_customers=n, acquisition_cost=acq, retention_cost_ratio=ratio, churn_reduction=red,
-        base_churn=churn, improved_churn=improved, margin=m, margin_growth=g, years=years,
-        discount_rate=d, referral_share=ref, new_success=s_new, existing_success=s_old, pitches=pitches,
-    )
+    params = {
+        "n_customers": n, "acquisition_cost": acq, "retention_cost_ratio": ratio, "churn_reduction": red,
+        "base_churn": churn, "improved_churn": improved, "margin": m, "margin_growth": g, "years": years,
+        "discount_rate": d, "referral_share": ref, "new_success": s_new, "existing_success": s_old, "pitches": pitches,
+    }
     return RetentionEconomics(summary, costs, yearly, by_growth, selling, referrals, params)

@@ -16,8 +16,10 @@ scikit-learn is imported inside the functions that need it.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -372,10 +374,7 @@ def _distinct_orders(codes: np.ndarray, order_codes: np.ndarray | None, n: int) 
 
 
 def _high(values: np.ndarray, rule: str, lower_is_better: bool = False) -> np.ndarray:
-    if rule == "value_median":
-        ref = np.median(values)
-    else:
-        ref = values.mean()
+    ref = np.median(values) if rule == "value_median" else values.mean()
     return values < ref if lower_is_better else values > ref
 
 
@@ -685,10 +684,10 @@ def age_band(age: Any, bins: Sequence[float] = DEFAULT_AGE_BINS) -> pd.Series:
     if (s < 0).any():
         raise CRMDataError(f"年龄不能是负数：{_bad_rows((s < 0).to_numpy())}。请检查数据。")
     edges = list(bins)
-    if len(edges) < 3 or any(hi <= lo for lo, hi in zip(edges[:-1], edges[1:])):
+    if len(edges) < 3 or any(hi <= lo for lo, hi in itertools.pairwise(edges)):
         raise CRMDataError("年龄分段的边界必须从小到大排列，例如 (0, 25, 35, 45, 55, 200)。")
     labels = []
-    for lo, hi in zip(edges[:-1], edges[1:]):
+    for lo, hi in itertools.pairwise(edges):
         if lo <= 0:
             labels.append(f"{int(hi)}岁以下")
         elif hi >= 120:
@@ -1161,7 +1160,7 @@ def choose_k(
             columns = ["recency", "frequency", "monetary"]
         else:
             columns = [c for c in df.columns if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])]
-    sub, x = _feature_matrix(df, columns, log)
+    _sub, x = _feature_matrix(df, columns, log)
     xt, _, _ = _transform(x, standardize)
     ks = list(k_range)
     if not ks:
@@ -1255,12 +1254,12 @@ def psychographic_segments(
 
 __all__ = [
     "CN8_SEGMENTS",
-    "RF_GRID",
-    "RF_GRID_NAMES",
-    "STRATEGIES",
-    "SEGMENT_ORDER",
     "COLUMN_LABELS",
     "DEFAULT_RESPONSE_RATES",
+    "RF_GRID",
+    "RF_GRID_NAMES",
+    "SEGMENT_ORDER",
+    "STRATEGIES",
     "KMeansResult",
     "age_band",
     "budget_allocation",

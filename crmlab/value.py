@@ -670,7 +670,7 @@ class BGNBD:
         self.initial_params = initial_params
 
     # -- fitting -------------------------------------------------------------
-    def fit(self, frequency, recency, T) -> "BGNBD":
+    def fit(self, frequency, recency, T) -> BGNBD:
         """Fit by maximum likelihood; ``frequency`` = repeat purchases, ``recency`` = time of
         the last purchase after the first, ``T`` = time from the first purchase to the end
         of the observation period. Returns ``self``."""
@@ -813,7 +813,7 @@ class GammaGamma:
         self.tol = tol
         self.max_iter = max_iter
 
-    def fit(self, frequency, monetary_value) -> "GammaGamma":
+    def fit(self, frequency, monetary_value) -> GammaGamma:
 
         x, m = self._arrays(frequency, monetary_value)
         keep = x > 0
@@ -1056,23 +1056,23 @@ def at_risk(
 
 
 __all__ = [
-    "VALUE_PARTS",
+    "BGNBD",
     "COST_PARTS",
     "CURRENT_INDICATORS",
-    "POTENTIAL_INDICATORS",
-    "INDICATORS",
-    "NEGATIVE_INDICATORS",
     "DEFAULT_WEIGHTS",
+    "INDICATORS",
     "LABELS",
+    "NEGATIVE_INDICATORS",
+    "POTENTIAL_INDICATORS",
+    "VALUE_PARTS",
     "WEEKS_PER_MONTH",
-    "delivered_value",
-    "indicator_clv",
-    "clv_metrics",
-    "discounted_clv",
-    "clv_value",
-    "BGNBD",
     "GammaGamma",
-    "summary_from_orders",
-    "predict_clv",
     "at_risk",
+    "clv_metrics",
+    "clv_value",
+    "delivered_value",
+    "discounted_clv",
+    "indicator_clv",
+    "predict_clv",
+    "summary_from_orders",
 ]

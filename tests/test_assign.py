@@ -5,13 +5,12 @@ from __future__ import annotations
 import ast
 import json
 import sys
-from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import ROOT, course_notebooks
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from conftest import ROOT, course_notebooks
 from crmlab import assign
 from crmlab.assign import (
     MARKDOWN_STUB,
@@ -26,7 +25,6 @@ from crmlab.assign import (
     transform_code,
     transform_markdown,
 )
-
 from crmlab.exercises._core import _STYLE, CORRECT, INCORRECT, NOT_ANSWERED
 
 STUB = f"= ...  {STUB_COMMENT}"

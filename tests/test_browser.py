@@ -14,6 +14,7 @@ environment variable ``CI`` is set, in which case they fail.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -28,7 +29,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from conftest import ROOT, course_notebooks
 
 pytestmark = pytest.mark.browser
@@ -143,7 +143,7 @@ def lab(tmp_path_factory):
     )
     token = secrets.token_hex(16)
     port = _free_port()
-    log = open(base / "jupyterlab.log", "wb")
+    log = open(base / "jupyterlab.log", "wb")  # noqa: SIM115 - stays open for the server's lifetime
     cmd = [
         sys.executable, "-m", "jupyterlab",
         "--no-browser", f"--ServerApp.token={token}", "--ip=127.0.0.1", f"--port={port}",
@@ -355,17 +355,17 @@ def run_in_lab(context, lab, relpath: str) -> dict:
         if expect_widgets:
             try:
                 page.wait_for_selector(".jp-OutputArea-output .jupyter-widgets", timeout=30_000)
-            except Exception:  # noqa: BLE001 - reported as a test failure below
+            except Exception:
                 report["errors"].append("没有组件显示出来 / no widget rendered (.jupyter-widgets missing)")
         if expect_images:
             try:
                 page.wait_for_selector(".jp-OutputArea-output img", timeout=30_000)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 report["errors"].append("没有图表显示出来 / no chart image rendered")
         page.wait_for_timeout(500)  # let late widget renderers settle
         try:  # a widget whose model never arrives stays at "Loading widget..." forever
             page.wait_for_function(_NO_LOADING_JS, timeout=15_000)
-        except Exception:  # noqa: BLE001
+        except Exception:
             report["errors"].append("widget: 组件一直停在 Loading widget...（没有显示出来）/ widget never rendered")
         report["errors"].extend(page.evaluate(_DOM_ERRORS_JS))
         report["widgets_in_dom"] = page.locator(".jp-OutputArea-output .jupyter-widgets").count()
@@ -379,12 +379,10 @@ def run_in_lab(context, lab, relpath: str) -> dict:
             shot = ARTIFACTS / (relpath.replace("/", "__").removesuffix(".ipynb") + ".png")
             page.screenshot(path=str(shot))
             report["screenshot"] = shot
-        except Exception:  # noqa: BLE001
+        except Exception:
             pass
-        try:
+        with contextlib.suppress(Exception):
             page.evaluate(_SHUTDOWN_JS)
-        except Exception:  # noqa: BLE001 - best effort; the server is stopped at the end anyway
-            pass
         page.close()
     return report
 

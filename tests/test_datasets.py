@@ -11,9 +11,8 @@ import pytest
 
 import crmlab
 from crmlab import CRMDataError
-from crmlab.datasets import _schema
+from crmlab.datasets import _pools, _schema
 from crmlab.datasets._generate import id_check_digit
-from crmlab.datasets import _pools
 
 AS_OF = pd.Timestamp("2026-01-01")
 SYNTHETIC_FILES = [n for n, s in _schema.FILES.items() if s.kind == "synthetic"]
@@ -370,7 +369,7 @@ def test_raw_records_solvable_by_blocking(data):
         return a
 
     for col in keys:
-        for _, idx in keys.groupby(col).groups.items():
+        for idx in keys.groupby(col).groups.values():
             idx = list(idx)
             for b in idx[1:]:
                 parent[find(b)] = find(idx[0])

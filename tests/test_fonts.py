@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import ast
-import unicodedata
 import json
+import unicodedata
 import warnings
 from pathlib import Path
-
-import pytest
 
 import crmlab
 from crmlab import _fonts
@@ -22,9 +20,9 @@ def _cjk_strings_in_package() -> list[str]:
     for path in PKG.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                if any(ord(c) > 0x2E7F for c in node.value):
-                    strings.add(node.value)
+            if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                    and any(ord(c) > 0x2E7F for c in node.value)):
+                strings.add(node.value)
     return sorted(strings)
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crmlab import CRMDataError, datasets
-from crmlab import info
+from crmlab import CRMDataError, datasets, info
 
 
 def test_course_columns_are_all_classified():

@@ -393,7 +393,7 @@ def test_base_can_be_used_from_another_thread(tmp_path):
             for j in range(5):
                 ids.append(b.add_customer({"name": f"客户{k}-{j}"}, source="门店", channel="当面交谈"))
                 b.read_customers("管理员", user=f"线程{k}")
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+        except Exception as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]

@@ -6,14 +6,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
 
-import crmlab  # noqa: E402
-from crmlab.widgets.customers import CustomerStateView, RoleQuizView  # noqa: E402
-from crmlab.widgets.lifecycle import KotlerLevelView, LifecycleView, RetentionView  # noqa: E402
-
+import crmlab
+from crmlab.widgets.customers import CustomerStateView, RoleQuizView
+from crmlab.widgets.lifecycle import KotlerLevelView, LifecycleView, RetentionView
 
 
 def _chinese(text: str) -> bool:
@@ -119,7 +118,7 @@ def test_lifecycle_view(data):
         assert v.update(**bad) is None
         assert _chinese(v.message)
     v.model.value = "telecom"
-    assert list(v.result["summary"].index)[0] == "A 获取"
+    assert next(iter(v.result["summary"].index)) == "A 获取"
 
 
 def test_lifecycle_view_empty():

@@ -6,7 +6,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import pandas as pd
 import pytest
 
 from crmlab import datasets

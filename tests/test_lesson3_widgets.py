@@ -204,7 +204,7 @@ def test_upload_gbk_csv():
     "content, word",
     [
         (b"", "空"),
-        ("customer_id,order_id,order_date\nC1,O1,2025-01-01\n".encode(), "金额"),
+        (b"customer_id,order_id,order_date\nC1,O1,2025-01-01\n", "金额"),
         (b"\x00\x01\x02garbage\xff\xfe", ""),
         (None, "上传"),
     ],

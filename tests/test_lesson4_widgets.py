@@ -107,9 +107,7 @@ def test_credit_application_view():
                    {"annual_revenue": float("inf")}):
         v.update(**absurd)
         _bad(v)
-    zero = v.update(**{k: 0 for k in ("years_in_business", "on_time_payment_rate", "annual_revenue",
-                                      "working_capital", "net_worth", "collateral_value", "avg_monthly_sales",
-                                      "payment_terms_days")}, industry_outlook=1)
+    zero = v.update(**dict.fromkeys(("years_in_business", "on_time_payment_rate", "annual_revenue", "working_capital", "net_worth", "collateral_value", "avg_monthly_sales", "payment_terms_days"), 0), industry_outlook=1)
     assert zero is not None and zero["scored"].loc[0, "grade"] == "B"
     assert zero["limit"].loc[0, "credit_limit"] == 0
 

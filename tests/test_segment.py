@@ -354,8 +354,8 @@ def test_name_cluster_generic_and_survey():
 def test_psychographic_segments_recover_profiles():
     rng = np.random.default_rng(1)
     centers = {
-        "price": dict(ls_budget=4.5, bn_price=4.6, bn_quality=2.5, ls_fitness=2.5),
-        "quality": dict(ls_budget=2.2, bn_price=2.2, bn_quality=4.6, ls_fitness=4.3),
+        "price": {"ls_budget": 4.5, "bn_price": 4.6, "bn_quality": 2.5, "ls_fitness": 2.5},
+        "quality": {"ls_budget": 2.2, "bn_price": 2.2, "bn_quality": 4.6, "ls_fitness": 4.3},
     }
     rows = []
     for name, prof in centers.items():

@@ -69,7 +69,7 @@ def test_treemap_areas_proportional(data):
     areas = [w * h for _, _, w, h in rects]
     assert np.allclose(areas, [30.0, 15.0, 5.0])
     for x, y, w, h in rects:
-        assert 0 <= x and x + w <= 10 + 1e-9 and 0 <= y and y + h <= 5 + 1e-9
+        assert x >= 0 and x + w <= 10 + 1e-9 and y >= 0 and y + h <= 5 + 1e-9
 
 
 @pytest.mark.parametrize(

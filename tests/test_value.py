@@ -9,14 +9,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
 
-from crmlab import CRMDataError  # noqa: E402
-from crmlab import value as V  # noqa: E402
-from crmlab.charts import value as C  # noqa: E402
+from crmlab import CRMDataError
+from crmlab import value as V
+from crmlab.charts import value as C
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -163,7 +163,7 @@ def test_indicator_default_weights_sum_to_one_and_split():
 
 def test_indicator_errors_are_chinese():
     with pytest.raises(CRMDataError) as err:
-        V.indicator_clv(metrics_frame(), {k: 0 for k in V.INDICATORS})
+        V.indicator_clv(metrics_frame(), dict.fromkeys(V.INDICATORS, 0))
     assert "权重" in str(err.value)
     with pytest.raises(CRMDataError, match="负数"):
         V.indicator_clv(metrics_frame(), {"gross_profit": -0.5, "trust": 1})

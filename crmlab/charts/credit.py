@@ -23,7 +23,7 @@ def plot_pyramid(result, ax=None, title=None):
     by = getattr(result, "by", "amount")
     if tiers is None or len(tiers) == 0:
         raise CRMDataError("没有分层结果可以画图。")
-    fig, ax = get_ax(ax, figsize=(8, 4.8))
+    _fig, ax = get_ax(ax, figsize=(8, 4.8))
     k = len(tiers)
     word = "毛利" if by == "gross_profit" else "金额"
     for i, (name, row) in enumerate(tiers.iloc[::-1].iterrows()):  # bottom first
@@ -55,7 +55,7 @@ def plot_payment_segments(segments: pd.DataFrame, ax=None):
     """Share of customers vs share of sales per payment segment, with overdue rates."""
     if segments is None or len(segments) == 0:
         raise CRMDataError("没有付款方式细分结果可以画图。")
-    fig, ax = get_ax(ax)
+    _fig, ax = get_ax(ax)
     x = np.arange(len(segments))
     ax.bar(x - 0.2, segments["客户占比"] * 100, width=0.4, label="客户占比", color="#90a4ae")
     ax.bar(x + 0.2, segments["销售额占比"] * 100, width=0.4, label="销售额占比", color="#1f77b4")
@@ -74,7 +74,7 @@ def plot_payment_segments(segments: pd.DataFrame, ax=None):
 
 def plot_credit_policy(result, ax=None):
     """Net profit change of the new policy against the sales increase, with the break-even."""
-    fig, ax = get_ax(ax)
+    _fig, ax = get_ax(ax)
     c = result.curve
     ax.plot(c["销售增长率"] * 100, c["净收益变化"], color="#1f77b4", label="新政策的净收益变化")
     ax.axhline(0, color="black", linewidth=0.8)
@@ -97,7 +97,7 @@ def plot_5c(scored: pd.DataFrame | pd.Series, ax=None):
     row = scored.iloc[0] if isinstance(scored, pd.DataFrame) else scored
     names = list(FIVE_C.values())
     vals = [float(row[n]) for n in names]
-    fig, ax = get_ax(ax, figsize=(6, 3.2))
+    _fig, ax = get_ax(ax, figsize=(6, 3.2))
     colors = ["#2e7d32" if v >= 70 else "#f9a825" if v >= 50 else "#c62828" for v in vals]
     ax.barh(names[::-1], vals[::-1], color=colors[::-1])
     for i, v in enumerate(vals[::-1]):
@@ -112,7 +112,7 @@ def plot_score_distribution(points, y, ax=None, bins=30):
     """Histograms of scorecard points for good (y=0) and bad (y=1) customers."""
     points = np.asarray(points, dtype=float)
     y = np.asarray(y).astype(int)
-    fig, ax = get_ax(ax)
+    _fig, ax = get_ax(ax)
     edges = np.histogram_bin_edges(points, bins=bins)
     ax.hist(points[y == 0], bins=edges, alpha=0.6, color="#2e7d32", label="好客户", density=True)
     ax.hist(points[y == 1], bins=edges, alpha=0.6, color="#c62828", label="坏客户", density=True)
@@ -130,7 +130,7 @@ def plot_iv(iv_table: pd.DataFrame, ax=None, top=20, labels=None):
     Grey bars: features left out of the model (IV below ``min_iv``).
     """
     t = iv_table.head(top).iloc[::-1]
-    fig, ax = get_ax(ax, figsize=(8, max(3, 0.3 * len(t) + 1)))
+    _fig, ax = get_ax(ax, figsize=(8, max(3, 0.3 * len(t) + 1)))
     colors = ["#1f77b4" if s else "#b0bec5" for s in t.get("selected", pd.Series(True, index=t.index))]
     names = [str(labels.get(f, f)) if labels is not None else f for f in t["feature"]]
     ax.barh(names, t["iv"], color=colors)
@@ -156,7 +156,7 @@ def ks_table(y, points) -> pd.DataFrame:
 def plot_ks(y, points, ax=None):
     """KS curve: cumulative share of bads vs goods by score; the largest gap is the KS."""
     t = ks_table(y, points)
-    fig, ax = get_ax(ax)
+    _fig, ax = get_ax(ax)
     ax.plot(t["分数"], t["累计坏客户占比"], color="#c62828", label="累计坏客户占比")
     ax.plot(t["分数"], t["累计好客户占比"], color="#2e7d32", label="累计好客户占比")
     i = int(t["差值"].abs().idxmax())
@@ -176,7 +176,7 @@ def plot_roc(y, proba_bad, ax=None):
 
     fpr, tpr, _ = roc_curve(np.asarray(y), np.asarray(proba_bad))
     auc = roc_auc_score(np.asarray(y), np.asarray(proba_bad))
-    fig, ax = get_ax(ax, figsize=(5, 5))
+    _fig, ax = get_ax(ax, figsize=(5, 5))
     ax.plot(fpr, tpr, color="#1f77b4", label=f"评分卡 AUC = {auc:.3f}")
     ax.plot([0, 1], [0, 1], color="gray", linestyle=":", label="随机猜测 AUC = 0.5")
     ax.set_xlabel("误伤的好客户比例（假阳性率）")
@@ -193,7 +193,7 @@ def plot_aging(aging_table: pd.DataFrame, top: int = 15, ax=None):
     if aging_table is None or len(aging_table) == 0:
         raise CRMDataError("截止日没有未收回的应收账款，没有账龄可以画。")
     t = aging_table.sort_values(TOTAL, ascending=False).head(int(top)).iloc[::-1]
-    fig, ax = get_ax(ax, figsize=(8, max(3, 0.32 * len(t) + 1.2)))
+    _fig, ax = get_ax(ax, figsize=(8, max(3, 0.32 * len(t) + 1.2)))
     left = np.zeros(len(t))
     for b, color in zip(BUCKETS, BUCKET_COLORS):
         ax.barh(t.index.astype(str), t[b], left=left, color=color, label=b)
@@ -210,7 +210,7 @@ def plot_provision(provision_table: pd.DataFrame, ax=None):
     from crmlab.credit import BUCKETS
 
     t = provision_table.loc[list(BUCKETS)]
-    fig, ax = get_ax(ax)
+    _fig, ax = get_ax(ax)
     x = np.arange(len(t))
     ax.bar(x - 0.2, t["应收金额"], width=0.4, color="#90a4ae", label="应收金额")
     ax.bar(x + 0.2, t["坏账准备"], width=0.4, color="#c62828", label="坏账准备")
@@ -227,7 +227,7 @@ def plot_dso_trend(trend: pd.Series, ax=None, target=None):
     """Monthly DSO (days sales outstanding); optional target line (e.g. the usual payment terms)."""
     if trend is None or len(trend) == 0:
         raise CRMDataError("没有 DSO 数据可以画。")
-    fig, ax = get_ax(ax)
+    _fig, ax = get_ax(ax)
     ax.plot(trend.index, trend.to_numpy(), marker="o", color="#1f77b4", label="DSO（应收账款周转天数）")
     if target is not None:
         ax.axhline(float(target), color="#2e7d32", linestyle="--", label=f"目标：{float(target):.0f} 天")

@@ -43,7 +43,7 @@ def _date_text(ts) -> str:
 def plot_state_counts(counts: pd.DataFrame, ax=None, *, title: str | None = None):
     """Bar chart of customers per state (the result of :func:`crmlab.customers.state_counts`)."""
     _need(counts, ["customers"], "请传入 state_counts(customer_states(...)) 的结果。")
-    fig, ax = get_ax(ax, figsize=(8, 4.2))
+    _fig, ax = get_ax(ax, figsize=(8, 4.2))
     labels = [str(i) for i in counts.index]
     values = counts["customers"].to_numpy()
     colors = [STATE_COLORS.get(s, "#777777") for s in labels]
@@ -66,12 +66,11 @@ def plot_transition_heatmap(table: pd.DataFrame, ax=None, *, hide_empty: bool = 
     if table is None or table.size == 0:
         raise CRMDataError("没有可以画图的转移表。请传入 state_transitions(...) 的结果。")
     t = table.copy()
-    if hide_empty:
-        if list(t.index) == list(t.columns):
-            keep = (t.sum(axis=1) > 0).to_numpy() | (t.sum(axis=0) > 0).to_numpy()
-            if keep.any():
-                t = t.loc[keep, keep]
-    fig, ax = get_ax(ax, figsize=(8.2, 5.4))
+    if hide_empty and list(t.index) == list(t.columns):
+        keep = (t.sum(axis=1) > 0).to_numpy() | (t.sum(axis=0) > 0).to_numpy()
+        if keep.any():
+            t = t.loc[keep, keep]
+    _fig, ax = get_ax(ax, figsize=(8.2, 5.4))
     values = t.to_numpy(dtype=float)
     shown = np.log1p(values)
     im = ax.imshow(shown, cmap="Blues", aspect="auto")
@@ -102,7 +101,7 @@ def _cut(threshold: float, shift: float) -> float:
 def plot_attitude_quadrant(attitude: pd.DataFrame, ax=None, *, jitter: float = 0.18, random_state: int = 0):
     """Scatter of novelty seeking vs price sensitivity, coloured by attitude type, with the rule lines."""
     _need(attitude, ["novelty_seeking", "price_sensitivity", "attitude"], "请传入 classify_attitude(survey) 的结果。")
-    fig, ax = get_ax(ax, figsize=(6.8, 5.4))
+    _fig, ax = get_ax(ax, figsize=(6.8, 5.4))
     rng = np.random.default_rng(random_state)
     x = attitude["price_sensitivity"].to_numpy(float) + rng.uniform(-jitter, jitter, len(attitude))
     y = attitude["novelty_seeking"].to_numpy(float) + rng.uniform(-jitter, jitter, len(attitude))
@@ -130,7 +129,7 @@ def plot_attitude_quadrant(attitude: pd.DataFrame, ax=None, *, jitter: float = 0
 def plot_profit_tiers(summary: pd.DataFrame, ax=None):
     """Customer share vs gross-profit share per tier (:func:`crmlab.customers.profit_tier_summary`)."""
     _need(summary, ["share", "profit_share"], "请传入 profit_tier_summary(classify_by_profit(orders)) 的结果。")
-    fig, ax = get_ax(ax, figsize=(7.2, 4.2))
+    _fig, ax = get_ax(ax, figsize=(7.2, 4.2))
     labels = [str(i) for i in summary.index]
     x = np.arange(len(labels))
     w = 0.38
@@ -154,7 +153,7 @@ def plot_profit_tiers(summary: pd.DataFrame, ax=None):
 def plot_profit_curve(tiers: pd.DataFrame, ax=None):
     """Cumulative gross-profit share against cumulative customer share (Pareto curve), tiers shaded."""
     _need(tiers, ["cum_customer_share", "cum_profit_share", "tier"], "请传入 classify_by_profit(orders) 的结果。")
-    fig, ax = get_ax(ax, figsize=(6.8, 4.4))
+    _fig, ax = get_ax(ax, figsize=(6.8, 4.4))
     x = np.r_[0, tiers["cum_customer_share"].to_numpy() * 100]
     y = np.r_[0, tiers["cum_profit_share"].to_numpy() * 100]
     ax.plot(x, y, color="#222222", lw=1.8)
@@ -177,12 +176,12 @@ def plot_profit_curve(tiers: pd.DataFrame, ax=None):
 
 
 __all__ = [
-    "STATE_COLORS",
     "ATTITUDE_COLORS",
+    "STATE_COLORS",
     "TIER_COLORS",
+    "plot_attitude_quadrant",
+    "plot_profit_curve",
+    "plot_profit_tiers",
     "plot_state_counts",
     "plot_transition_heatmap",
-    "plot_attitude_quadrant",
-    "plot_profit_tiers",
-    "plot_profit_curve",
 ]

@@ -26,7 +26,7 @@ def _check(df, cols, what):
 def plot_sales_by_region(table: pd.DataFrame, ax=None):
     """Horizontal bars of sales per region (from :func:`crmlab.analysis.sales_by_region`)."""
     _check(table, ["销售额", "销售额占比"], "sales_by_region(...)")
-    fig, ax = get_ax(ax)
+    _fig, ax = get_ax(ax)
     t = table.sort_values("销售额")
     bars = ax.barh(t.index.astype(str), t["销售额"] / 10_000, color=MAIN)
     bars[-1].set_color(ACCENT)
@@ -63,12 +63,12 @@ def plot_favourite_by_age(table: pd.DataFrame, ax=None):
 def plot_pareto(shares: pd.DataFrame, top: float = 0.2, ax=None):
     """Pareto curve: cumulative share of sales against cumulative share of customers."""
     _check(shares, ["累计占比", "客户累计占比"], "customer_shares(...)")
-    fig, ax = get_ax(ax)
+    _fig, ax = get_ax(ax)
     x = np.r_[0, shares["客户累计占比"].to_numpy()] * 100
     y = np.r_[0, shares["累计占比"].to_numpy()] * 100
     ax.plot(x, y, color=MAIN, linewidth=2, label="累计销售额占比")
     ax.plot([0, 100], [0, 100], color="gray", linestyle="--", linewidth=1, label="人人贡献相同")
-    k = max(1, int(round(top * len(shares))))
+    k = max(1, round(top * len(shares)))
     yk = shares["累计占比"].iloc[k - 1] * 100
     ax.axvline(top * 100, color=ACCENT, linestyle=":")
     ax.scatter([top * 100], [yk], color=ACCENT, zorder=3)
@@ -86,7 +86,7 @@ def plot_pareto(shares: pd.DataFrame, top: float = 0.2, ax=None):
 def plot_forecast(table: pd.DataFrame, ax=None):
     """Actual monthly sales, the model (trend + seasons), the trend alone and the forecast band."""
     _check(table, ["月份", "类型", "销售额", "拟合值", "预测值", "下限", "上限"], "forecast_sales(...)")
-    fig, ax = get_ax(ax, figsize=(10, 4.8))
+    _fig, ax = get_ax(ax, figsize=(10, 4.8))
     x = np.arange(len(table))
     hist = (table["类型"] == "实际").to_numpy()
     fut = ~hist
@@ -127,7 +127,7 @@ def plot_month_over_month(table: pd.DataFrame, ax=None):
     weighted total and the overall verdict.
     """
     _check(table, ["上月", "本月", "评价"], "month_over_month(...)")
-    fig, ax = get_ax(ax, figsize=(9, 4))
+    _fig, ax = get_ax(ax, figsize=(9, 4))
     n = len(table)
     y = np.arange(n)
     rel = table["变化率"].to_numpy(dtype=float) * 100 if "变化率" in table.columns else np.full(n, np.nan)
@@ -159,7 +159,7 @@ def plot_month_over_month(table: pd.DataFrame, ax=None):
 def plot_accuracy(report: pd.DataFrame, ax=None):
     """Fill rate and accuracy per field (from :func:`crmlab.infobase.accuracy_report`)."""
     _check(report, ["填写率", "准确率"], "accuracy_report(...)")
-    fig, ax = get_ax(ax, figsize=(6, 3.2))
+    _fig, ax = get_ax(ax, figsize=(6, 3.2))
     y = np.arange(len(report))
     fill = ax.barh(y - 0.18, report["填写率"] * 100, height=0.35, color="#9db9dc", label="填写率")
     acc = ax.barh(y + 0.18, report["准确率"].fillna(0) * 100, height=0.35, color=MAIN, label="准确率（有效/已填）")

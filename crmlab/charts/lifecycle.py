@@ -31,7 +31,7 @@ def plot_kotler_matrix(choice=None, ax=None):
 
     from crmlab.lifecycle import CUSTOMER_BANDS, KOTLER_DESCRIPTIONS, KOTLER_GRID, MARGIN_BANDS
 
-    fig, ax = get_ax(ax, figsize=(7.2, 5.0))
+    _fig, ax = get_ax(ax, figsize=(7.2, 5.0))
     for r in range(3):
         for c in range(3):
             level = KOTLER_GRID[r][c]
@@ -77,7 +77,7 @@ def plot_lifecycle_curve(summary: pd.DataFrame, ax=None, *, title: str | None = 
     if summary is None or len(summary) == 0 or "customers" not in summary:
         raise CRMDataError("没有可以画图的数据。请传入 stage_summary(lifecycle_stage(orders)) 的结果。")
     n = len(summary)
-    fig, ax = get_ax(ax, figsize=(8.4, 4.6))
+    _fig, ax = get_ax(ax, figsize=(8.4, 4.6))
     # typical relationship level: rises, plateaus, falls (E stage: drops to zero)
     if n == 4:
         knots_x, knots_y = [0, 1, 2, 3, 4], [0.08, 0.35, 0.95, 0.95, 0.25]
@@ -114,7 +114,7 @@ def plot_retention_growth(result, ax=None):
     table = result.by_margin_growth
     if table is None or len(table) == 0:
         raise CRMDataError("没有可以画图的数据。请传入 retention_economics(...) 的结果。")
-    fig, ax = get_ax(ax, figsize=(7.0, 4.2))
+    _fig, ax = get_ax(ax, figsize=(7.0, 4.2))
     x = np.arange(len(table))
     inc = table["profit_increase"].to_numpy(float) * 100
     chosen = result.params.get("margin_growth")
@@ -142,7 +142,7 @@ def plot_retention_curves(result, ax=None):
     if y is None or len(y) == 0:
         raise CRMDataError("没有可以画图的数据。请传入 retention_economics(...) 的结果。")
     p = result.params
-    fig, ax = get_ax(ax, figsize=(7.0, 4.2))
+    _fig, ax = get_ax(ax, figsize=(7.0, 4.2))
     ax.plot(y["year"], y["cum_profit_base"], marker="o", ms=3, color="#999999", label=f"流失率 {p['base_churn']:.0%}")
     ax.plot(y["year"], y["cum_profit_improved"], marker="o", ms=3, color="#b35806",
             label=f"流失率 {p['improved_churn']:.0%}")
@@ -165,7 +165,7 @@ def plot_retention_economics(result, axes=None):
     import matplotlib.pyplot as plt
 
     if axes is None:
-        fig, axes = plt.subplots(1, 2, figsize=(12.5, 4.4), layout="constrained")
+        _fig, axes = plt.subplots(1, 2, figsize=(12.5, 4.4), layout="constrained")
     plot_retention_curves(result, ax=axes[0])
     plot_retention_growth(result, ax=axes[1])
     return axes
@@ -175,7 +175,7 @@ __all__ = [
     "LEVEL_COLORS",
     "plot_kotler_matrix",
     "plot_lifecycle_curve",
-    "plot_retention_growth",
     "plot_retention_curves",
     "plot_retention_economics",
+    "plot_retention_growth",
 ]

@@ -47,7 +47,7 @@ def _fmt(v: float) -> str:
 def plot_budget_demo(allocation: pd.DataFrame, ax=None):
     """Expected return per segment: budget spread evenly vs spent on the best segments."""
     _need(allocation, ["return_even", "return_targeted"], "请先用 budget_allocation(...) 计算。")
-    fig, ax = get_ax(ax, figsize=(8, 4.2))
+    _fig, ax = get_ax(ax, figsize=(8, 4.2))
     n = len(allocation)
     x = np.arange(n)
     w = 0.38
@@ -76,7 +76,7 @@ def plot_segment_shares(table: pd.DataFrame, ax=None, *, title: str = "各客户
     """
     _need(table, ["customer_share", "revenue_share"], "请传入 segment_summary(...) 或 segment_table(...) 的结果。")
     labels = [" × ".join(map(str, i)) if isinstance(i, tuple) else str(i) for i in table.index]
-    fig, ax = get_ax(ax, figsize=(8, max(3.0, 0.42 * len(table) + 1.2)))
+    _fig, ax = get_ax(ax, figsize=(8, max(3.0, 0.42 * len(table) + 1.2)))
     y = np.arange(len(table))[::-1]
     h = 0.38
     cs = table["customer_share"].to_numpy(float) * 100
@@ -98,7 +98,7 @@ def plot_segment_shares(table: pd.DataFrame, ax=None, *, title: str = "各客户
 def plot_segment_sizes(summary: pd.DataFrame, ax=None):
     """Customers (bars) and revenue (line, right axis) per RFM segment."""
     _need(summary, ["customers", "revenue"], "请传入 segment_summary(...) 的结果。")
-    fig, ax = get_ax(ax, figsize=(8, 4.2))
+    _fig, ax = get_ax(ax, figsize=(8, 4.2))
     x = np.arange(len(summary))
     colors = [SEGMENT_COLORS[i % len(SEGMENT_COLORS)] for i in range(len(summary))]
     ax.bar(x, summary["customers"], color=colors, alpha=0.85)
@@ -167,7 +167,7 @@ def plot_segment_treemap(summary: pd.DataFrame, ax=None, *, by: str = "customers
     values = values[values > 0].sort_values(ascending=False)
     if len(values) == 0:
         raise CRMDataError("所有客户群都是 0，无法画树状图。")
-    fig, ax = get_ax(ax, figsize=(8, 4.6))
+    _fig, ax = get_ax(ax, figsize=(8, 4.6))
     rects = _squarify(list(values), 0.0, 0.0, 100.0, 60.0)
     total = values.sum()
     for (name, v), (x, y, w, h) in zip(values.items(), rects):
@@ -236,7 +236,7 @@ def plot_rf_heatmap(rfm_frame: pd.DataFrame, ax=None, *, show_names: bool | None
 def plot_elbow(scores: pd.DataFrame, ax=None):
     """Elbow (inertia) and silhouette per k, from :func:`crmlab.segment.choose_k`."""
     _need(scores, ["inertia", "silhouette"], "请传入 choose_k(...) 的结果。")
-    fig, ax = get_ax(ax, figsize=(7, 4.0))
+    _fig, ax = get_ax(ax, figsize=(7, 4.0))
     k = scores.index.to_numpy()
     ax.plot(k, scores["inertia"], "o-", color="#2166ac", label="组内平方和（肘部法）")
     ax.set_xlabel("聚类数 k")
@@ -256,7 +256,7 @@ def plot_elbow(scores: pd.DataFrame, ax=None):
 def plot_silhouette(scores: pd.DataFrame, ax=None):
     """Silhouette score per k as bars (best k highlighted)."""
     _need(scores, ["silhouette"], "请传入 choose_k(...) 的结果。")
-    fig, ax = get_ax(ax, figsize=(6, 3.6))
+    _fig, ax = get_ax(ax, figsize=(6, 3.6))
     k = scores.index.to_numpy()
     best = scores["silhouette"].idxmax()
     ax.bar(k, scores["silhouette"], color=["#b2182b" if kk == best else "#bababa" for kk in k])
@@ -277,7 +277,7 @@ def plot_cluster_profiles(result, ax=None, *, labels=None):
 
     names = result.profiles["name"] if "name" in result.profiles else pd.Series(z.index, index=z.index)
     lab = {**COLUMN_LABELS, **SURVEY_LABELS, **(labels or {})}
-    fig, ax = get_ax(ax, figsize=(max(6.0, 0.7 * z.shape[1] + 3), 4.2))
+    _fig, ax = get_ax(ax, figsize=(max(6.0, 0.7 * z.shape[1] + 3), 4.2))
     x = np.arange(z.shape[1])
     for i, (c, row) in enumerate(z.iterrows()):
         size = int(result.profiles.loc[c, "size"])
@@ -342,7 +342,7 @@ def plot_cluster_radar(result, ax=None, *, labels=None):
     ax.set_theta_offset(np.pi / 2)
     ax.set_theta_direction(-1)
     ax.set_xticks(angles, [lab.get(c, c) for c in z.columns], fontsize=11)
-    ticks = [t for t in np.arange(np.ceil(lo), hi + 0.01, 1.0)]
+    ticks = list(np.arange(np.ceil(lo), hi + 0.01, 1.0))
     ax.set_yticks(ticks, [f"{t:+.0f}" if t else "0" for t in ticks], fontsize=8, color="#666666")
     ax.set_title(f"各类客户的画像雷达图（k = {result.k}，圈外 = 高于平均）", pad=18)
     ax.legend(frameon=False, fontsize=10, loc="upper left", bbox_to_anchor=(1.08, 1.05))

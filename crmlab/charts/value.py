@@ -42,11 +42,11 @@ def plot_delivered_value(result: pd.DataFrame, ax=None):
     needed = VALUE_PARTS + COST_PARTS + ["delivered_value", "best"]
     if result is None or len(result) == 0 or any(c not in result.columns for c in needed):
         raise CRMDataError("没有可以画图的方案。请先用 delivered_value(...) 计算各方案的让渡价值。")
-    fig, ax = get_ax(ax, figsize=(max(6.0, 2.4 * len(result) + 2), 4.6))
+    _fig, ax = get_ax(ax, figsize=(max(6.0, 2.4 * len(result) + 2), 4.6))
     n = len(result)
     centers = np.arange(n, dtype=float)
     width = 0.36
-    for side, parts, colors, shift in (
+    for _side, parts, colors, shift in (
         ("value", VALUE_PARTS, VALUE_COLORS, -width / 2),
         ("cost", COST_PARTS, COST_COLORS, width / 2),
     ):
@@ -57,7 +57,7 @@ def plot_delivered_value(result: pd.DataFrame, ax=None):
             bottom += heights
     top = np.maximum(result["total_value"].to_numpy(float), result["total_cost"].to_numpy(float))
     span = float(top.max()) if len(top) and top.max() > 0 else 1.0
-    for i, (name, row) in enumerate(result.iterrows()):
+    for i, (_name, row) in enumerate(result.iterrows()):
         winner = bool(row["best"])
         text = f"让渡价值 {_fmt(float(row['delivered_value']))}"
         if winner:
@@ -92,7 +92,7 @@ def plot_clv_ranking(result: pd.DataFrame, top: int = 15, ax=None):
         raise CRMDataError("没有可以画图的客户。请先用 indicator_clv(...) 计算终身价值得分。")
     top = max(1, min(int(top), 50))
     data = result.sort_values("clv_score", ascending=False, kind="stable").head(top).iloc[::-1]
-    fig, ax = get_ax(ax, figsize=(7, max(3.0, 0.32 * len(data) + 1.2)))
+    _fig, ax = get_ax(ax, figsize=(7, max(3.0, 0.32 * len(data) + 1.2)))
     names = [str(i) for i in data.index]
     y = np.arange(len(data))
     if {"current_contribution", "potential_contribution"} <= set(data.columns):
@@ -121,7 +121,7 @@ def plot_discounted_clv(table: pd.DataFrame, ax=None):
     needed = ["expected_margin", "discounted_margin", "cumulative_clv"]
     if table is None or len(table) == 0 or any(c not in table.columns for c in needed):
         raise CRMDataError("没有可以画图的期数。请先用 discounted_clv(...) 计算每期的利润。")
-    fig, ax = get_ax(ax)
+    _fig, ax = get_ax(ax)
     t = np.asarray(table.index, dtype=float)
     width = 0.8 if len(t) < 2 else 0.8 * float(np.min(np.diff(t)))
     ax.bar(t, table["expected_margin"], width, color="#c6dbef", label="期望利润（未折现）")
@@ -169,7 +169,7 @@ def plot_prob_alive(
         raise CRMDataError("最大购买次数和最大时点都必须大于 0。")
     max_frequency = min(max_frequency, 200)
     T = float(max_recency if T is None else T)
-    if T < max_recency:
+    if max_recency > T:
         raise CRMDataError("观察时长 T 不能小于最大的 recency。")
     recency = np.linspace(0, float(max_recency), 60)
     freq = np.arange(0, max_frequency + 1)
@@ -223,7 +223,7 @@ def plot_at_risk(
     alive = pd.to_numeric(clv_frame["prob_alive"], errors="coerce").to_numpy(float)
     positive = value[value > 0]
     threshold = float(np.quantile(positive, value_quantile)) if len(positive) else np.nan
-    fig, ax = get_ax(ax, figsize=(7, 4.6))
+    _fig, ax = get_ax(ax, figsize=(7, 4.6))
     ymax = float(np.nanmax(value)) if np.isfinite(value).any() else 1.0
     skewed = bool(len(positive) and np.nanmax(positive) / np.median(positive) > 20)
     ymax = ymax * (2.0 if skewed else 1.05) if ymax > 0 else 1.0
@@ -251,9 +251,9 @@ def plot_at_risk(
 
 
 __all__ = [
-    "plot_delivered_value",
+    "plot_at_risk",
     "plot_clv_ranking",
+    "plot_delivered_value",
     "plot_discounted_clv",
     "plot_prob_alive",
-    "plot_at_risk",
 ]

@@ -22,6 +22,7 @@ from crmlab.credit._aging import (
     open_invoices,
     provision,
 )
+from crmlab.credit._display import GERMAN_CREDIT_LABELS, german_bin_label, styled
 from crmlab.credit._fivec import (
     DEFAULT_GRADE_FACTORS,
     DEFAULT_GRADES,
@@ -34,7 +35,6 @@ from crmlab.credit._fivec import (
     over_limit,
     score_5c,
 )
-from crmlab.credit._display import GERMAN_CREDIT_LABELS, german_bin_label, styled
 from crmlab.credit._policy import CreditPolicyResult, credit_policy
 from crmlab.credit._pyramid import (
     ABC_CUTOFFS,
@@ -76,13 +76,15 @@ __all__ = [
     "DEFAULT_SCALES",
     "DEFAULT_WEIGHTS",
     "FIVE_C",
+    "GERMAN_CREDIT_LABELS",
     "ITEM_NAMES",
     "PYRAMID_CUTOFFS",
     "PYRAMID_LABELS",
     "TOTAL",
-    "GERMAN_CREDIT_LABELS",
+    "CVResult",
     "CreditPolicyResult",
     "PyramidResult",
+    "Scorecard",
     "abc_tiers",
     "aging",
     "aging_summary",
@@ -92,10 +94,13 @@ __all__ = [
     "credit_hold",
     "credit_limit",
     "credit_policy",
+    "cross_validate_scorecard",
     "dso",
     "dso_trend",
     "german_bin_label",
+    "german_credit_xy",
     "grade_of",
+    "ks_score",
     "open_invoices",
     "over_limit",
     "payment_profile",
@@ -104,5 +109,4 @@ __all__ = [
     "pyramid",
     "score_5c",
     "styled",
-    *sorted(_LAZY),
 ]

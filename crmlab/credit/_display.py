@@ -8,7 +8,7 @@ yuan amounts), and :func:`german_bin_label` only translates bin names.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 import pandas as pd
 

@@ -98,7 +98,7 @@ def pyramid(
     order = order.sort_values(["value", "customer_id"], ascending=[False, True], kind="mergesort")
     order = order.reset_index(drop=True)
     order["rank"] = np.arange(1, n + 1)
-    bounds = [int(math.floor(n * c + 0.5)) for c in np.cumsum(cuts)]
+    bounds = [math.floor(n * c + 0.5) for c in np.cumsum(cuts)]
     bounds[-1] = n
     tier_idx = np.searchsorted(np.array(bounds), np.arange(n), side="right")
     order["tier"] = pd.Categorical([labels[i] for i in tier_idx], categories=list(labels), ordered=True)

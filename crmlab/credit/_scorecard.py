@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.linear_model import LogisticRegression
 from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted as _sk_check_is_fitted
 
 from crmlab._errors import CRMDataError
@@ -62,7 +62,7 @@ def _as_target(y) -> np.ndarray:
     if arr.isna().any():
         raise CRMDataError("目标 y 中有空值，请先去掉这些行。")
     vals = set(arr.unique().tolist())
-    if not vals <= {0, 1, True, False}:
+    if not vals <= {0, 1}:
         raise CRMDataError(
             "目标 y 只能是 0/1（1 = 坏客户、违约）。如果是文字，可以这样转换："
             "y = (df['creditability'] == 'bad').astype(int)。"

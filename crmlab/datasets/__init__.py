@@ -30,7 +30,7 @@ from crmlab._errors import CRMDataError
 from crmlab.datasets._companies import COMPANIES, get_company
 from crmlab.datasets._schema import FILES, SYNTHETIC, TYPE_CN
 
-__all__ = ["load", "names", "describe", "company", "companies", "generate", "data_dir", "to_csv_text"]
+__all__ = ["companies", "company", "data_dir", "describe", "generate", "load", "names", "to_csv_text"]
 
 DEFAULT_SEED = 2024
 DEFAULT_N = 3000

@@ -191,9 +191,9 @@ COMPANIES: tuple[Company, ...] = (
 
 
 def get_company(group: int) -> Company:
-    from crmlab._errors import CRMDataError
-
     from numbers import Integral
+
+    from crmlab._errors import CRMDataError
 
     if not isinstance(group, Integral) or isinstance(group, bool) or not 0 <= group < len(COMPANIES):
         raise CRMDataError(

@@ -47,7 +47,7 @@ MID_AUTUMN = (pd.Timestamp("2024-09-17"), pd.Timestamp("2025-10-06"))
 
 
 def _window(start: pd.Timestamp, end: pd.Timestamp) -> np.ndarray:
-    return np.asarray((DAYS >= start) & (DAYS <= end)).astype(float)
+    return np.asarray((start <= DAYS) & (end >= DAYS)).astype(float)
 
 
 def _event_windows() -> dict[str, np.ndarray]:
@@ -199,8 +199,7 @@ def _id_number(rng, code: str, birth: pd.Timestamp, female: bool, used: set) -> 
 def _address(rng, city: str, district: str, business: bool) -> str:
     street = P.STREETS[rng.integers(len(P.STREETS))]
     num = rng.integers(1, 400)
-    prefix = city if city in ("北京", "上海", "天津", "重庆") else city
-    base = f"{prefix}市{district}{street}{num}号"
+    base = f"{city}市{district}{street}{num}号"
     if business:
         return base + f"{rng.integers(1, 25)}层"
     return base + f"{rng.integers(1, 30)}栋{rng.integers(1, 6)}单元{rng.integers(1, 33)}{rng.integers(1, 5):02d}室"
@@ -222,7 +221,7 @@ def _customers(rng, co: Company, n: int):
     brands_used: set = set()
     name_col, email_col, id_col, gender_col, birth_col, addr_col = [], [], [], [], [], []
     for k in range(n):
-        city, cpy, tier, region, district, code, _ = cities[ci[k]]
+        city, cpy, _tier, _region, district, code, _ = cities[ci[k]]
         if business[k]:
             ind = co.client_industries[rng.integers(len(co.client_industries))][0]
             while True:
@@ -479,9 +478,8 @@ def generate(seed: int = 2024, n_customers: int = 3000, group: int = 0) -> dict[
     targeted = np.full(n, -10**6)
     for k in range(n):
         if pattern[k] == "lead":
-            if rng.random() < 0.5 or source[k] == "外购名单":
-                if rng.random() < 0.8:
-                    targeted[k] = min(signup_day[k] + rng.integers(1, 90), N_DAYS - 1)
+            if (rng.random() < 0.5 or source[k] == "外购名单") and rng.random() < 0.8:
+                targeted[k] = min(signup_day[k] + rng.integers(1, 90), N_DAYS - 1)
         elif acq[k] in ("电话销售", "展会") and start[k] > 0:
             targeted[k] = first_order[k] - rng.integers(5, 60)
             signup_day[k] = min(signup_day[k], targeted[k])

@@ -4,6 +4,6 @@ Each lesson has a module (``crmlab.exercises.lesson1`` ... ``lesson4``) that
 defines question objects ``q1``, ``q2``, ... built with :class:`Question`.
 """
 
-from crmlab.exercises._core import CheckResult, Question, Wrong, NOT_ANSWERED
+from crmlab.exercises._core import NOT_ANSWERED, CheckResult, Question, Wrong
 
-__all__ = ["CheckResult", "Question", "Wrong", "NOT_ANSWERED"]
+__all__ = ["NOT_ANSWERED", "CheckResult", "Question", "Wrong"]

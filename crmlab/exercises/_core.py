@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 NOT_ANSWERED = "not_answered"
 CORRECT = "correct"
@@ -68,7 +69,7 @@ class CheckResult:
         return _STYLE.get(self.status, ("#333", self.status))
 
     def __repr__(self) -> str:  # text/plain, also what nbval compares
-        color, title = self._title()
+        _color, title = self._title()
         head = f"[{self.question}] {title}" if self.question else title
         return f"{head}：{self.message}" if self.message else head
 

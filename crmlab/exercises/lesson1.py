@@ -27,9 +27,19 @@ ASOF = "2026-01-01"
 
 __all__ = [
     "ASOF",
-    "practice_offers",
     "practice_customer_orders",
-    "q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8", "q9", "q10", "q11",
+    "practice_offers",
+    "q1",
+    "q2",
+    "q3",
+    "q4",
+    "q5",
+    "q6",
+    "q7",
+    "q8",
+    "q9",
+    "q10",
+    "q11",
 ]
 
 
@@ -224,7 +234,7 @@ def _q5_check(answer):
     if _close(v, float(amount.iloc[:n_key].sum() / amount.sum()), 1e-3):
         raise Wrong("你用的是销售额（amount）。题目按毛利（gross_profit）分级，看的是利润，不是销售额。")
     o_sorted = orders["gross_profit"].sort_values(ascending=False)
-    if _close(v, float(o_sorted.iloc[: int(round(0.2 * len(o_sorted)))].sum() / o_sorted.sum()), 1e-3):
+    if _close(v, float(o_sorted.iloc[: round(0.2 * len(o_sorted))].sum() / o_sorted.sum()), 1e-3):
         raise Wrong("你取的是毛利最高的 20% 订单。要先按客户汇总毛利（groupby(\"customer_id\")），再取前 20% 的客户。")
     raise Wrong(f"你的结果是 {v:.4f}。步骤：按客户汇总毛利 → 从高到低排序 → 前 20% 客户的毛利 ÷ 全部毛利。")
 

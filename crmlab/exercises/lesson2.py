@@ -9,10 +9,10 @@ Use in a notebook::
 
 from __future__ import annotations
 
-
 import pandas as pd
 
-from crmlab.exercises._core import Question, Wrong, as_number as _number, is_close
+from crmlab.exercises._core import Question, Wrong, is_close
+from crmlab.exercises._core import as_number as _number
 
 
 def _close(a, b, abs_=1e-4) -> bool:
@@ -270,10 +270,10 @@ def _check_q8(answer):
         raise Wrong("你写成了百分数；请写成小数（例如 0.65 而不是 65）。")
     customers = datasets.load("customers")
     all_cust = orders.groupby("customer_id")["amount"].sum().reindex(customers["customer_id"], fill_value=0)
-    k = int(round(0.2 * len(customers)))
+    k = round(0.2 * len(customers))
     if _close(v, all_cust.sort_values(ascending=False).iloc[:k].sum() / all_cust.sum()):
         raise Wrong("你把从未下单的客户（潜在客户）也算进了客户总数；这里只看有销售额的客户。")
-    if _close(v, orders.sort_values("amount", ascending=False)["amount"].iloc[: int(round(0.2 * len(orders)))].sum() / orders["amount"].sum()):
+    if _close(v, orders.sort_values("amount", ascending=False)["amount"].iloc[: round(0.2 * len(orders))].sum() / orders["amount"].sum()):
         raise Wrong("你按订单排了序；要先把每位客户的销售额加总，再按客户排序。")
     raise Wrong("还不对：先按客户汇总销售额，从高到低排序，取前 20% 的客户，算他们的销售额之和占总额的比例。")
 

@@ -25,11 +25,20 @@ ASOF = "2026-01-01"
 
 __all__ = [
     "ASOF",
-    "practice_orders",
-    "practice_segments",
     "Q7_SCORES",
     "Q10_OPTIONS",
-    "q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8", "q9", "q10",
+    "practice_orders",
+    "practice_segments",
+    "q1",
+    "q2",
+    "q3",
+    "q4",
+    "q5",
+    "q6",
+    "q7",
+    "q8",
+    "q9",
+    "q10",
 ]
 
 

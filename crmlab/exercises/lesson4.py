@@ -12,9 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmlab.exercises._core import Question, Wrong
+from crmlab.exercises._core import Question, Wrong, is_close
 from crmlab.exercises._core import as_number as _number
-from crmlab.exercises._core import is_close
 
 
 def _close(a, b, rel=1e-6, abs_=0.01) -> bool:
@@ -247,9 +246,9 @@ q6 = Question(
 
 
 # ------------------------------------------------------------------ q7
-Q7 = dict(sales=2_000_000, margin=0.25, sales_increase=0.20, current_days=30, new_days=60,
-          current_bad_debt=0.01, new_bad_debt=0.025, current_collection_cost=0.005,
-          new_collection_cost=0.01, cost_of_capital=0.12)
+Q7 = {"sales": 2_000_000, "margin": 0.25, "sales_increase": 0.20, "current_days": 30, "new_days": 60,
+          "current_bad_debt": 0.01, "new_bad_debt": 0.025, "current_collection_cost": 0.005,
+          "new_collection_cost": 0.01, "cost_of_capital": 0.12}
 
 
 def _check_q7(answer):

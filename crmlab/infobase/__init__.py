@@ -23,10 +23,10 @@ from crmlab.infobase.security import ROLES, mask_id, mask_name, mask_phone
 
 __all__ = [
     "COURSE_TODAY",
-    "ImportResult",
-    "InfoBase",
     "ROLES",
     "STATUSES",
+    "ImportResult",
+    "InfoBase",
     "accuracy_report",
     "check_customer_code",
     "estimate_id_valid_to",

@@ -24,10 +24,11 @@ import datetime as _dt
 import json
 import sqlite3
 import threading
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -285,7 +286,7 @@ class InfoBase:
             )
         return self._connection
 
-    def __enter__(self) -> "InfoBase":
+    def __enter__(self) -> InfoBase:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -987,4 +988,4 @@ class InfoBase:
         return result
 
 
-__all__ = ["COURSE_TODAY", "FIELD_LABELS", "ImportResult", "InfoBase", "STATUSES", "estimate_id_valid_to", "estimate_id_valid_to_series"]
+__all__ = ["COURSE_TODAY", "FIELD_LABELS", "STATUSES", "ImportResult", "InfoBase", "estimate_id_valid_to", "estimate_id_valid_to_series"]

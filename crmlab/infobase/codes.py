@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -200,10 +200,7 @@ _ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 
 def _as_text_list(values) -> list[str]:
     """Values as a list of str ('' for missing), NFKC-normalised when non-ASCII."""
-    if isinstance(values, pd.Series):
-        vals = values.to_numpy(dtype=object, na_value=None).tolist()
-    else:
-        vals = list(values)
+    vals = values.to_numpy(dtype=object, na_value=None).tolist() if isinstance(values, pd.Series) else list(values)
     out = [v if type(v) is str else ("" if v is None or v is pd.NA or v is pd.NaT or v != v else str(v)) for v in vals]
     return [v if v.isascii() else unicodedata.normalize("NFKC", v) for v in out]
 

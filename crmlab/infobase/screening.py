@@ -207,7 +207,7 @@ def compare_pairs(norm: pd.DataFrame, pairs: np.ndarray) -> np.ndarray:
     ph_eq, _ = eq("phone")
     em_eq, _ = eq("email")
     bd_eq, bd_diff = eq("birth_date")
-    g_eq, g_diff = eq("gender")
+    _g_eq, g_diff = eq("gender")
     city_eq, _ = eq("city")
     ad_eq, _ = eq("address")
     name_eq, _ = eq("name")
@@ -268,7 +268,7 @@ def _resolve(raw: pd.DataFrame, norm: pd.DataFrame, labels: np.ndarray, trust: d
     out["n_records"] = g.size()
     out["collected_at"] = g["_when"].max()
     out["members"] = g["_id"].agg(list)
-    out = out.fillna({f: "" for f in FIELDS}).replace({f: {"": None} for f in FIELDS})
+    out = out.fillna(dict.fromkeys(FIELDS, "")).replace({f: {"": None} for f in FIELDS})
     cols = ["name", "gender", "birth_date", "phone", "email", "id_number", "address", "city", "company", "n_records", "collected_at", "members"]
     return out[cols].reset_index()
 
@@ -329,7 +329,7 @@ def screen(
     merged = _resolve(raw, norm, labels, trust, id_column)
     clusters = pd.Series(labels, index=raw[id_column].to_numpy(), name="person")
     clusters.index.name = id_column
-    return ScreeningResult(clusters, merged, len(raw), int(len(pairs)), int(match.sum()))
+    return ScreeningResult(clusters, merged, len(raw), len(pairs), int(match.sum()))
 
 
 def _pairs_in_groups(sizes: np.ndarray) -> int:

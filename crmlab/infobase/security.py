@@ -151,7 +151,7 @@ def apply_role(df: pd.DataFrame, role: str) -> tuple[pd.DataFrame, list[str]]:
         raise CRMDataError("apply_role 需要一个 DataFrame（客户表）。")
     rules = ROLE_FIELDS[role]
     if rules is None:
-        rules = {c: "full" for c in df.columns}
+        rules = dict.fromkeys(df.columns, "full")
     cols = [c for c in df.columns if c in rules]
     view = df[cols].copy()
     unmasked = []

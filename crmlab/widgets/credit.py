@@ -39,7 +39,7 @@ def _percent(value, name: str, upper: float = 100.0) -> float:
 
 def _table_html(df: pd.DataFrame, formats: dict | None = None) -> str:
     formats = formats or {}
-    return df.to_html(formatters={k: (lambda f: (lambda x: f.format(x)))(f) for k, f in formats.items()},
+    return df.to_html(formatters={k: f.format for k, f in formats.items()},
                       border=0, na_rep="—")
 
 
@@ -186,7 +186,7 @@ class CreditPolicyView(_SummaryView):
         be_text = f"销售至少要增长 {be:.1%} 才能保本" if np.isfinite(be) else "无论销售增长多少都无法保本"
         self.summary.value = (
             f"<p><b>结论：{verdict}</b>（净收益变化 {result.profit_change:,.0f} 元；{be_text}）</p>"
-            + _table_html(t.round(0), {c: "{:,.0f}" for c in t.columns})
+            + _table_html(t.round(0), dict.fromkeys(t.columns, "{:,.0f}"))
         )
         return plot_credit_policy(result)
 

@@ -9,7 +9,8 @@
 from __future__ import annotations
 
 import html
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -150,7 +151,7 @@ class CustomerStateView(View):
         months = _int_param(compare_months, "和几个月前比（compare_months）", minimum=1, maximum=120)
         end = _date(asof, "观察日期")
         start = end - pd.DateOffset(months=months)
-        rules = dict(churn_days=churn_days, loyal_min_orders=loyal_min_orders)
+        rules = {"churn_days": churn_days, "loyal_min_orders": loyal_min_orders}
         states = customer_states(self.customers, self.orders, end, **rules)
         if len(states) == 0:
             raise CRMDataError("客户表是空的，没有客户可以分类。请先读取客户表：crmlab.datasets.load(\"customers\")。")
@@ -173,4 +174,4 @@ class CustomerStateView(View):
         return super().update(**values)
 
 
-__all__ = ["RoleQuizView", "CustomerStateView"]
+__all__ = ["CustomerStateView", "RoleQuizView"]

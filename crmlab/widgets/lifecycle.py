@@ -111,9 +111,9 @@ class LifecycleView(View):
         self._refresh()
 
     def _values(self) -> dict:
-        return dict(model=self.model.value, explore_days=self.explore_days.value,
-                    stable_days=self.stable_days.value, window_days=self.window_days.value,
-                    growth=self.growth.value, decline=self.decline.value, churn_days=self.churn_days.value)
+        return {"model": self.model.value, "explore_days": self.explore_days.value,
+                    "stable_days": self.stable_days.value, "window_days": self.window_days.value,
+                    "growth": self.growth.value, "decline": self.decline.value, "churn_days": self.churn_days.value}
 
     def _refresh(self):
         self.update(**self._values())

@@ -106,7 +106,7 @@ class RFMExplorer(View):
     def compute(self, asof=None, high_rule="score_mean", scheme="cn8", chart="sizes"):
         from crmlab.segment import rfm, segment_summary
 
-        if chart not in dict((v, k) for k, v in CHART_OPTIONS):
+        if chart not in {v: k for k, v in CHART_OPTIONS}:
             raise CRMDataError(f"没有名为「{chart}」的图表。")
         table = rfm(self.transactions, _as_date(asof), high_rule=high_rule, scheme=scheme)
         return {"rfm": table, "summary": segment_summary(table), "chart": chart}
@@ -163,7 +163,7 @@ class KMeansExplorer(View):
             features = list(features)
             defaults = set(features)
         self.boxes = {
-            c: w.Checkbox(value=c in defaults, description=dict((v, k) for k, v in FEATURE_OPTIONS).get(c, c),
+            c: w.Checkbox(value=c in defaults, description={v: k for k, v in FEATURE_OPTIONS}.get(c, c),
                           indent=False, layout=w.Layout(width="190px"))
             for c in features
         }
@@ -219,7 +219,7 @@ class KMeansExplorer(View):
     def update(self, **values):
         chart = values.pop("chart", self._chart)
         self.score.value = ""
-        if chart not in dict((v, k) for k, v in KM_CHART_OPTIONS):
+        if chart not in {v: k for k, v in KM_CHART_OPTIONS}:
             self.error(f"没有名为「{chart}」的图表，可选：蛇形图（snake）或雷达图（radar）。")
             self.out.clear_output()
             self.result = None
@@ -465,4 +465,4 @@ class UploadRFMView(View):
         return super().update(**values)
 
 
-__all__ = ["RFMExplorer", "KMeansExplorer", "SegmentPlanView", "UploadRFMView"]
+__all__ = ["KMeansExplorer", "RFMExplorer", "SegmentPlanView", "UploadRFMView"]

@@ -22,7 +22,7 @@ def region_counts(customers, min_age: int):
 def plot_region_counts(counts, min_age: int, ax=None):
     from crmlab.charts import get_ax
 
-    fig, ax = get_ax(ax, figsize=(6.5, 3.6))
+    _fig, ax = get_ax(ax, figsize=(6.5, 3.6))
     if counts.empty:
         ax.text(0.5, 0.5, "没有符合条件的客户", ha="center", va="center", transform=ax.transAxes)
     else:

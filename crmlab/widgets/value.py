@@ -456,5 +456,11 @@ def _fig(figsize, **adjust):
     return fig
 
 
-__all__ = ["DeliveredValueView", "IndicatorCLVView", "DiscountedCLVView", "AtRiskView", "CustomerAliveView",
-           "default_offers"]
+__all__ = [
+    "AtRiskView",
+    "CustomerAliveView",
+    "DeliveredValueView",
+    "DiscountedCLVView",
+    "IndicatorCLVView",
+    "default_offers",
+]

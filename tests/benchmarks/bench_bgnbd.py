@@ -57,7 +57,7 @@ def median_time(fn, runs):
 
 
 def main() -> int:
-    import scipy.optimize  # noqa: F401  (import cost is not part of the fit)
+    import scipy.optimize
     import scipy.special  # noqa: F401
 
     import crmlab

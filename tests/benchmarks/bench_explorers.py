@@ -21,12 +21,12 @@ import time
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-from crmlab import segment as S  # noqa: E402
-from crmlab.widgets.segment import KMeansExplorer, RFMExplorer  # noqa: E402
+from crmlab import segment as S
+from crmlab.widgets.segment import KMeansExplorer, RFMExplorer
 
 N_CUSTOMERS = 10_000
 LIMIT_MS = 200.0
@@ -64,7 +64,7 @@ def main() -> int:
     with contextlib.redirect_stdout(io.StringIO()):  # outside Jupyter, display() prints reprs
         rfm_view = RFMExplorer(tx)  # builds the controls and warms up
     rfm_cases = [
-        dict(asof="2026-01-01", high_rule=rule, scheme=scheme, chart=chart)
+        {"asof": "2026-01-01", "high_rule": rule, "scheme": scheme, "chart": chart}
         for rule, scheme, chart in [
             ("score_mean", "cn8", "sizes"), ("value_mean", "cn8", "heatmap"), ("value_median", "cn8", "treemap"),
             ("score_mean", "rf_grid", "sizes"), ("score_mean", "cn8", "heatmap"), ("score_mean", "rf_grid", "treemap"),
@@ -76,7 +76,7 @@ def main() -> int:
     with contextlib.redirect_stdout(io.StringIO()):
         km_view = KMeansExplorer(table)
     km_cases = [
-        dict(k=k, features=feats, log=True, standardize=True)
+        {"k": k, "features": feats, "log": True, "standardize": True}
         for k, feats in [
             (4, ["recency", "frequency", "monetary"]), (3, ["recency", "frequency", "monetary"]),
             (5, ["recency", "monetary"]), (6, ["recency", "frequency", "monetary"]),

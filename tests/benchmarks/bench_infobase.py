@@ -83,7 +83,7 @@ def scaled_raw(raw: pd.DataFrame, truth: pd.DataFrame, n: int) -> tuple[pd.DataF
             r["address"] = [f"{v}附{k}" if isinstance(v, str) else None for v in r["address"]]
             r["email"] = [v.replace("@", f".{k}@", 1) if isinstance(v, str) else None for v in r["email"]]
 
-            def new_id(v):
+            def new_id(v, k=k):
                 if not isinstance(v, str):
                     return None
                 s = normalize_id(v)

@@ -47,7 +47,7 @@ def make_frames(n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
             np.where(kinds == 1, d.strftime("%Y/%m/%d"), np.where(kinds == 2, d.strftime("%Y%m%d"), d.strftime("%Y.%m.%d"))))
     messy.loc[idx, "日期"] = text
     amounts = messy["金额"].astype(object)
-    amounts.iloc[idx] = ["￥{:,.2f}".format(a) if k % 2 else f"{a:.2f}元" for a, k in zip(amount[idx], kinds)]
+    amounts.iloc[idx] = [f"￥{a:,.2f}" if k % 2 else f"{a:.2f}元" for a, k in zip(amount[idx], kinds)]
     messy["金额"] = amounts
     return clean, messy
 
