@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,9 @@ NOTEBOOK_DIRS = ("notebooks", "solutions", "exercises")
 
 # Kernels started by nbval / nbclient inherit this: no debugpy "frozen modules" warning.
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+# Exercise checks record progress (crmlab._progress); tests and nbval kernels must never touch the
+# developer's own store, so the whole run gets a throw-away one.
+os.environ.setdefault("CRMLAB_HOME", tempfile.mkdtemp(prefix="crmlab-test-home-"))
 
 
 def course_notebooks() -> list[Path]:
@@ -25,3 +29,17 @@ def course_notebooks() -> list[Path]:
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT
+
+
+# Property-based tests (tests/test_properties_*.py): no example database in the working tree;
+# in CI (CI set, as in .ci/run) the examples are derandomized, so a run is reproducible.
+try:
+    from hypothesis import settings as _hypothesis_settings
+except ImportError:  # pragma: no cover - hypothesis is in the test group
+    pass
+else:
+    _hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, database=None, print_blob=True)
+    _hypothesis_settings.register_profile("dev", deadline=None, database=None, print_blob=True)
+    _hypothesis_settings.load_profile(
+        os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev")
+    )

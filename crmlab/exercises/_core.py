@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -117,9 +118,20 @@ class Question:
         self._checker = checker
         self._hint = hint
         self._solution = solution
+        # the defining module: lesson questions (crmlab.exercises.lessonN) record their checks
+        self.module: str = sys._getframe(1).f_globals.get("__name__", "")
 
     def check(self, answer: Any = Ellipsis) -> CheckResult:
-        """Check ``answer`` and return Chinese feedback (never raises)."""
+        """Check ``answer`` and return Chinese feedback (never raises).
+
+        A checked answer of a lesson question is recorded for :func:`crmlab.progress`.
+        """
+        result = self._check(answer)
+        if result.status in (CORRECT, INCORRECT):
+            _record(self, result.correct)
+        return result
+
+    def _check(self, answer: Any) -> CheckResult:
         if _is_unanswered(answer):
             return CheckResult(
                 NOT_ANSWERED,
@@ -147,6 +159,18 @@ class Question:
 
     def __repr__(self) -> str:
         return f"{self.name}：{self.prompt}"
+
+
+def _record(question: Question, passed: bool) -> None:
+    """Save the attempt in the learner's progress store; silently skipped on any problem."""
+    try:
+        from crmlab import _progress
+
+        where = _progress.question_lesson(question)
+        if where is not None:
+            _progress.record_check(*where, passed)
+    except Exception:  # recording must never break a check
+        pass
 
 
 # ---------------------------------------------------------------------------

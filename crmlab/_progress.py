@@ -1,0 +1,417 @@
+"""A learner's exercise progress, stored locally in the user's data directory.
+
+Every ``q.check(answer)`` of a lesson question calls :func:`record_check`, which
+updates a small JSON file ``progress.json`` in :func:`data_dir` (never in the
+repository).  :func:`progress` reads it back, per lesson, next to the full list of
+questions of each lesson (``x / N``).
+
+Recording is best effort: a read-only or missing directory, a locked or broken
+file never makes a check fail (:func:`record_check` returns ``False`` instead).
+Concurrent kernels are serialised by a lock file; the JSON file is replaced
+atomically (temporary file + :func:`os.replace`), so it is never half written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+STORE_NAME = "progress.json"
+_LOCK_NAME = "progress.json.lock"
+_LOCK_WAIT = 2.0  # seconds to wait for another kernel's lock
+_LOCK_STALE = 10.0  # a lock file older than this is left over from a crashed kernel
+_LESSON_MODULE = re.compile(r"^crmlab\.exercises\.(lesson\d+)$")
+
+#: Chinese titles of the lessons (keys are the exercise module names)
+LESSON_TITLES: dict[str, str] = {
+    "lesson1": "第1课 识别客户",
+    "lesson2": "第2课 收集客户信息",
+    "lesson3": "第3课 细分客户",
+    "lesson4": "第4课 客户信用管理",
+}
+
+
+# ---------------------------------------------------------------------------
+# where the store lives
+# ---------------------------------------------------------------------------
+
+
+def data_dir() -> Path:
+    """The folder for crmlab's per-user data.
+
+    ``CRMLAB_HOME`` if set; otherwise ``%APPDATA%\\crmlab`` on Windows,
+    ``~/Library/Application Support/crmlab`` on macOS and
+    ``$XDG_DATA_HOME/crmlab`` (default ``~/.local/share/crmlab``) elsewhere.
+    """
+    override = os.environ.get("CRMLAB_HOME")
+    if override:
+        return Path(override).expanduser().resolve()
+    if sys.platform.startswith("win"):
+        base = os.environ.get("APPDATA") or str(Path.home() / "AppData" / "Roaming")
+        return Path(base) / "crmlab"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "crmlab"
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "crmlab"
+
+
+def store_path() -> Path:
+    """Path of the progress file (it may not exist yet)."""
+    return data_dir() / STORE_NAME
+
+
+def lesson_key(lesson: Any) -> str:
+    """``1``, ``"1"``, ``"lesson1"``, ``"第1课"`` -> ``"lesson1"``; anything else: Chinese error."""
+    from crmlab._errors import CRMDataError
+
+    text = str(lesson).strip()
+    match = re.fullmatch(r"(?:lesson|第)?\s*(\d+)\s*课?", text, flags=re.IGNORECASE)
+    if isinstance(lesson, bool) or not match:
+        raise CRMDataError(f"不认识的课次「{lesson}」：请写 1、2、3 或 4（例如 lesson=1）。")
+    key = f"lesson{int(match.group(1))}"
+    if key not in LESSON_TITLES:
+        raise CRMDataError(f"没有第{int(match.group(1))}课的练习：课次只能是 1 到 {len(LESSON_TITLES)}。")
+    return key
+
+
+def lesson_title(key: str) -> str:
+    return LESSON_TITLES.get(key, key)
+
+
+# ---------------------------------------------------------------------------
+# reading and writing the store
+# ---------------------------------------------------------------------------
+
+
+def _empty() -> dict:
+    return {"version": 1, "checks": {}}
+
+
+def load_store(path: Path | None = None) -> dict:
+    """The stored checks ``{"checks": {lesson: {question: record}}}``; empty if missing or broken."""
+    path = store_path() if path is None else Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return _empty()
+    if not isinstance(data, dict) or not isinstance(data.get("checks"), dict):
+        return _empty()
+    return data
+
+
+def _read_for_update(path: Path) -> dict:
+    """The store before a change: empty if missing; a broken file is kept aside as ``progress.broken.json``.
+
+    Any other read error (e.g. the file briefly locked by a reader on Windows) raises
+    :class:`OSError`, so an update never replaces good progress by an empty store.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return _empty()
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    if not isinstance(data, dict) or not isinstance(data.get("checks"), dict):
+        os.replace(path, path.with_name("progress.broken.json"))
+        return _empty()
+    return data
+
+
+def _replace(tmp: str, path: Path) -> None:
+    for attempt in range(5):  # Windows: a reader holding the file open blocks the replace for a moment
+        try:
+            os.replace(tmp, path)
+            return
+        except PermissionError:
+            if attempt == 4:
+                raise
+            time.sleep(0.05)
+
+
+def _write_atomic(path: Path, data: dict) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=".progress-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=1)
+        _replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def _locked(folder: Path):
+    """Hold ``progress.json.lock`` (created exclusively) while updating the store."""
+    lock = folder / _LOCK_NAME
+    deadline = time.monotonic() + _LOCK_WAIT
+    while True:
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            break
+        except FileExistsError:
+            with contextlib.suppress(OSError):
+                if time.time() - lock.stat().st_mtime > _LOCK_STALE:
+                    os.unlink(lock)
+                    continue
+            if time.monotonic() > deadline:
+                raise TimeoutError(str(lock)) from None
+            time.sleep(0.02)
+    try:
+        os.close(fd)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(lock)
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _update_record(old: Any, passed: bool, now: str) -> dict:
+    rec = dict(old) if isinstance(old, dict) else {}
+    rec["attempts"] = int(rec.get("attempts", 0)) + 1
+    rec["passed"] = bool(rec.get("passed")) or bool(passed)
+    rec["last_result"] = "correct" if passed else "incorrect"
+    rec["last_time"] = now
+    if passed and not rec.get("first_passed"):
+        rec["first_passed"] = now
+        rec["attempts_to_pass"] = rec["attempts"]
+    return rec
+
+
+def record_check(lesson: str, question: str, passed: bool) -> bool:
+    """Add one attempt at ``lesson``/``question`` to the store; ``False`` if it could not be saved.
+
+    Never raises: progress recording must not break an exercise check.
+    """
+    try:
+        folder = data_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        with _locked(folder):
+            path = folder / STORE_NAME
+            data = _read_for_update(path)
+            lesson_checks = data["checks"].setdefault(str(lesson), {})
+            lesson_checks[str(question)] = _update_record(lesson_checks.get(str(question)), passed, _now())
+            _write_atomic(path, data)
+    except (OSError, TimeoutError, ValueError, TypeError):
+        return False
+    return True
+
+
+def reset_progress(lesson: Any = None) -> None:
+    """Forget the stored checks (of one lesson, or all)."""
+    folder = data_dir()
+    path = folder / STORE_NAME
+    if not path.exists():
+        return
+    with _locked(folder):
+        data = _read_for_update(path)
+        if lesson is None:
+            data = _empty()
+        else:
+            data["checks"].pop(lesson_key(lesson), None)
+        _write_atomic(path, data)
+
+
+# ---------------------------------------------------------------------------
+# the lessons' questions
+# ---------------------------------------------------------------------------
+
+
+def lesson_questions() -> dict[str, list[tuple[str, str]]]:
+    """``{lesson: [(question_id, display_name), ...]}`` for every exercise module, q1..qN in order."""
+    import importlib
+
+    from crmlab.exercises._core import Question
+
+    out: dict[str, list[tuple[str, str]]] = {}
+    for key in LESSON_TITLES:
+        module = importlib.import_module(f"crmlab.exercises.{key}")
+        found = [(name, obj) for name, obj in vars(module).items()
+                 if re.fullmatch(r"q\d+", name) and isinstance(obj, Question)]
+        found.sort(key=lambda item: int(item[0][1:]))
+        out[key] = [(name, obj.name) for name, obj in found]
+    return out
+
+
+def question_lesson(question: Any) -> tuple[str, str] | None:
+    """``(lesson, question_id)`` of a lesson question object, ``None`` for other questions."""
+    match = _LESSON_MODULE.match(getattr(question, "module", "") or "")
+    if not match:
+        return None
+    module = sys.modules.get(question.module)
+    for name, obj in vars(module or object()).items():
+        if obj is question and re.fullmatch(r"q\d+", name):
+            return match.group(1), name
+    return None
+
+
+# ---------------------------------------------------------------------------
+# the learner's view
+# ---------------------------------------------------------------------------
+
+_FRAME_COLUMNS = ["lesson", "lesson_title", "question", "name", "passed", "attempts", "first_passed", "last_result"]
+
+
+def progress_frame(store: dict | None = None, questions: dict | None = None):
+    """One row per question of every lesson: passed (bool), attempts (int), first_passed (text or None)."""
+    import pandas as pd
+
+    store = load_store() if store is None else store
+    questions = lesson_questions() if questions is None else questions
+    rows = []
+    for lesson, items in questions.items():
+        checks = store.get("checks", {}).get(lesson, {})
+        known = [q for q, _name in items]
+        extra = [(q, q) for q in checks if q not in known]
+        for qid, name in list(items) + extra:
+            rec = checks.get(qid) if isinstance(checks.get(qid), dict) else {}
+            rows.append({
+                "lesson": lesson, "lesson_title": lesson_title(lesson), "question": qid, "name": name,
+                "passed": bool(rec.get("passed", False)), "attempts": int(rec.get("attempts", 0)),
+                "first_passed": rec.get("first_passed"), "last_result": rec.get("last_result"),
+            })
+    return pd.DataFrame(rows, columns=_FRAME_COLUMNS)
+
+
+def progress_summary(frame):
+    """Per lesson: title, questions passed, total, share passed (0-1), attempts."""
+    import pandas as pd
+
+    if frame.empty:
+        return pd.DataFrame(columns=["lesson_title", "passed", "total", "share", "attempts"])
+    g = frame.groupby("lesson", sort=False)
+    out = pd.DataFrame({
+        "lesson_title": g["lesson_title"].first(),
+        "passed": g["passed"].sum().astype(int),
+        "total": g.size().astype(int),
+        "attempts": g["attempts"].sum().astype(int),
+    })
+    out.insert(3, "share", out["passed"] / out["total"].where(out["total"] > 0))
+    return out
+
+
+def plot_progress(data, ax=None):
+    """Horizontal bars per lesson: questions passed out of all; returns the Axes.
+
+    ``data`` is a :class:`Progress`, a progress frame or a progress summary.
+    """
+    from matplotlib.ticker import MaxNLocator
+
+    from crmlab.charts import get_ax
+
+    summary = getattr(data, "summary", data)
+    if "total" not in getattr(summary, "columns", []):
+        summary = progress_summary(summary)
+    _fig, ax = get_ax(ax, figsize=(6.5, 0.6 + 0.55 * max(len(summary), 1)))
+    labels = list(summary["lesson_title"])[::-1]
+    total = list(summary["total"])[::-1]
+    passed = list(summary["passed"])[::-1]
+    ax.barh(labels, total, color="#e3e7ee", label="全部练习")
+    bars = ax.barh(labels, passed, color="#1b7f3b", label="已通过")
+    ax.bar_label(bars, labels=[f"{p} / {t}" for p, t in zip(passed, total)], padding=4)
+    ax.set_xlim(0, max(total + [1]) * 1.15)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("练习题数")
+    ax.set_title("我的学习进度：各课已通过的练习")
+    ax.legend(loc="lower right", fontsize="small")
+    return ax
+
+
+def _status_cell(row) -> str:
+    if row.passed:
+        return "<span style='color:#1b7f3b'>✓ 已通过</span>"
+    if row.attempts:
+        return "<span style='color:#b3261e'>× 还没通过</span>"
+    return "<span style='color:#888'>— 未做</span>"
+
+
+def _lesson_html(rows) -> str:
+    body = "".join(
+        f"<tr><td>{html.escape(str(r.name))}</td><td>{_status_cell(r)}</td><td>{r.attempts}</td>"
+        f"<td>{html.escape(_short_time(r.first_passed))}</td></tr>"
+        for r in rows.itertuples(index=False)
+    )
+    head = "<tr><th>练习</th><th>状态</th><th>尝试次数</th><th>首次通过时间</th></tr>"
+    return f"<table style='margin:2px 0 10px 0'>{head}{body}</table>"
+
+
+def _short_time(value: Any) -> str:
+    if not isinstance(value, str) or not value:  # None / NaN: not passed yet
+        return ""
+    try:
+        return datetime.fromisoformat(str(value)).strftime("%m-%d %H:%M")
+    except ValueError:
+        return str(value)
+
+
+def _figure_html(progress: Progress) -> str:
+    import base64
+    import io
+
+    import matplotlib.pyplot as plt
+
+    ax = plot_progress(progress)
+    buf = io.BytesIO()
+    ax.figure.savefig(buf, format="png", dpi=90)
+    plt.close(ax.figure)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return f"<img alt='学习进度图' src='data:image/png;base64,{data}'>"
+
+
+@dataclass
+class Progress:
+    """What :func:`progress` returns: ``frame`` (one row per question) and ``summary`` (per lesson)."""
+
+    frame: Any
+
+    @property
+    def summary(self):
+        return progress_summary(self.frame)
+
+    def to_frame(self):
+        return self.frame.copy()
+
+    def plot(self, ax=None):
+        return plot_progress(self, ax=ax)
+
+    def __repr__(self) -> str:
+        lines = ["我的学习进度（已通过 / 全部练习）："]
+        for _key, r in self.summary.iterrows():
+            lines.append(f"  {r['lesson_title']}：{r['passed']} / {r['total']}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        parts = ["<div><b>我的学习进度</b>（练习记录保存在你自己的电脑上）</div>", _figure_html(self)]
+        for key, r in self.summary.iterrows():  # lessons not started yet are folded
+            parts.append(f"<details{' open' if r['attempts'] else ''} style='margin-top:6px'><summary>"
+                         f"<b>{html.escape(r['lesson_title'])}</b>：已通过 {r['passed']} / {r['total']} 题</summary>"
+                         f"{_lesson_html(self.frame[self.frame['lesson'] == key])}</details>")
+        return "".join(parts)
+
+
+def progress(lesson: Any = None, *, reset: bool = False) -> Progress:
+    """The learner's exercise progress (all lessons, or one), for display in Jupyter.
+
+    ``progress(reset=True)`` first forgets the stored checks (of ``lesson``, or all).
+    """
+    if reset:
+        reset_progress(lesson)
+    frame = progress_frame()
+    if lesson is not None:
+        frame = frame[frame["lesson"] == lesson_key(lesson)].reset_index(drop=True)
+    return Progress(frame)

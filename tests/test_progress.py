@@ -1,0 +1,222 @@
+"""Progress recording: every lesson check is stored in the user's data directory, never breaks a check."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import threading
+import time
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pytest
+
+import crmlab
+from crmlab import _progress
+from crmlab._errors import CRMDataError
+from crmlab.exercises import Question, Wrong, lesson1
+
+Q1_RIGHT = {"distributor": "客户", "baby_formula": "用户", "free_app": "用户"}
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    folder = tmp_path / "crmlab-home"
+    monkeypatch.setenv("CRMLAB_HOME", str(folder))
+    return folder
+
+
+def _stored(home: Path) -> dict:
+    return json.loads((home / "progress.json").read_text(encoding="utf-8"))["checks"]
+
+
+# ---------------------------------------------------------------- location
+def test_crmlab_home_overrides(home):
+    assert _progress.data_dir() == home.resolve()
+    assert _progress.store_path() == home.resolve() / "progress.json"
+
+
+@pytest.mark.parametrize(
+    "platform, env, expected",
+    [
+        ("win32", {"APPDATA": "/users/x/AppData/Roaming"}, "/users/x/AppData/Roaming/crmlab"),
+        ("linux", {"XDG_DATA_HOME": "/data/x"}, "/data/x/crmlab"),
+        ("linux", {}, "HOME/.local/share/crmlab"),
+        ("darwin", {}, "HOME/Library/Application Support/crmlab"),
+    ],
+)
+def test_platform_data_dirs(monkeypatch, tmp_path, platform, env, expected):
+    monkeypatch.delenv("CRMLAB_HOME", raising=False)
+    for var in ("APPDATA", "XDG_DATA_HOME"):
+        monkeypatch.delenv(var, raising=False)
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("USERPROFILE", str(tmp_path))
+    monkeypatch.setattr(sys, "platform", platform)
+    assert _progress.data_dir() == Path(expected.replace("HOME", str(tmp_path)))
+
+
+# ---------------------------------------------------------------- recording
+def test_lesson_check_is_recorded(home):
+    assert lesson1.q1.check(1).status == "incorrect"
+    assert lesson1.q1.check(Q1_RIGHT).correct
+    assert lesson1.q1.check(...).status == "not_answered"  # a stub is not an attempt
+    rec = _stored(home)["lesson1"]["q1"]
+    assert rec["attempts"] == 2
+    assert rec["passed"] is True
+    assert rec["attempts_to_pass"] == 2
+    assert rec["first_passed"]
+    first = rec["first_passed"]
+    lesson1.q1.check(1)  # a later wrong answer does not undo the pass
+    rec = _stored(home)["lesson1"]["q1"]
+    assert (rec["passed"], rec["attempts"], rec["first_passed"], rec["last_result"]) == (True, 3, first, "incorrect")
+
+
+def test_questions_outside_lessons_are_not_recorded(home):
+    def _checker(answer):
+        if answer != 1:
+            raise Wrong("不对")
+
+    q = Question("练习1", "写 1", _checker, hint="1", solution="answer = 1")
+    assert q.check(1).correct
+    assert not (home / "progress.json").exists()
+
+
+def test_unwritable_store_never_breaks_a_check(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("CRMLAB_HOME", str(blocker / "crmlab"))  # mkdir fails: parent is a file
+    res = lesson1.q1.check(Q1_RIGHT)
+    assert res.correct
+    assert _progress.record_check("lesson1", "q1", True) is False
+
+
+def test_corrupt_store_is_replaced(home):
+    home.mkdir(parents=True)
+    (home / "progress.json").write_text("{ not json", encoding="utf-8")
+    assert _progress.load_store()["checks"] == {}
+    assert _progress.record_check("lesson2", "q3", False) is True
+    assert _stored(home) == {"lesson2": {"q3": _stored(home)["lesson2"]["q3"]}}
+    assert _stored(home)["lesson2"]["q3"]["attempts"] == 1
+    assert (home / "progress.broken.json").read_text(encoding="utf-8") == "{ not json"  # kept for the teacher
+
+
+def test_unreadable_store_is_not_replaced_by_an_empty_one(home, monkeypatch):
+    assert _progress.record_check("lesson1", "q1", True)
+    real_read = Path.read_text
+
+    def busy(self, *args, **kwargs):
+        if self.name == "progress.json":
+            raise PermissionError(13, "busy", str(self))
+        return real_read(self, *args, **kwargs)
+
+    with monkeypatch.context() as m:
+        m.setattr(Path, "read_text", busy)
+        assert _progress.record_check("lesson1", "q2", True) is False
+    assert list(_stored(home)["lesson1"]) == ["q1"]
+
+
+def test_stale_lock_is_broken(home):
+    home.mkdir(parents=True)
+    lock = home / "progress.json.lock"
+    lock.write_text("")
+    old = time.time() - 60
+    os.utime(lock, (old, old))
+    assert _progress.record_check("lesson1", "q2", True) is True
+    assert not lock.exists()
+
+
+def test_concurrent_writers_lose_nothing(home):
+    def work():
+        for _ in range(15):
+            assert _progress.record_check("lesson3", "q1", False)
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert _stored(home)["lesson3"]["q1"]["attempts"] == 90
+    assert [p.name for p in home.iterdir()] == ["progress.json"]  # no temp or lock file left
+
+
+# ---------------------------------------------------------------- reading
+def _n_questions(module) -> int:
+    return sum(1 for name in vars(module) if re.fullmatch(r"q\d+", name))
+
+
+def test_progress_counts_passed_out_of_all_questions(home):
+    _progress.record_check("lesson1", "q1", True)
+    _progress.record_check("lesson1", "q3", False)
+    _progress.record_check("lesson1", "q3", True)
+    _progress.record_check("lesson4", "q2", False)
+    p = crmlab.progress()
+    summary = p.summary
+    assert list(summary.index) == ["lesson1", "lesson2", "lesson3", "lesson4"]
+    assert summary.loc["lesson1", "passed"] == 2
+    assert summary.loc["lesson1", "total"] == _n_questions(lesson1)
+    assert summary.loc["lesson1", "attempts"] == 3
+    assert summary.loc["lesson4", "passed"] == 0
+    assert summary.loc["lesson4", "attempts"] == 1
+    frame = p.frame.set_index(["lesson", "question"])
+    assert frame.loc[("lesson1", "q3"), "attempts"] == 2
+    assert frame.loc[("lesson1", "q1"), "name"] == lesson1.q1.name
+    assert not frame.loc[("lesson1", "q2"), "passed"]
+    assert f"第1课 识别客户：2 / {_n_questions(lesson1)}" in repr(p)
+    html = p._repr_html_()
+    assert "✓ 已通过" in html and "× 还没通过" in html and "— 未做" in html
+    assert "data:image/png;base64" in html
+    assert "nan" not in re.sub(r"<img[^>]*>", "", html).lower()  # no NaN for questions not passed yet
+
+
+def test_progress_one_lesson_and_reset(home):
+    _progress.record_check("lesson1", "q1", True)
+    _progress.record_check("lesson2", "q1", True)
+    assert set(crmlab.progress(lesson=2).frame["lesson"]) == {"lesson2"}
+    crmlab.progress(1, reset=True)
+    assert "lesson1" not in _stored(home) and "lesson2" in _stored(home)
+    assert crmlab.progress(reset=True).summary["passed"].sum() == 0
+    with pytest.raises(CRMDataError, match="课次"):
+        crmlab.progress(lesson="第9课")
+
+
+@pytest.mark.parametrize("value, key", [(1, "lesson1"), ("2", "lesson2"), ("lesson3", "lesson3"), ("第4课", "lesson4")])
+def test_lesson_key(value, key):
+    assert _progress.lesson_key(value) == key
+
+
+def test_plot_progress(home):
+    _progress.record_check("lesson3", "q2", True)
+    ax = _progress.plot_progress(crmlab.progress())
+    try:
+        assert "学习进度" in ax.get_title()
+        widths = [bar.get_width() for bar in ax.containers[1]]  # passed bars, lesson 4 first (top-down order)
+        assert widths == [0, 1, 0, 0]
+        labels = [t.get_text() for t in ax.get_yticklabels()]
+        assert labels[0].startswith("第4课") and labels[-1].startswith("第1课")
+    finally:
+        plt.close(ax.figure)
+
+
+def test_progress_view_refreshes(home):
+    from crmlab.widgets.classroom import ProgressView
+
+    view = ProgressView()
+    assert view.message == ""
+    assert view.result.summary["passed"].sum() == 0
+    _progress.record_check("lesson2", "q5", True)
+    view.refresh.click()
+    assert view.result.summary.loc["lesson2", "passed"] == 1
+
+
+def test_concurrent_kernels_lose_nothing(home):
+    import subprocess
+
+    code = "from crmlab import _progress\nfor _ in range(30): assert _progress.record_check('lesson4', 'q1', True)"
+    procs = [subprocess.Popen([sys.executable, "-c", code], env={**os.environ, "CRMLAB_HOME": str(home)})
+             for _ in range(3)]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0, 0]
+    assert _stored(home)["lesson4"]["q1"]["attempts"] == 90
