@@ -124,6 +124,8 @@ def _text_io_without_encoding(tree: ast.AST) -> list[int]:
         fn = node.func
         name = fn.id if isinstance(fn, ast.Name) else fn.attr if isinstance(fn, ast.Attribute) else ""
         kws = {k.arg for k in node.keywords}
+        if isinstance(fn, ast.Attribute) and isinstance(fn.value, ast.Name) and fn.value.id in {"os", "self"}:
+            continue  # os.open: low-level descriptors, no decoding; self.open(): a method of ours
         if name in {"read_text", "write_text"} and "encoding" not in kws:
             bad.append(node.lineno)
         elif name in {"open", "fdopen"} and "encoding" not in kws:
@@ -144,5 +146,6 @@ def test_no_locale_dependent_text_io_in_package():
 
 
 def test_encoding_lint_can_fail():
-    src = "open('a.txt')\nPath('x').write_text('y')\nopen('b', 'rb')\nopen('c', encoding='utf-8')\n"
+    src = ("open('a.txt')\nPath('x').write_text('y')\nopen('b', 'rb')\nopen('c', encoding='utf-8')\n"
+           "os.open('lock', os.O_CREAT)\n")
     assert _text_io_without_encoding(ast.parse(src)) == [1, 2]

@@ -202,6 +202,116 @@ def estimate_id_valid_to_series(birth_dates: pd.Series, on: pd.Series | Any) -> 
     return [f"{v[:4]}-{v[4:6]}-{v[6:]}" if k else None for v, k in zip(ymd.astype(np.int64).astype(str).tolist(), ok.tolist())]
 
 
+def _accuracy_report(df: pd.DataFrame, checks: pd.DataFrame) -> pd.DataFrame | None:
+    """The accuracy report of an import, when the table has a phone, e-mail or ID column."""
+    if set(df.columns) & {"phone", "email", "id_number"}:
+        return _codes.accuracy_report(df, checks)
+    return None
+
+
+def _raw_record_rows(df: pd.DataFrame, checks: pd.DataFrame, src: list, chan: list, when: list) -> list[tuple]:
+    """Rows for ``raw_records``: the known fields as text, other columns as JSON ``extra``, provenance, checks."""
+    n = len(df)
+    cols = {c: (_column_as_sql(df[c]) if c in df.columns else [None] * n) for c in _schema.RAW_FIELDS}
+    other = [c for c in df.columns if c not in _schema.RAW_FIELDS and c not in ("source", "collect_channel", "channel", "collected_at")]
+    if other:
+        extra_cols = [_column_as_sql(df[c]) for c in other]
+        extra = [json.dumps(dict(zip(other, vals)), ensure_ascii=False) for vals in zip(*extra_cols)]
+    else:
+        extra = [None] * n
+    flags = {
+        f: (checks[f"{f}_ok"].astype(int).tolist() if f"{f}_ok" in checks else [None] * n)
+        for f in ("phone", "email", "id_number")
+    }
+    return list(
+        zip(
+            *[cols[c] for c in _schema.RAW_FIELDS],
+            extra,
+            src,
+            chan,
+            when,
+            flags["phone"],
+            flags["email"],
+            flags["id_number"],
+        )
+    )
+
+
+def _checked_names_and_types(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Stripped names (all present) and customer types (个人/企业, default 个人) of a customer table."""
+    if not isinstance(df, pd.DataFrame) or len(df) == 0:
+        raise CRMDataError("要导入的客户表是空的。")
+    if "name" not in df.columns:
+        raise CRMDataError("客户表缺少 name（姓名/名称）列。")
+    names = df["name"].astype("string").fillna("").str.strip()
+    if (names == "").any():
+        rows = (np.flatnonzero((names == "").to_numpy())[:5] + 1).tolist()
+        raise CRMDataError(f"第 {rows} 行缺少姓名/名称：每位客户都必须有名称。")
+    n = len(df)
+    types = df["customer_type"].fillna("个人") if "customer_type" in df.columns else pd.Series(["个人"] * n, index=df.index)
+    bad_type = ~types.isin(["个人", "企业"])
+    if bad_type.any():
+        raise CRMDataError(f"客户类型只能是“个人”或“企业”，第 {(np.flatnonzero(bad_type.to_numpy())[:5] + 1).tolist()} 行不是。")
+    return names, types
+
+
+def _raise_if_invalid(df: pd.DataFrame, checks: pd.DataFrame) -> None:
+    """Strict import: any invalid phone / e-mail / ID stops it, listing the rows."""
+    problems = []
+    for f in ("phone", "email", "id_number"):
+        if f in df.columns:
+            filled = checks[f"{f}_filled"]
+            bad = filled & ~checks[f"{f}_ok"]
+            if bad.any():
+                problems.append(f"{_codes.FIELD_LABELS[f]}无效（第 {(np.flatnonzero(bad.to_numpy())[:5] + 1).tolist()} 行）")
+    if problems:
+        raise CRMDataError("；".join(problems) + "。请改正后再导入，本次没有写入任何记录。")
+
+
+def _phones(df: pd.DataFrame) -> list:
+    """Normalised mobile numbers (None where empty or missing)."""
+    if "phone" not in df.columns:
+        return [None] * len(df)
+    return [v if isinstance(v, str) and v else None for v in _codes.normalize_phone_series(df["phone"]).astype(object)]
+
+
+def _id_valid_to(df: pd.DataFrame, when: list) -> list:
+    """ID card expiry: as given, or estimated from the birth date for rows with an ID number."""
+    if "id_valid_to" in df.columns:
+        return _column_as_sql(df["id_valid_to"])
+    if "birth_date" in df.columns and "id_number" in df.columns:
+        has_id = df["id_number"].astype("string").fillna("").ne("").to_numpy()
+        est = estimate_id_valid_to_series(df["birth_date"], pd.Series(when))
+        return [v if h else None for v, h in zip(est, has_id)]
+    return [None] * len(df)
+
+
+def _statuses(df: pd.DataFrame) -> list[str]:
+    """Customer statuses (default 潜在), checked against :data:`STATUSES`."""
+    given = _column_as_sql(df["status"]) if "status" in df.columns else [None] * len(df)
+    status = [s if s is not None else "潜在" for s in given]
+    bad_status = sorted({s for s in status if s not in STATUSES})
+    if bad_status:
+        raise CRMDataError(f"客户状态 {bad_status} 无效：只能是 潜在、现实、流失。")
+    return status
+
+
+def _checked_new_value(f: str, new: Any) -> str | None:
+    """A new value for field ``f`` as stored (ISO text, normalised phone, '0'/'1'); invalid -> CRMDataError."""
+    new = _iso(new) if not isinstance(new, (bool, np.bool_)) else str(int(new))
+    if new is not None and f == "phone":
+        if not _codes.validate_mobile(new):
+            raise CRMDataError(f"新手机号“{new}”无效，没有做任何修改。")
+        new = _codes.normalize_phone(new)
+    if new is not None and f == "email" and not _codes.validate_email(new):
+        raise CRMDataError(f"新邮箱“{new}”无效，没有做任何修改。")
+    if new is not None and f == "id_number" and not _codes.validate_id_number(new):
+        raise CRMDataError(f"新身份证号“{new}”无效（校验码不对），没有做任何修改。")
+    if f == "status" and new not in STATUSES:
+        raise CRMDataError(f"客户状态只能是 {'、'.join(STATUSES)}。")
+    return new
+
+
 def _locked(method):
     """Run the whole method holding the base's lock (read-then-write steps stay together)."""
     import functools
@@ -418,31 +528,9 @@ class InfoBase:
                 f"表中没有可识别的客户信息列（需要 {', '.join(_schema.RAW_FIELDS)} 中的至少一列）。"
             )
         src, chan, when = self._provenance(df, source, channel, collected_at)
-        cols = {c: (_column_as_sql(df[c]) if c in df.columns else [None] * len(df)) for c in _schema.RAW_FIELDS}
-        other = [c for c in df.columns if c not in _schema.RAW_FIELDS and c not in ("source", "collect_channel", "channel", "collected_at")]
-        if other:
-            extra_cols = [_column_as_sql(df[c]) for c in other]
-            extra = [json.dumps(dict(zip(other, vals)), ensure_ascii=False) for vals in zip(*extra_cols)]
-        else:
-            extra = [None] * len(df)
         checks = _codes.validate_frame(df)
-        flags = {
-            f: (checks[f"{f}_ok"].astype(int).tolist() if f"{f}_ok" in checks else [None] * len(df))
-            for f in ("phone", "email", "id_number")
-        }
+        rows = _raw_record_rows(df, checks, src, chan, when)
         n = len(df)
-        rows = list(
-            zip(
-                *[cols[c] for c in _schema.RAW_FIELDS],
-                extra,
-                src,
-                chan,
-                when,
-                flags["phone"],
-                flags["email"],
-                flags["id_number"],
-            )
-        )
         placeholders = ", ".join(["?"] * (len(_schema.RAW_FIELDS) + 8))
         sql = (
             f"INSERT INTO raw_records (batch_id, {', '.join(_schema.RAW_FIELDS)}, extra, source,"
@@ -455,7 +543,7 @@ class InfoBase:
                 conn.executemany(sql, [(batch, *r) for r in part])
                 if progress is not None:
                     progress(min(start + chunk_size, n), n)
-        return ImportResult(batch, n, "raw_records", report=_codes.accuracy_report(df, checks) if set(df.columns) & {"phone", "email", "id_number"} else None)
+        return ImportResult(batch, n, "raw_records", report=_accuracy_report(df, checks))
 
     def raw_records(self, batch_id: int | None = None) -> pd.DataFrame:
         """The raw records (administrator's view)."""
@@ -493,31 +581,12 @@ class InfoBase:
         so a committed import survives a crash).  See
         ``tests/benchmarks/bench_infobase.py``.
         """
-        if not isinstance(df, pd.DataFrame) or len(df) == 0:
-            raise CRMDataError("要导入的客户表是空的。")
-        if "name" not in df.columns:
-            raise CRMDataError("客户表缺少 name（姓名/名称）列。")
-        names = df["name"].astype("string").fillna("").str.strip()
-        if (names == "").any():
-            rows = (np.flatnonzero((names == "").to_numpy())[:5] + 1).tolist()
-            raise CRMDataError(f"第 {rows} 行缺少姓名/名称：每位客户都必须有名称。")
-        n = len(df)
-        types = df["customer_type"].fillna("个人") if "customer_type" in df.columns else pd.Series(["个人"] * n, index=df.index)
-        bad_type = ~types.isin(["个人", "企业"])
-        if bad_type.any():
-            raise CRMDataError(f"客户类型只能是“个人”或“企业”，第 {(np.flatnonzero(bad_type.to_numpy())[:5] + 1).tolist()} 行不是。")
+        names, types = _checked_names_and_types(df)
         checks = _codes.validate_frame(df)
         if strict:
-            problems = []
-            for f in ("phone", "email", "id_number"):
-                if f in df.columns:
-                    filled = checks[f"{f}_filled"]
-                    bad = filled & ~checks[f"{f}_ok"]
-                    if bad.any():
-                        problems.append(f"{_codes.FIELD_LABELS[f]}无效（第 {(np.flatnonzero(bad.to_numpy())[:5] + 1).tolist()} 行）")
-            if problems:
-                raise CRMDataError("；".join(problems) + "。请改正后再导入，本次没有写入任何记录。")
+            _raise_if_invalid(df, checks)
         src, chan, when = self._provenance(df, source, channel, collected_at)
+        n = len(df)
         regions = df["region"] if "region" in df.columns else pd.Series([None] * n, index=df.index)
         start = self._next_seq()
         code_list = _codes.make_customer_codes(types, regions, start=start).tolist()
@@ -526,29 +595,13 @@ class InfoBase:
             if "customer_id" in df.columns
             else code_list
         )
-        phone = (
-            [v if isinstance(v, str) and v else None for v in _codes.normalize_phone_series(df["phone"]).astype(object)]
-            if "phone" in df.columns
-            else [None] * n
-        )
-        if "id_valid_to" in df.columns:
-            valid_to = _column_as_sql(df["id_valid_to"])
-        elif "birth_date" in df.columns and "id_number" in df.columns:
-            has_id = df["id_number"].astype("string").fillna("").ne("").to_numpy()
-            est = estimate_id_valid_to_series(df["birth_date"], pd.Series(when))
-            valid_to = [v if h else None for v, h in zip(est, has_id)]
-        else:
-            valid_to = [None] * n
 
         def col(name, kind="text"):
             return _column_as_sql(df[name], kind) if name in df.columns else [None] * n
 
+        phone, valid_to = _phones(df), _id_valid_to(df, when)
         consent = _consent_column(df["consent_marketing"]) if "consent_marketing" in df.columns else [0] * n
-        status = [s if s is not None else "潜在" for s in col("status")]
-        bad_status = sorted({s for s in status if s not in STATUSES})
-        if bad_status:
-            raise CRMDataError(f"客户状态 {bad_status} 无效：只能是 潜在、现实、流失。")
-        now = self.now()
+        status = _statuses(df)
         rows = list(
             zip(
                 ids,
@@ -571,9 +624,15 @@ class InfoBase:
                 src,
                 chan,
                 when,
-                [now] * n,
+                [self.now()] * n,
             )
         )
+        batch = self._insert_customers(rows, ids, links, source or src[0], channel or chan[0], collected_at)
+        return ImportResult(batch, n, "customers", customer_ids=list(ids), report=_accuracy_report(df, checks))
+
+    def _insert_customers(self, rows: list[tuple], ids: list, links: list[list[int]] | None, source: str,
+                          channel: str, collected_at: Any) -> int:
+        """Insert prepared customer rows (and raw-record links) in one transaction; the batch id."""
         sql = (
             "INSERT INTO customers (customer_id, code, seq, customer_type, name, gender, birth_date, phone,"
             " email, id_number, id_valid_to, address, city, region, company, status, consent_marketing,"
@@ -582,7 +641,7 @@ class InfoBase:
         )
         try:
             with self._transaction() as conn:
-                batch = self._new_batch("customers", source or src[0], channel or chan[0], collected_at, n)
+                batch = self._new_batch("customers", source, channel, collected_at, len(rows))
                 conn.executemany(sql, rows)  # one statement, one pass over all rows
                 if links is not None:
                     conn.executemany(
@@ -593,8 +652,7 @@ class InfoBase:
             raise CRMDataError(
                 f"导入失败，没有写入任何记录：{exc}（可能是客户编号重复）。请检查 customer_id 列。"
             ) from exc
-        report = _codes.accuracy_report(df, checks) if set(df.columns) & {"phone", "email", "id_number"} else None
-        return ImportResult(batch, n, "customers", customer_ids=list(ids), report=report)
+        return batch
 
     def add_customer(
         self,
@@ -713,47 +771,42 @@ class InfoBase:
         at = _iso(at) if at is not None else self.now()
         logged = []
         for f, new in changes.items():
-            new = _iso(new) if not isinstance(new, (bool, np.bool_)) else str(int(new))
-            if new is not None and f == "phone":
-                if not _codes.validate_mobile(new):
-                    raise CRMDataError(f"新手机号“{new}”无效，没有做任何修改。")
-                new = _codes.normalize_phone(new)
-            if new is not None and f == "email" and not _codes.validate_email(new):
-                raise CRMDataError(f"新邮箱“{new}”无效，没有做任何修改。")
-            if new is not None and f == "id_number" and not _codes.validate_id_number(new):
-                raise CRMDataError(f"新身份证号“{new}”无效（校验码不对），没有做任何修改。")
-            if f == "status" and new not in STATUSES:
-                raise CRMDataError(f"客户状态只能是 {'、'.join(STATUSES)}。")
+            new = _checked_new_value(f, new)
             old = _iso(current[f]) if f != "consent_marketing" else str(int(current[f]))
-            if old == new:
-                continue
-            logged.append((f, old, new))
+            if old != new:
+                logged.append((f, old, new))
         if not logged:
             return pd.DataFrame(columns=["field", "old_value", "new_value", "source", "changed_at"])
         with self._transaction() as conn:
             for f, old, new in logged:
-                prev = conn.execute(
-                    "SELECT MAX(changed_at) FROM changes WHERE customer_id = ? AND field = ?", (customer_id, f)
-                ).fetchone()[0]
-                conn.execute(
-                    "INSERT INTO changes (customer_id, field, old_value, new_value, source, changed_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
-                    (customer_id, f, old, new, source, at),
-                )
-                if old is not None:
-                    conn.execute(
-                        "INSERT INTO retired_values (customer_id, field, value, source, valid_from, valid_to, reason)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        (customer_id, f, old, current["source"] if prev is None else source, prev or current["collected_at"], at, reason or "被新值取代" if new is not None else reason or "已停用"),
-                    )
-                value = int(new) if f == "consent_marketing" else new
-                # f comes from the fixed list schema.UPDATABLE (checked above); the value is a parameter
-                conn.execute(
-                    f"UPDATE customers SET {f} = ?, updated_at = ? WHERE customer_id = ?", (value, at, customer_id)
-                )
+                self._log_change(conn, customer_id, current, f, old, new, source, at, reason)
         return pd.DataFrame(
             [(f, o, n, source, at) for f, o, n in logged],
             columns=["field", "old_value", "new_value", "source", "changed_at"],
+        )
+
+    @staticmethod
+    def _log_change(conn: sqlite3.Connection, customer_id: str, current: dict, f: str, old: str | None,
+                    new: str | None, source: str, at: str, reason: str | None) -> None:
+        """Write one change: the changes log, the retired old value (if any), the new current value."""
+        prev = conn.execute(
+            "SELECT MAX(changed_at) FROM changes WHERE customer_id = ? AND field = ?", (customer_id, f)
+        ).fetchone()[0]
+        conn.execute(
+            "INSERT INTO changes (customer_id, field, old_value, new_value, source, changed_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (customer_id, f, old, new, source, at),
+        )
+        if old is not None:
+            conn.execute(
+                "INSERT INTO retired_values (customer_id, field, value, source, valid_from, valid_to, reason)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (customer_id, f, old, current["source"] if prev is None else source, prev or current["collected_at"], at, reason or "被新值取代" if new is not None else reason or "已停用"),
+            )
+        value = int(new) if f == "consent_marketing" else new
+        # f comes from the fixed list schema.UPDATABLE (checked by the caller); the value is a parameter
+        conn.execute(
+            f"UPDATE customers SET {f} = ?, updated_at = ? WHERE customer_id = ?", (value, at, customer_id)
         )
 
     def retire(self, customer_id: str, field: str, source: str, at: Any = None, reason: str = "已停用") -> pd.DataFrame:

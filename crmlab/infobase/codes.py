@@ -129,7 +129,7 @@ def normalize_phone(value) -> str:
         return ""
     s = _NON_DIGIT.sub("", to_halfwidth(str(value)))
     s = s.lstrip("+")
-    if s.startswith("0086"):
+    if s.startswith("0086") and len(s) == 15:  # 0086 + 11 digits (a shorter number is left as typed)
         s = s[4:]
     elif s.startswith("86") and len(s) == 13:
         s = s[2:]
@@ -209,7 +209,7 @@ def _phone_digits(v: str) -> str:
     if len(v) == 11 and v.isdigit():
         return v
     v = _NON_DIGIT.sub("", v).lstrip("+")
-    if v.startswith("0086"):
+    if v.startswith("0086") and len(v) == 15:
         return v[4:]
     if v.startswith("86") and len(v) == 13:
         return v[2:]

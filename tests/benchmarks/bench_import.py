@@ -3,7 +3,9 @@
 Both commands run as fresh interpreters, alternating, several times in the same run;
 the medians are compared.  Prints the ratio; exits 1 when it is above the limit.
 
-    uv run python tests/benchmarks/bench_import.py
+    uv run python tests/benchmarks/bench_import.py [--quick]
+
+Quick mode: 3 rounds instead of 7.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ import subprocess
 import sys
 import time
 
+from _bench import quick, report
+
 LIMIT = 1.25
 BASELINE = "import pandas, matplotlib.pyplot, ipywidgets"
 SUBJECT = "import crmlab"
-ROUNDS = 7
+ROUNDS = 3 if quick() else 7
 
 
 def run(code: str) -> float:
@@ -41,6 +45,8 @@ def main() -> int:
     print(f"import crmlab: {s:.3f} s")
     print(f"ratio: {ratio:.2f} (limit {LIMIT})")
     print(f"heavy modules loaded by import crmlab: {heavy}")
+    report("import crmlab (baseline: import pandas, pyplot, ipywidgets)", s, baseline=b,
+           target=f"≤ {LIMIT:g}x, no sklearn/scipy/sqlite3/openpyxl", met=ratio <= LIMIT and heavy == "[]")
     return 0 if ratio <= LIMIT and heavy == "[]" else 1
 
 

@@ -5,7 +5,8 @@ Baseline (same run, same file): ``pd.read_csv`` + ``pd.to_datetime(format=...)``
 clean file <= 5x the baseline; messy file (Chinese dates/amounts in 10% of rows,
 GBK encoded) <= 8x the clean baseline.  Exits non-zero if a target is missed.
 
-Run: ``cd /work/main && uv run python tests/benchmarks/bench_io.py [n_rows]``
+Run: ``cd /work/main && uv run python tests/benchmarks/bench_io.py [n_rows] [--quick]``
+(quick mode: 200,000 rows.)
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _bench import positional_args, quick, report
 
 import crmlab.io as cio
 
@@ -69,7 +71,8 @@ def best_of(fn, repeat: int = 3) -> float:
 
 
 def main() -> int:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    args = positional_args()
+    n = int(args[0]) if args else (200_000 if quick() else 1_000_000)
     clean, messy = make_frames(n)
     with tempfile.TemporaryDirectory() as tmp:
         p_clean = Path(tmp) / "clean.csv"
@@ -86,6 +89,10 @@ def main() -> int:
     print(f"baseline pandas (clean file): {t_base:.2f} s")
     print(f"read_transactions clean: {t_clean:.2f} s  ratio {r_clean:.2f} (target <= {CLEAN_TARGET})")
     print(f"read_transactions messy GBK: {t_messy:.2f} s  ratio {r_messy:.2f} (target <= {MESSY_TARGET})")
+    report(f"io: read_transactions, clean CSV, {n:,} rows", t_clean, baseline=t_base,
+           target=f"≤ {CLEAN_TARGET:g}x", met=r_clean <= CLEAN_TARGET)
+    report(f"io: read_transactions, messy GBK CSV, {n:,} rows", t_messy, baseline=t_base,
+           target=f"≤ {MESSY_TARGET:g}x", met=r_messy <= MESSY_TARGET)
     ok = r_clean <= CLEAN_TARGET and r_messy <= MESSY_TARGET
     print("OK" if ok else "TARGET MISSED")
     return 0 if ok else 1
