@@ -25,6 +25,7 @@ _SUBMODULES = {
     "info",
     "infobase",
     "analysis",
+    "basket",
     "io",
     "lifecycle",
     "segment",

@@ -12,6 +12,10 @@
   complaints and returns, with a verdict per indicator and a weighted overall
   verdict in which purchases count most (:func:`month_over_month`).
 
+Data mining (数据挖掘) adds **association rules** between categories for
+cross-selling (:func:`find_rules`, :func:`recommend`, ...), which live in
+:mod:`crmlab.basket` and are re-exported here.
+
 Every function takes the course-data frames and returns a DataFrame.
 """
 
@@ -23,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
+from crmlab.basket import basket_matrix, explain_rule, find_rules, recommend, rule_text, rules_table, styled_rules
 
 AGE_BINS = (0, 25, 35, 45, 55, 200)
 AGE_LABELS = ("25岁以下", "25-34岁", "35-44岁", "45-54岁", "55岁及以上")
@@ -216,6 +221,32 @@ def monthly_sales(orders: pd.DataFrame) -> pd.Series:
     return m.reindex(full, fill_value=0.0).rename("销售额")
 
 
+def _check_horizon_level(horizon, level) -> int:
+    if isinstance(horizon, (float, np.floating)) and float(horizon).is_integer():
+        horizon = int(horizon)
+    if isinstance(horizon, (bool, np.bool_)) or not isinstance(horizon, (int, np.integer)) or not 1 <= horizon <= 24:
+        raise CRMDataError("预测的月数应是 1 到 24 之间的整数。")
+    if not 0.5 <= _fraction(level, "置信水平") < 1:
+        raise CRMDataError("置信水平应在 0.5 到 1 之间，例如 0.9。")
+    return int(horizon)
+
+
+def _season_design(periods: pd.PeriodIndex, t: np.ndarray) -> np.ndarray:
+    """Columns: intercept, time, 11 dummies for February..December (January = base)."""
+    months = periods.month.to_numpy()
+    dummies = (months[:, None] == np.arange(2, 13)[None, :]).astype(float)
+    return np.column_stack([np.ones(len(t)), t, dummies])
+
+
+def _ols(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, int]:
+    """Coefficients, fitted values, residual standard deviation and degrees of freedom."""
+    coef, *_ = np.linalg.lstsq(X, y, rcond=None)
+    fitted = X @ coef
+    dof = len(y) - X.shape[1]
+    sigma = float(np.sqrt(((y - fitted) ** 2).sum() / dof))
+    return coef, fitted, sigma, dof
+
+
 def forecast_sales(orders: pd.DataFrame, horizon: int = 6, level: float = 0.9) -> pd.DataFrame:
     """Monthly sales and a forecast of the next ``horizon`` months with an uncertainty band.
 
@@ -233,42 +264,24 @@ def forecast_sales(orders: pd.DataFrame, horizon: int = 6, level: float = 0.9) -
     """
     from scipy import stats
 
-    if isinstance(horizon, (float, np.floating)) and float(horizon).is_integer():
-        horizon = int(horizon)
-    if isinstance(horizon, (bool, np.bool_)) or not isinstance(horizon, (int, np.integer)) or not 1 <= horizon <= 24:
-        raise CRMDataError("预测的月数应是 1 到 24 之间的整数。")
-    if not 0.5 <= _fraction(level, "置信水平") < 1:
-        raise CRMDataError("置信水平应在 0.5 到 1 之间，例如 0.9。")
+    horizon = _check_horizon_level(horizon, level)
     y = monthly_sales(orders)
     n = len(y)
     if n < 15:
         raise CRMDataError(f"只有 {n} 个月的数据，至少需要 15 个月才能同时估计趋势和季节。")
-
-    def design(periods: pd.PeriodIndex, t: np.ndarray) -> np.ndarray:
-        months = periods.month.to_numpy()
-        dummies = (months[:, None] == np.arange(2, 13)[None, :]).astype(float)
-        return np.column_stack([np.ones(len(t)), t, dummies])
-
     t_hist = np.arange(n, dtype=float)
-    X = design(y.index, t_hist)
-    coef, *_ = np.linalg.lstsq(X, y.to_numpy(dtype=float), rcond=None)
-    fitted = X @ coef
-    dof = n - X.shape[1]
-    sigma = float(np.sqrt(((y.to_numpy() - fitted) ** 2).sum() / dof))
+    t_future = np.arange(n, n + horizon, dtype=float)
+    X = _season_design(y.index, t_hist)
+    coef, fitted, sigma, dof = _ols(X, y.to_numpy(dtype=float))
     future = pd.period_range(y.index[-1] + 1, periods=horizon, freq="M")
-    Xf = design(future, np.arange(n, n + horizon, dtype=float))
+    Xf = _season_design(future, t_future)
     pred = Xf @ coef
-    season = np.r_[0.0, coef[2:]]  # effect of Jan..Dec, January = base
-    level0 = coef[0] + season.mean()
-
-    def trend_line(t):
-        return level0 + coef[1] * t
-
-    xtx_inv = np.linalg.pinv(X.T @ X)
-    se = sigma * np.sqrt(1 + np.einsum("ij,jk,ik->i", Xf, xtx_inv, Xf))
+    level0 = coef[0] + np.r_[0.0, coef[2:]].mean()  # intercept + average effect of Jan..Dec
+    se = sigma * np.sqrt(1 + np.einsum("ij,jk,ik->i", Xf, np.linalg.pinv(X.T @ X), Xf))
     q = stats.t.ppf(0.5 + level / 2, dof)
     hist = pd.DataFrame(
-        {"月份": y.index.astype(str), "类型": "实际", "销售额": y.to_numpy(), "拟合值": fitted, "趋势": trend_line(t_hist)}
+        {"月份": y.index.astype(str), "类型": "实际", "销售额": y.to_numpy(), "拟合值": fitted,
+         "趋势": level0 + coef[1] * t_hist}
     )
     fut = pd.DataFrame(
         {
@@ -278,7 +291,7 @@ def forecast_sales(orders: pd.DataFrame, horizon: int = 6, level: float = 0.9) -
             "预测值": np.maximum(pred, 0),
             "下限": np.maximum(pred - q * se, 0),
             "上限": pred + q * se,
-            "趋势": trend_line(np.arange(n, n + horizon, dtype=float)),
+            "趋势": level0 + coef[1] * t_future,
         }
     )
     out = pd.concat([hist, fut], ignore_index=True)
@@ -316,6 +329,74 @@ def _check_weights(weights) -> dict:
     return out
 
 
+def _check_tolerance(tolerance) -> float:
+    try:
+        tolerance = float(tolerance)
+    except (TypeError, ValueError):
+        raise CRMDataError(f"“持平”的容差“{tolerance}”不是数字，请写成 0.05 这样的小数。") from None
+    if not 0 <= tolerance < 1:
+        raise CRMDataError("“持平”的容差应是 0 到 1 之间的小数，例如 0.05。")
+    return tolerance
+
+
+def _check_mom_inputs(orders: pd.DataFrame, interactions: pd.DataFrame) -> None:
+    _need(orders, ["customer_id", "order_date", "quantity"], "orders 表")
+    _need(interactions, ["customer_id", "date", "type"], "interactions 表")
+
+
+def _check_mom_data(orders: pd.DataFrame, interactions: pd.DataFrame) -> None:
+    if orders.empty or interactions.empty:
+        raise CRMDataError("订单表或互动记录表是空的，无法做环比分析。")
+    _dates(orders, "order_date", "orders 表")
+    _dates(interactions, "date", "interactions 表")
+    _numbers(orders, "quantity", "orders 表")
+
+
+def _check_mom_month(orders: pd.DataFrame, interactions: pd.DataFrame, m: pd.Period) -> None:
+    first = min(orders["order_date"].min(), interactions["date"].min()).to_period("M")
+    last = max(orders["order_date"].max(), interactions["date"].max()).to_period("M")
+    if m - 1 < first or m > last:
+        raise CRMDataError(f"月份 {m} 超出数据范围：请选择 {first + 1} 至 {last} 之间的月份。")
+
+
+def _mom_counts(o: pd.DataFrame, i: pd.DataFrame, period: pd.Period) -> list[float]:
+    """Units bought, complaints and returns in ``period``."""
+    om = o["order_date"].dt.to_period("M")
+    im = i["date"].dt.to_period("M")
+    return [
+        float(o.loc[om == period, "quantity"].sum()),
+        float(((im == period) & (i["type"] == "投诉")).sum()),
+        float(((im == period) & (i["type"] == "退货")).sum()),
+    ]
+
+
+def _mom_scores(t: pd.DataFrame, tolerance: float, w: dict) -> np.ndarray:
+    """Add 变化, 变化率, 评价, 权重, 得分 to ``t``; return each row's direction (-1, 0, +1)."""
+    t["变化"] = t["本月"] - t["上月"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t["变化率"] = np.where(t["上月"] > 0, t["变化"] / t["上月"], np.nan)
+    rel = t["变化率"].fillna(np.sign(t["变化"]))
+    direction = np.where(rel.abs() <= tolerance, 0, np.sign(rel))
+    good = direction * np.array([GOOD_DIRECTION[r] for r in MOM_ROWS])
+    t["评价"] = np.select([good > 0, good < 0], ["好转", "变坏"], "持平")
+    t["权重"] = [w[r] for r in MOM_ROWS]
+    t["得分"] = good * t["权重"]
+    return direction
+
+
+def _mom_explanation(t: pd.DataFrame, direction: np.ndarray, total: float, verdict: str) -> str:
+    def num(x):
+        return f"{x:+g}"
+
+    parts = []
+    for r in MOM_ROWS:
+        rate = t.loc[r, "变化率"]
+        moved = "持平" if direction[MOM_ROWS.index(r)] == 0 else ("增加" if t.loc[r, "变化"] > 0 else "减少")
+        how = f"{moved} {abs(rate):.1%}" if pd.notna(rate) and moved != "持平" else moved
+        parts.append(f"{r}{how}（{t.loc[r, '评价']}，权重 {t.loc[r, '权重']:g}，得 {num(t.loc[r, '得分'])} 分）")
+    return "；".join(parts) + f"。加权总分 {num(total)}，总体{verdict}。"
+
+
 def month_over_month(
     orders: pd.DataFrame,
     interactions: pd.DataFrame,
@@ -337,65 +418,24 @@ def month_over_month(
     purchases matter most; a positive total is 变好, a negative one 变差, zero
     持平.  ``df.attrs["explanation"]`` spells the calculation out in Chinese.
     """
-    _need(orders, ["customer_id", "order_date", "quantity"], "orders 表")
-    _need(interactions, ["customer_id", "date", "type"], "interactions 表")
-    try:
-        tolerance = float(tolerance)
-    except (TypeError, ValueError):
-        raise CRMDataError(f"“持平”的容差“{tolerance}”不是数字，请写成 0.05 这样的小数。") from None
-    if not 0 <= tolerance < 1:
-        raise CRMDataError("“持平”的容差应是 0 到 1 之间的小数，例如 0.05。")
+    _check_mom_inputs(orders, interactions)
+    tolerance = _check_tolerance(tolerance)
     w = _check_weights(weights)
-    if orders.empty or interactions.empty:
-        raise CRMDataError("订单表或互动记录表是空的，无法做环比分析。")
-    _dates(orders, "order_date", "orders 表")
-    _dates(interactions, "date", "interactions 表")
-    _numbers(orders, "quantity", "orders 表")
+    _check_mom_data(orders, interactions)
     m = _month(month)
     prev = m - 1
     o = _filter_region(orders, customers, region)
     i = _filter_region(interactions, customers, region)
-    om = o["order_date"].dt.to_period("M")
-    im = i["date"].dt.to_period("M")
-    first = min(orders["order_date"].min(), interactions["date"].min()).to_period("M")
-    last = max(orders["order_date"].max(), interactions["date"].max()).to_period("M")
-    if prev < first or m > last:
-        raise CRMDataError(f"月份 {m} 超出数据范围：请选择 {first + 1} 至 {last} 之间的月份。")
-
-    def counts(period):
-        return [
-            float(o.loc[om == period, "quantity"].sum()),
-            float(((im == period) & (i["type"] == "投诉")).sum()),
-            float(((im == period) & (i["type"] == "退货")).sum()),
-        ]
-
-    t = pd.DataFrame({"上月": counts(prev), "本月": counts(m)}, index=pd.Index(MOM_ROWS, name="指标"))
-    t["变化"] = t["本月"] - t["上月"]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t["变化率"] = np.where(t["上月"] > 0, t["变化"] / t["上月"], np.nan)
-    rel = t["变化率"].fillna(np.sign(t["变化"]))
-    direction = np.where(rel.abs() <= tolerance, 0, np.sign(rel))
-    good = direction * np.array([GOOD_DIRECTION[r] for r in MOM_ROWS])
-    t["评价"] = np.select([good > 0, good < 0], ["好转", "变坏"], "持平")
-    t["权重"] = [w[r] for r in MOM_ROWS]
-    t["得分"] = good * t["权重"]
+    _check_mom_month(orders, interactions, m)
+    t = pd.DataFrame({"上月": _mom_counts(o, i, prev), "本月": _mom_counts(o, i, m)},
+                     index=pd.Index(MOM_ROWS, name="指标"))
+    direction = _mom_scores(t, tolerance, w)
     total = float(t["得分"].sum())
     verdict = "变好" if total > 0 else "变差" if total < 0 else "持平"
     t["结论"] = verdict
-
-    def num(x):
-        return f"{x:+g}"
-
-    parts = []
-    for r in MOM_ROWS:
-        rate = t.loc[r, "变化率"]
-        moved = "持平" if direction[MOM_ROWS.index(r)] == 0 else ("增加" if t.loc[r, "变化"] > 0 else "减少")
-        how = f"{moved} {abs(rate):.1%}" if pd.notna(rate) and moved != "持平" else moved
-        parts.append(f"{r}{how}（{t.loc[r, '评价']}，权重 {t.loc[r, '权重']:g}，得 {num(t.loc[r, '得分'])} 分）")
-    explanation = "；".join(parts) + f"。加权总分 {num(total)}，总体{verdict}。"
     t.attrs.update(
         {"verdict": verdict, "month": str(m), "previous": str(prev), "score": total,
-         "weights": w, "explanation": explanation}
+         "weights": w, "explanation": _mom_explanation(t, direction, total, verdict)}
     )
     return t
 
@@ -405,11 +445,18 @@ __all__ = [
     "AGE_LABELS",
     "MOM_WEIGHTS",
     "age_band",
+    "basket_matrix",
     "customer_shares",
+    "explain_rule",
     "favourite_by_age",
+    "find_rules",
     "forecast_sales",
     "month_over_month",
     "monthly_sales",
+    "recommend",
+    "rule_text",
+    "rules_table",
     "sales_by_region",
+    "styled_rules",
     "top_share",
 ]

@@ -384,6 +384,72 @@ def test_raw_records_solvable_by_blocking(data):
     assert precision >= 0.95 and recall >= 0.95, (precision, recall)
 
 
+# ------------------------------------------------------------------ order lines (association rules)
+
+
+def _pair_stats(lines: pd.DataFrame, a: str, b: str) -> tuple[float, float]:
+    """Confidence and lift of the rule a -> b over orders, computed directly with pandas."""
+    onehot = pd.crosstab(lines["order_id"], lines["category"]) > 0
+    conf = onehot.loc[onehot[a], b].mean()
+    return conf, conf / onehot[b].mean()
+
+
+def _check_order_lines(lines: pd.DataFrame, orders: pd.DataFrame) -> None:
+    assert list(lines.columns) == [c.name for c in _schema.FILES["order_lines"].columns]
+    cents = (lines["amount"] * 100).round().astype("int64").groupby(lines["order_id"]).sum()
+    expected = (orders.set_index("order_id")["amount"] * 100).round().astype("int64")
+    assert cents.reindex(expected.index).equals(expected), "line amounts must add up to the order amount"
+    assert (lines["amount"] > 0).all()
+    first = lines[lines["line_no"] == 1].set_index("order_id")
+    assert first.index.equals(pd.Index(orders["order_id"]))
+    assert (first["category"] == orders.set_index("order_id")["category"]).all()
+    assert (first["customer_id"] == orders.set_index("order_id")["customer_id"]).all()
+    g = lines.groupby("order_id", sort=False)
+    assert (g["line_no"].max() == g.size()).all() and not lines.duplicated(["order_id", "category"]).any()
+    assert (g["amount"].idxmax().map(lines["line_no"]) == 1).all(), "the main category is the largest line"
+    assert 1.5 <= g.size().mean() <= 3
+
+
+def test_order_lines_add_up_to_orders(data):
+    _check_order_lines(data["order_lines"], data["orders"])
+
+
+def test_order_lines_planted_cross_selling_pattern(ds, data):
+    co = crmlab.datasets._companies.get_company(0)
+    x, y = co.cross_sell
+    conf, lift = _pair_stats(data["order_lines"], x, y)
+    assert conf >= 0.55 and lift >= 1.7, (conf, lift)
+    staple, rare = co.staple
+    conf, lift = _pair_stats(data["order_lines"], rare, staple)
+    assert conf >= 0.6 and lift <= 0.92, (conf, lift)
+    # every other pair is near independence
+    onehot = pd.crosstab(data["order_lines"]["order_id"], data["order_lines"]["category"]) > 0
+    p = onehot.mean()
+    for a in onehot.columns:
+        for b in onehot.columns:
+            if a < b and {a, b} != {x, y}:
+                lift_ab = (onehot[a] & onehot[b]).mean() / (p[a] * p[b])
+                assert lift_ab < 1.2, (a, b, lift_ab)
+
+
+def test_order_lines_in_memory_without_data_folder(ds, data, tmp_path, monkeypatch):
+    monkeypatch.setenv("CRMLAB_DATA", str(tmp_path / "nowhere"))
+    lines = ds.load("order_lines")
+    pd.testing.assert_frame_equal(lines, data["order_lines"])
+
+
+def test_order_lines_have_their_own_random_stream(ds):
+    """Another stream gives other lines for the very same orders (the orders do not depend on it)."""
+    from crmlab.datasets import _order_lines
+
+    small = ds.generate(n_customers=300)
+    co = crmlab.datasets._companies.get_company(0)
+    other = _order_lines.order_lines(np.random.default_rng(1), co, small["orders"])
+    _check_order_lines(other, small["orders"])
+    _check_order_lines(small["order_lines"], small["orders"])
+    assert len(other) != len(small["order_lines"]) or not other["category"].equals(small["order_lines"]["category"])
+
+
 # ------------------------------------------------------------------ other groups (slower)
 
 
@@ -406,6 +472,12 @@ def test_other_groups_have_the_same_structure(ds, group):
     assert (r["person_id"].value_counts() >= 2).mean() >= 1 / 3
     for name in SYNTHETIC_FILES:
         assert list(fr[name].columns) == [c.name for c in _schema.FILES[name].columns]
+    _check_order_lines(fr["order_lines"], o)
+    co = crmlab.datasets._companies.get_company(group)
+    conf, lift = _pair_stats(fr["order_lines"], *co.cross_sell)
+    assert conf >= 0.55 and lift >= 1.5, (conf, lift)
+    conf, lift = _pair_stats(fr["order_lines"], co.staple[1], co.staple[0])
+    assert conf >= 0.6 and lift < 0.95, (conf, lift)
 
 
 # ------------------------------------------------------------------ real data

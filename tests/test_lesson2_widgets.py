@@ -122,3 +122,69 @@ def test_data_card_rejects_unknown_type(base):
     v = W.DataCardView(base)
     assert v.update(name="张三", source="门店", customer_type="猫") is None
     assert "个人" in v.message and "[" not in v.message
+
+
+# ------------------------------------------------------------------ association rules
+
+
+@pytest.fixture(scope="module")
+def order_lines():
+    return datasets.load("order_lines")
+
+
+def test_rules_view_defaults_show_planted_rule_and_a_recommendation(order_lines):
+    import matplotlib.pyplot as plt
+
+    from crmlab.widgets.basket import RulesView
+
+    v = RulesView(order_lines)
+    assert v.message == "" and v.result is not None
+    rules = v.result["rules"]
+    assert rules.iloc[0]["rule"] == "休闲零食 → 酒水饮料"
+    recs = v.result["recommendations"]
+    assert v.controls["customer"].value and recs.loc[1, "推荐类别"] == "酒水饮料"
+    assert v.figure is not None and not plt.fignum_exists(v.figure.number)  # shown, then closed
+    high = v.update(min_lift=1.5)
+    assert set(high["rules"]["lift"].round(6)) == {round(rules.iloc[0]["lift"], 6)}
+    per_customer = v.update(by="customer", min_support=0.3, min_confidence=0.8, min_lift=0)
+    assert per_customer["rules"].attrs["n_baskets"] > 2000
+
+
+@pytest.mark.parametrize(
+    "values, fragment",
+    [
+        ({"min_support": 0.99}, "降低"),
+        ({"min_support": 0}, "0 到 1"),
+        ({"min_confidence": -1}, "0 到 1"),
+        ({"min_lift": -5}, "负数"),
+        ({"min_lift": 1e9}, "降低"),
+        ({"by": "年份"}, "按订单"),
+        ({"nope": 1}, "不认识"),
+    ],
+)
+def test_rules_view_absurd_inputs_give_chinese_messages(order_lines, values, fragment):
+    from crmlab.widgets.basket import RulesView
+
+    v = RulesView(order_lines)
+    assert v.update(**values) is None
+    assert fragment in v.message and "Traceback" not in v.message
+
+
+def test_rules_view_unknown_customer_still_shows_rules(order_lines):
+    from crmlab.widgets.basket import RulesView
+
+    v = RulesView(order_lines, customer="C99999")
+    assert v.message == "" and "没有客户 C99999" in v.result["problem"]
+    assert len(v.result["rules"]) > 0
+    assert v.update(customer="")["recommendations"] is None
+
+
+def test_rules_view_on_empty_or_wrong_table():
+    import pandas as pd
+
+    from crmlab.widgets.basket import RulesView
+
+    empty = RulesView(pd.DataFrame(columns=["order_id", "customer_id", "category"]))
+    assert empty.result is None and "空的" in empty.message
+    wrong = RulesView(pd.DataFrame({"x": [1]}))
+    assert wrong.result is None and "缺少列" in wrong.message

@@ -38,6 +38,10 @@ class Company:
     person_channels: dict
     business_channels: dict
     peak_note: str  # Chinese note on the seasonality, for the README
+    # order lines (see _order_lines.py): (antecedent, consequent) bought together on purpose,
+    # and (staple, rare partner): a category in most orders, seldom with its rare partner
+    cross_sell: tuple = ()
+    staple: tuple = ()
 
 
 COMPANIES: tuple[Company, ...] = (
@@ -70,6 +74,8 @@ COMPANIES: tuple[Company, ...] = (
         person_channels={"门店": 0.55, "线上商城": 0.38, "电话订购": 0.05, "上门销售": 0.02},
         business_channels={"门店": 0.1, "线上商城": 0.15, "电话订购": 0.45, "上门销售": 0.3},
         peak_note="春节前（年货、礼盒）最旺，其次是双11、中秋和618。",
+        cross_sell=("休闲零食", "酒水饮料"),
+        staple=("生鲜果蔬", "节日礼盒"),
     ),
     Company(
         group=1,
@@ -99,6 +105,8 @@ COMPANIES: tuple[Company, ...] = (
         person_channels={"门店": 0.6, "线上商城": 0.38, "电话订购": 0.01, "上门销售": 0.01},
         business_channels={"门店": 0.2, "线上商城": 0.3, "电话订购": 0.3, "上门销售": 0.2},
         peak_note="夏季（冰饮）和12月（圣诞季礼品卡、咖啡豆）最旺，春节期间门店客流少。",
+        cross_sell=("美式与手冲", "烘焙甜点"),
+        staple=("拿铁类", "周边与礼品卡"),
     ),
     Company(
         group=2,
@@ -128,6 +136,8 @@ COMPANIES: tuple[Company, ...] = (
         person_channels={"门店": 0.02, "线上商城": 0.93, "电话订购": 0.04, "上门销售": 0.01},
         business_channels={"门店": 0.02, "线上商城": 0.6, "电话订购": 0.28, "上门销售": 0.1},
         peak_note="双11（11月）和618（6月）两个大促最旺，年货节（1月）次之。",
+        cross_sell=("美妆个护", "服装鞋包"),
+        staple=("家居日用", "数码电器"),
     ),
     Company(
         group=3,
@@ -157,6 +167,8 @@ COMPANIES: tuple[Company, ...] = (
         person_channels={"门店": 0.45, "线上商城": 0.4, "电话订购": 0.12, "上门销售": 0.03},
         business_channels={"门店": 0.1, "线上商城": 0.1, "电话订购": 0.3, "上门销售": 0.5},
         peak_note="9月开学季（宽带、新手机）最旺，其次是春节和双11。",
+        cross_sell=("家庭宽带", "增值业务"),
+        staple=("手机套餐", "企业专线"),
     ),
     Company(
         group=4,
@@ -186,6 +198,8 @@ COMPANIES: tuple[Company, ...] = (
         person_channels={"门店": 0.6, "线上商城": 0.25, "电话订购": 0.12, "上门销售": 0.03},
         business_channels={"门店": 0.1, "线上商城": 0.1, "电话订购": 0.4, "上门销售": 0.4},
         peak_note="春节后复工（3月前后）最旺，9-11月旺季次之；春节前后是低谷。",
+        cross_sell=("轴承传动", "润滑油品"),
+        staple=("紧固件", "仪器仪表"),
     ),
 )
 

@@ -2,7 +2,10 @@
 
 All randomness comes from one ``numpy.random.default_rng(seed + group)``; the
 draw order is fixed, so the same arguments always give identical frames (and,
-through :func:`write_csv`, byte-identical files).
+through :func:`crmlab.datasets.to_csv_text`, byte-identical files).  The helpers
+below are called in that fixed order -- reordering them changes the data.  Only
+``order_lines`` (:mod:`crmlab.datasets._order_lines`) has a random stream of its
+own, so adding it left every other table unchanged.
 
 Structure built in (checked by ``tests/test_datasets.py``):
 
@@ -14,7 +17,9 @@ Structure built in (checked by ``tests/test_datasets.py``):
 * survey answers come from four lifestyle segments and four buyer types;
 * business customers get payment terms; invoice payment depends on a latent
   credit quality, so overdue amounts fall in every ageing bucket;
-* ``raw_records`` re-describes a sample of people as messy department records.
+* ``raw_records`` re-describes a sample of people as messy department records;
+* ``order_lines`` splits each order into categories bought together (a planted
+  cross-selling pair and a staple category, see ``_order_lines``).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crmlab.datasets import _order_lines
 from crmlab.datasets import _pools as P
 from crmlab.datasets._companies import Company, get_company
 
@@ -205,6 +211,31 @@ def _address(rng, city: str, district: str, business: bool) -> str:
     return base + f"{rng.integers(1, 30)}栋{rng.integers(1, 6)}单元{rng.integers(1, 33)}{rng.integers(1, 5):02d}室"
 
 
+def _company_name(rng, co: Company, city: str, brands_used: set) -> tuple[str, str]:
+    """A new company name in ``city`` (and the pinyin of its brand word for the e-mail)."""
+    ind = co.client_industries[rng.integers(len(co.client_industries))][0]
+    while True:
+        b, bpy = P.BRAND_WORDS[rng.integers(len(P.BRAND_WORDS))]
+        cname = f"{city}{b}{ind}有限公司" if ind not in ("学校",) else f"{city}{b}学校"
+        if cname not in brands_used:
+            break
+        if rng.random() < 0.5:
+            b2 = P.BRAND_WORDS[rng.integers(len(P.BRAND_WORDS))][0]
+            cname = f"{city}{b}{b2}{ind}有限公司"
+            if cname not in brands_used:
+                break
+    brands_used.add(cname)
+    return cname, bpy
+
+
+def _business_identity(rng, co: Company, k: int, city: str, cpy: str, district: str, brands_used: set) -> tuple:
+    """(name, email, id_number, gender, birth_date, address) of a business customer."""
+    cname, bpy = _company_name(rng, co, city, brands_used)
+    box = ["caigou", "purchase", "office", "finance"][rng.integers(4)]
+    email = f"{box}{rng.integers(1, 100)}@{bpy}{cpy}{k % 97}.com.cn"
+    return cname, email, None, None, pd.NaT, _address(rng, city, district, True)
+
+
 def _customers(rng, co: Company, n: int):
     cities = P.CITIES
     cw = np.array([c[6] for c in cities])
@@ -223,33 +254,12 @@ def _customers(rng, co: Company, n: int):
     for k in range(n):
         city, cpy, _tier, _region, district, code, _ = cities[ci[k]]
         if business[k]:
-            ind = co.client_industries[rng.integers(len(co.client_industries))][0]
-            while True:
-                b, bpy = P.BRAND_WORDS[rng.integers(len(P.BRAND_WORDS))]
-                cname = f"{city}{b}{ind}有限公司" if ind not in ("学校",) else f"{city}{b}学校"
-                if cname not in brands_used:
-                    brands_used.add(cname)
-                    break
-                cname = None
-                if rng.random() < 0.5:
-                    b2 = P.BRAND_WORDS[rng.integers(len(P.BRAND_WORDS))][0]
-                    cname = f"{city}{b}{b2}{ind}有限公司"
-                    if cname not in brands_used:
-                        brands_used.add(cname)
-                        break
-            name_col.append(cname)
-            email_col.append(f"{['caigou', 'purchase', 'office', 'finance'][rng.integers(4)]}{rng.integers(1, 100)}@{bpy}{cpy}{k % 97}.com.cn")
-            id_col.append(None)
-            gender_col.append(None)
-            birth_col.append(pd.NaT)
-            addr_col.append(_address(rng, city, district, True))
+            row = _business_identity(rng, co, k, city, cpy, district, brands_used)
         else:
-            name_col.append(names[k])
-            email_col.append(_email(rng, pys[k], used_mail))
-            id_col.append(_id_number(rng, code, birth[k], gender[k] == "女", used_id))
-            gender_col.append(gender[k])
-            birth_col.append(birth[k])
-            addr_col.append(_address(rng, city, district, False))
+            row = (names[k], _email(rng, pys[k], used_mail), _id_number(rng, code, birth[k], gender[k] == "女", used_id),
+                   gender[k], birth[k], _address(rng, city, district, False))
+        for col, v in zip((name_col, email_col, id_col, gender_col, birth_col, addr_col), row):
+            col.append(v)
     df = pd.DataFrame({
         "customer_type": np.where(business, "企业", "个人"),
         "name": name_col,
@@ -273,96 +283,98 @@ def _customers(rng, co: Company, n: int):
 # ---------------------------------------------------------------- main entry
 
 
-def generate(seed: int = 2024, n_customers: int = 3000, group: int = 0) -> dict[str, pd.DataFrame]:
-    """Generate the synthetic company ``group`` (see module docstring)."""
-    from crmlab._errors import CRMDataError
+SATISFACTION_SHIFT = {"lead": 0.0, "new": 0.2, "growing": 0.6, "stable": 0.35, "declining": -0.6, "lost": -0.9}
+# buyer type (灯塔型, 跟随型, 理性型, 逐利型) given the lifestyle segment
+BUYER_TYPE_GIVEN_SEGMENT = np.array([
+    [0.25, 0.40, 0.30, 0.05],  # 品质生活型
+    [0.03, 0.22, 0.40, 0.35],  # 精打细算型
+    [0.40, 0.45, 0.10, 0.05],  # 时尚社交型
+    [0.08, 0.50, 0.30, 0.12],  # 便捷忙碌型
+])
+ACQ_PERSON = {"门店": 0.3, "官网": 0.1, "微信小程序": 0.2, "电商平台": 0.18, "电话销售": 0.07, "展会": 0.02, "老客户推荐": 0.13}
+ACQ_BUSINESS = {"门店": 0.05, "官网": 0.12, "微信小程序": 0.03, "电商平台": 0.05, "电话销售": 0.35, "展会": 0.25, "老客户推荐": 0.15}
+SOURCE_OF_CHANNEL = {"门店": "门店登记", "官网": "线上注册", "微信小程序": "线上注册", "电商平台": "线上注册",
+                     "电话销售": "销售部录入", "展会": "市场活动", "老客户推荐": "门店登记"}
+NO_DATE = -10**6  # "never targeted"
+UNPAID = 10**6  # "never paid"
 
-    co = get_company(group)
-    if not isinstance(n_customers, (int, np.integer)) or n_customers < 50:
-        raise CRMDataError(f"n_customers 至少要 50（你给的是 {n_customers!r}），否则看不出客户结构。")
-    rng = np.random.default_rng(int(seed) + int(group))
-    win = _event_windows()
-    occasion_by_day = _occasion(win)
-    n = int(n_customers)
 
-    cust = _customers(rng, co, n)
-    business = cust["_business"].to_numpy()
-    pattern = cust["_pattern"].to_numpy()
-    value = cust["_value"].to_numpy().copy()
-    value[business] = value[business] ** 0.6  # business customers: large but less dispersed
-
-    # ---- latent traits ------------------------------------------------------
-    sat_shift = {"lead": 0.0, "new": 0.2, "growing": 0.6, "stable": 0.35, "declining": -0.6, "lost": -0.9}
-    z_sat = rng.normal(0, 0.8, n) + np.array([sat_shift[p] for p in pattern])
+def _latent_traits(rng, co: Company, n: int, pattern: np.ndarray, business: np.ndarray) -> dict:
+    """Satisfaction, lifestyle segment, buyer type, promotion affinity, credit quality, role."""
+    z_sat = rng.normal(0, 0.8, n) + np.array([SATISFACTION_SHIFT[p] for p in pattern])
     seg = rng.choice(4, size=n, p=[0.26, 0.3, 0.22, 0.22])
-    # buyer type depends on lifestyle segment
-    bt_given_seg = np.array([
-        [0.25, 0.40, 0.30, 0.05],  # 品质生活型
-        [0.03, 0.22, 0.40, 0.35],  # 精打细算型
-        [0.40, 0.45, 0.10, 0.05],  # 时尚社交型
-        [0.08, 0.50, 0.30, 0.12],  # 便捷忙碌型
-    ])
-    btype = np.array([rng.choice(4, p=bt_given_seg[s]) for s in seg])
+    btype = np.array([rng.choice(4, p=BUYER_TYPE_GIVEN_SEGMENT[s]) for s in seg])
     promo_aff = np.array([0.9, 1.0, 0.7, 2.6])[btype] * np.exp(rng.normal(0, 0.3, n))
     credit_q = rng.normal(0, 1, n)
     role = np.where(business & (rng.random(n) < co.intermediary_share), "中间商", "终端客户")
+    return {"z_sat": z_sat, "seg": seg, "btype": btype, "promo_aff": promo_aff, "credit_q": credit_q, "role": role}
 
-    # ---- timelines ----------------------------------------------------------
-    start = np.zeros(n, dtype=int)
-    end = np.full(n, N_DAYS, dtype=int)  # exclusive
-    signup_day = np.zeros(n, dtype=int)  # relative to START, may be negative
-    for k in range(n):
-        p = pattern[k]
-        if p == "lead":
-            signup_day[k] = rng.integers(0, N_DAYS - 10)
-            start[k] = N_DAYS
-        elif p == "new":
-            start[k] = rng.integers(_day("2025-07-01"), _day("2025-11-30"))
-            signup_day[k] = start[k] - rng.integers(0, 10)
-        elif p == "growing":
-            if rng.random() < 0.5:
-                start[k] = rng.integers(0, 180)
-                signup_day[k] = start[k] - rng.integers(0, 15)
-            else:
-                signup_day[k] = -rng.integers(30, 1500)
-        elif p == "lost":
-            if rng.random() < 0.3:
-                start[k] = rng.integers(0, 150)
-                signup_day[k] = start[k] - rng.integers(0, 15)
-            else:
-                signup_day[k] = -rng.integers(30, 1800)
-            end[k] = rng.integers(max(start[k] + 60, _day("2024-05-01")), _day("2025-05-31"))
-        else:  # stable, declining
-            signup_day[k] = -rng.integers(30, 2000)
 
-    # ---- daily purchase intensity --------------------------------------------
+def _timeline(rng, p: str) -> tuple[int, int, int]:
+    """(start, end exclusive, signup day) of one customer with life-cycle pattern ``p``."""
+    start, end, signup = 0, N_DAYS, 0
+    if p == "lead":
+        signup = rng.integers(0, N_DAYS - 10)
+        start = N_DAYS
+    elif p == "new":
+        start = rng.integers(_day("2025-07-01"), _day("2025-11-30"))
+        signup = start - rng.integers(0, 10)
+    elif p == "growing":
+        if rng.random() < 0.5:  # acquired in the period
+            start = rng.integers(0, 180)
+            signup = start - rng.integers(0, 15)
+        else:
+            signup = -rng.integers(30, 1500)
+    elif p == "lost":
+        if rng.random() < 0.3:
+            start = rng.integers(0, 150)
+            signup = start - rng.integers(0, 15)
+        else:
+            signup = -rng.integers(30, 1800)
+        end = rng.integers(max(start + 60, _day("2024-05-01")), _day("2025-05-31"))
+    else:  # stable, declining
+        signup = -rng.integers(30, 2000)
+    return start, end, signup
+
+
+def _timelines(rng, pattern: np.ndarray):
+    start = np.zeros(len(pattern), dtype=int)
+    end = np.full(len(pattern), N_DAYS, dtype=int)  # exclusive
+    signup_day = np.zeros(len(pattern), dtype=int)  # relative to START, may be negative
+    for k, p in enumerate(pattern):
+        start[k], end[k], signup_day[k] = _timeline(rng, p)
+    return start, end, signup_day
+
+
+def _trend(p: str, u: np.ndarray) -> np.ndarray:
+    if p == "growing":
+        return 0.3 + 1.8 * u
+    if p == "declining":
+        return 1.7 - 1.5 * u
+    if p == "new":
+        return np.full(N_DAYS, 1.3)
+    return np.ones(N_DAYS)
+
+
+def _purchases(rng, co: Company, win: dict, business, pattern, value, traits: dict, start, end):
+    """(customer index, day) of every order, sorted by day then customer."""
     B, Pm = _demand_curves(co, win)
     dow = np.asarray(DAYS.day_of_week)
     week_person = np.where(dow >= 5, 1.2, 0.92)
     week_business = np.where(dow >= 5, 0.35, 1.26)
     buyers = np.flatnonzero(pattern != "lead")
     t = np.arange(N_DAYS)
+    z_sat = traits["z_sat"]
     freq = np.where(business, co.freq_business, co.freq_person) / 30.44
     rate = freq * value ** 0.55 * np.exp(0.25 * z_sat)
     rate = rate / np.mean(np.exp(0.25 * z_sat)) / np.mean(value ** 0.55)
-
     counts = np.zeros((len(buyers), N_DAYS), dtype=np.int64)
     for j, k in enumerate(buyers):
         s, e = start[k], end[k]
-        span = max(N_DAYS - s, 1)
-        u = np.clip((t - s) / span, 0, 1)
-        p = pattern[k]
-        if p == "growing":
-            trend = 0.3 + 1.8 * u
-        elif p == "declining":
-            trend = 1.7 - 1.5 * u
-        elif p == "new":
-            trend = np.full(N_DAYS, 1.3)
-        else:
-            trend = np.ones(N_DAYS)
+        u = np.clip((t - s) / max(N_DAYS - s, 1), 0, 1)
         active = (t >= s) & (t < e)
         week = week_business if business[k] else week_person
-        lam = rate[k] * trend * (B + promo_aff[k] * Pm) * week * active
+        lam = rate[k] * _trend(pattern[k], u) * (B + traits["promo_aff"][k] * Pm) * week * active
         counts[j] = rng.poisson(lam)
         # first purchase on the start day for customers acquired in the period
         if s > 0 and counts[j, s] == 0:
@@ -375,13 +387,14 @@ def generate(seed: int = 2024, n_customers: int = 3000, group: int = 0) -> dict[
     o_cust = np.repeat(buyers[jj], reps)
     o_day = np.repeat(dd, reps)
     order_idx = np.lexsort((o_cust, o_day))
-    o_cust, o_day = o_cust[order_idx], o_day[order_idx]
-    n_orders = len(o_cust)
+    return o_cust[order_idx], o_day[order_idx]
 
-    # ---- order attributes ------------------------------------------------------
+
+def _order_categories(rng, co: Company, win: dict, cust: pd.DataFrame, business, o_cust, o_day) -> np.ndarray:
+    """Category index of every order: customer preference x event weights."""
     cats = co.categories
     n_cat = len(cats)
-    pref = rng.dirichlet(np.full(n_cat, 0.9), size=n)
+    pref = rng.dirichlet(np.full(n_cat, 0.9), size=len(business))
     pref = pref * np.where(business[:, None], [[c.bweight for c in cats]], [[c.weight for c in cats]])
     age_z = np.nan_to_num((cust["birth_date"].dt.year.to_numpy(dtype=float, na_value=np.nan) - 1987) / -12.0)
     tilt = np.array([c.age_tilt for c in cats])
@@ -393,89 +406,108 @@ def generate(seed: int = 2024, n_customers: int = 3000, group: int = 0) -> dict[
             ev_w[:, c] += w * np.minimum(win[ev], 1)
     pw = pref[o_cust] * ev_w[o_day]
     pw /= pw.sum(axis=1, keepdims=True)
-    u = rng.random(n_orders)
-    o_cat = np.minimum((pw.cumsum(axis=1) < u[:, None]).sum(axis=1), n_cat - 1)
+    u = rng.random(len(o_cust))
+    return np.minimum((pw.cumsum(axis=1) < u[:, None]).sum(axis=1), n_cat - 1)
+
+
+def _order_values(rng, co: Company, win: dict, business, value, role, o_cust, o_day, o_cat) -> dict:
+    """Quantity, amount, cost, gross profit and occasion of every order."""
+    cats = co.categories
+    n_orders = len(o_cust)
     unit_price = np.array([c.unit_price for c in cats])[o_cat]
     margin = np.array([c.margin for c in cats])[o_cat]
     biz_o = business[o_cust]
-    basket = np.where(biz_o, value[o_cust] ** 0.3, value[o_cust] ** 0.3)
+    basket = value[o_cust] ** 0.3
     unit = unit_price * np.exp(rng.normal(0, 0.3, n_orders)) * np.where(biz_o, co.business_discount, 1.0)
     qty_person = 1 + rng.poisson(co.qty_person * basket)
     resale = np.where(role[o_cust] == "中间商", 1.8, 1.0)  # intermediaries buy in larger lots
     qty_biz = np.maximum(1, np.rint(co.qty_business * basket * resale * np.exp(rng.normal(0, 0.5, n_orders))))
     qty = np.where(biz_o, qty_biz, qty_person).astype(int)
     amount = np.round(unit * qty, 2)
-    occ = occasion_by_day[o_day]
+    occ = _occasion(win)[o_day]
     m = margin + rng.normal(0, 0.04, n_orders) - np.where(biz_o, 0.04, 0) - np.where(occ == "促销", 0.06, 0)
     m = np.clip(m, -0.05, 0.9)
     cost = np.round(amount * (1 - m), 2)
-    gross = np.round(amount - cost, 2)
+    return {"quantity": qty, "amount": amount, "cost": cost, "gross_profit": np.round(amount - cost, 2), "occasion": occ}
 
-    # payment terms for business customers
+
+def _payment_terms(rng, co: Company, business, credit_q, o_cust):
+    """Payment terms (days, 0 = cash) of each customer and which orders are on credit."""
+    n = len(business)
     terms = np.zeros(n, dtype=int)
     has_terms = business & (rng.random(n) < co.credit_share)
     terms_opts = np.array([30, 60, 90])
     tp = np.where(credit_q[:, None] > 0, [[0.4, 0.4, 0.2]], [[0.6, 0.3, 0.1]])
     terms_draw = np.array([rng.choice(3, p=tp[k]) for k in range(n)])
     terms[has_terms] = terms_opts[terms_draw[has_terms]]
-    credit_order = (terms[o_cust] > 0) & (rng.random(n_orders) < 0.85)
-    pay = np.where(credit_order, "赊销", "现金")
+    credit_order = (terms[o_cust] > 0) & (rng.random(len(o_cust)) < 0.85)
+    return terms, credit_order
 
-    # channel: each customer mostly uses one channel
-    pch = list(co.person_channels)
-    bch = list(co.business_channels)
-    main_p = rng.choice(len(pch), size=n, p=np.array(list(co.person_channels.values())))
-    main_b = rng.choice(len(bch), size=n, p=np.array(list(co.business_channels.values())))
+
+def _order_channels(rng, co: Company, business, o_cust) -> np.ndarray:
+    """Sales channel of every order: each customer mostly uses one channel."""
+    n, n_orders = len(business), len(o_cust)
+    pch, bch = list(co.person_channels), list(co.business_channels)
+    p_p, p_b = np.array(list(co.person_channels.values())), np.array(list(co.business_channels.values()))
+    main_p = rng.choice(len(pch), size=n, p=p_p)
+    main_b = rng.choice(len(bch), size=n, p=p_b)
     stick = rng.random(n_orders) < 0.75
-    rand_p = rng.choice(len(pch), size=n_orders, p=np.array(list(co.person_channels.values())))
-    rand_b = rng.choice(len(bch), size=n_orders, p=np.array(list(co.business_channels.values())))
+    rand_p = rng.choice(len(pch), size=n_orders, p=p_p)
+    rand_b = rng.choice(len(bch), size=n_orders, p=p_b)
     ch_p = np.asarray(pch, dtype=object)[np.where(stick, main_p[o_cust], rand_p)]
     ch_b = np.asarray(bch, dtype=object)[np.where(stick, main_b[o_cust], rand_b)]
-    o_channel = np.where(biz_o, ch_b, ch_p)
+    return np.where(business[o_cust], ch_b, ch_p)
 
-    # ---- assign customer ids by signup order ---------------------------------
-    signup = START + pd.to_timedelta(signup_day, unit="D")
+
+def _customer_ids(rng, signup_day) -> np.ndarray:
+    """Ids "C00001"... numbered by signup day (random order within a day)."""
+    n = len(signup_day)
     order_of = np.lexsort((rng.random(n), signup_day))
     new_index = np.empty(n, dtype=int)
     new_index[order_of] = np.arange(n)
-    cid = np.array([f"C{i + 1:05d}" for i in new_index], dtype=object)
+    return np.array([f"C{i + 1:05d}" for i in new_index], dtype=object)
 
-    o_date = DAYS[o_day]
-    orders = pd.DataFrame({
-        "order_id": [f"O{i + 1:07d}" for i in range(n_orders)],
+
+def _orders_frame(co: Company, cid, o_cust, o_day, o_cat, values: dict, credit_order, channel) -> pd.DataFrame:
+    return pd.DataFrame({
+        "order_id": [f"O{i + 1:07d}" for i in range(len(o_cust))],
         "customer_id": cid[o_cust],
-        "order_date": o_date,
-        "category": np.asarray([c.name for c in cats], dtype=object)[o_cat],
-        "quantity": qty,
-        "amount": amount,
-        "cost": cost,
-        "gross_profit": gross,
-        "payment_method": pay,
-        "channel": o_channel,
-        "occasion": occ,
+        "order_date": DAYS[o_day],
+        "category": np.asarray([c.name for c in co.categories], dtype=object)[o_cat],
+        "quantity": values["quantity"],
+        "amount": values["amount"],
+        "cost": values["cost"],
+        "gross_profit": values["gross_profit"],
+        "payment_method": np.where(credit_order, "赊销", "现金"),
+        "channel": channel,
+        "occasion": values["occasion"],
     })
 
-    # ---- customers table -------------------------------------------------------
-    acq_person = {"门店": 0.3, "官网": 0.1, "微信小程序": 0.2, "电商平台": 0.18, "电话销售": 0.07, "展会": 0.02, "老客户推荐": 0.13}
-    acq_biz = {"门店": 0.05, "官网": 0.12, "微信小程序": 0.03, "电商平台": 0.05, "电话销售": 0.35, "展会": 0.25, "老客户推荐": 0.15}
+
+def _acquisition(rng, business, pattern):
+    """Acquisition channel, data source and marketing consent of each customer."""
+    n = len(business)
     acq = np.where(
         business,
-        _choice(rng, list(acq_biz), list(acq_biz.values()), n),
-        _choice(rng, list(acq_person), list(acq_person.values()), n),
+        _choice(rng, list(ACQ_BUSINESS), list(ACQ_BUSINESS.values()), n),
+        _choice(rng, list(ACQ_PERSON), list(ACQ_PERSON.values()), n),
     )
-    src_map = {"门店": "门店登记", "官网": "线上注册", "微信小程序": "线上注册", "电商平台": "线上注册",
-               "电话销售": "销售部录入", "展会": "市场活动", "老客户推荐": "门店登记"}
-    source = np.array([src_map[a] for a in acq], dtype=object)
+    source = np.array([SOURCE_OF_CHANNEL[a] for a in acq], dtype=object)
     bought_list = (pattern == "lead") & (acq == "电话销售") & (rng.random(n) < 0.7)
     bought_list |= (pattern == "lead") & (rng.random(n) < 0.15)
     source[bought_list] = "外购名单"
     acq[bought_list & (acq != "电话销售")] = "电话销售"
     consent = rng.random(n) < np.where(source == "外购名单", 0.35, 0.72)
+    return acq, source, consent
 
+
+def _targeting(rng, pattern, source, acq, start, signup_day, o_cust, o_day) -> np.ndarray:
+    """Day sales first targeted each customer (NO_DATE: never); moves ``signup_day`` earlier if needed."""
+    n = len(pattern)
     first_order = np.full(n, -1)
     fo = pd.Series(o_day).groupby(o_cust).min()
     first_order[fo.index.to_numpy()] = fo.to_numpy()
-    targeted = np.full(n, -10**6)
+    targeted = np.full(n, NO_DATE)
     for k in range(n):
         if pattern[k] == "lead":
             if (rng.random() < 0.5 or source[k] == "外购名单") and rng.random() < 0.8:
@@ -483,44 +515,53 @@ def generate(seed: int = 2024, n_customers: int = 3000, group: int = 0) -> dict[
         elif acq[k] in ("电话销售", "展会") and start[k] > 0:
             targeted[k] = first_order[k] - rng.integers(5, 60)
             signup_day[k] = min(signup_day[k], targeted[k])
-    signup = START + pd.to_timedelta(signup_day, unit="D")
-    targeted_date = pd.Series(START + pd.to_timedelta(np.where(targeted > -10**6, targeted, 0), unit="D"))
-    targeted_date[targeted <= -10**6] = pd.NaT
+    return targeted
 
+
+def _optional_dates(days: np.ndarray, missing: np.ndarray) -> np.ndarray:
+    dates = pd.Series(START + pd.to_timedelta(np.where(missing, 0, days), unit="D"))
+    dates[missing] = pd.NaT
+    return dates.to_numpy()
+
+
+def _customers_frame(cust: pd.DataFrame, cid, acq, source, signup_day, consent, role, targeted) -> pd.DataFrame:
     birth = cust["birth_date"]
-    age = (2025 - birth.dt.year).astype(float)  # every birthday has passed by 2025-12-31
-    customers = pd.DataFrame({
+    return pd.DataFrame({
         "customer_id": cid,
         "customer_type": cust["customer_type"],
         "name": cust["name"],
         "gender": cust["gender"],
         "birth_date": birth,
-        "age": age,
+        "age": (2025 - birth.dt.year).astype(float),  # every birthday has passed by 2025-12-31
         "city": cust["city"],
         "city_tier": cust["city_tier"],
         "region": cust["region"],
         "address": cust["address"],
         "acquisition_channel": acq,
         "source": source,
-        "signup_date": signup,
+        "signup_date": START + pd.to_timedelta(signup_day, unit="D"),
         "phone": cust["phone"],
         "email": cust["email"],
         "id_number": cust["id_number"],
         "consent_marketing": consent,
         "customer_role": role,
-        "targeted_date": targeted_date.to_numpy(),
+        "targeted_date": _optional_dates(targeted, targeted <= NO_DATE),
     })
 
-    truth = pd.DataFrame({
+
+def _truth_frame(cid, pattern, business, traits: dict) -> pd.DataFrame:
+    return pd.DataFrame({
         "customer_id": cid,
         "pattern": pattern,
         "pattern_cn": [PATTERN_CN[p] for p in pattern],
-        "buyer_type": np.where(business, None, np.asarray(BUYER_TYPES, dtype=object)[btype]),
-        "psycho_segment": np.where(business, None, np.asarray(SEGMENTS, dtype=object)[seg]),
-        "credit_quality": np.where(business, np.round(credit_q, 2), np.nan),
+        "buyer_type": np.where(business, None, np.asarray(BUYER_TYPES, dtype=object)[traits["btype"]]),
+        "psycho_segment": np.where(business, None, np.asarray(SEGMENTS, dtype=object)[traits["seg"]]),
+        "credit_quality": np.where(business, np.round(traits["credit_q"], 2), np.nan),
     })
 
-    # ---- invoices ------------------------------------------------------------------
+
+def _invoices(rng, cid, o_cust, o_day, credit_order, terms, credit_q, amount, order_ids) -> pd.DataFrame:
+    """One invoice per credit order; payment depends on the customer's credit quality."""
     inv_rows = np.flatnonzero(credit_order)
     ic = o_cust[inv_rows]
     issue = o_day[inv_rows]
@@ -531,46 +572,70 @@ def generate(seed: int = 2024, n_customers: int = 3000, group: int = 0) -> dict[
     r = rng.random(len(inv_rows))
     late_days = np.ceil(rng.exponential(np.where(q < -1, 45, 20)))
     early = np.floor(rng.random(len(inv_rows)) * terms[ic] * 0.6).astype(int)
-    paid = np.where(r < p_default, 10**6, np.where(r < p_default + p_late, due + late_days, due - early)).astype(int)
-    paid = np.where(paid >= N_DAYS, 10**6, paid)  # not paid by 2025-12-31
-    paid_date = pd.Series(START + pd.to_timedelta(np.where(paid < 10**6, paid, 0), unit="D"))
-    paid_date[paid >= 10**6] = pd.NaT
-    invoices = pd.DataFrame({
+    paid = np.where(r < p_default, UNPAID, np.where(r < p_default + p_late, due + late_days, due - early)).astype(int)
+    paid = np.where(paid >= N_DAYS, UNPAID, paid)  # not paid by 2025-12-31
+    return pd.DataFrame({
         "invoice_id": [f"INV{i + 1:06d}" for i in range(len(inv_rows))],
         "customer_id": cid[ic],
         "amount": amount[inv_rows],
         "issue_date": DAYS[issue],
         "due_date": START + pd.to_timedelta(due, unit="D"),
-        "paid_date": paid_date.to_numpy(),
-        "order_id": orders["order_id"].to_numpy()[inv_rows],
+        "paid_date": _optional_dates(paid, paid >= UNPAID),
+        "order_id": order_ids[inv_rows],
     })
 
-    # ---- accounts (5C) -----------------------------------------------------------
+
+def generate(seed: int = 2024, n_customers: int = 3000, group: int = 0) -> dict[str, pd.DataFrame]:
+    """Generate the synthetic company ``group`` (see module docstring)."""
+    from crmlab._errors import CRMDataError
+
+    co = get_company(group)
+    if not isinstance(n_customers, (int, np.integer)) or n_customers < 50:
+        raise CRMDataError(f"n_customers 至少要 50（你给的是 {n_customers!r}），否则看不出客户结构。")
+    rng = np.random.default_rng(int(seed) + int(group))
+    win = _event_windows()
+    n = int(n_customers)
+
+    cust = _customers(rng, co, n)
+    business = cust["_business"].to_numpy()
+    pattern = cust["_pattern"].to_numpy()
+    value = cust["_value"].to_numpy().copy()
+    value[business] = value[business] ** 0.6  # business customers: large but less dispersed
+    traits = _latent_traits(rng, co, n, pattern, business)
+    start, end, signup_day = _timelines(rng, pattern)
+
+    o_cust, o_day = _purchases(rng, co, win, business, pattern, value, traits, start, end)
+    o_cat = _order_categories(rng, co, win, cust, business, o_cust, o_day)
+    values = _order_values(rng, co, win, business, value, traits["role"], o_cust, o_day, o_cat)
+    terms, credit_order = _payment_terms(rng, co, business, traits["credit_q"], o_cust)
+    channel = _order_channels(rng, co, business, o_cust)
+    cid = _customer_ids(rng, signup_day)
+    orders = _orders_frame(co, cid, o_cust, o_day, o_cat, values, credit_order, channel)
+
+    acq, source, consent = _acquisition(rng, business, pattern)
+    targeted = _targeting(rng, pattern, source, acq, start, signup_day, o_cust, o_day)
+    customers = _customers_frame(cust, cid, acq, source, signup_day, consent, traits["role"], targeted)
+    truth = _truth_frame(cid, pattern, business, traits)
+    invoices = _invoices(rng, cid, o_cust, o_day, credit_order, terms, traits["credit_q"], values["amount"],
+                         orders["order_id"].to_numpy())
     acc_k = np.flatnonzero(business & (pattern != "lead"))
-    accounts = _accounts(rng, co, acc_k, cid, cust, credit_q, terms, value, orders, invoices)
-
-    # ---- interactions -------------------------------------------------------------
-    interactions = _interactions(rng, co, n, cid, pattern, business, z_sat, signup_day, targeted,
+    accounts = _accounts(rng, co, acc_k, cid, cust, traits["credit_q"], terms, value, orders, invoices)
+    interactions = _interactions(rng, co, n, cid, pattern, business, traits["z_sat"], signup_day, targeted,
                                  o_cust, o_day, start, end)
-
-    # ---- survey ---------------------------------------------------------------------
-    survey = _survey(rng, n, cid, pattern, business, z_sat, seg, btype)
-
-    # ---- raw records -----------------------------------------------------------------
+    survey = _survey(rng, n, cid, pattern, business, traits["z_sat"], traits["seg"], traits["btype"])
     raw, raw_truth = _raw_records(rng, co, customers, business)
 
-    customers = customers.sort_values("customer_id", kind="stable").reset_index(drop=True)
-    truth = truth.sort_values("customer_id", kind="stable").reset_index(drop=True)
     return {
-        "customers": customers,
+        "customers": customers.sort_values("customer_id", kind="stable").reset_index(drop=True),
         "orders": orders,
+        "order_lines": _order_lines.make(seed, group, co, orders),
         "interactions": interactions,
         "survey": survey,
         "raw_records": raw,
         "raw_records_truth": raw_truth,
         "accounts": accounts,
         "invoices": invoices,
-        "customer_truth": truth,
+        "customer_truth": truth.sort_values("customer_id", kind="stable").reset_index(drop=True),
     }
 
 
@@ -644,75 +709,101 @@ _ICHANNEL = {
 }
 
 
-def _interactions(rng, co, n, cid, pattern, business, z_sat, signup_day, targeted, o_cust, o_day, start, end):
+class _Contacts:
+    """Collects (customer index, day, type) of interactions, dropping days outside the period."""
+
+    def __init__(self) -> None:
+        self.c: list = []
+        self.d: list = []
+        self.t: list = []
+
+    def add(self, c, d, typ: str) -> None:
+        ok = (d >= 0) & (d < N_DAYS)
+        self.c.append(np.asarray(c)[ok])
+        self.d.append(np.asarray(d)[ok])
+        self.t.append(np.full(int(ok.sum()), typ, dtype=object))
+
+    def sorted(self, signup_day: np.ndarray):
+        c, d, typ = np.concatenate(self.c), np.concatenate(self.d), np.concatenate(self.t)
+        d = np.maximum(d, signup_day[c])  # nobody is contacted before the company has their details
+        order = np.lexsort((c, d))
+        return c[order], d[order], typ[order]
+
+
+def _complaint_spikes(co: Company) -> np.ndarray:
+    """Daily factor of complaints and returns (the company's bad months)."""
     month_idx = (DAYS.year.to_numpy() - 2024) * 12 + DAYS.month.to_numpy() - 1
     spike = np.ones(24)
     for y, mth, f in co.complaint_months:
         spike[(y - 2024) * 12 + mth - 1] = f
-    day_spike = spike[month_idx]
-    rows_c, rows_d, rows_t = [], [], []
+    return spike[month_idx]
 
-    def add(c, d, typ):
-        ok = (d >= 0) & (d < N_DAYS)
-        rows_c.append(np.asarray(c)[ok])
-        rows_d.append(np.asarray(d)[ok])
-        rows_t.append(np.full(int(ok.sum()), typ, dtype=object))
 
+def _after_orders(rng, co: Company, rows: _Contacts, business, z_sat, o_cust, o_day) -> None:
+    """Complaints, returns, after-sales, enquiries and follow-up calls around orders."""
+    day_spike = _complaint_spikes(co)
     no = len(o_cust)
     unhappy = 1 / (1 + np.exp(1.2 * z_sat[o_cust]))  # 0..1, high when dissatisfied
     # complaints and returns follow orders, more when unhappy and in spike months
     p_comp = 0.025 * (0.5 + 2 * unhappy) * day_spike[o_day] * np.where(business[o_cust], 1.5, 1.0)
     m = rng.random(no) < p_comp
     comp_c, comp_d = o_cust[m], o_day[m] + rng.integers(1, 10, m.sum())
-    add(comp_c, comp_d, "投诉")
+    rows.add(comp_c, comp_d, "投诉")
     p_ret = 0.02 * (0.6 + 1.5 * unhappy) * np.sqrt(day_spike[o_day])
     m = rng.random(no) < p_ret
-    add(o_cust[m], o_day[m] + rng.integers(2, 15, m.sum()), "退货")
+    rows.add(o_cust[m], o_day[m] + rng.integers(2, 15, m.sum()), "退货")
     m = rng.random(no) < np.where(business[o_cust], 0.08, 0.035)
-    add(o_cust[m], o_day[m] + rng.integers(3, 60, m.sum()), "售后服务")
+    rows.add(o_cust[m], o_day[m] + rng.integers(3, 60, m.sum()), "售后服务")
     m = rng.random(no) < 0.06
-    add(o_cust[m], o_day[m] - rng.integers(0, 5, m.sum()), "咨询")
+    rows.add(o_cust[m], o_day[m] - rng.integers(0, 5, m.sum()), "咨询")
     # follow-up calls after complaints
     m = rng.random(len(comp_c)) < 0.6
-    add(comp_c[m], comp_d[m] + rng.integers(2, 10, m.sum()), "回访")
-    # marketing contacts: before promotions to consenting buyers, and to targeted leads
+    rows.add(comp_c[m], comp_d[m] + rng.integers(2, 10, m.sum()), "回访")
+
+
+def _marketing_and_calls(rng, rows: _Contacts, pattern, business, signup_day, targeted, start, end) -> None:
+    """Marketing before promotions and to targeted leads, lead enquiries, business call-backs."""
     buyers = np.flatnonzero(pattern != "lead")
     for y in (2024, 2025):
         for md in ("06-05", "11-03"):
             d0 = _day(f"{y}-{md}")
             sel = buyers[(start[buyers] <= d0) & (end[buyers] > d0 - 60) & (rng.random(len(buyers)) < 0.35)]
-            add(sel, d0 + rng.integers(-3, 3, len(sel)), "营销接触")
-    leads = np.flatnonzero(targeted > -10**6)
+            rows.add(sel, d0 + rng.integers(-3, 3, len(sel)), "营销接触")
+    leads = np.flatnonzero(targeted > NO_DATE)
     for rep in range(3):
         sel = leads[rng.random(len(leads)) < (1.0 if rep == 0 else 0.5)]
-        add(sel, targeted[sel] + rep * rng.integers(7, 40, len(sel)), "营销接触")
+        rows.add(sel, targeted[sel] + rep * rng.integers(7, 40, len(sel)), "营销接触")
     # a few enquiries from leads
     lead_all = np.flatnonzero(pattern == "lead")
     sel = lead_all[rng.random(len(lead_all)) < 0.3]
-    add(sel, np.maximum(signup_day[sel], 0) + rng.integers(0, 60, len(sel)), "咨询")
+    rows.add(sel, np.maximum(signup_day[sel], 0) + rng.integers(0, 60, len(sel)), "咨询")
     # periodic service call-backs to business customers
     bb = np.flatnonzero(business & (pattern != "lead"))
     for qd in range(0, N_DAYS, 91):
         sel = bb[(start[bb] <= qd) & (end[bb] > qd) & (rng.random(len(bb)) < 0.4)]
-        add(sel, qd + rng.integers(0, 60, len(sel)), "回访")
+        rows.add(sel, qd + rng.integers(0, 60, len(sel)), "回访")
 
-    c = np.concatenate(rows_c)
-    d = np.concatenate(rows_d)
-    typ = np.concatenate(rows_t)
-    d = np.maximum(d, signup_day[c])  # nobody is contacted before the company has their details
-    order = np.lexsort((c, d))
-    c, d, typ = c[order], d[order], typ[order]
-    k = len(c)
-    med = np.array([_COST[x][0] for x in typ])
-    sd = np.array([_COST[x][1] for x in typ])
-    cost = np.round(med * np.exp(rng.normal(0, 1, k) * sd) * np.where(business[c], 1.5, 1.0) * co.business_discount / 0.85, 2)
-    ch = np.empty(k, dtype=object)
-    u = rng.random(k)
+
+def _contact_channels(u: np.ndarray, typ: np.ndarray) -> np.ndarray:
+    ch = np.empty(len(typ), dtype=object)
     for name, dist in _ICHANNEL.items():
         m = typ == name
         keys = list(dist)
         cum = np.cumsum(list(dist.values()))
         ch[m] = np.asarray(keys, dtype=object)[np.minimum(np.searchsorted(cum, u[m] * cum[-1]), len(keys) - 1)]
+    return ch
+
+
+def _interactions(rng, co, n, cid, pattern, business, z_sat, signup_day, targeted, o_cust, o_day, start, end):
+    rows = _Contacts()
+    _after_orders(rng, co, rows, business, z_sat, o_cust, o_day)
+    _marketing_and_calls(rng, rows, pattern, business, signup_day, targeted, start, end)
+    c, d, typ = rows.sorted(signup_day)
+    k = len(c)
+    med = np.array([_COST[x][0] for x in typ])
+    sd = np.array([_COST[x][1] for x in typ])
+    cost = np.round(med * np.exp(rng.normal(0, 1, k) * sd) * np.where(business[c], 1.5, 1.0) * co.business_discount / 0.85, 2)
+    ch = _contact_channels(rng.random(k), typ)
     p_res = np.select([typ == "投诉", typ == "退货", typ == "营销接触"], [0.78, 0.93, 1.0], 0.96)
     cid_arr = np.asarray(cid, dtype=object)
     return pd.DataFrame({
@@ -813,22 +904,14 @@ def _typo_name(rng, name: str) -> str:
     return name[:i] + P.SIMILAR_CHARS[name[i]] + name[i + 1:]
 
 
-def _raw_records(rng, co: Company, customers: pd.DataFrame, business: np.ndarray):
-    """Scattered department records of a sample of individual customers plus purchased-list people."""
-    people = customers[customers["customer_type"] == "个人"].reset_index(drop=True)
-    n_cust = min(700, len(people))
-    pick = np.sort(rng.choice(len(people), size=n_cust, replace=False))
-    people = people.iloc[pick].reset_index(drop=True)
-    n_ext = max(10, n_cust // 4)
-    # external people: fresh identities
+def _external_people(rng, customers: pd.DataFrame, n_ext: int, used_phone: set, used_id: set) -> pd.DataFrame:
+    """People only on the purchased list: fresh identities."""
     names, pys, gender, birth = _make_people(rng, n_ext)
-    used_phone = set(customers["phone"])
     ext_phone = _unique_phones(rng, n_ext, used_phone)
     cw = np.array([c[6] for c in P.CITIES])
     eci = rng.choice(len(P.CITIES), size=n_ext, p=cw / cw.sum())
     used_mail = set(customers["email"].dropna())
-    used_id = set(customers["id_number"].dropna())
-    ext = pd.DataFrame({
+    return pd.DataFrame({
         "person_id": [f"P{90001 + i}" for i in range(n_ext)],
         "name": names,
         "gender": gender,
@@ -839,9 +922,12 @@ def _raw_records(rng, co: Company, customers: pd.DataFrame, business: np.ndarray
         "city": [P.CITIES[i][0] for i in eci],
         "address": [_address(rng, P.CITIES[i][0], P.CITIES[i][4], False) for i in eci],
     })
-    # namesakes: some purchased-list people share name and city with a customer (a trap for
-    # matching on name alone); their phone, ID and birth date differ
-    k_same = n_ext // 8
+
+
+def _add_namesakes(rng, ext: pd.DataFrame, people: pd.DataFrame, used_id: set) -> None:
+    """Some purchased-list people share name and city with a customer (a trap for matching
+    on name alone); their phone, ID and birth date differ."""
+    k_same = len(ext) // 8
     src = rng.choice(len(people), size=k_same, replace=False)
     ext.loc[: k_same - 1, "name"] = people["name"].to_numpy()[src]
     ext.loc[: k_same - 1, "city"] = people["city"].to_numpy()[src]
@@ -851,90 +937,107 @@ def _raw_records(rng, co: Company, customers: pd.DataFrame, business: np.ndarray
         code = next(c[5] for c in P.CITIES if c[0] == cty)
         ext.loc[i, "id_number"] = _id_number(rng, code, ext.loc[i, "birth_date"], ext.loc[i, "gender"] == "女", used_id)
         ext.loc[i, "address"] = _address(rng, cty, next(c[4] for c in P.CITIES if c[0] == cty), False)
-    ppl = pd.DataFrame({
-        "person_id": people["customer_id"],
-        "name": people["name"], "gender": people["gender"], "birth_date": people["birth_date"],
-        "phone": people["phone"], "email": people["email"], "id_number": people["id_number"],
-        "city": people["city"], "address": people["address"],
-    })
+
+
+def _deviate(rng, row: dict, old_phone: str, old_addr: str, fields: dict) -> None:
+    """Typos, stale phone/address and missing items in a later record of the same person."""
+    if rng.random() < 0.3:
+        fields["name"] = _typo_name(rng, fields["name"])
+    if rng.random() < 0.35:  # an old record: collected before the person moved / changed number
+        fields["stale"] = True
+        if rng.random() < 0.7:
+            fields["phone"] = old_phone
+        if rng.random() < 0.7:
+            fields["address"] = old_addr
+    for key, p, empty in (("email", 0.35, None), ("id_number", 0.4, None), ("gender", 0.2, None),
+                          ("company", 0.3, None), ("birth_date", 0.15, pd.NaT)):
+        if rng.random() < p:
+            fields[key] = empty
+    # keep at least one strong identifier that still links the record
+    if fields["phone"] == old_phone and fields["id_number"] is None and fields["email"] is None:
+        if rng.random() < 0.5:
+            fields["id_number"] = row["id_number"]
+        elif row["email"] is not None:
+            fields["email"] = row["email"]
+        else:
+            fields["phone"] = row["phone"]
+
+
+def _formatted_record(rng, row: dict, source: str, f: dict) -> dict:
+    """One record as a department typed it (phone, e-mail, ID and date formats vary)."""
+    email, idn, bdate = f["email"], f["id_number"], f["birth_date"]
+    return {
+        "person_id": row["person_id"],
+        "source": source,
+        "name": f["name"],
+        "gender": f["gender"],
+        "phone": _fmt_phone(rng, f["phone"]) if f["phone"] is not None else None,
+        "email": None if email is None else (email.upper() if rng.random() < 0.15 else (f" {email} " if rng.random() < 0.1 else email)),
+        "id_number": None if idn is None else (
+            idn.translate(_FW) if rng.random() < 0.1 else (idn.lower() if rng.random() < 0.5 else idn)),
+        "address": f["address"],
+        "city": row["city"],
+        "company": f["company"],
+        "birth_date": None if pd.isna(bdate) else _fmt_date(rng, bdate),
+        "_stale": f["stale"],
+    }
+
+
+N_RECORDS_P = np.array([0.42, 0.33, 0.17, 0.08])  # 1-4 records per customer
+
+
+def _records_of(rng, kind: str, row: dict, used_phone: set, district_of: dict, employers: list) -> list[dict]:
+    """All records of one person (``kind`` "cust": a customer, "ext": purchased list only)."""
+    if kind == "cust":
+        k = 1 + rng.choice(4, p=N_RECORDS_P)
+        srcs = list(rng.choice(_DEPTS, size=k, replace=True))
+        if rng.random() < 0.12:
+            srcs[-1] = "外购名单"
+    else:
+        k = 1 + (rng.random() < 0.12)
+        srcs = ["外购名单"] * k
+    old_phone = _unique_phones(rng, 1, used_phone)[0]
+    old_addr = _address(rng, row["city"], district_of[row["city"]], False)
+    employer = employers[rng.integers(len(employers))] if rng.random() < 0.7 else None
+    recs = []
+    for r in range(k):  # record 0 is the "clean" one; later records deviate
+        dev = r > 0 or kind == "ext" or rng.random() < 0.3
+        fields = {"name": row["name"], "phone": row["phone"], "email": row["email"], "id_number": row["id_number"],
+                  "address": row["address"], "company": employer, "gender": row["gender"],
+                  "birth_date": row["birth_date"], "stale": False}
+        if dev:
+            _deviate(rng, row, old_phone, old_addr, fields)
+        drop_phone = rng.random() < 0.1
+        if drop_phone and kind == "cust" and dev and (fields["id_number"] is not None or fields["email"] is not None):
+            fields["phone"] = None
+        recs.append(_formatted_record(rng, row, srcs[r], fields))
+    return recs
+
+
+def _raw_records(rng, co: Company, customers: pd.DataFrame, business: np.ndarray):
+    """Scattered department records of a sample of individual customers plus purchased-list people."""
+    people = customers[customers["customer_type"] == "个人"].reset_index(drop=True)
+    n_cust = min(700, len(people))
+    pick = np.sort(rng.choice(len(people), size=n_cust, replace=False))
+    people = people.iloc[pick].reset_index(drop=True)
+    used_phone = set(customers["phone"])
+    used_id = set(customers["id_number"].dropna())
+    ext = _external_people(rng, customers, max(10, n_cust // 4), used_phone, used_id)
+    _add_namesakes(rng, ext, people, used_id)
+    ppl = people[["customer_id", "name", "gender", "birth_date", "phone", "email", "id_number", "city", "address"]]
+    ppl = ppl.rename(columns={"customer_id": "person_id"})
     district_of = {c[0]: c[4] for c in P.CITIES}
     employers = [f"{b}{w}" for b, _ in P.BRAND_WORDS[:20] for w in ("科技有限公司", "贸易公司", "建设集团", "商贸行")]
-
     recs = []
-    n_rec_p = np.array([0.42, 0.33, 0.17, 0.08])
     for kind, frame in (("cust", ppl), ("ext", ext)):
         for row in frame.to_dict("records"):
             row = {key: (None if (not isinstance(v, pd.Timestamp) and pd.isna(v)) else v) for key, v in row.items()}
-            if kind == "cust":
-                k = 1 + rng.choice(4, p=n_rec_p)
-                srcs = list(rng.choice(_DEPTS, size=k, replace=True))
-                if rng.random() < 0.12:
-                    srcs[-1] = "外购名单"
-            else:
-                k = 1 + (rng.random() < 0.12)
-                srcs = ["外购名单"] * k
-            old_phone = _unique_phones(rng, 1, used_phone)[0]
-            old_addr = _address(rng, row["city"], district_of[row["city"]], False)
-            employer = employers[rng.integers(len(employers))] if rng.random() < 0.7 else None
-            # record 0 is the "clean" one; later records deviate
-            for r in range(k):
-                dev = r > 0 or kind == "ext" or rng.random() < 0.3
-                name = row["name"]
-                phone = row["phone"]
-                email = row["email"]
-                idn = row["id_number"]
-                addr = row["address"]
-                company = employer
-                gender = row["gender"]
-                bdate = row["birth_date"]
-                stale = False
-                if dev:
-                    if rng.random() < 0.3:
-                        name = _typo_name(rng, name)
-                    if rng.random() < 0.35:  # an old record: collected before the person moved / changed number
-                        stale = True
-                        if rng.random() < 0.7:
-                            phone = old_phone
-                        if rng.random() < 0.7:
-                            addr = old_addr
-                    if rng.random() < 0.35:
-                        email = None
-                    if rng.random() < 0.4:
-                        idn = None
-                    if rng.random() < 0.2:
-                        gender = None
-                    if rng.random() < 0.3:
-                        company = None
-                    if rng.random() < 0.15:
-                        bdate = pd.NaT
-                    # keep at least one strong identifier that still links the record
-                    if phone == old_phone and idn is None and email is None:
-                        if rng.random() < 0.5:
-                            idn = row["id_number"]
-                        elif row["email"] is not None:
-                            email = row["email"]
-                        else:
-                            phone = row["phone"]
-                if rng.random() < 0.1 and kind == "cust" and dev:
-                    phone = None if (idn is not None or email is not None) else phone
-                rec = {
-                    "person_id": row["person_id"],
-                    "source": srcs[r],
-                    "name": name,
-                    "gender": gender,
-                    "phone": _fmt_phone(rng, phone) if phone is not None else None,
-                    "email": None if email is None else (email.upper() if rng.random() < 0.15 else (f" {email} " if rng.random() < 0.1 else email)),
-                    "id_number": None if idn is None else (
-                        idn.translate(_FW) if rng.random() < 0.1 else (idn.lower() if rng.random() < 0.5 else idn)),
-                    "address": addr,
-                    "city": row["city"],
-                    "company": company,
-                    "birth_date": None if pd.isna(bdate) else _fmt_date(rng, bdate),
-                    "_stale": stale,
-                }
-                recs.append(rec)
-    raw = pd.DataFrame(recs)
-    # collection dates: stale (old phone) records are older
+            recs.extend(_records_of(rng, kind, row, used_phone, district_of, employers))
+    return _shuffled_records(rng, pd.DataFrame(recs))
+
+
+def _shuffled_records(rng, raw: pd.DataFrame):
+    """Collection dates (stale records are older), random order, record ids; and the answer key."""
     m = len(raw)
     day_new = rng.integers(_day("2024-06-01"), N_DAYS, m)
     day_old = rng.integers(-700, _day("2024-06-01"), m)

@@ -45,6 +45,11 @@ _HOW = """\
   衰退客户（购买越来越少）和流失客户（2025 年 6 月以后再没买过）。真实类型见 `customer_truth`。
 - **季节性**：每月需求不同，并叠加节日和大促高峰（默认公司是春节前的年货旺季，其次是双11、中秋和618）。
 - **毛利**：不同商品类别毛利率不同，企业客户拿批发价、促销期间让利，毛利率更低。
+- **一起购买**：`order_lines` 把每笔订单拆成按类别的明细行（主类别就是 `orders.category`，金额最大）。
+  每家公司都有一对常被放进同一笔订单的类别（默认公司：买休闲零食的订单约三分之二也买了酒水饮料，
+  提升度约 2），还有一个几乎每单都有的“必需品”类别（默认公司的生鲜果蔬，约 78% 的订单有它），
+  其余类别互相独立。所以“节日礼盒 → 生鲜果蔬”置信度虽高（约 68%），提升度却小于 1。
+  明细行用单独的随机数流生成，其他表不受影响。
 - **满意度与行为**：满意度高的客户买得更多；衰退和流失客户的满意度偏低，投诉也更多。
 - **心理细分**：问卷的生活方式（`ls_*`）和追求利益（`bn_*`）题目来自四个生活方式群体
   （品质生活型、精打细算型、时尚社交型、便捷忙碌型），用 K-means 聚成 3-5 类可以找回它们；
@@ -71,8 +76,8 @@ _GROUPS_HEAD = """\
 但行业、商品类别、价格、企业客户比例、旺季都不同，各组可以用同样的方法分析、再比较结果。
 真实数据（CDNOW、德国信贷）各组相同。
 
-| group | 公司 | 行业 | 商品类别 | 企业客户比例 | 旺季 |
-|---|---|---|---|---|---|
+| group | 公司 | 行业 | 商品类别 | 企业客户比例 | 旺季 | 常一起买（`order_lines`） |
+|---|---|---|---|---|---|---|
 """
 
 _REAL = """\
@@ -119,6 +124,12 @@ def _example(df: pd.DataFrame, col: str) -> str:
     return text if len(text) <= 40 else text[:38] + "…"
 
 
+def _pair(co) -> str:
+    if not co.cross_sell:
+        return ""
+    return f"{co.cross_sell[0]} → {co.cross_sell[1]}；必需品：{co.staple[0]}" if co.staple else " → ".join(co.cross_sell)
+
+
 def _md(text: str) -> str:
     return str(text).replace("|", "\\|")
 
@@ -135,7 +146,7 @@ def render_readme() -> str:
     parts.append("\n" + _HOW + "\n" + _GROUPS_HEAD)
     for co in COMPANIES:
         cats = "、".join(c.name for c in co.categories)
-        parts.append(f"| {co.group} | {co.name} | {co.industry} | {cats} | 约 {co.business_share:.0%} | {co.peak_note} |\n")
+        parts.append(f"| {co.group} | {co.name} | {co.industry} | {cats} | 约 {co.business_share:.0%} | {co.peak_note} | {_pair(co)} |\n")
     parts.append("\n## 各文件的列\n")
     for name, spec in FILES.items():
         df = frames[name]

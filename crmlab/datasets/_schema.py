@@ -85,6 +85,20 @@ _add(FileSpec(
 ))
 
 _add(FileSpec(
+    "order_lines", "订单商品明细行（一笔订单买了哪些类别）", "synthetic",
+    "每行是一笔订单里的一个商品类别。第 1 行是主类别（就是 orders 里的 category，金额最大），"
+    "其余各行是同一笔订单里顺便买的其他类别；同一订单各行金额之和正好等于 orders.amount。"
+    "用来分析哪些类别常被一起购买（关联规则、交叉销售）。",
+    (
+        C("order_id", "str", "订单编号，对应 orders.order_id"),
+        C("line_no", "int", "行号：1 为主类别，2、3……为同一订单里的其他类别"),
+        C("customer_id", "str", "客户编号（与订单相同，方便按客户汇总）"),
+        C("category", "str", "商品类别（同一订单里各行的类别互不相同）"),
+        C("amount", "float", "这一行的金额", "元", 2),
+    ),
+))
+
+_add(FileSpec(
     "interactions", "客户接触记录（服务与营销）", "synthetic",
     "客服、售后与营销部门与客户的每一次接触，可按月统计咨询、投诉、退货的变化。",
     (

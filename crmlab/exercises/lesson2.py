@@ -1,5 +1,6 @@
 """Lesson 2 exercises (收集客户信息): information types, ID check digit, validation,
-masking, phone normalisation, data minimisation, the four analyses, screening metric.
+masking, phone normalisation, data minimisation, the four analyses, screening metric,
+association rules (lift, a lift threshold, why a rule with lift < 1 is useless).
 
 Use in a notebook::
 
@@ -355,6 +356,110 @@ q10 = Question(
 )
 
 
+# ------------------------------------------------------------------ q11-q13 association rules (data mining)
+Q11_RULE = ("酒水饮料", "休闲零食")  # antecedent, consequent
+Q13_OPTIONS = {
+    "A": "置信度 68% 还不够高，要到 80% 以上才可信",
+    "B": "生鲜果蔬本来就在约 78% 的订单里，买了节日礼盒的订单里反而只有 68% 有它：这条规则没有带来额外的信息",
+    "C": "支持度只有 8%，这个组合太少见，不值得专门做活动",
+    "D": "提升度 0.87 说明这条规则只在 87% 的情况下成立，还要收集更多数据",
+}
+
+
+def _course_rules(**kwargs):
+    from crmlab import basket, datasets
+
+    return basket.find_rules(datasets.load("order_lines"), **kwargs)
+
+
+def _rule_row(rules, antecedent: str, consequent: str):
+    hit = rules[(rules["antecedents"] == frozenset([antecedent])) & (rules["consequents"] == frozenset([consequent]))]
+    return hit.iloc[0]
+
+
+def _check_q11(answer):
+    rules = _course_rules()
+    r = _rule_row(rules, *Q11_RULE)
+    value = _number(answer, "提升度（一个数）")
+    if _close(value, r["lift"], abs_=0.01):
+        return
+    if _close(value, r["confidence"], abs_=0.01) or _close(value, r["confidence"] * 100, abs_=1):
+        raise Wrong("你交的是置信度。提升度 = 置信度 ÷ 后项支持度（全部订单中买后项的比例）。")
+    if _close(value, r["support"], abs_=0.01) or _close(value, r["support"] * 100, abs_=1):
+        raise Wrong("你交的是支持度。提升度要看“置信度”比“后项本来的比例”高多少倍。")
+    if _close(value, 1 / r["lift"], abs_=0.01):
+        raise Wrong("除反了：提升度 = 置信度 ÷ 后项支持度，结果大于 1 说明一起买的更多。")
+    if _close(value, r["lift"] * 100, abs_=1):
+        raise Wrong("提升度是“倍数”，不是百分数：请写成 1.5 这样的小数。")
+    raise Wrong(f"还不对。在规则表里找前项是{Q11_RULE[0]}、后项是{Q11_RULE[1]}的那一行（注意方向），读“提升度”列。")
+
+
+q11 = Question(
+    "练习11",
+    f"用默认门槛找出按订单的关联规则，规则 {Q11_RULE[0]} → {Q11_RULE[1]} 的提升度是多少？（保留两位小数即可）",
+    _check_q11,
+    hint="rules = analysis.find_rules(order_lines)，再用 analysis.rules_table(rules) 查看；"
+         "注意 A → B 和 B → A 是两条规则，置信度不同，提升度却一样。",
+    solution="from crmlab import analysis, datasets\nrules = analysis.find_rules(datasets.load('order_lines'))\n"
+             "answer = rules.loc[rules['rule'] == '酒水饮料 → 休闲零食', 'lift'].iloc[0]",
+)
+
+
+def _check_q12(answer):
+    from crmlab._errors import CRMDataError
+    from crmlab.datasets._companies import get_company
+
+    x, y = get_company(0).cross_sell
+    value = _number(answer, "最小提升度（一个数）")
+    if value < 0:
+        raise Wrong("提升度不会是负数，门槛也不能是负数。")
+    try:
+        rules = _course_rules(min_lift=value)
+    except CRMDataError:
+        rules = None
+    if rules is None or f"{x} → {y}" not in set(rules["rule"]):
+        raise Wrong(f"门槛太高了：连 {x} → {y} 这条最强的规则也被筛掉了。看看它的提升度是多少，门槛不能超过它。")
+    weak = rules[rules["lift"] <= 1.0]
+    if len(weak):
+        raise Wrong(f"门槛太低了：表里还留着提升度不超过 1 的规则（例如 {weak['rule'].iloc[0]}，提升度 "
+                    f"{weak['lift'].iloc[0]:.2f}），它们不能说明“一起买”。把门槛提高到 1 以上。")
+
+
+q12 = Question(
+    "练习12",
+    "支持度和置信度门槛保持默认，只调“最小提升度”：给出一个门槛，让规则表里只剩下提升度大于 1 的规则，"
+    "同时留下最强的那条规则。",
+    _check_q12,
+    hint="先看全部规则的提升度：最强的规则约为 2，其余都在 1 附近或小于 1。门槛应该落在两者之间。",
+    solution="answer = 1.2",
+)
+
+
+def _check_q13(answer):
+    if isinstance(answer, (list, tuple, set)) and len(answer) == 1:
+        answer = next(iter(answer))
+    if not isinstance(answer, str) or answer.strip().upper().rstrip(".、") not in Q13_OPTIONS:
+        raise Wrong("请回答一个选项字母：'A'、'B'、'C' 或 'D'。")
+    choice = answer.strip().upper().rstrip(".、")
+    if choice == "B":
+        return
+    raise Wrong({
+        "A": "置信度高低不是关键：就算置信度有 90%，只要后项本来就在 95% 的订单里，这条规则也说明不了什么。要和后项本来的比例比，也就是看提升度。",
+        "C": "支持度 8% 并不算低（每 12 笔订单就有 1 笔）；问题出在提升度：买了节日礼盒的订单里有生鲜果蔬的比例，比全部订单的平均水平还低。",
+        "D": "提升度不是“成立的比例”，而是“比平时高几倍”：0.87 表示买了礼盒的订单买生鲜果蔬的可能性只有平时的 0.87 倍，反而更低。",
+    }[choice])
+
+
+q13 = Question(
+    "练习13",
+    "规则“节日礼盒 → 生鲜果蔬”的置信度约 68%，看起来很高，可提升度只有约 0.87。为什么不能据此在礼盒旁边推销生鲜果蔬？"
+    "从 Q13_OPTIONS 中选一个字母。",
+    _check_q13,
+    hint="提升度 = 置信度 ÷ 全部订单中买生鲜果蔬的比例。先看看全部订单里有多少比例买了生鲜果蔬。",
+    solution="answer = 'B'",
+)
+
+
 __all__ = [
     "Q1_COLUMNS",
     "Q2_FIRST17",
@@ -367,6 +472,8 @@ __all__ = [
     "Q9_MONTH",
     "Q10_CLUSTERS",
     "Q10_TRUTH",
+    "Q11_RULE",
+    "Q13_OPTIONS",
     "q1",
     "q2",
     "q3",
@@ -377,4 +484,7 @@ __all__ = [
     "q8",
     "q9",
     "q10",
+    "q11",
+    "q12",
+    "q13",
 ]
