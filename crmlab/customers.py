@@ -319,6 +319,24 @@ def customer_states(
     loyal_min_orders = _int_param(loyal_min_orders, "loyal_min_orders（忠诚客户至少的订单数）", minimum=2)
     loyal_min_tenure_days = _int_param(loyal_min_tenure_days, "loyal_min_tenure_days（忠诚客户至少的关系天数）", minimum=0)
 
+    ids, signup, targeted = _customer_dates(customers)
+    out, unknown = _purchase_history(orders, ids, asof)
+    registered = (signup < asof).to_numpy() | (out["n_orders"] > 0).to_numpy()
+    is_target = (targeted < asof).fillna(False).to_numpy() if len(targeted) else np.zeros(0, bool)
+    state = _assign_states(out, registered, is_target, churn_days, loyal_min_orders, loyal_min_tenure_days)
+    out.insert(0, "state", pd.Categorical(state, categories=list(STATES), ordered=True))
+    out.attrs.update(
+        asof=asof,
+        churn_days=churn_days,
+        loyal_min_orders=loyal_min_orders,
+        loyal_min_tenure_days=loyal_min_tenure_days,
+        unknown_ids=unknown,
+    )
+    return out
+
+
+def _customer_dates(customers: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Customer ids (checked unique), signup dates and targeted dates (NaT when absent)."""
     ids = customers["customer_id"].astype(str)
     if ids.duplicated().any():
         dup = ", ".join(ids[ids.duplicated()].unique()[:5])
@@ -328,7 +346,14 @@ def customer_states(
         targeted = _dates(customers["targeted_date"], "客户表的 targeted_date 列")
     else:
         targeted = pd.Series(pd.NaT, index=customers.index, dtype="datetime64[ns]")
+    return ids, signup, targeted
 
+
+def _purchase_history(orders: pd.DataFrame, ids: pd.Series, asof: pd.Timestamp) -> tuple[pd.DataFrame, int]:
+    """Per customer id in ``ids``: orders before ``asof``, first/last order, recency and tenure in days.
+
+    Also returns how many ordering customer ids are not in ``ids``.
+    """
     past = orders[orders["order_date"] < asof]
     agg = past.groupby("customer_id")["order_date"].agg(["size", "min", "max"])
     known = agg.index.isin(ids.to_numpy())
@@ -341,13 +366,22 @@ def customer_states(
     out["last_order"] = agg["max"].reindex(out.index)
     out["days_since_last"] = (asof - out["last_order"]).dt.days
     out["tenure_days"] = (asof - out["first_order"]).dt.days
+    return out, unknown
 
-    registered = (signup < asof).to_numpy() | (out["n_orders"] > 0).to_numpy()
-    is_target = (targeted < asof).fillna(False).to_numpy() if len(targeted) else np.zeros(0, bool)
-    n = out["n_orders"].to_numpy()
-    since = out["days_since_last"].to_numpy(dtype=float)
-    tenure = out["tenure_days"].to_numpy(dtype=float)
-    state = np.select(
+
+def _assign_states(
+    history: pd.DataFrame,
+    registered: np.ndarray,
+    is_target: np.ndarray,
+    churn_days: int,
+    loyal_min_orders: int,
+    loyal_min_tenure_days: int,
+) -> np.ndarray:
+    """The state names of :data:`STATE_RULES`, applied in order to a purchase history."""
+    n = history["n_orders"].to_numpy()
+    since = history["days_since_last"].to_numpy(dtype=float)
+    tenure = history["tenure_days"].to_numpy(dtype=float)
+    return np.select(
         [
             ~registered,
             (n == 0) & ~is_target,
@@ -359,15 +393,6 @@ def customer_states(
         [STATES[0], STATES[1], STATES[2], STATES[6], STATES[3], STATES[5]],
         default=STATES[4],
     )
-    out.insert(0, "state", pd.Categorical(state, categories=list(STATES), ordered=True))
-    out.attrs.update(
-        asof=asof,
-        churn_days=churn_days,
-        loyal_min_orders=loyal_min_orders,
-        loyal_min_tenure_days=loyal_min_tenure_days,
-        unknown_ids=unknown,
-    )
-    return out
 
 
 def state_counts(states: pd.DataFrame | pd.Series) -> pd.DataFrame:
@@ -515,17 +540,7 @@ def classify_attitude(
     survey = _frame(survey, "问卷表")
     _columns(survey, ["customer_id", "novelty_seeking", "price_sensitivity"], "问卷表")
     thresholds = {"novelty_high": novelty_high, "novelty_mid": novelty_mid, "price_low": price_low, "price_high": price_high}
-    for k, v in thresholds.items():
-        try:
-            f = float(v)
-        except (TypeError, ValueError) as exc:
-            raise CRMDataError(f"阈值 {k} 应该是 1-5 之间的数，现在是 {v!r}。") from exc
-        if not (1 <= f <= 5):
-            raise CRMDataError(f"阈值 {k} = {v} 超出了问卷 1-5 分的范围，请取 1 到 5 之间的数。")
-    if novelty_mid > novelty_high:
-        raise CRMDataError(
-            f"novelty_mid（{novelty_mid}）不能大于 novelty_high（{novelty_high}）：“中等求新”的门槛应低于“高求新”。"
-        )
+    _check_attitude_thresholds(thresholds)
     nov = pd.to_numeric(survey["novelty_seeking"], errors="coerce")
     pri = pd.to_numeric(survey["price_sensitivity"], errors="coerce")
     if nov.isna().any() or pri.isna().any():
@@ -551,6 +566,22 @@ def classify_attitude(
     )
     out.attrs.update(thresholds)
     return out
+
+
+def _check_attitude_thresholds(thresholds: dict[str, Any]) -> None:
+    """Each threshold a number in 1-5 and ``novelty_mid <= novelty_high``, else a Chinese error."""
+    for k, v in thresholds.items():
+        try:
+            f = float(v)
+        except (TypeError, ValueError) as exc:
+            raise CRMDataError(f"阈值 {k} 应该是 1-5 之间的数，现在是 {v!r}。") from exc
+        if not (1 <= f <= 5):
+            raise CRMDataError(f"阈值 {k} = {v} 超出了问卷 1-5 分的范围，请取 1 到 5 之间的数。")
+    if thresholds["novelty_mid"] > thresholds["novelty_high"]:
+        raise CRMDataError(
+            f"novelty_mid（{thresholds['novelty_mid']}）不能大于 novelty_high（{thresholds['novelty_high']}）："
+            "“中等求新”的门槛应低于“高求新”。"
+        )
 
 
 def attitude_summary(attitude: pd.DataFrame, orders: pd.DataFrame | None = None) -> pd.DataFrame:

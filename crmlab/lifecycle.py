@@ -310,7 +310,7 @@ STAGE_RULES: list[tuple[str, str]] = [
 def _stage_rules(explore_days, stable_days, window_days, growth, decline, churn_days):
     explore_days = _int_param(explore_days, "explore_days（考察期天数）", minimum=1)
     stable_days = _int_param(stable_days, "stable_days（进入稳定期至少的关系天数）", minimum=1)
-    window_days = _int_param(window_days, "window_days（比较消费的窗口天数）", minimum=7)
+    window_days = _int_param(window_days, "window_days（比较消费的窗口天数）", minimum=7, maximum=3650)
     churn_days = _int_param(churn_days, "churn_days（多少天没买算离开）", minimum=1)
     if stable_days <= explore_days:
         raise CRMDataError(
@@ -363,23 +363,10 @@ def lifecycle_stage(
     _columns(o, ["amount"], "订单表")
     if o.empty:
         raise CRMDataError(f"{asof.date()} 之前没有任何订单，没有客户可以划分生命周期阶段。请换一个更晚的观察日期。")
-    g = o.groupby("customer_id")
-    out = g["order_date"].agg(n_orders="size", first="min", last="max")
-    out["tenure_days"] = (asof - out["first"]).dt.days
-    out["days_since_last"] = (asof - out["last"]).dt.days
-    w1 = asof - pd.Timedelta(days=window_days)
-    w0 = asof - pd.Timedelta(days=2 * window_days)
-    recent = o.loc[o["order_date"] >= w1].groupby("customer_id")["amount"].sum()
-    prev = o.loc[(o["order_date"] >= w0) & (o["order_date"] < w1)].groupby("customer_id")["amount"].sum()
-    out["recent_amount"] = recent.reindex(out.index).fillna(0.0).round(2)
-    out["previous_amount"] = prev.reindex(out.index).fillna(0.0).round(2)
-    r, p = out["recent_amount"].to_numpy(), out["previous_amount"].to_numpy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        trend = np.where(p > 0, r / np.where(p > 0, p, 1) - 1, np.where(r > 0, np.inf, np.nan))
-    out["trend"] = trend
+    out = _spending_trend(o, asof, window_days)
     tenure = out["tenure_days"].to_numpy()
     since = out["days_since_last"].to_numpy()
-    tr = np.nan_to_num(trend, nan=-1.0)
+    tr = np.nan_to_num(out["trend"].to_numpy(dtype=float), nan=-1.0)
     stage = np.select(
         [
             (since > churn_days) | ((tenure >= explore_days) & (tr <= -decline)),
@@ -389,7 +376,6 @@ def lifecycle_stage(
         [STAGES[3], STAGES[0], STAGES[1]],
         default=STAGES[2],
     )
-    out = out.drop(columns=["first", "last"])
     out["stage"] = pd.Categorical(stage, categories=list(STAGES), ordered=True)
     out.index.name = "customer_id"
     out.attrs.update(
@@ -402,6 +388,26 @@ def lifecycle_stage(
         churn_days=churn_days,
     )
     return out
+
+
+def _spending_trend(o: pd.DataFrame, asof: pd.Timestamp, window_days: int) -> pd.DataFrame:
+    """Per customer: ``n_orders``, ``tenure_days``, ``days_since_last``, spend in the last window
+    (``recent_amount``), in the window before (``previous_amount``) and ``trend = recent / previous - 1``
+    (``inf`` without previous spend, NaN without any spend in the two windows)."""
+    g = o.groupby("customer_id")
+    out = g["order_date"].agg(n_orders="size", first="min", last="max")
+    out["tenure_days"] = (asof - out["first"]).dt.days
+    out["days_since_last"] = (asof - out["last"]).dt.days
+    w1 = asof - pd.Timedelta(days=window_days)
+    w0 = asof - pd.Timedelta(days=2 * window_days)
+    recent = o.loc[o["order_date"] >= w1].groupby("customer_id")["amount"].sum()
+    prev = o.loc[(o["order_date"] >= w0) & (o["order_date"] < w1)].groupby("customer_id")["amount"].sum()
+    out["recent_amount"] = recent.reindex(out.index).fillna(0.0).round(2)
+    out["previous_amount"] = prev.reindex(out.index).fillna(0.0).round(2)
+    r, p = out["recent_amount"].to_numpy(), out["previous_amount"].to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["trend"] = np.where(p > 0, r / np.where(p > 0, p, 1) - 1, np.where(r > 0, np.inf, np.nan))
+    return out.drop(columns=["first", "last"])
 
 
 def telecom_stage(
@@ -570,41 +576,72 @@ def retention_economics(
     * Referrals: of the new customers needed each year, ``referral_share`` come
       from recommendations of existing customers.
     """
-    n = _number(n_customers, "客户数量 n_customers")
+    v = _retention_inputs(
+        n_customers=n_customers, acquisition_cost=acquisition_cost, retention_cost_ratio=retention_cost_ratio,
+        churn_reduction=churn_reduction, base_churn=base_churn, margin=margin, margin_growth=margin_growth,
+        years=years, discount_rate=discount_rate, referral_share=referral_share, new_success=new_success,
+        existing_success=existing_success, pitches=pitches, growth_levels=growth_levels,
+    )
+    levels = v.pop("growth_levels")
+    yearly, clv0, clv1 = _retention_yearly(v)
+    by_growth = _retention_by_growth(v, levels)
+    costs, selling, referrals = _retention_tables(v)
+    summary = _retention_summary(v, clv0, clv1)
+    return RetentionEconomics(summary, costs, yearly, by_growth, selling, referrals, v)
+
+
+def _retention_inputs(**raw: Any) -> dict:
+    """Checked inputs of :func:`retention_economics` (Chinese errors), plus ``improved_churn``."""
+    n = _number(raw["n_customers"], "客户数量 n_customers")
     if n <= 0 or n != int(n):
-        raise CRMDataError(f"客户数量 n_customers = {n_customers} 不合理：应是正整数。")
-    n = int(n)
-    acq = _number(acquisition_cost, "获客成本 acquisition_cost")
+        raise CRMDataError(f"客户数量 n_customers = {raw['n_customers']} 不合理：应是正整数。")
+    acq = _number(raw["acquisition_cost"], "获客成本 acquisition_cost")
     if acq < 0:
         raise CRMDataError("获客成本 acquisition_cost 不能为负数。")
-    ratio = _number(retention_cost_ratio, "获客/保留成本倍数 retention_cost_ratio")
+    ratio = _number(raw["retention_cost_ratio"], "获客/保留成本倍数 retention_cost_ratio")
     if ratio <= 0:
         raise CRMDataError("retention_cost_ratio 必须大于 0，例如 5 表示获客成本是保留成本的 5 倍。")
-    churn = _rate(base_churn, "原流失率 base_churn", allow_zero=False, allow_one=True)
-    red = _rate(churn_reduction, "流失率降低幅度 churn_reduction", allow_zero=True)
+    churn = _rate(raw["base_churn"], "原流失率 base_churn", allow_zero=False, allow_one=True)
+    red = _rate(raw["churn_reduction"], "流失率降低幅度 churn_reduction", allow_zero=True)
     if red >= churn:
         raise CRMDataError(
             f"流失率降低 {red:.0%}（百分点）后不能小于等于 0：原流失率只有 {churn:.0%}。请把 churn_reduction 调小。"
         )
-    m = _number(margin, "每位客户第一年的利润 margin")
+    m = _number(raw["margin"], "每位客户第一年的利润 margin")
     if m <= 0:
         raise CRMDataError("每位客户第一年的利润 margin 必须大于 0。")
-    g = _number(margin_growth, "利润年增长率 margin_growth")
+    g = _number(raw["margin_growth"], "利润年增长率 margin_growth")
     if g > 1:
-        raise CRMDataError(f"利润年增长率 margin_growth = {margin_growth} 看起来是百分数，请写成小数，例如 10% 写成 0.1。")
+        raise CRMDataError(
+            f"利润年增长率 margin_growth = {raw['margin_growth']} 看起来是百分数，请写成小数，例如 10% 写成 0.1。"
+        )
     if g <= -1:
         raise CRMDataError("利润年增长率 margin_growth 不能小于等于 -1（-100%）。")
-    years = _int_param(years, "years（计算的年数）", minimum=1, maximum=100)
-    d = _rate(discount_rate, "折现率 discount_rate")
-    ref = _rate(referral_share, "老客户推荐占比 referral_share")
-    s_new = _rate(new_success, "向新客户推销的成功率 new_success")
-    s_old = _rate(existing_success, "向老客户推销的成功率 existing_success")
-    pitches = _int_param(pitches, "pitches（推销次数）", minimum=1, maximum=10**9)
-    levels = [_number(x, "growth_levels") for x in growth_levels]
+    levels = [_number(x, "growth_levels") for x in raw["growth_levels"]]
     if not levels:
         raise CRMDataError("growth_levels 至少要有一个增长率。")
-    improved = churn - red
+    return {
+        "n_customers": int(n), "acquisition_cost": acq, "retention_cost_ratio": ratio, "churn_reduction": red,
+        "base_churn": churn, "improved_churn": churn - red, "margin": m, "margin_growth": g,
+        "years": _int_param(raw["years"], "years（计算的年数）", minimum=1, maximum=100),
+        "discount_rate": _rate(raw["discount_rate"], "折现率 discount_rate"),
+        "referral_share": _rate(raw["referral_share"], "老客户推荐占比 referral_share"),
+        "new_success": _rate(raw["new_success"], "向新客户推销的成功率 new_success"),
+        "existing_success": _rate(raw["existing_success"], "向老客户推销的成功率 existing_success"),
+        "pitches": _int_param(raw["pitches"], "pitches（推销次数）", minimum=1, maximum=10**9),
+        "growth_levels": levels,
+    }
 
+
+def _increase(a: float, b: float) -> float:
+    """Relative increase from ``a`` to ``b`` (NaN when ``a`` is 0)."""
+    return (b - a) / abs(a) if a != 0 else np.nan
+
+
+def _retention_yearly(v: dict) -> tuple[pd.DataFrame, float, float]:
+    """Year-by-year survival, margin and cumulative profit for both churn rates, and the two lifetime profits."""
+    churn, improved, m, g = v["base_churn"], v["improved_churn"], v["margin"], v["margin_growth"]
+    years, d, acq = v["years"], v["discount_rate"], v["acquisition_cost"]
     flow0, clv0 = _lifetime_profit(churn, m, g, years, d, acq)
     flow1, clv1 = _lifetime_profit(improved, m, g, years, d, acq)
     t = np.arange(1, years + 1)
@@ -618,18 +655,24 @@ def retention_economics(
             "cum_profit_improved": np.cumsum(flow1) - acq,
         }
     ).round(4)
+    return yearly, clv0, clv1
 
-    def _increase(a, b):
-        return (b - a) / abs(a) if a != 0 else np.nan
 
+def _retention_by_growth(v: dict, levels: Sequence[float]) -> pd.DataFrame:
+    """Lifetime profit at both churn rates and the increase, for every margin growth in ``levels``."""
     rows = []
     for lv in levels:
-        a = _lifetime_profit(churn, m, lv, years, d, acq)[1]
-        b = _lifetime_profit(improved, m, lv, years, d, acq)[1]
+        a = _lifetime_profit(v["base_churn"], v["margin"], lv, v["years"], v["discount_rate"], v["acquisition_cost"])[1]
+        b = _lifetime_profit(v["improved_churn"], v["margin"], lv, v["years"], v["discount_rate"],
+                             v["acquisition_cost"])[1]
         rows.append((lv, round(a, 2), round(b, 2), _increase(a, b)))
-    by_growth = pd.DataFrame(rows, columns=["margin_growth", "clv_base", "clv_improved", "profit_increase"])
+    return pd.DataFrame(rows, columns=["margin_growth", "clv_base", "clv_improved", "profit_increase"])
 
-    keep_cost = acq / ratio
+
+def _retention_tables(v: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The Chinese tables: yearly costs for both churn rates, selling success, referred new customers."""
+    n, acq, churn, improved = v["n_customers"], v["acquisition_cost"], v["base_churn"], v["improved_churn"]
+    keep_cost = acq / v["retention_cost_ratio"]
     leave0, leave1 = n * churn, n * improved
     costs = pd.DataFrame(
         {
@@ -641,7 +684,7 @@ def retention_economics(
     )
     costs["合计（元）"] = costs.iloc[:, 1] + costs.iloc[:, 2]
     costs = costs.round(2)
-
+    pitches, s_new, s_old, ref = v["pitches"], v["new_success"], v["existing_success"], v["referral_share"]
     selling = pd.DataFrame(
         {
             "推销次数": [pitches, pitches],
@@ -650,31 +693,31 @@ def retention_economics(
         },
         index=pd.Index(["向新客户推销", "向老客户推销"], name="对象"),
     )
-    need = leave0
     referrals = pd.DataFrame(
         {
-            "人数": [round(need * ref, 1), round(need * (1 - ref), 1)],
-            "获客支出（元）": [0.0, round(need * (1 - ref) * acq, 2)],
+            "人数": [round(leave0 * ref, 1), round(leave0 * (1 - ref), 1)],
+            "获客支出（元）": [0.0, round(leave0 * (1 - ref) * acq, 2)],
         },
         index=pd.Index(["老客户推荐来的新客户", "靠广告等其他方式获得的新客户"], name="来源"),
     )
+    return costs, selling, referrals
 
-    summary = pd.DataFrame(
+
+def _retention_summary(v: dict, clv0: float, clv1: float) -> pd.DataFrame:
+    """The key numbers of :func:`retention_economics`, one row each (``key``, Chinese ``item``, ``value``)."""
+    acq, churn, improved, pitches = v["acquisition_cost"], v["base_churn"], v["improved_churn"], v["pitches"]
+    leave0, leave1 = v["n_customers"] * churn, v["n_customers"] * improved
+    return pd.DataFrame(
         [
             ("acquisition_cost", "获取一位新客户的成本（元）", acq),
-            ("retention_cost", "保留一位老客户的成本（元）", round(keep_cost, 2)),
+            ("retention_cost", "保留一位老客户的成本（元）", round(acq / v["retention_cost_ratio"], 2)),
             ("clv_base", f"流失率 {churn:.0%} 时每位客户的终身利润（元）", round(clv0, 2)),
             ("clv_improved", f"流失率 {improved:.0%} 时每位客户的终身利润（元）", round(clv1, 2)),
             ("profit_increase", "流失率降低带来的利润增幅", _increase(clv0, clv1)),
             ("yearly_saving", "每年少花的获客支出（元）", round((leave0 - leave1) * acq, 2)),
-            ("extra_deals", f"同样推销 {pitches} 次，老客户多成交（单）", round(pitches * (s_old - s_new), 1)),
-            ("referred_new", "每年新客户中来自老客户推荐的（人）", round(need * ref, 1)),
+            ("extra_deals", f"同样推销 {pitches} 次，老客户多成交（单）",
+             round(pitches * (v["existing_success"] - v["new_success"]), 1)),
+            ("referred_new", "每年新客户中来自老客户推荐的（人）", round(leave0 * v["referral_share"], 1)),
         ],
         columns=["key", "item", "value"],
     ).set_index("key")
-    params = {
-        "n_customers": n, "acquisition_cost": acq, "retention_cost_ratio": ratio, "churn_reduction": red,
-        "base_churn": churn, "improved_churn": improved, "margin": m, "margin_growth": g, "years": years,
-        "discount_rate": d, "referral_share": ref, "new_success": s_new, "existing_success": s_old, "pitches": pitches,
-    }
-    return RetentionEconomics(summary, costs, yearly, by_growth, selling, referrals, params)

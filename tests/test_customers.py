@@ -258,6 +258,45 @@ def test_lesson1_targeted_hints():
     assert "顺序" in q11.check(top[::-1]).message
 
 
+def test_lesson1_more_typical_mistakes():
+    """Mistakes found by doing the exercises wrongly: each gets its own Chinese hint, not the generic one."""
+    from crmlab.exercises.lesson1 import Q11_WEIGHTS, q2, q4, q5, q7, q9, q10, q11
+    from crmlab.lifecycle import retention_economics
+    from crmlab.value import clv_metrics, indicator_clv
+
+    orders = crmlab.datasets.load("orders")
+    last = orders.groupby("customer_id")["order_date"].max()
+    days = (pd.Timestamp("2026-01-01") - last).dt.days
+    assert "比例或百分数" in q2.check(float((days > 90).mean())).message
+    assert "没有流失" in q2.check(int((days <= 90).sum())).message
+    assert "订单条数" in q2.check(int(((pd.Timestamp("2026-01-01") - orders["order_date"]).dt.days > 90).sum())).message
+    assert '"理性型"' in q4.check(0.5).message  # the example names a customer type, not a relationship level
+    profit = orders.groupby("customer_id")["gross_profit"].sum().sort_values(ascending=False)
+    n = round(0.2 * len(profit))
+    assert "方向反了" in q5.check(profit.sort_values().iloc[:n].sum() / profit.sum()).message
+    assert "80%" in q5.check(profit.iloc[n:].sum() / profit.sum()).message
+    assert "毛利金额" in q5.check(profit.iloc[:n].sum()).message
+    t = np.arange(1, 6)
+    exact = float((300 * 0.8**t / 1.1**t).sum())
+    assert q7.check(round(exact, 2)).correct  # rounded to cents is fine
+    assert "取整" in q7.check(round(exact)).message
+    assert "乘" in q7.check(float((300 * 0.8**t * 1.1**t).sum())).message
+    t6 = np.arange(1, 7)
+    assert "6 期" in q7.check(float((300 * 0.8**t6 / 1.1**t6).sum())).message
+    assert "形成期" in q9.check("成长期").message
+    assert "25%" in q10.check(retention_economics(margin_growth=0.15).profit_increase).message
+    assert "margin_growth=0" in q10.check(
+        retention_economics(base_churn=0.25, churn_reduction=0.05, margin_growth=0).profit_increase).message
+    r = retention_economics(base_churn=0.25, churn_reduction=0.05, margin_growth=0.15)
+    gain = float(r.summary.loc["clv_improved", "value"] - r.summary.loc["clv_base", "value"])
+    assert "金额" in q10.check(gain).message
+    # ranking only by gross profit is not the indicator method; with Q11_WEIGHTS the two differ
+    metrics = clv_metrics(orders, crmlab.datasets.load("interactions"), crmlab.datasets.load("survey"))
+    by_profit = list(metrics["gross_profit"].sort_values(ascending=False).index[:5])
+    assert by_profit != list(indicator_clv(metrics, Q11_WEIGHTS).index[:5])
+    assert "只按毛利" in q11.check(by_profit).message
+
+
 # ---------------------------------------------------------------------------
 # bad input from spreadsheets: money as text, empty or wrong state tables
 # ---------------------------------------------------------------------------

@@ -200,3 +200,157 @@ def test_retention_view_tables_are_readable():
     v.update(n_customers=1000, acquisition_cost=100, base_churn=0.2, churn_reduction=0.05)
     assert "20,000" in v.table.value and "20000.0" not in v.table.value  # yuan with separators
     assert "15%" in v.table.value and "50%" in v.table.value  # selling success rates as percentages
+
+
+# --------------------------------------------------------------------------- absurd input, every lesson-1 widget
+# Each widget class, each of its inputs, fed empty, huge (1e12), negative, zero and non-numeric values through
+# update(...): never an exception, never the generic fallback message (which would show a raw English error),
+# a Chinese message whenever no result is produced (always for empty and non-numeric input), and the next valid
+# update works again.
+
+BAD_INPUTS = {"empty": "", "none": None, "huge": 1e12, "negative": -5, "zero": 0, "text": "abc", "yuan": "¥1,200"}
+#: kinds of bad input that can never be a valid value of a numeric (or date / choice) input
+#: (``None`` is not among them: some views document it as "keep the control's value")
+ALWAYS_REJECTED = {"empty", "text", "yuan"}
+
+
+@pytest.fixture(scope="module")
+def lesson1_inputs(data, bgnbd_models):
+    from crmlab.value import clv_metrics, predict_clv
+
+    customers, orders = data
+    metrics = clv_metrics(orders, crmlab.datasets.load("interactions"), crmlab.datasets.load("survey"))
+    clv = predict_clv(crmlab.datasets.load("cdnow_summary"), bgnbd=bgnbd_models[0], gg=bgnbd_models[1])
+    return {"customers": customers, "orders": orders, "metrics": metrics, "clv": clv, "models": bgnbd_models}
+
+
+def _make_view(name, inputs):
+    from crmlab.widgets.start import SetupCheckView
+    from crmlab.widgets.value import AtRiskView, CustomerAliveView, DiscountedCLVView, IndicatorCLVView
+
+    makers = {
+        "CustomerStateView": lambda: CustomerStateView(inputs["customers"], inputs["orders"]),
+        "KotlerLevelView": KotlerLevelView,
+        "LifecycleView": lambda: LifecycleView(inputs["orders"], inputs["customers"]),
+        "RetentionView": RetentionView,
+        "IndicatorCLVView": lambda: IndicatorCLVView(inputs["metrics"]),
+        "DiscountedCLVView": DiscountedCLVView,
+        "AtRiskView": lambda: AtRiskView(inputs["clv"]),
+        "CustomerAliveView": lambda: CustomerAliveView(*inputs["models"]),
+        "SetupCheckView": lambda: SetupCheckView(inputs["customers"]),
+    }
+    return makers[name]()
+
+
+WIDGET_INPUTS = {
+    "CustomerStateView": ["asof", "compare_months", "churn_days", "loyal_min_orders"],
+    "KotlerLevelView": ["n_customers", "unit_margin"],
+    "LifecycleView": ["model", "explore_days", "stable_days", "window_days", "growth", "decline", "churn_days"],
+    "RetentionView": ["n_customers", "acquisition_cost", "retention_cost_ratio", "base_churn", "churn_reduction",
+                      "margin_growth", "referral_share"],
+    "IndicatorCLVView": ["gross_profit", "volume", "service_cost", "satisfaction", "loyalty", "trust", "method", "top"],
+    "DiscountedCLVView": ["margin", "retention", "discount", "periods", "acquisition_cost"],
+    "AtRiskView": ["value_quantile", "alive_below"],
+    "CustomerAliveView": ["frequency", "recency", "T", "monetary_value", "months"],
+    "SetupCheckView": ["min_age"],
+}
+
+
+@pytest.fixture(scope="module")
+def views(lesson1_inputs):
+    return {}  # one view per class, built on first use and reused: state must survive bad input
+
+
+def _view(views, name, inputs):
+    if name not in views:
+        views[name] = _make_view(name, inputs)
+        assert views[name].message == "" and views[name].result is not None, views[name].message
+    return views[name]
+
+
+@pytest.mark.parametrize("kind", list(BAD_INPUTS))
+@pytest.mark.parametrize("name", list(WIDGET_INPUTS))
+def test_every_lesson1_widget_survives_absurd_input(views, lesson1_inputs, name, kind):
+    v = _view(views, name, lesson1_inputs)
+    bad = BAD_INPUTS[kind]
+    for field in WIDGET_INPUTS[name]:
+        result = v.update(**{field: bad})  # must not raise
+        where = f"{name}.{field}={bad!r}"
+        assert "输入有误" not in v.message and "意外" not in v.message, f"{where}: generic message {v.message!r}"
+        if kind in ALWAYS_REJECTED:
+            assert result is None, f"{where} was accepted"
+        if result is None:
+            assert _chinese(v.message), f"{where}: no Chinese message ({v.message!r})"
+            assert "Traceback" not in v.message and "⚠" in v.status.value
+        else:
+            assert v.message == "", where
+        plt.close("all")
+        # keeps working: the next valid input (the controls' current values) gives a result again
+        assert v.update() is not None and v.message == "", f"{name} did not recover after {where}: {v.message!r}"
+        assert v.status.value == ""
+
+
+@pytest.mark.parametrize("kind", list(BAD_INPUTS))
+def test_delivered_value_view_survives_absurd_cells(kind):
+    from crmlab.widgets.value import DeliveredValueView
+
+    v = DeliveredValueView()
+    good = v.current_offers()
+    offers = good.astype(object)
+    offers.iloc[0, 0] = BAD_INPUTS[kind]  # product value of the first offer
+    result = v.update(offers=offers)
+    assert "输入有误" not in v.message and "意外" not in v.message
+    if kind in ALWAYS_REJECTED | {"negative", "none"}:  # an empty box is not 0
+        assert result is None and _chinese(v.message)
+    else:
+        assert result is not None and v.message == ""
+    assert v.update(offers=good) is not None and v.message == ""
+    # the number boxes drive the same logic, also with absurd numbers
+    box = v.boxes[(v.names[0], "money_cost")]
+    box.value = -10
+    assert v.result is None and "负数" in v.message
+    box.value = 1e12
+    assert v.result is not None and v.message == ""
+    box.value = 50
+    assert v.result is not None and v.message == ""
+
+
+@pytest.mark.parametrize("kind", list(BAD_INPUTS))
+def test_role_quiz_survives_absurd_answers(kind):
+    v = RoleQuizView()
+    result = v.update(answers={"car_company": BAD_INPUTS[kind]})
+    assert result is not None and v.message == ""
+    text = v.feedback["car_company"].value
+    assert text == "" or _chinese(text)  # empty answer: not answered yet; anything else: "not an option"
+    assert v.update(answers=BAD_INPUTS[kind]) is None or BAD_INPUTS[kind] in ("", None, 0)
+    v.dropdowns["car_company"].value = "客户"
+    assert v.result[-1].correct and "答对 1 题" in v.score.value
+
+
+def test_controls_with_absurd_numbers_keep_working():
+    v = KotlerLevelView()
+    for bad in (0, -5, 10**12):
+        v.n_customers.value = bad
+        assert (v.result is None and _chinese(v.message)) or (v.result is not None and v.message == "")
+    v.n_customers.value = 50
+    v.unit_margin.value = 0.5
+    assert v.result.level == "伙伴型" and v.message == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "make"),
+    [
+        ("CustomerStateView", lambda c, o: CustomerStateView(c.iloc[0:0], o)),
+        ("LifecycleView", lambda c, o: LifecycleView(o.iloc[0:0], c)),
+        ("IndicatorCLVView", lambda c, o: __import__("crmlab.widgets.value").widgets.value.IndicatorCLVView(
+            pd.DataFrame())),
+        ("AtRiskView", lambda c, o: __import__("crmlab.widgets.value").widgets.value.AtRiskView(pd.DataFrame())),
+        ("SetupCheckView", lambda c, o: __import__("crmlab.widgets.start").widgets.start.SetupCheckView(
+            c.iloc[0:0])),
+    ],
+)
+def test_widgets_fed_empty_data_show_a_chinese_message(data, name, make):
+    v = make(*data)
+    assert v.result is None or name == "SetupCheckView", name
+    if v.result is None:
+        assert _chinese(v.message) and "输入有误" not in v.message and "意外" not in v.message, v.message

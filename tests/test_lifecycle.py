@@ -174,3 +174,12 @@ def test_money_written_as_text_gives_chinese_error(orders):
             call()
     fixed = bad.assign(amount=bad["amount"].replace("¥1,200", str(orders.loc[5, "amount"])))
     assert lc.lifecycle_stage(fixed).equals(lc.lifecycle_stage(orders))
+
+
+def test_huge_comparison_window_is_a_chinese_error():
+    """A window of 1e12 days used to overflow pandas' Timedelta with an English message."""
+    orders = pd.DataFrame({"customer_id": ["A", "A"], "order_date": pd.to_datetime(["2025-01-05", "2025-06-01"]),
+                           "amount": [100.0, 80.0]})
+    with pytest.raises(CRMDataError, match="window_days"):
+        lc.lifecycle_stage(orders, "2026-01-01", window_days=10**12)
+    assert len(lc.lifecycle_stage(orders, "2026-01-01", window_days=3650)) == 1

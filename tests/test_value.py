@@ -566,3 +566,49 @@ def test_prob_alive_chart_marks_one_customer(fitted):
     star = [line for line in ax.lines if line.get_marker() == "*"]
     assert len(star) == 1 and list(star[0].get_xdata()) == [25] and list(star[0].get_ydata()) == [4]
     assert ax.get_legend() is not None
+
+
+# ---------------------------------------------------------------------------
+# package layout and display details found in the lesson review
+# ---------------------------------------------------------------------------
+
+
+def test_value_package_keeps_public_api_and_one_job_per_module():
+    import importlib
+
+    from crmlab.value import _clv, _common, _delivered, _models
+
+    for name in V.__all__:
+        assert hasattr(V, name), name
+    homes = {"delivered_value": _delivered, "indicator_clv": _clv, "clv_metrics": _clv, "discounted_clv": _clv,
+             "clv_value": _clv, "BGNBD": _models, "GammaGamma": _models, "predict_clv": _models,
+             "at_risk": _models, "summary_from_orders": _models, "LABELS": _common}
+    for name, module in homes.items():
+        assert getattr(V, name) is getattr(module, name), name
+    # the models sub-module imports scipy only inside functions
+    src = Path(_models.__file__).read_text(encoding="utf-8")
+    assert not re.search(r"^(import scipy|from scipy)", src, flags=re.M)
+    assert importlib.import_module("crmlab.value").__file__.endswith("__init__.py")
+
+
+def test_delivered_value_numbers_are_formatted_alike():
+    """Whole numbers are shown without a trailing '.0' next to numbers >= 100 (was '85.0' beside '110')."""
+    from crmlab.widgets.value import DeliveredValueView, _fmt
+
+    assert (_fmt(85.0), _fmt(110.0), _fmt(5.0), _fmt(2.5), _fmt(1234.5)) == ("85", "110", "5", "2.5", "1,234")
+    view = DeliveredValueView(offers_frame())
+    assert ".0" not in view.text
+
+
+def test_customer_alive_view_names_the_currency():
+    import crmlab
+    from crmlab.widgets.value import CustomerAliveView
+
+    cd = crmlab.datasets.load("cdnow_summary")
+    bg = V.BGNBD().fit(cd["frequency"], cd["recency"], cd["T"])
+    rep = cd[cd["frequency"] > 0]
+    gg = V.GammaGamma().fit(rep["frequency"], rep["monetary_value"])
+    dollars = CustomerAliveView(bg, gg, currency="美元")
+    assert "美元" in dollars.text and " 元" not in dollars.text
+    assert "美元" in dollars.controls["monetary_value"].description
+    assert "元" in CustomerAliveView(bg, gg).text

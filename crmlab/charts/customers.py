@@ -134,8 +134,7 @@ def plot_profit_tiers(summary: pd.DataFrame, ax=None):
     x = np.arange(len(labels))
     w = 0.38
     a = ax.bar(x - w / 2, summary["share"] * 100, w, color="#bababa", label="客户人数占比")
-    b = ax.bar(x + w / 2, summary["profit_share"] * 100, w,
-               color=[TIER_COLORS.get(s, "#2166ac") for s in labels], label="毛利占比")
+    b = ax.bar(x + w / 2, summary["profit_share"] * 100, w, color=TIER_COLORS["关键客户"], label="毛利占比")
     for bars in (a, b):
         for r in bars:
             h = r.get_height()

@@ -26,7 +26,7 @@ def _labels():
 def _fmt(value: float) -> str:
     if not np.isfinite(value):
         return "—"
-    if abs(value) >= 100:
+    if abs(value) >= 100 or value == round(value):
         return f"{value:,.0f}"
     return f"{value:,.1f}"
 
@@ -132,10 +132,11 @@ def plot_discounted_clv(table: pd.DataFrame, ax=None):
         f"终身价值 {_fmt(final)}",
         (t[-1], final),
         textcoords="offset points",
-        xytext=(-8, -16 if final >= 0 else 8),
+        xytext=(-8, -28 if final >= 0 else 12),
         ha="right",
         color="#d94801",
-        fontsize=10,
+        fontsize=11,
+        bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "#d94801", "alpha": 0.9},
     )
     ax.axhline(0, color="#555555", linewidth=0.8)
     ax.set_xlabel("第 t 期")

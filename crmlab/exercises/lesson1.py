@@ -50,11 +50,11 @@ def _load(name: str) -> pd.DataFrame:
     return crmlab.datasets.load(name)
 
 
-def _text(answer, what: str) -> str:
+def _text(answer, what: str, example: str) -> str:
     if isinstance(answer, pd.Series) and len(answer) == 1:
         answer = answer.iloc[0]
     if not isinstance(answer, str):
-        raise Wrong(f"请交一段文字（{what}），例如 \"负责型\"，记得加引号。")
+        raise Wrong(f"请交一段文字（{what}），例如 \"{example}\"，记得加引号。")
     return answer.strip()
 
 
@@ -128,6 +128,16 @@ def _q2_check(answer):
         raise Wrong("你数的是流失客户的订单条数。题目问的是人数：每位客户只算一次。")
     if v == int((since > Q2_CHURN_DAYS).sum()) + int(st["n_orders"].eq(0).sum()):
         raise Wrong("从没买过的人（潜在、目标客户）不算流失：流失客户一定是曾经买过的。")
+    if v == int((since <= Q2_CHURN_DAYS).sum()):
+        raise Wrong(f"这是 {Q2_CHURN_DAYS} 天内买过的客户（没有流失的）人数。题目问的是超过 {Q2_CHURN_DAYS} 天没买的客户：用 > 。")
+    buyers = int(st["n_orders"].gt(0).sum())
+    if 0 < v < 1 or (1 <= v <= 100 and v != int(v)):
+        raise Wrong(f"你交的像是比例或百分数（{v:g}）。题目问的是人数：数出流失客户有多少位（一个整数）。")
+    past = orders[orders["order_date"] < pd.Timestamp(ASOF)]
+    if v == int(((pd.Timestamp(ASOF) - past["order_date"]).dt.days > Q2_CHURN_DAYS).sum()):
+        raise Wrong("你数的是超过 90 天前的订单条数。要先按客户取最近一次购买日期（groupby(\"customer_id\")[\"order_date\"].max()），每位客户只算一次。")
+    if v > buyers:
+        raise Wrong(f"结果 {v:g} 比买过东西的客户总数（{buyers} 位）还多，肯定数多了：每位客户只能算一次。")
     raise Wrong(
         f"你的结果是 {v:g}。步骤：找出每位客户在 {ASOF} 之前的最近一次购买日期，算出距 {ASOF} 的天数，"
         f"统计超过 {Q2_CHURN_DAYS} 天的客户人数。"
@@ -185,7 +195,7 @@ q3 = Question(
 def _q4_check(answer):
     from crmlab.customers import ATTITUDE_TYPES, attitude_summary, classify_attitude
 
-    name = _text(answer, "客户类型的名称")
+    name = _text(answer, "客户类型的名称", "理性型")
     summ = attitude_summary(classify_attitude(_load("survey")), _load("orders"))
     expected = str(summ["promo_share"].idxmax())
     if name == expected:
@@ -233,6 +243,12 @@ def _q5_check(answer):
     amount = orders.groupby("customer_id")["amount"].sum().sort_values(ascending=False)
     if _close(v, float(amount.iloc[:n_key].sum() / amount.sum()), 1e-3):
         raise Wrong("你用的是销售额（amount）。题目按毛利（gross_profit）分级，看的是利润，不是销售额。")
+    if _close(v, float(profit.sort_values().iloc[:n_key].sum() / profit.sum()), 1e-3):
+        raise Wrong("排序方向反了：你取的是毛利最低的 20% 客户。要从高到低排：sort_values(ascending=False)。")
+    if _close(v, 1 - expected, 1e-3):
+        raise Wrong("这是其余 80% 客户（普通客户和小客户）的毛利占比。题目问的是前 20% 的关键客户。")
+    if v > 1:
+        raise Wrong(f"你交的 {v:,.2f} 比 1 还大，像是毛利金额。题目要的是比例：关键客户的毛利 ÷ 全部客户的毛利。")
     o_sorted = orders["gross_profit"].sort_values(ascending=False)
     if _close(v, float(o_sorted.iloc[: round(0.2 * len(o_sorted))].sum() / o_sorted.sum()), 1e-3):
         raise Wrong("你取的是毛利最高的 20% 订单。要先按客户汇总毛利（groupby(\"customer_id\")），再取前 20% 的客户。")
@@ -319,8 +335,10 @@ def _q7_check(answer):
     v = _number(answer, "客户终身价值（元）")
     m, r, d, n = Q7["margin"], Q7["retention"], Q7["discount"], Q7["periods"]
     expected = clv_value(m, r, d, n)
-    if _close(v, expected, 1e-4):
+    if _close(v, expected, 1e-4) or abs(v - round(expected, 2)) < 1e-9:
         return
+    if abs(v - expected) < 1:
+        raise Wrong(f"非常接近了（{v:g}），只是取整了。请交没有四舍五入的结果，或至少保留两位小数。")
     t = np.arange(1, n + 1)
     if _close(v, float(sum(m * (r * 100) ** t / (1 + d) ** t)), 1e-4) or _close(
         v, float(sum(m * r**t / (1 + d * 100) ** t)), 1e-4
@@ -335,6 +353,12 @@ def _q7_check(answer):
         raise Wrong("t 从 0 开始了。本题约定第 1 期的利润在第 1 期末取得，t = 1, 2, …, 5。")
     if _close(v, m * n, 1e-4):
         raise Wrong("这只是 5 期利润的简单相加，没有考虑留存和折现。")
+    if _close(v, float(sum(m * r**t * (1 + d) ** t)), 1e-4):
+        raise Wrong("折现要除以 (1 + 0.1) 的 t 次方，你乘上去了：将来的钱折算到今天会变少，不会变多。")
+    for periods in (n - 1, n + 1):
+        tt = np.arange(1, periods + 1)
+        if _close(v, float(sum(m * r**tt / (1 + d) ** tt)), 1e-4):
+            raise Wrong(f"你算了 {periods} 期。本题只算 5 年：t = 1, 2, 3, 4, 5（np.arange(1, 6) 正好是这 5 个数）。")
     raise Wrong(f"你的结果是 {v:.2f}。CLV = Σ 300 × 0.8^t ÷ 1.1^t，t = 1 … 5。")
 
 
@@ -351,7 +375,7 @@ q7 = Question(
 def _q8_check(answer):
     from crmlab.lifecycle import KOTLER_LEVELS, kotler_inputs, recommend_level
 
-    name = _text(answer, "关系水平的名称")
+    name = _text(answer, "关系水平的名称", "负责型")
     orders = _load("orders")
     k = kotler_inputs(orders, ASOF)
     expected = recommend_level(**k).level
@@ -398,10 +422,12 @@ def practice_customer_orders() -> pd.DataFrame:
 def _q9_check(answer):
     from crmlab.lifecycle import STAGES, lifecycle_stage
 
-    name = _text(answer, "阶段名称")
+    name = _text(answer, "阶段名称", "形成期")
     expected = str(lifecycle_stage(practice_customer_orders(), ASOF).loc["P01", "stage"])
     if name == expected:
         return
+    if name == "成长期":
+        raise Wrong("课本里的“成长期”在本课的四阶段里叫“形成期”。不过这位客户早已过了形成期的天数门槛，再看看他的消费趋势。")
     if name not in STAGES:
         raise Wrong(f"「{name}」不是四个阶段之一：{'、'.join(STAGES)}。")
     if name == "稳定期":
@@ -440,8 +466,16 @@ def _q10_check(answer):
         raise Wrong(f"你交的是百分数（{v:.1f}）。请交小数，例如 0.35 表示 35%。")
     if _close(v, retention_economics().profit_increase, 1e-4):
         raise Wrong("这是默认参数（流失率 20%、利润年增 10%）的结果。本题是流失率 25%、利润年增 15%。")
+    if _close(v, retention_economics(margin_growth=0.15).profit_increase, 1e-4):
+        raise Wrong("这是原流失率 20%（默认值）时的结果。本题原流失率是 25%：base_churn=0.25。")
     if _close(v, retention_economics(base_churn=0.25, churn_reduction=0.05).profit_increase, 1e-4):
         raise Wrong("忘了把 margin_growth 设为 0.15（利润年增 15%）。")
+    if _close(v, retention_economics(base_churn=0.25, churn_reduction=0.05, margin_growth=0).profit_increase, 1e-4):
+        raise Wrong("这是老客户利润不增长（margin_growth=0）时的结果。本题老客户利润每年增长 15%：margin_growth=0.15。")
+    r = retention_economics(**Q10)
+    gain = float(r.summary.loc["clv_improved", "value"] - r.summary.loc["clv_base", "value"])
+    if _close(v, gain, 1e-3):
+        raise Wrong(f"你交的是终身利润增加的金额（{v:.2f} 元）。题目要的是增幅：增加的金额 ÷ 原来的终身利润。")
     raise Wrong(f"你的结果是 {v:.4f}。用 retention_economics(base_churn=0.25, churn_reduction=0.05, margin_growth=0.15)。")
 
 
@@ -460,7 +494,7 @@ q10 = Question(
 
 
 # ------------------------------------------------------------------ q11 indicator CLV ranking
-Q11_WEIGHTS = {"gross_profit": 0.4, "volume": 0.1, "service_cost": 0.1, "satisfaction": 0.2, "loyalty": 0.1,
+Q11_WEIGHTS = {"gross_profit": 0.3, "volume": 0.1, "service_cost": 0.1, "satisfaction": 0.2, "loyalty": 0.2,
                "trust": 0.1}
 
 
@@ -485,7 +519,9 @@ def _q11_check(answer):
         raise Wrong("5 位客户选对了，但顺序不对：要按终身价值得分从高到低排列。")
     default = [str(i) for i in indicator_clv(metrics).index[:5]]
     if got == default:
-        raise Wrong("这是默认权重的排名。本题的权重是 Q11_WEIGHTS（毛利 0.4、满意度 0.2……）。")
+        raise Wrong("这是默认权重的排名。本题的权重是 Q11_WEIGHTS（毛利 0.3、满意度和忠诚度各 0.2……）。")
+    if got == [str(i) for i in metrics["gross_profit"].sort_values(ascending=False, kind="stable").index[:5]]:
+        raise Wrong("这是只按毛利排出的前 5 名。指标综合评价法要把六个指标都标准化、按 Q11_WEIGHTS 加权后再排名。")
     if got == [str(i) for i in metrics.index[:5]]:
         raise Wrong("这只是客户编号最小的 5 位：忘了按得分排序。")
     raise Wrong("请用 indicator_clv(metrics, Q11_WEIGHTS) 算出得分，取排名前 5 的客户编号。")

@@ -127,10 +127,11 @@ class CustomerStateView(View):
         options = _month_starts()
         self.asof = w.Dropdown(options=options, value=asof if asof in options else options[-1],
                                description="观察日期", style=st)
-        self.compare_months = w.IntSlider(value=3, min=1, max=12, description="和几个月前比", style=st)
+        slow = {"continuous_update": False}  # recompute once when the slider is let go, not while dragging
+        self.compare_months = w.IntSlider(value=3, min=1, max=12, description="和几个月前比", style=st, **slow)
         self.churn_days = w.IntSlider(value=180, min=30, max=720, step=30, description="多少天没买算流失",
-                                      style=st, layout=w.Layout(width="420px"))
-        self.loyal_min_orders = w.IntSlider(value=5, min=2, max=30, description="忠诚至少买几次", style=st)
+                                      style=st, layout=w.Layout(width="420px"), **slow)
+        self.loyal_min_orders = w.IntSlider(value=5, min=2, max=30, description="忠诚至少买几次", style=st, **slow)
         self.table = w.HTML()
         for c in (self.asof, self.compare_months, self.churn_days, self.loyal_min_orders):
             c.observe(lambda _change: self._refresh(), names="value")
@@ -149,7 +150,11 @@ class CustomerStateView(View):
         from crmlab.customers import _date, _int_param, customer_states, state_counts, state_transitions
 
         months = _int_param(compare_months, "和几个月前比（compare_months）", minimum=1, maximum=120)
+        if isinstance(asof, (int, float)) or asof is None or str(asof).strip() == "":
+            raise CRMDataError(f"观察日期应该是一个日期，例如 \"2026-01-01\"，现在是 {asof!r}。")
         end = _date(asof, "观察日期")
+        if not pd.Timestamp("2000-01-01") <= end <= pd.Timestamp("2100-01-01"):
+            raise CRMDataError(f"观察日期 {end.date()} 离课程数据太远，请选 2024-01-01 到 2026-01-01 之间的日期。")
         start = end - pd.DateOffset(months=months)
         rules = {"churn_days": churn_days, "loyal_min_orders": loyal_min_orders}
         states = customer_states(self.customers, self.orders, end, **rules)

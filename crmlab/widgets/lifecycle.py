@@ -39,7 +39,8 @@ class KotlerLevelView(View):
         st = {"description_width": "110px"}
         self.n_customers = w.IntText(value=n_customers, description="客户数量（人）", style=st)
         self.unit_margin = w.FloatSlider(value=unit_margin, min=0.0, max=0.9, step=0.01, readout_format=".0%",
-                                         description="边际利润率（%）", style=st, layout=w.Layout(width="420px"))
+                                         description="边际利润率（%）", style=st, layout=w.Layout(width="420px"),
+                                         continuous_update=False)
         self.text = w.HTML()
         for c in (self.n_customers, self.unit_margin):
             c.observe(lambda _change: self._refresh(), names="value")
@@ -86,17 +87,17 @@ class LifecycleView(View):
         st = {"description_width": "150px"}
         lay = w.Layout(width="430px")
         self.model = w.ToggleButtons(options=MODEL_OPTIONS, value="four", description="阶段划分", style=st)
-        self.explore_days = w.IntSlider(value=90, min=7, max=365, step=1, description="考察期（天）", style=st, layout=lay)
+        self.explore_days = w.IntSlider(value=90, min=7, max=365, step=1, description="考察期（天）", style=st, layout=lay, continuous_update=False)
         self.stable_days = w.IntSlider(value=365, min=30, max=720, step=5, description="满多少天才算稳定", style=st,
-                                       layout=lay)
+                                       layout=lay, continuous_update=False)
         self.window_days = w.IntSlider(value=365, min=30, max=365, step=5, description="比较消费的窗口（天）",
-                                       style=st, layout=lay)
+                                       style=st, layout=lay, continuous_update=False)
         self.growth = w.FloatSlider(value=0.5, min=0.05, max=2.0, step=0.05, readout_format=".0%",
-                                    description="增长多少算“在加深”", style=st, layout=lay)
+                                    description="增长多少算“在加深”", style=st, layout=lay, continuous_update=False)
         self.decline = w.FloatSlider(value=0.4, min=0.05, max=0.95, step=0.05, readout_format=".0%",
-                                     description="下降多少算“在退化”", style=st, layout=lay)
+                                     description="下降多少算“在退化”", style=st, layout=lay, continuous_update=False)
         self.churn_days = w.IntSlider(value=180, min=30, max=720, step=30, description="多少天没买算离开",
-                                      style=st, layout=lay)
+                                      style=st, layout=lay, continuous_update=False)
         self.table = w.HTML()
         controls = (self.model, self.explore_days, self.stable_days, self.window_days, self.growth, self.decline,
                     self.churn_days)
@@ -134,6 +135,9 @@ class LifecycleView(View):
 
         s = result["summary"].copy()
         s["share"] = [f"{v:.1%}" for v in s["share"]]
+        for col in ("avg_recent_amount", "avg_tenure_days"):  # whole yuan / days, thousands separated
+            if col in s.columns:
+                s[col] = ["—" if pd.isna(v) else f"{v:,.0f}" for v in s[col]]
         s = s.rename(columns={"customers": "客户数", "share": "占比", "avg_recent_amount": "人均近期消费额（元）",
                               "avg_tenure_days": "平均关系时长（天）"})
         s.index.name = "阶段"
@@ -174,24 +178,24 @@ class RetentionView(View):
         super().__init__()
         import ipywidgets as w
 
-        st = {"description_width": "170px"}
-        lay = w.Layout(width="460px")
+        st = {"description_width": "215px"}  # the longest label must fit: 获客成本是保留成本的几倍（倍）
+        lay = w.Layout(width="500px")
         self.controls = {
             "n_customers": w.IntSlider(value=1000, min=100, max=20000, step=100, description="现有客户数（人）",
-                                       style=st, layout=lay),
+                                       style=st, layout=lay, continuous_update=False),
             "acquisition_cost": w.FloatSlider(value=100, min=0, max=1000, step=10, readout_format=",.0f",
                                               description="获取一位新客户（元）",
-                                              style=st, layout=lay),
+                                              style=st, layout=lay, continuous_update=False),
             "retention_cost_ratio": w.FloatSlider(value=5, min=1, max=10, step=0.5, readout_format=".1f",
-                                                  description="获客成本是保留成本的几倍（倍）", style=st, layout=lay),
+                                                  description="获客成本是保留成本的几倍（倍）", style=st, layout=lay, continuous_update=False),
             "base_churn": w.FloatSlider(value=0.20, min=0.05, max=0.6, step=0.01, readout_format=".0%",
-                                        description="现在每年流失率", style=st, layout=lay),
+                                        description="现在每年流失率", style=st, layout=lay, continuous_update=False),
             "churn_reduction": w.FloatSlider(value=0.05, min=0.0, max=0.2, step=0.01, readout_format=".0%",
-                                             description="流失率降低（百分点）", style=st, layout=lay),
+                                             description="流失率降低（百分点）", style=st, layout=lay, continuous_update=False),
             "margin_growth": w.FloatSlider(value=0.10, min=0.0, max=0.3, step=0.05, readout_format=".0%",
-                                           description="老客户利润每年增长", style=st, layout=lay),
+                                           description="老客户利润每年增长", style=st, layout=lay, continuous_update=False),
             "referral_share": w.FloatSlider(value=0.60, min=0.0, max=1.0, step=0.05, readout_format=".0%",
-                                            description="新客户中老客户推荐的占比", style=st, layout=lay),
+                                            description="新客户中老客户推荐的占比", style=st, layout=lay, continuous_update=False),
         }
         self.table = w.HTML()
         for c in self.controls.values():
@@ -212,7 +216,7 @@ class RetentionView(View):
         from crmlab.charts.lifecycle import plot_retention_curves, plot_retention_growth
 
         s = result.summary.copy()
-        s["value"] = [f"{v:.0%}" if k == "profit_increase" else f"{v:,.2f}".rstrip("0").rstrip(".")
+        s["value"] = [f"{v:.0%}" if k == "profit_increase" else (f"{v:,.0f}" if v == round(v) else f"{v:,.1f}")
                       for k, v in s["value"].items()]
         s = s.set_index("item").rename(columns={"value": "数值"})
         s.index.name = "项目"

@@ -51,7 +51,10 @@ class SetupCheckView(View):
         self.update(min_age=self.slider.value)
 
     def compute(self, min_age: int = 18):
-        return min_age, region_counts(self.customers, int(min_age))
+        from crmlab._checks import int_param
+
+        min_age = int_param(min_age, "年龄下限", minimum=0, maximum=120)
+        return min_age, region_counts(self.customers, min_age)
 
     def render(self, result):
         min_age, counts = result

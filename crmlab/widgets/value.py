@@ -28,7 +28,7 @@ def _fmt(value: float) -> str:
         return str(value)
     if value != value:  # NaN
         return "—"
-    if abs(value) >= 100:
+    if abs(value) >= 100 or value == round(value):
         return f"{value:,.0f}"
     return f"{value:,.1f}"
 
@@ -211,6 +211,7 @@ class IndicatorCLVView(View):
         self.update()
 
     def compute(self, method: str | None = None, top: int | None = None, **weights: float) -> pd.DataFrame:
+        from crmlab._checks import int_param
         from crmlab.value import INDICATORS, indicator_clv
 
         self.text = ""
@@ -218,10 +219,10 @@ class IndicatorCLVView(View):
         if unknown:
             raise CRMDataError(f"不认识的指标：{'、'.join(unknown)}。")
         w = {k: weights.get(k, self.sliders[k].value) for k in INDICATORS}
-        self._top = self.top.value if top is None else top
+        self._top = int_param(self.top.value if top is None else top, "显示前几名", minimum=1, maximum=50)
         if self.metrics is None:
             raise CRMDataError("还没有客户指标数据。请传入 clv_metrics(...) 的结果。")
-        result = indicator_clv(self.metrics, w, method=method or self.method.value)
+        result = indicator_clv(self.metrics, w, method=self.method.value if method is None else method)
         total = sum(float(v) for v in w.values())
         leader = result.index[0]
         note = "" if abs(total - 1) < 1e-9 else f"（权重合计 {total:.2f}，已按比例换算成合计 1）"
@@ -236,13 +237,8 @@ class IndicatorCLVView(View):
 
         from crmlab.charts.value import plot_clv_ranking
 
-        try:
-            top = int(self._top)
-        except (TypeError, ValueError):
-            top = 10
-        top = max(1, min(top, 50))
         display(HTML(f"<p style='font-size:15px'>{html.escape(self.text)}</p>"))
-        return plot_clv_ranking(result, top=top)
+        return plot_clv_ranking(result, top=self._top)
 
 
 class DiscountedCLVView(View):
@@ -362,15 +358,17 @@ class CustomerAliveView(View):
     :class:`crmlab.value.GammaGamma`.  ``update(frequency=5, recency=30, T=39,
     monetary_value=40, months=12)`` returns the one-row frame of
     :func:`crmlab.value.predict_clv` (missing values keep the control value).
+    ``currency`` names the money unit in labels and text (CDNOW amounts are US dollars: ``"美元"``).
     """
 
     def __init__(self, bgnbd=None, gg=None, *, frequency: int = 5, recency: float = 30.0, T: float = 39.0,
-                 monetary_value: float = 40.0, months: int = 12):
+                 monetary_value: float = 40.0, months: int = 12, currency: str = "元"):
         super().__init__()
         import ipywidgets as w
 
         self.bgnbd = bgnbd
         self.gg = gg
+        self.currency = currency
         self.text = ""
         style = {"description_width": "190px"}
         layout = w.Layout(width="480px")
@@ -384,7 +382,7 @@ class CustomerAliveView(View):
                                description="从首次购买到今天（周）", style=style, layout=layout,
                                continuous_update=False),
             "monetary_value": w.FloatSlider(value=monetary_value, min=0, max=300, step=5, readout_format=".0f",
-                                            description="平均每次消费（元）", style=style, layout=layout,
+                                            description=f"平均每次消费（{currency}）", style=style, layout=layout,
                                             continuous_update=False),
             "months": w.IntSlider(value=months, min=1, max=36, description="预测未来几个月（月）",
                                   style=style, layout=layout, continuous_update=False),
@@ -401,12 +399,7 @@ class CustomerAliveView(View):
         self.text = ""
         if self.bgnbd is None or not hasattr(self.bgnbd, "params_"):
             raise CRMDataError("还没有拟合好的 BG/NBD 模型。请先运行 BGNBD().fit(frequency, recency, T)，再把它传进来。")
-        v = self.control_values(values)
-        for key in ("recency", "T"):
-            try:
-                v[key] = float(v[key])
-            except (TypeError, ValueError):
-                raise CRMDataError(f"{self.controls[key].description}必须是数字，收到 {v[key]!r}。") from None
+        v = self._checked(self.control_values(values))
         if v["recency"] > v["T"]:
             raise CRMDataError(
                 f"最后一次购买在第 {v['recency']:g} 周，却只观察了 {v['T']:g} 周：最后一次购买不可能晚于今天。"
@@ -427,13 +420,30 @@ class CustomerAliveView(View):
         self._values = v
         self.text = (
             f"这位客户仍然活跃的概率约 {row['prob_alive']:.0%}；预计未来 {v['months']} 个月还会购买 "
-            f"{row['expected_purchases']:.2f} 次，每次约 {row['expected_avg_value']:.0f} 元，"
-            f"预测价值约 {row['clv']:.0f} 元（已按年 10% 折现）。"
+            f"{row['expected_purchases']:.2f} 次，每次约 {row['expected_avg_value']:.0f} {self.currency}，"
+            f"预测价值约 {row['clv']:.0f} {self.currency}（已按年 10% 折现）。"
         )
         if row["prob_alive"] < 0.5 and v["frequency"] > 0:
             self.text += "活跃概率已低于一半：他以前常买、最近却很久没来，应尽快回访挽留。"
         self.text += note
         return result
+
+    def _checked(self, v: dict) -> dict:
+        """The control values as finite numbers in the slider ranges, else a Chinese error."""
+        from crmlab._checks import finite_number
+
+        for key in ("frequency", "recency", "T", "monetary_value", "months"):
+            label = self.controls[key].description
+            number = finite_number(v[key], label)
+            top = 10 * self.controls[key].max
+            if not 0 <= number <= top:
+                raise CRMDataError(f"{label}应在 0 到 {top:g} 之间，收到 {number:g}。请把它改成一个合理的数。")
+            if key in ("frequency", "months") and number != int(number):
+                raise CRMDataError(f"{label}应该是整数，收到 {number:g}。")
+            v[key] = int(number) if key in ("frequency", "months") else number
+        if v["T"] <= 0 or v["months"] < 1:
+            raise CRMDataError("观察时长和预测月数都要大于 0。")
+        return v
 
     def render(self, result: pd.DataFrame):
         from IPython.display import HTML, display

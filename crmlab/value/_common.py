@@ -1,0 +1,132 @@
+"""Names, labels and input checks shared by the :mod:`crmlab.value` sub-modules."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from crmlab._checks import finite_number as _finite_number
+from crmlab._errors import CRMDataError
+
+# ---------------------------------------------------------------------------
+# Names and labels
+# ---------------------------------------------------------------------------
+
+VALUE_PARTS = ["product_value", "service_value", "personnel_value", "image_value"]
+COST_PARTS = ["money_cost", "time_cost", "energy_cost", "physical_cost"]
+
+CURRENT_INDICATORS = ["gross_profit", "volume", "service_cost"]
+POTENTIAL_INDICATORS = ["satisfaction", "loyalty", "trust"]
+INDICATORS = CURRENT_INDICATORS + POTENTIAL_INDICATORS
+#: Indicators where *more* is *worse* for the company (normalised reversed).
+NEGATIVE_INDICATORS = ["service_cost"]
+
+#: Default weights of the indicator method: 0.6 for current value, 0.4 for
+#: potential value; they sum to 1.
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "gross_profit": 0.30,
+    "volume": 0.15,
+    "service_cost": 0.15,
+    "satisfaction": 0.15,
+    "loyalty": 0.15,
+    "trust": 0.10,
+}
+
+LABELS: dict[str, str] = {
+    # delivered value
+    "product_value": "产品价值",
+    "service_value": "服务价值",
+    "personnel_value": "人员价值",
+    "image_value": "形象价值",
+    "money_cost": "货币成本",
+    "time_cost": "时间成本",
+    "energy_cost": "精力成本",
+    "physical_cost": "体力成本",
+    "total_value": "客户总价值",
+    "total_cost": "客户总成本",
+    "delivered_value": "客户让渡价值",
+    "value_cost_ratio": "价值成本比",
+    "best": "理性客户的选择",
+    # indicator method
+    "gross_profit": "毛利润",
+    "volume": "购买量",
+    "service_cost": "服务成本",
+    "satisfaction": "满意度",
+    "loyalty": "忠诚度",
+    "trust": "信任度",
+    "current_value": "当前价值",
+    "potential_value": "潜在价值",
+    "clv_score": "终身价值得分",
+    "rank": "排名",
+    # discounted CLV
+    "period": "期数",
+    "survival": "留存概率",
+    "margin": "每期利润",
+    "expected_margin": "期望利润",
+    "discount_factor": "折现系数",
+    "discounted_margin": "折现后利润",
+    "cumulative_clv": "累计终身价值",
+    # predictive CLV
+    "frequency": "重复购买次数",
+    "recency": "最近购买时点(周)",
+    "T": "观察时长(周)",
+    "monetary_value": "平均每次金额",
+    "historical_value": "历史重复消费额",
+    "prob_alive": "仍活跃概率",
+    "expected_purchases": "预计购买次数",
+    "expected_avg_value": "预计每次金额",
+    "clv": "预测终身价值",
+    # order columns named in error messages
+    "amount": "金额（元）",
+    "quantity": "件数",
+}
+
+#: Weeks per month used to turn months into the weeks of the BG/NBD time unit.
+WEEKS_PER_MONTH = 365.25 / 7 / 12
+
+
+# ---------------------------------------------------------------------------
+# Small validation helpers
+# ---------------------------------------------------------------------------
+
+
+def _require_frame(df: Any, what: str) -> pd.DataFrame:
+    if not isinstance(df, pd.DataFrame):
+        raise CRMDataError(f"{what}需要一个表格（pandas DataFrame），收到的是 {type(df).__name__}。")
+    if df.empty:
+        raise CRMDataError(f"{what}是空表，没有可以计算的行。请先准备至少一行数据。")
+    return df
+
+
+def _require_columns(df: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        names = "、".join(f"{c}（{LABELS.get(c, c)}）" for c in missing)
+        raise CRMDataError(f"{what}缺少列：{names}。请补上这些列，或检查列名是否拼写正确。")
+
+
+def _numeric_columns(df: pd.DataFrame, columns: Sequence[str], what: str) -> pd.DataFrame:
+    out = pd.DataFrame(index=df.index)
+    for col in columns:
+        values = pd.to_numeric(df[col], errors="coerce")
+        bad = values.isna() & df[col].notna()
+        if bad.any():
+            rows = ", ".join(map(str, list(df.index[bad])[:5]))
+            raise CRMDataError(
+                f"{what}的列 {col}（{LABELS.get(col, col)}）含有不是数字的值（行：{rows}，例如 {df[col][bad].iloc[0]!r}）。"
+                "请改成数字，去掉“¥”“元”和千位分隔的逗号，例如把 \"¥1,200\" 改成 1200。"
+            )
+        out[col] = values.astype(float)
+    return out
+
+
+def _rate(value: Any, name: str, *, upper: float | None, example: str = "0.1") -> float:
+    number = _finite_number(value, name)
+    if number < 0:
+        raise CRMDataError(f"{name}不能为负数（收到 {number:g}）。请填写 0 到 1 之间的小数，例如 {example}。")
+    if upper is not None and number > upper:
+        hint = f"，例如 {number:g}% 应填 {number / 100:g}" if number <= 100 else ""
+        raise CRMDataError(f"{name}应是 0 到 {upper:g} 之间的小数（收到 {number:g}）。如果填的是百分数，请除以 100{hint}。")
+    return number
