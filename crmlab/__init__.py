@@ -9,6 +9,7 @@ attribute access, so scikit-learn and scipy load only when a lesson needs them.
 from __future__ import annotations
 
 import importlib
+import os
 
 from crmlab._errors import CRMDataError
 from crmlab._fonts import setup_fonts
@@ -25,8 +26,10 @@ _SUBMODULES = {
     "info",
     "infobase",
     "analysis",
+    "app",
     "basket",
     "io",
+    "lab",
     "lifecycle",
     "segment",
     "value",
@@ -43,6 +46,12 @@ _FUNCTIONS = {
 }
 
 setup_fonts()
+
+if os.environ.get("CRMLAB_PRESENT", "").strip() not in ("", "0"):
+    # A teacher who starts the server with CRMLAB_PRESENT=1 gets presentation mode in every kernel.
+    from crmlab._present import present as _present_on
+
+    _present_on()
 
 
 def __getattr__(name: str):

@@ -31,6 +31,8 @@ import nbformat
 import pytest
 from conftest import ROOT, course_notebooks
 
+from crmlab.lab import install_settings, settings_dir
+
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -47,6 +49,8 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 RUN_TIMEOUT_S = 300  # whole notebook
 SERVER_START_TIMEOUT_S = 90
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+# a displayed widget; the presentation mode's CSS holder (empty, zero height) does not count
+WIDGET_SELECTOR = ".jp-OutputArea-output .jupyter-widgets:not(.crmlab-present-style)"
 SELFTEST_DIR = "_selftest"
 
 NOTEBOOKS = [p.relative_to(ROOT).as_posix() for p in course_notebooks()]
@@ -115,6 +119,20 @@ def _selftest_notebooks(folder: Path) -> None:
     nbformat.write(bad, folder / "bad.ipynb")
 
 
+PRESENT_DIR = "_present"
+PRESENT_LESSON = "notebooks/03_segmentation.ipynb"
+
+
+def _presentation_notebook(root: Path) -> None:
+    """A copy of one lesson that switches the teacher's presentation mode on in its first cell."""
+    from nbformat.v4 import new_code_cell
+
+    nb = nbformat.read(ROOT / PRESENT_LESSON, as_version=4)
+    nb.cells.insert(0, new_code_cell("import crmlab\n\ncrmlab.present()"))
+    (root / PRESENT_DIR).mkdir()
+    nbformat.write(nb, root / PRESENT_DIR / Path(PRESENT_LESSON).name)
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """A JupyterLab server on a temporary copy of the notebook folders; yields (base_url, token, root)."""
@@ -128,12 +146,17 @@ def lab(tmp_path_factory):
     if (ROOT / "data").is_dir():
         (root / "data").symlink_to(ROOT / "data", target_is_directory=True)  # read-only use
     _selftest_notebooks(root / SELFTEST_DIR)
+    _presentation_notebook(root)
 
     settings = base / "settings"
     for name, value in LAB_SETTINGS.items():
         path = settings / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(value), encoding="utf-8")
+    # the course's defaults (Chinese interface) exactly as `python -m crmlab.lab` installs them,
+    # but into a temporary prefix: the test does not depend on, or change, this environment
+    install_settings(prefix=base / "prefix")
+    app_settings = settings_dir(base / "prefix").parent
     env = dict(
         os.environ,
         JUPYTERLAB_SETTINGS_DIR=str(settings),
@@ -149,7 +172,7 @@ def lab(tmp_path_factory):
         "--no-browser", f"--ServerApp.token={token}", "--ip=127.0.0.1", f"--port={port}",
         "--allow-root", f"--ServerApp.root_dir={root}", "--LabApp.expose_app_in_browser=True",
         "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        "--ServerApp.port_retries=0",
+        "--ServerApp.port_retries=0", f"--LabApp.app_settings_dir={app_settings}",
     ]  # fmt: skip
     proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -325,8 +348,11 @@ def _wait_for_kernel(page, timeout_s: float = 90) -> None:
     raise AssertionError("内核没有启动 / the kernel did not start")
 
 
-def run_in_lab(context, lab, relpath: str) -> dict:
-    """Open ``relpath`` in JupyterLab, run all cells; returns a report dict (errors listed, never raises)."""
+def run_in_lab(context, lab, relpath: str, probe: str | None = None) -> dict:
+    """Open ``relpath`` in JupyterLab, run all cells; returns a report dict (errors listed, never raises).
+
+    ``probe``: JavaScript evaluated in the page after the run; its result is ``report["probe"]``.
+    """
     url, token, root = lab
     expect_widgets, expect_images = _expects(root / relpath)
     workspace = re.sub(r"[^A-Za-z0-9]", "-", relpath)
@@ -354,7 +380,7 @@ def run_in_lab(context, lab, relpath: str) -> dict:
         report["errors"].extend(result.get("errors", []))
         if expect_widgets:
             try:
-                page.wait_for_selector(".jp-OutputArea-output .jupyter-widgets", timeout=30_000)
+                page.wait_for_selector(WIDGET_SELECTOR, timeout=30_000)
             except Exception:
                 report["errors"].append("没有组件显示出来 / no widget rendered (.jupyter-widgets missing)")
         if expect_images:
@@ -368,11 +394,13 @@ def run_in_lab(context, lab, relpath: str) -> dict:
         except Exception:
             report["errors"].append("widget: 组件一直停在 Loading widget...（没有显示出来）/ widget never rendered")
         report["errors"].extend(page.evaluate(_DOM_ERRORS_JS))
-        report["widgets_in_dom"] = page.locator(".jp-OutputArea-output .jupyter-widgets").count()
-        target = page.locator(".jp-OutputArea-output .jupyter-widgets").first
+        report["widgets_in_dom"] = page.locator(WIDGET_SELECTOR).count()
+        target = page.locator(WIDGET_SELECTOR).first
         if report["widgets_in_dom"]:
             target.scroll_into_view_if_needed(timeout=5_000)
         report["console_errors"] = console
+        if probe:
+            report["probe"] = page.evaluate(probe)
     finally:
         try:  # one screenshot per notebook, also when something above failed
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -413,3 +441,174 @@ def test_notebook_runs_in_jupyterlab(context, lab, relpath):
     assert not report["errors"], (
         f"{relpath}（截图 / screenshot: {report.get('screenshot')}）:\n" + "\n".join(report["errors"])
     )
+
+
+# --------------------------------------------------------------------------- presentation mode, Chinese UI
+
+# Font sizes in the page: a widget label and a table cell in the notebook's outputs.
+_FONT_PROBE_JS = """
+() => {
+  const size = sel => {
+    const el = document.querySelector(sel);
+    return el ? parseFloat(getComputedStyle(el).fontSize) : null;
+  };
+  return {label: size('.jp-OutputArea-output .widget-label'), cell: size('.jp-OutputArea-output table td')};
+}
+"""
+
+
+def test_lesson_runs_in_presentation_mode(context, lab):
+    relpath = f"{PRESENT_DIR}/{Path(PRESENT_LESSON).name}"
+    report = run_in_lab(context, lab, relpath, probe=_FONT_PROBE_JS)
+    assert not report["errors"], f"{relpath}（截图 {report.get('screenshot')}）:\n" + "\n".join(report["errors"])
+    sizes = report["probe"]
+    # JupyterLab's normal sizes are 12-13 px; presentation mode: widget text 20 px, tables 17 px
+    assert sizes["label"] and sizes["label"] >= 18, sizes
+    assert sizes["cell"] and sizes["cell"] >= 16, sizes
+
+
+def test_jupyterlab_interface_is_chinese(context, lab):
+    url, token, _root = lab
+    page = context.new_page()
+    try:
+        page.goto(f"{url}/lab/workspaces/zh/tree/notebooks/00_start.ipynb?reset&token={token}")
+        page.wait_for_selector("#jp-menu-panel .lm-MenuBar-itemLabel", timeout=60_000)
+        labels = page.locator("#jp-menu-panel .lm-MenuBar-itemLabel").all_inner_texts()
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "jupyterlab_zh_CN.png"))
+    finally:
+        with contextlib.suppress(Exception):
+            page.evaluate(_SHUTDOWN_JS)
+        page.close()
+    assert {"文件", "编辑", "查看", "设置", "帮助"} <= {t.strip() for t in labels}, labels
+
+
+# --------------------------------------------------------------------------- Voilà dashboard
+
+VOILA_LESSON = 3
+
+
+@pytest.fixture(scope="module")
+def voila(tmp_path_factory):
+    """``python -m crmlab.app 3`` (the README's command) serving on a free local port; yields its URL."""
+    _chromium_or_skip()
+    base = tmp_path_factory.mktemp("voila")
+    port = _free_port()
+    log = open(base / "voila.log", "wb")  # noqa: SIM115 - stays open for the server's lifetime
+    cmd = [sys.executable, "-m", "crmlab.app", str(VOILA_LESSON), "--no-browser", f"--port={port}",
+           "--Voila.ip=127.0.0.1", "--Voila.port_retries=0"]  # fmt: skip
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(base / "runtime"), PYDEVD_DISABLE_FILE_VALIDATION="1")
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    try:
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"Voilà 启动失败 / did not start:\n{(base / 'voila.log').read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"{url}api/kernelspecs", timeout=2):
+                    break
+            except urllib.error.HTTPError:
+                break  # the server answers
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("Voilà 启动超时 / server start timed out")
+            time.sleep(0.5)
+        yield url, base / "voila.log"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+_VISIBLE_PANEL_IMG_JS = """
+() => {
+  const panels = Array.from(document.querySelectorAll('.widget-tab .lm-TabPanel-stackedPanel, .widget-tab > .widget-tab-contents > *'))
+      .filter(el => !el.classList.contains('lm-mod-hidden') && el.offsetParent !== null);
+  const img = panels.length ? panels[0].querySelector('img') : null;
+  return img ? img.src.length + ':' + img.src.slice(-64) : null;
+}
+"""
+
+
+def _open_dashboard(page, url: str) -> None:
+    """Load the dashboard; one retry with a fresh kernel if the first page load stalls.
+
+    On this shared CI machine a Voilà kernel has (rarely, under heavy load) stayed at
+    "Executing 1 of 2" for minutes; a reload starts a new kernel.
+    """
+    for attempt in (1, 2):
+        page.goto(url, timeout=120_000, wait_until="commit")
+        try:
+            page.wait_for_selector(".widget-tab .jupyter-widgets img", timeout=120_000)
+            return
+        except Exception:
+            if attempt == 2:
+                raise
+            print("Voilà 看板第一次加载超时，重新加载 / first load stalled, reloading")
+
+
+def test_voila_dashboard_works_offline(browser, voila):
+    """The lesson-3 dashboard renders with every non-local request blocked, and its widgets respond."""
+    url, log = voila
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    blocked: list[str] = []
+
+    def local_only(route):
+        url = route.request.url
+        if url.startswith(("http://127.0.0.1", "http://localhost", "ws://127.0.0.1", "data:", "blob:")):
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    ctx.route("**/*", local_only)
+    page = ctx.new_page()
+    page_errors: list[str] = []
+    page.on("pageerror", lambda exc: page_errors.append(str(exc)))
+    shots = ARTIFACTS / "voila"
+    shots.mkdir(parents=True, exist_ok=True)
+    try:
+        _open_dashboard(page, url)
+        body = page.inner_text("body")
+        assert "细分客户" in body and "投影模式" in body
+        assert "import" not in body and "dashboard(" not in body, "Voilà 显示了代码 / code cells are shown"
+        page.screenshot(path=str(shots / "lesson3.png"), full_page=True)
+        first = page.evaluate(_VISIBLE_PANEL_IMG_JS)
+        assert first, "看板上没有图表 / no chart in the first tab"
+
+        # a widget responds: another chart type in the RFM page redraws the chart
+        page.get_by_role("button", name="R×F 热力图").click()
+        page.wait_for_function(f"() => ({_VISIBLE_PANEL_IMG_JS})() !== {json.dumps(first)}", timeout=60_000)
+
+        # a tab is built when opened: the K-means page shows its own chart
+        page.get_by_role("tab", name="K 均值聚类").click()
+        page.wait_for_function(
+            "() => !document.body.innerText.includes('正在准备这一页')"
+            f" && ({_VISIBLE_PANEL_IMG_JS})() !== null", timeout=90_000)
+        page.screenshot(path=str(shots / "lesson3_kmeans.png"), full_page=True)
+
+        # projector switch: widget text grows at once
+        label = "() => parseFloat(getComputedStyle(document.querySelector('.widget-label')).fontSize)"
+        normal = page.evaluate(label)
+        page.get_by_role("button", name="投影模式").click()
+        page.wait_for_function(f"() => ({label})() >= 18", timeout=30_000)
+        page.screenshot(path=str(shots / "lesson3_projector.png"), full_page=True)
+        assert normal < 18
+        text = page.inner_text("body")
+        assert "Traceback" not in text and "Error displaying widget" not in text
+        assert not page_errors, page_errors
+        # only cosmetic CDN links of Voilà's template (Font Awesome, bundled anyway) may have been blocked
+        assert all("fontawesome" in u for u in blocked), blocked
+    except Exception:
+        with contextlib.suppress(Exception):
+            page.screenshot(path=str(shots / "lesson3_failed.png"), full_page=True)
+        print(log.read_text(encoding="utf-8", errors="replace")[-3000:])  # shown by pytest on failure
+        raise
+    finally:
+        ctx.close()

@@ -133,3 +133,13 @@ def test_result_is_immutable(q):
     res = q.check(42)
     with pytest.raises(Exception):
         res.status = INCORRECT  # type: ignore[misc]
+
+
+def test_number_typed_as_text_gets_a_hint_on_how_to_fix_it():
+    from crmlab.exercises._core import Wrong, as_number
+
+    assert as_number("12") == 12.0
+    for text, tip in [("¥1,200", "¥"), ("¥1,200", "逗号"), ("35%", "0.35"), ("1.2万", "12000"), ("abc", "直接写数字")]:
+        with pytest.raises(Wrong) as info:
+            as_number(text)
+        assert tip in str(info.value), (text, str(info.value))

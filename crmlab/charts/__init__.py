@@ -8,12 +8,20 @@ from __future__ import annotations
 
 
 def get_ax(ax=None, figsize=(7, 4.2)):
-    """Return ``(fig, ax)``: the given Axes and its figure, or a new pair."""
+    """Return ``(fig, ax)``: the given Axes and its figure, or a new pair.
+
+    In the teacher's presentation mode (``crmlab.present()``) a new figure is
+    larger than ``figsize`` by ``crmlab._present.FIGURE_SCALE`` and its small
+    fixed-size labels are enlarged when it is drawn.
+    """
     import matplotlib.pyplot as plt
+
+    from crmlab._present import figure_class, scaled_figsize
 
     if ax is not None:
         return ax.figure, ax
-    fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    extra = {"FigureClass": cls} if (cls := figure_class()) is not None else {}
+    fig, ax = plt.subplots(figsize=scaled_figsize(figsize), layout="constrained", **extra)
     return fig, ax
 
 

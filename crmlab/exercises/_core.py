@@ -178,6 +178,22 @@ def _record(question: Question, passed: bool) -> None:
 # ---------------------------------------------------------------------------
 
 
+def _text_number_hint(text: str, what: str) -> str:
+    """Say how to turn a number typed as text ("¥1,200", "35%", "1.2万") into a number."""
+    core = text.strip()
+    tips = []
+    if any(c in core for c in "¥￥元"):
+        tips.append("去掉货币符号 ¥ 或“元”")
+    if "," in core or "，" in core:
+        tips.append("去掉千位分隔的逗号")
+    if "%" in core or "％" in core:
+        tips.append("把百分数换成小数（例如 35% 写成 0.35），或按题目要求直接写 35")
+    if "万" in core:
+        tips.append("把“万”换算成数字（1.2万 写成 12000）")
+    how = "；".join(tips) if tips else "不要加引号，直接写数字，或写出计算它的代码"
+    return f"这里要的是{what}，你交的是文字「{text}」，不是数字。{how}。"
+
+
 def as_number(answer: Any, what: str = "一个数字") -> float:
     """The learner's answer as a float, or :class:`Wrong` saying what kind of thing was handed in.
 
@@ -194,6 +210,8 @@ def as_number(answer: Any, what: str = "一个数字") -> float:
     try:
         value = float(answer)
     except (TypeError, ValueError):
+        if isinstance(answer, str):
+            raise Wrong(_text_number_hint(answer, what)) from None
         raise Wrong(f"这里要的是{what}，你交的是「{answer!r}」。") from None
     if math.isnan(value):
         raise Wrong("你的结果是 NaN（空值）：检查一下筛选条件是否把数据都筛掉了，或者是不是有客户没有数据。")

@@ -102,13 +102,28 @@ class View:
         if hasattr(fig, "savefig"):
             import matplotlib.pyplot as plt
 
+            from crmlab._present import prepare_figure
+
+            prepare_figure(fig)  # teacher's presentation mode: also for figures not made by get_ax
             self.figure = fig
             display(fig)
             plt.close(fig)
         else:
             display(shown)
 
+    def displayed(self):
+        """The widget to show: ``self.widget``, preceded by the presentation-mode CSS when that mode is on."""
+        from crmlab import _present
+
+        _present.from_env()
+        style = _present.style_widget() if _present.is_on() else None
+        if style is None:
+            return self.widget
+        import ipywidgets as w
+
+        return w.VBox([style, self.widget])
+
     def _ipython_display_(self) -> None:  # pragma: no cover - display only
         from IPython.display import display
 
-        display(self.widget)
+        display(self.displayed())

@@ -1,0 +1,52 @@
+"""Open a lesson's dashboard in Voilà: ``python -m crmlab.app [N] [voila options]``.
+
+Without ``N`` Voilà lists all dashboards of ``notebooks/app/``.  Voilà shows the widgets
+and text of the notebook without its code cells; it runs on this computer only
+(``localhost``) and needs no internet connection.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from crmlab.lab import course_root, run_server
+
+APP_DIR = Path("notebooks") / "app"
+
+
+def dashboard_notebook(lesson: int | str, root: Path | None = None) -> Path:
+    """The dashboard notebook of ``lesson`` (its file name starts with the two-digit number)."""
+    from crmlab._errors import CRMDataError
+
+    folder = (root or course_root()) / APP_DIR
+    number = str(lesson).strip()
+    if not number.isdigit():
+        raise CRMDataError(f"“{lesson}”不是课次：请写一个数字，例如 python -m crmlab.app 3。")
+    found = sorted(folder.glob(f"{int(number):02d}_*.ipynb")) if folder.is_dir() else []
+    if not found:
+        raise CRMDataError(f"在 {folder} 里找不到第 {lesson} 课的看板笔记本：请在课程文件夹里运行，"
+                           "并确认 notebooks/app/ 文件夹完整。")
+    return found[0]
+
+
+def voila_command(target: Path, extra: list[str]) -> list[str]:
+    return [sys.executable, "-m", "voila", str(target), "--theme=light", *extra]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    lessons = [a for a in args if not a.startswith("-")]
+    extra = [a for a in args if a.startswith("-")]
+    root = course_root()
+    try:
+        target = dashboard_notebook(lessons[0], root) if lessons else root / APP_DIR
+    except (ValueError, OSError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(f"正在用 Voilà 打开 {target.relative_to(root) if target.is_relative_to(root) else target}（按 Ctrl+C 结束）")
+    return run_server(voila_command(target, extra), root)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
