@@ -102,3 +102,37 @@ def test_odd_answer_types_do_not_raise():
         for odd in ("abc", pd.Series([1, 2]), [1, 2, 3], float("nan"), {"a": 1}):
             res = q.check(odd)
             assert res.status == "incorrect"
+
+
+# ---------------------------------------------------------------- issue 9: slips found by doing every exercise wrongly
+@pytest.mark.parametrize(
+    "q, answer, word",
+    [
+        (L.q1, [0, 30, 31, 90, 180], "逾期天数"),
+        (L.q2, "¥1,200", "写成 1200"),
+        (L.q3, -15_600.0, "符号反了"),
+        (L.q4, "19%", "0.19"),
+        (L.q6, 9.0, "万元"),
+        (L.q6, -90_000.0, "符号反了"),
+        (L.q9, 12.0, "万元"),
+        (L.q9, 20_000_000.0, "100 倍"),
+        (L.q10, 1_500_000 / 4_500_000 * 365, "90"),
+        (L.q11, 600 + 20 * np.log(4), "log2"),
+        (L.q11, "640分", "写成 640"),
+    ],
+)
+def test_typical_slips_get_targeted_hints(q, answer, word):
+    res = q.check(answer)
+    _wrong(res, word)
+    assert "还不对" not in res.message  # the title already says so
+
+
+def test_whole_result_objects_and_amounts_instead_of_shares():
+    res = L.q7.check(cc.credit_policy(**L.Q7))
+    _wrong(res, ".profit_change")
+    assert len(res.message) < 80  # no repr of the whole table
+    _wrong(L.q7.check(cc.credit_policy(**L.Q7).table.loc["净收益", "新政策"]), "新政策的净收益")
+    orders = _orders()
+    _wrong(L.q4.check(cc.pyramid(orders).tiers.loc["VIP客户", "金额"]), "不是占比")
+    _wrong(L.q5.check(orders.loc[orders["payment_method"] == "赊销", "amount"].sum()), "不是占比")
+    assert L.q7.check(str(cc.credit_policy(**L.Q7).profit_change)).correct  # a plain number as text is fine

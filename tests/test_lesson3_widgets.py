@@ -267,3 +267,122 @@ def test_upload_through_the_file_upload_control():
     v.upload.value = ({**item, "name": "坏.csv", "content": memoryview("客户编号,日期\nA,x\n".encode("gbk"))},)
     assert v.result is None and "金额" in v.message and _chinese(v.message)
     assert v.table.value == ""
+
+
+# --------------------------------------------------------------------------- issue 9: absurd inputs, then recovery
+# Each case: a widget fed empty / huge / negative / zero / non-numeric input shows a Chinese
+# message (never raises), and the next valid input works again.
+
+_BAD_INPUTS_L3 = {
+    "RFMExplorer": [
+        {"asof": "-3"}, {"asof": "1e12"}, {"asof": "¥1,200"}, {"asof": 0}, {"asof": -5}, {"asof": 1e12},
+        {"asof": "abc"}, {"asof": "2020-01-01"}, {"high_rule": ""}, {"scheme": None},
+    ],
+    "KMeansExplorer": [
+        {"k": 0}, {"k": -3}, {"k": 10**12}, {"k": "abc"}, {"k": ""}, {"k": None}, {"k": 2.5},
+        {"k": 3, "features": []}, {"k": 3, "features": ["¥1,200"]},
+    ],
+    "SegmentPlanView": [
+        {"budget": -5}, {"budget": 1e12}, {"budget": "abc"}, {"budget": "¥1,200"}, {"budget": float("nan")},
+        {"budget": float("inf")},
+    ],
+    "UploadRFMView": [
+        {"content": b""}, {"content": None}, {"content": b"customer_id,order_date,amount\n"},
+        {"content": "客户编号,日期,金额\nA,2025-01-01,-100\n".encode()},
+        {"content": "客户编号,日期,金额\nA,2025-01-01,1e300\nB,2025-01-02,1e308\n".encode()},
+        {"content": "客户编号,日期,金额\nA,2025-01-01,abc\n".encode()},
+        {"content": GOOD_CSV.encode(), "asof": "-3"},
+    ],
+}
+
+_VALID_L3 = {
+    "RFMExplorer": {"asof": "2026-01-01", "high_rule": "score_mean", "scheme": "cn8", "chart": "sizes"},
+    "KMeansExplorer": {"k": 3, "features": ["recency", "frequency", "monetary"]},
+    "SegmentPlanView": {"budget": 5000},
+    "UploadRFMView": {"content": GOOD_CSV.encode(), "asof": "2026-01-01"},
+}
+
+
+def _l3_view(name, tx):
+    if name == "RFMExplorer":
+        return RFMExplorer(tx, asof="2026-01-01")
+    if name == "KMeansExplorer":
+        return KMeansExplorer(S.rfm(tx, "2026-01-01"))
+    if name == "SegmentPlanView":
+        return SegmentPlanView(S.segment_summary(S.rfm(tx, "2026-01-01")))
+    return UploadRFMView(asof="2026-01-01")
+
+
+def _l3_update(view, name, values):
+    if name == "SegmentPlanView":
+        plan = view.values()
+        plan["重要价值客户"]["budget"] = values["budget"]
+        return view.update(plan=plan)
+    if name == "UploadRFMView":
+        return view.update(filename="orders.csv", **values)
+    return view.update(**values)
+
+
+@pytest.mark.parametrize(
+    "name, values", [(name, v) for name, cases in _BAD_INPUTS_L3.items() for v in cases],
+    ids=lambda x: x if isinstance(x, str) else repr(x)[:40],
+)
+def test_lesson3_widget_absurd_input_then_recovers(tx, name, values):
+    view = _l3_view(name, tx)
+    assert _l3_update(view, name, values) is None, f"{name} accepted {values!r}"
+    assert view.message and _chinese(view.message), view.message
+    assert "Error" not in view.message and "nan" not in view.message.lower()
+    res = _l3_update(view, name, _VALID_L3[name])
+    assert res is not None and view.message == "", view.message
+
+
+def test_plan_budget_control_negative_then_valid(summary):
+    """Through the FloatText control, as in the browser."""
+    v = SegmentPlanView(summary)
+    box = v.rows["重要价值客户"]["budget"]
+    box.value = -5
+    assert "负数" in v.message
+    box.value = 1e12
+    assert "太大" in v.message
+    box.value = 3000
+    assert v.message == "" and "3,000" in v.report.value
+
+
+def test_rfm_explorer_one_million_rows():
+    """10**6 transactions of 100,000 customers: one update, a result and no message."""
+    rng = np.random.default_rng(0)
+    n = 10**6
+    big = pd.DataFrame({
+        "customer_id": rng.integers(0, 100_000, n),
+        "order_date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 730, n), unit="D"),
+        "amount": rng.gamma(2.0, 80.0, n),
+    })
+    v = RFMExplorer(big, asof="2026-01-01")
+    assert v.message == "" and v.result["summary"]["customers"].sum() == big["customer_id"].nunique()
+
+
+def test_kmeans_explorer_shows_the_notebook_numbers_for_course_sized_tables(rfm_table):
+    """Up to 5,000 customers the explorer uses kmeans_segments' own settings (same clusters, same silhouette)."""
+    v = KMeansExplorer(rfm_table)
+    res = v.update(k=3, features=["recency", "frequency", "monetary"])
+    ref = S.kmeans_segments(rfm_table, k=3)
+    assert res.silhouette == pytest.approx(ref.silhouette)
+    assert res.profiles["size"].tolist() == ref.profiles["size"].tolist()
+    assert f"{ref.silhouette:.3f}" in v.score.value
+
+
+def test_rfm_explorer_accepts_chinese_date_formats(tx):
+    v = RFMExplorer(tx)
+    for text in ("2026-01-01", "2026/1/1", "2026年1月1日", "20260101"):
+        res = v.update(asof=text)
+        assert v.message == "" and res["rfm"].attrs["asof"] == "2026-01-01", text
+
+
+def test_upload_date_without_file_says_upload_first():
+    v = UploadRFMView(asof="2026-01-01")
+    v.asof.value = "2025-12-31"
+    assert "上传" in v.message and v.result is None
+    v.upload.value = ({"name": "小店.csv", "type": "text/csv", "size": 0,
+                       "last_modified": dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
+                       "content": memoryview(GOOD_CSV.encode("utf-8"))},)
+    assert v.message == "" and v.result is not None

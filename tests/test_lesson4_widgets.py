@@ -198,3 +198,75 @@ def test_credit_application_late_payments_are_whole_numbers():
     assert "整数" in v.message
     ok = v.update(late_payments_12m=2)
     assert ok is not None and v.message == ""
+
+
+# --------------------------------------------------------------------------- issue 9: absurd inputs, then recovery
+# Every control of every lesson-4 widget fed empty, huge, negative, zero and non-numeric
+# input: a Chinese message (or, where the value is legitimate, a normal result), never an
+# exception; and the next valid input works again.  ``ok`` lists the values a control may
+# legitimately take (e.g. a negative net worth, a zero margin).
+
+_ABSURD = {"empty": "", "huge": 1e12, "negative": -5, "zero": 0, "text": "abc", "yuan": "¥1,200", "nan": float("nan")}
+
+_L4_CONTROLS = {
+    "PyramidView": {"cutoff0": (), "by": ()},
+    "CreditPolicyView": {
+        "sales": ("huge",), "margin": ("zero",), "sales_increase": ("zero",), "current_days": ("zero",),
+        "new_days": ("zero",), "new_bad_debt": ("zero",), "new_collection_cost": ("zero",),
+        "cost_of_capital": ("zero",),
+    },
+    "CreditApplicationView": {
+        "years_in_business": ("zero",), "on_time_payment_rate": ("zero",), "late_payments_12m": ("zero",),
+        "annual_revenue": ("zero", "huge"), "working_capital": ("zero", "huge", "negative"),
+        "debt_ratio": ("zero",), "net_worth": ("zero", "huge", "negative"), "collateral_value": ("zero", "huge"),
+        "industry_outlook": (), "avg_monthly_sales": ("zero", "huge"), "payment_terms_days": ("zero",),
+    },
+    "AgingView": {"asof": (), "top": ("huge",)},
+    "ScoreCutoffView": {"cutoff": ("huge", "negative", "zero")},
+}
+
+
+def _l4_view(name):
+    if name == "PyramidView":
+        return PyramidView(_orders())
+    if name == "AgingView":
+        return AgingView(_invoices(), asof="2026-01-01")
+    if name == "ScoreCutoffView":
+        rng = np.random.default_rng(0)
+        y = rng.integers(0, 2, 200)
+        return ScoreCutoffView(550 + 30 * (1 - y) + rng.normal(0, 20, 200), y)
+    return {"CreditPolicyView": CreditPolicyView, "CreditApplicationView": CreditApplicationView}[name]()
+
+
+def _l4_update(view, name, control, value):
+    if control == "cutoff0":
+        return view.update(cutoffs=(value, 4, 15, 80))
+    return view.update(**{control: value})
+
+
+@pytest.mark.parametrize(
+    "name, control, kind",
+    [(n, c, k) for n, controls in _L4_CONTROLS.items() for c in controls for k in _ABSURD],
+)
+def test_lesson4_widget_absurd_input_then_recovers(name, control, kind):
+    view = _l4_view(name)
+    valid = view.result
+    assert valid is not None and view.message == ""
+    res = _l4_update(view, name, control, _ABSURD[kind])
+    if kind in _L4_CONTROLS[name][control]:
+        assert res is not None and view.message == "", view.message  # a legitimate value
+    else:
+        assert res is None, f"{name}.{control} accepted {kind}"
+        assert CHINESE.search(view.message) and "Traceback" not in view.message, view.message
+        assert "nan" not in view.message.lower() or kind == "nan"
+        if kind == "yuan" and control not in ("by", "asof"):  # a number typed with ¥ and a comma
+            assert "1200" in view.message  # says how to write it
+    view.update()  # the defaults / control values again: works
+    assert view.result is not None and view.message == "", view.message
+
+
+def test_aging_view_rejects_numbers_as_dates():
+    v = AgingView(_invoices())
+    v.update(asof=0)
+    _bad(v)
+    assert "日期" in v.message and "1970" not in v.message

@@ -113,3 +113,47 @@ def test_every_question_has_chinese_hint_and_solution(q):
     assert any("\u4e00" <= ch <= "\u9fff" for ch in q.hint().message)
     assert q.solution().message
     assert not q.check("nonsense").correct
+
+
+# ---------------------------------------------------------------- issue 9: slips found by doing every exercise wrongly
+def test_typical_slips_get_targeted_hints():
+    alloc = budget_allocation(L.practice_segments(), 10000, cost_per_contact=10)
+    right = alloc["return_targeted"].sum()
+    assert "符号反了" in _msg(L.q1.check(-right))
+    assert "万元" in _msg(L.q1.check(right / 1e4))
+    assert "写成 1200" in _msg(L.q1.check("¥1,200"))
+    orders = L.practice_orders()
+    last = orders.groupby("customer_id")["order_date"].max()
+    assert "日期" in _msg(L.q4.check(last))
+    recency = (pd.Timestamp("2026-01-01") - last).dt.days
+    assert "recency 天数本身" in _msg(L.q6.check(recency))
+    km = kmeans_segments(rfm(crmlab.datasets.load("orders"), "2026-01-01"), k=4)
+    assert ".silhouette" in _msg(L.q8.check(km))
+    assert L.q8.check(f"{km.silhouette:.3f}").correct  # a plain number typed as text is accepted
+    for q in (L.q1, L.q2, L.q3, L.q4, L.q5, L.q6, L.q7, L.q8, L.q9, L.q10):
+        res = q.check("¥1,200")
+        assert not res.correct and "检查时出错" not in res.message, (q.name, res.message)
+
+
+def test_q2_wrong_type_names_the_right_index_and_enterprises():
+    assert "城市等级" in _msg(L.q2.check(123.0)) and "客户编号" not in _msg(L.q2.check(123.0))
+    customers = crmlab.datasets.load("customers").set_index("customer_id")
+    orders = crmlab.datasets.load("orders")
+    spend = orders.groupby("customer_id")["amount"].sum().reindex(customers.index).fillna(0)
+    assert "企业客户" in _msg(L.q2.check(spend.groupby(customers["city_tier"]).mean()))
+
+
+def test_no_feedback_starts_by_repeating_the_title():
+    import re
+    from pathlib import Path
+
+    for name in ("lesson3.py", "lesson4.py"):
+        src = (Path(L.__file__).parent / name).read_text(encoding="utf-8")
+        assert not re.search(r'Wrong\(f?"还不对', src), name
+
+
+def test_q5_counting_dates_is_not_frequency():
+    orders = L.practice_orders()
+    assert not orders.groupby("customer_id")["order_date"].nunique().equals(
+        orders.groupby("customer_id")["order_id"].nunique())
+    assert "购买日期" in _msg(L.q5.check(orders.groupby("customer_id")["order_date"].nunique()))

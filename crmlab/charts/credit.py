@@ -7,6 +7,7 @@ import pandas as pd
 
 from crmlab._errors import CRMDataError
 from crmlab.charts import get_ax
+from crmlab.charts._format import thousands
 
 BUCKET_COLORS = ("#4caf50", "#cddc39", "#ffc107", "#ff9800", "#f4511e", "#b71c1c")
 TIER_COLORS = ("#b71c1c", "#ef6c00", "#f9a825", "#9e9e9e", "#78909c", "#90a4ae")
@@ -85,8 +86,9 @@ def plot_credit_policy(result, ax=None):
         ax.axvline(be * 100, color="#2e7d32", linestyle="--", label=f"保本点：销售增长 {be:.1%}")
     ax.set_xlabel("放宽信用后销售额增长（%）")
     ax.set_ylabel("净收益变化（元）")
+    ax.yaxis.set_major_formatter(thousands())
     ax.set_title("信用政策：放宽账期值不值？")
-    ax.legend(fontsize=8, loc="best")
+    ax.legend(fontsize=9, loc="best")
     return ax
 
 
@@ -199,9 +201,10 @@ def plot_aging(aging_table: pd.DataFrame, top: int = 15, ax=None):
         ax.barh(t.index.astype(str), t[b], left=left, color=color, label=b)
         left += t[b].to_numpy()
     ax.set_xlabel("应收余额（元）")
+    ax.xaxis.set_major_formatter(thousands())
     ax.set_title(f"应收账款账龄（余额最大的 {len(t)} 位客户）")
-    ax.legend(fontsize=8, loc="lower right")
-    ax.tick_params(axis="y", labelsize=8)
+    ax.legend(fontsize=9, loc="lower right")
+    ax.tick_params(axis="y", labelsize=9)
     return ax
 
 
@@ -217,7 +220,8 @@ def plot_provision(provision_table: pd.DataFrame, ax=None):
     for xi, rate, amount in zip(x, t["计提比例"], t["坏账准备"]):
         ax.text(xi + 0.2, amount, f"{rate:.0%}", ha="center", va="bottom", fontsize=9, color="#b3261e")
     ax.set_xticks(x, list(t.index), rotation=20)
-    ax.set_ylabel("元")
+    ax.set_ylabel("金额（元）")
+    ax.yaxis.set_major_formatter(thousands())
     ax.set_title("按账龄计提坏账准备（红柱上方数字为计提比例）")
     ax.legend()
     return ax

@@ -11,6 +11,7 @@ import pandas as pd
 
 from crmlab._errors import CRMDataError
 from crmlab.charts import get_ax
+from crmlab.charts._format import thousands
 
 #: one colour per cn8 segment (重要 = saturated, 一般 = light), also used for other schemes.
 SEGMENT_COLORS = [
@@ -55,6 +56,7 @@ def plot_budget_demo(allocation: pd.DataFrame, ax=None):
     ax.bar(x + w / 2, allocation["return_targeted"], w, color="#1b7837", label="重点投放")
     ax.set_xticks(x, [str(i) for i in allocation.index], rotation=30, ha="right")
     ax.set_ylabel("预计带来的销售额（元）")
+    ax.yaxis.set_major_formatter(thousands())
     ev = allocation.attrs.get("return_even", float(allocation["return_even"].sum()))
     tg = allocation.attrs.get("return_targeted", float(allocation["return_targeted"].sum()))
     budget = allocation.attrs.get("spent", float("nan"))
@@ -102,14 +104,18 @@ def plot_segment_sizes(summary: pd.DataFrame, ax=None):
     x = np.arange(len(summary))
     colors = [SEGMENT_COLORS[i % len(SEGMENT_COLORS)] for i in range(len(summary))]
     ax.bar(x, summary["customers"], color=colors, alpha=0.85)
-    for xx, c in zip(x, summary["customers"]):
-        ax.text(xx, c, f"{int(c)}", ha="center", va="bottom", fontsize=9)
     ax.set_ylabel("客户数（柱）")
     ax.set_xticks(x, [str(i) for i in summary.index], rotation=30, ha="right")
+    ax.set_ylim(top=max(float(summary["customers"].max()), 1.0) * 1.1)
     ax2 = ax.twinx()
     ax2.plot(x, summary["revenue"].to_numpy(float) / 10000, "o-", color="#333333", label="消费金额")
     ax2.set_ylabel("消费金额（万元，折线）")
     ax2.set_ylim(bottom=0)
+    # bar labels on the twin axes (drawn last) with a white box, so the line never hides them
+    for xx, c in zip(x, summary["customers"]):
+        ax2.annotate(f"{int(c)}", (xx, c), xycoords=ax.transData, xytext=(0, 3), textcoords="offset points",
+                     ha="center", va="bottom", fontsize=9,
+                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
     ax.set_title("各 RFM 客户群的人数与消费金额")
     ax.spines[["top"]].set_visible(False)
     return ax

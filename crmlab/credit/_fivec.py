@@ -8,7 +8,13 @@ import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
-from crmlab.credit._common import check_fraction, require_columns, require_frame, to_numbers
+from crmlab.credit._common import (
+    check_fraction,
+    check_nonnegative,
+    require_columns,
+    require_frame,
+    to_numbers,
+)
 
 #: The five Cs with their Chinese names.
 FIVE_C = {
@@ -181,7 +187,30 @@ def score_5c(accounts, weights=None, scales=None, thresholds=None) -> pd.DataFra
     (columns named by the Chinese names 品格 ... 条件), ``score``, ``grade``,
     ``strongest``, ``weakest`` and ``reason`` (Chinese).
     """
+    accounts = require_frame(accounts, "客户信用档案 accounts").reset_index(drop=True)  # repeated labels (concat)
     f = _facts(accounts)
+    w = _weights(weights)
+    total_w = sum(w.values())
+    sc = _scales(scales)
+    items = pd.DataFrame({k: _scale_value(f[k], sc[k]).fillna(0.0) for k in sc}, index=f.index)
+    out = pd.DataFrame(index=f.index)
+    acc = accounts
+    if "customer_id" in acc.columns:
+        out["customer_id"] = acc["customer_id"].astype(str)
+    for c, cols in ITEMS.items():
+        out[FIVE_C[c]] = items[list(cols)].mean(axis=1).round(1)
+    raw = sum(items[list(cols)].mean(axis=1) * w[c] for c, cols in ITEMS.items()) / total_w
+    out["score"] = raw.round(1)
+    out["grade"] = [grade_of(s, thresholds) for s in out["score"]]
+    subs = out[[FIVE_C[c] for c in ITEMS]]
+    out["strongest"] = subs.idxmax(axis=1)
+    out["weakest"] = subs.idxmin(axis=1)
+    out["reason"] = _reasons(out, items)
+    return out.reset_index(drop=True)
+
+
+def _weights(weights) -> dict[str, float]:
+    """The five weights (defaults updated by ``weights``), checked: numbers, not negative, not all 0."""
     w = dict(DEFAULT_WEIGHTS)
     if weights is not None:
         unknown = [k for k in weights if k not in FIVE_C]
@@ -196,9 +225,13 @@ def score_5c(accounts, weights=None, scales=None, thresholds=None) -> pd.DataFra
         if not math.isfinite(v) or v < 0:
             raise CRMDataError(f"{FIVE_C[k]}的权重不能是负数（现在是 {v:g}）。")
         w[k] = v
-    total_w = sum(w.values())
-    if total_w <= 0:
+    if sum(w.values()) <= 0:
         raise CRMDataError("五个权重不能全部为 0。")
+    return w
+
+
+def _scales(scales) -> dict[str, dict]:
+    """The default scales updated by ``scales`` (a dict of partial specs)."""
     sc = {k: dict(v) for k, v in DEFAULT_SCALES.items()}
     if scales is not None:
         for k, spec in scales.items():
@@ -207,19 +240,11 @@ def score_5c(accounts, weights=None, scales=None, thresholds=None) -> pd.DataFra
             if not isinstance(spec, dict):
                 raise CRMDataError(f"评分尺度 {k} 应写成字典，例如 {{'worst': 0.5, 'best': 1.0}}。")
             sc[k].update(spec)
-    items = pd.DataFrame({k: _scale_value(f[k], sc[k]).fillna(0.0) for k in sc}, index=f.index)
-    out = pd.DataFrame(index=f.index)
-    acc = accounts
-    if "customer_id" in acc.columns:
-        out["customer_id"] = acc["customer_id"].astype(str)
-    for c, cols in ITEMS.items():
-        out[FIVE_C[c]] = items[list(cols)].mean(axis=1).round(1)
-    raw = sum(items[list(cols)].mean(axis=1) * w[c] for c, cols in ITEMS.items()) / total_w
-    out["score"] = raw.round(1)
-    out["grade"] = [grade_of(s, thresholds) for s in out["score"]]
-    subs = out[[FIVE_C[c] for c in ITEMS]]
-    out["strongest"] = subs.idxmax(axis=1)
-    out["weakest"] = subs.idxmin(axis=1)
+    return sc
+
+
+def _reasons(out: pd.DataFrame, items: pd.DataFrame) -> list[str]:
+    """One Chinese sentence per account: strongest C, weakest C and its weakest fact."""
     reasons = []
     for idx in out.index:
         strong, weak = out.at[idx, "strongest"], out.at[idx, "weakest"]
@@ -229,11 +254,11 @@ def score_5c(accounts, weights=None, scales=None, thresholds=None) -> pd.DataFra
             f"优势：{strong}（{out.at[idx, strong]:.0f}分）；"
             f"短板：{weak}（{out.at[idx, weak]:.0f}分，主要是{ITEM_NAMES[weak_item]}）"
         )
-    out["reason"] = reasons
-    return out.reset_index(drop=True)
+    return reasons
 
 
 LIMIT_METHODS = ("net_worth", "working_capital", "sales", "combined")
+_LIMIT_COLUMNS = {"net_worth": "净资产法", "working_capital": "营运资金法", "sales": "销售额法"}
 
 
 def credit_limit(
@@ -265,57 +290,15 @@ def credit_limit(
     """
     if method not in LIMIT_METHODS:
         raise CRMDataError(f"额度方法 method 只能是 {'、'.join(LIMIT_METHODS)} 之一，现在是「{method}」。")
-    acc = require_frame(accounts, "客户信用档案 accounts")
+    acc = require_frame(accounts, "客户信用档案 accounts").reset_index(drop=True)  # repeated labels (concat)
     nw = check_fraction(net_worth_share, "净资产比例 net_worth_share")
     wc = check_fraction(working_capital_share, "营运资金比例 working_capital_share")
     scored = score_5c(acc, **score_kw)
     f = _facts(acc)
-    need = ["avg_monthly_sales"] + ([] if terms_days is not None else ["payment_terms_days"])
-    require_columns(acc, need, "客户信用档案 accounts")
-    if terms_days is not None:
-        from crmlab.credit._common import check_nonnegative
-
-        terms = pd.Series(check_nonnegative(terms_days, "账期天数 terms_days", upper=3650), index=f.index)
-    else:
-        terms = f["payment_terms_days"]
-    limits = pd.DataFrame(
-        {
-            "净资产法": (f["net_worth"] * nw).clip(lower=0),
-            "营运资金法": (f["working_capital"] * wc).clip(lower=0),
-            "销售额法": (f["avg_monthly_sales"] * terms / 30).clip(lower=0),
-        }
-    ).fillna(0.0)
-    col = {"net_worth": "净资产法", "working_capital": "营运资金法", "sales": "销售额法"}
-    if method != "combined":
-        base = limits[col[method]]
-    elif isinstance(combine, dict):
-        unknown = [k for k in combine if k not in col]
-        if unknown:
-            raise CRMDataError(f"组合权重只能用 net_worth、working_capital、sales，发现了：{'、'.join(unknown)}。")
-        try:
-            ws = {col[k]: float(v) for k, v in combine.items()}
-        except (TypeError, ValueError) as exc:
-            raise CRMDataError("组合权重应该都是数字，例如 {'net_worth': 1, 'sales': 2}。") from exc
-        if any(not math.isfinite(v) or v < 0 for v in ws.values()) or sum(ws.values()) <= 0:
-            raise CRMDataError("组合权重不能为负，且不能全部为 0。")
-        base = sum(limits[k] * v for k, v in ws.items()) / sum(ws.values())
-    elif combine == "min":
-        base = limits.min(axis=1)
-    elif combine == "mean":
-        base = limits.mean(axis=1)
-    else:
-        raise CRMDataError("combine 只能是 'min'、'mean' 或权重字典。")
-    try:
-        factors = {str(k): float(v) for k, v in dict(DEFAULT_GRADE_FACTORS if grade_factors is None
-                                                     else grade_factors).items()}
-    except (TypeError, ValueError) as exc:
-        raise CRMDataError("等级系数 grade_factors 应写成 {等级: 系数} 的字典，系数是数字，例如 {'AAA': 1.2}。") from exc
-    bad_f = [k for k, v in factors.items() if not math.isfinite(v) or v < 0 or v > 10]
-    if bad_f:
-        raise CRMDataError(f"等级系数应在 0~10 之间（0 表示不赊销），这些等级的系数不对：{'、'.join(bad_f)}。")
-    from crmlab.credit._common import check_nonnegative as _nonneg
-
-    round_to = _nonneg(round_to if round_to is not None else 0, "取整单位 round_to", upper=1e9)
+    limits = _method_limits(acc, f, nw, wc, terms_days)
+    base = _combine_limits(limits, method, combine)
+    factors = _grade_factors(grade_factors)
+    round_to = check_nonnegative(round_to if round_to is not None else 0, "取整单位 round_to", upper=1e9)
     out = pd.DataFrame(index=f.index)
     if "customer_id" in acc.columns:
         out["customer_id"] = acc["customer_id"].astype(str)
@@ -333,9 +316,62 @@ def credit_limit(
     return out.reset_index(drop=True)
 
 
+def _method_limits(acc: pd.DataFrame, f: pd.DataFrame, nw: float, wc: float, terms_days) -> pd.DataFrame:
+    """The limit by each of the three methods (negative -> 0, missing -> 0)."""
+    need = ["avg_monthly_sales"] + ([] if terms_days is not None else ["payment_terms_days"])
+    require_columns(acc, need, "客户信用档案 accounts")
+    if terms_days is not None:
+        terms = pd.Series(check_nonnegative(terms_days, "账期天数 terms_days", upper=3650), index=f.index)
+    else:
+        terms = f["payment_terms_days"]
+    return pd.DataFrame(
+        {
+            "净资产法": (f["net_worth"] * nw).clip(lower=0),
+            "营运资金法": (f["working_capital"] * wc).clip(lower=0),
+            "销售额法": (f["avg_monthly_sales"] * terms / 30).clip(lower=0),
+        }
+    ).fillna(0.0)
+
+
+def _combine_limits(limits: pd.DataFrame, method: str, combine) -> pd.Series:
+    """The base limit: one method's column, or the min / mean / weighted mean of the three."""
+    col = _LIMIT_COLUMNS
+    if method != "combined":
+        return limits[col[method]]
+    if isinstance(combine, dict):
+        unknown = [k for k in combine if k not in col]
+        if unknown:
+            raise CRMDataError(f"组合权重只能用 net_worth、working_capital、sales，发现了：{'、'.join(unknown)}。")
+        try:
+            ws = {col[k]: float(v) for k, v in combine.items()}
+        except (TypeError, ValueError) as exc:
+            raise CRMDataError("组合权重应该都是数字，例如 {'net_worth': 1, 'sales': 2}。") from exc
+        if any(not math.isfinite(v) or v < 0 for v in ws.values()) or sum(ws.values()) <= 0:
+            raise CRMDataError("组合权重不能为负，且不能全部为 0。")
+        return sum(limits[k] * v for k, v in ws.items()) / sum(ws.values())
+    if combine == "min":
+        return limits.min(axis=1)
+    if combine == "mean":
+        return limits.mean(axis=1)
+    raise CRMDataError("combine 只能是 'min'、'mean' 或权重字典。")
+
+
+def _grade_factors(grade_factors) -> dict[str, float]:
+    """Grade -> limit factor (defaults when ``None``), each between 0 and 10."""
+    try:
+        factors = {str(k): float(v) for k, v in dict(DEFAULT_GRADE_FACTORS if grade_factors is None
+                                                     else grade_factors).items()}
+    except (TypeError, ValueError) as exc:
+        raise CRMDataError("等级系数 grade_factors 应写成 {等级: 系数} 的字典，系数是数字，例如 {'AAA': 1.2}。") from exc
+    bad_f = [k for k, v in factors.items() if not math.isfinite(v) or v < 0 or v > 10]
+    if bad_f:
+        raise CRMDataError(f"等级系数应在 0~10 之间（0 表示不赊销），这些等级的系数不对：{'、'.join(bad_f)}。")
+    return factors
+
+
 def _limit_notes(out: pd.DataFrame, method: str, combine) -> list[str]:
     """Chinese one-line explanation of each limit, zero limits first by cause."""
-    col = {"net_worth": "净资产法", "working_capital": "营运资金法", "sales": "销售额法"}
+    col = _LIMIT_COLUMNS
     used = [col[method]] if method != "combined" else (
         [col[k] for k, v in combine.items() if float(v) > 0] if isinstance(combine, dict) else list(col.values())
     )

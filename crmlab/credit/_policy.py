@@ -64,14 +64,7 @@ def credit_policy(
     """
     S = check_nonnegative(sales, "年销售额 sales", positive=True, upper=1e13)
     m = check_fraction(margin, "毛利率 margin")
-    try:
-        g = float(sales_increase)
-    except (TypeError, ValueError) as exc:
-        raise CRMDataError(f"销售增长率 sales_increase 应该是一个小数，现在是「{sales_increase}」。") from exc
-    if not np.isfinite(g) or g <= -1:
-        raise CRMDataError(f"销售增长率 sales_increase 应该大于 -100%（写成小数，如 0.15），现在是 {g:g}。")
-    if g > 10:
-        raise CRMDataError(f"销售增长率 {g:g} 表示增长 {g:.0%}，不合常理；增长 15% 请写成 0.15。")
+    g = _check_increase(sales_increase)
     d0 = check_nonnegative(current_days, "现行平均收账期 current_days", upper=3650)
     d1 = check_nonnegative(new_days, "新政策平均收账期 new_days", upper=3650)
     b0 = check_fraction(current_bad_debt, "现行坏账率 current_bad_debt")
@@ -82,23 +75,8 @@ def credit_policy(
     v = check_fraction(variable_cost_ratio, "变动成本率 variable_cost_ratio")
     yd = check_nonnegative(year_days, "全年天数 year_days", positive=True, upper=366)
 
-    def items(sales_, days, bad, coll):
-        receivable = sales_ / yd * days
-        gross = sales_ * m
-        fin = receivable * v * k
-        return {
-            "销售额": sales_,
-            "毛利": gross,
-            "平均收账期（天）": days,
-            "应收账款平均余额": receivable,
-            "应收账款资金成本": fin,
-            "坏账损失": sales_ * bad,
-            "收账费用": sales_ * coll,
-            "净收益": gross - fin - sales_ * bad - sales_ * coll,
-        }
-
-    cur = items(S, d0, b0, c0)
-    new = items(S * (1 + g), d1, b1, c1)
+    cur = _policy_items(S, d0, b0, c0, margin=m, var_ratio=v, cost_of_capital=k, year_days=yd)
+    new = _policy_items(S * (1 + g), d1, b1, c1, margin=m, var_ratio=v, cost_of_capital=k, year_days=yd)
     table = pd.DataFrame({"现行政策": cur, "新政策": new})
     table["变化"] = table["新政策"] - table["现行政策"]
     table.index.name = "项目"
@@ -107,13 +85,47 @@ def credit_policy(
     breakeven = (u0 / u1 - 1) if u1 > 0 else float("nan")
     if u1 > 0 and breakeven <= -1:  # pragma: no cover - only when u0 <= 0
         breakeven = -1.0
-    hi = max(0.5, 1.5 * g, (breakeven * 1.5) if np.isfinite(breakeven) else 0)
-    grid = np.linspace(min(0.0, g), min(hi, 10.0), 101)
-    curve = pd.DataFrame({"销售增长率": grid, "净收益变化": S * (1 + grid) * u1 - S * u0})
     return CreditPolicyResult(
         table=table,
         profit_change=float(table.loc["净收益", "变化"]),
         breakeven_increase=float(breakeven),
         sales_increase=g,
-        curve=curve,
+        curve=_profit_curve(S, g, u0, u1, breakeven),
     )
+
+
+def _check_increase(sales_increase) -> float:
+    """The sales increase as a fraction above -1 (refusing percent written as 15)."""
+    try:
+        g = float(sales_increase)
+    except (TypeError, ValueError) as exc:
+        raise CRMDataError(f"销售增长率 sales_increase 应该是一个小数，现在是「{sales_increase}」。") from exc
+    if not np.isfinite(g) or g <= -1:
+        raise CRMDataError(f"销售增长率 sales_increase 应该大于 -100%（写成小数，如 0.15），现在是 {g:g}。")
+    if g > 10:
+        raise CRMDataError(f"销售增长率 {g:g} 表示增长 {g:.0%}，不合常理；增长 15% 请写成 0.15。")
+    return g
+
+
+def _policy_items(sales, days, bad, coll, *, margin, var_ratio, cost_of_capital, year_days) -> dict:
+    """The rows of the policy table for one policy."""
+    receivable = sales / year_days * days
+    gross = sales * margin
+    fin = receivable * var_ratio * cost_of_capital
+    return {
+        "销售额": sales,
+        "毛利": gross,
+        "平均收账期（天）": days,
+        "应收账款平均余额": receivable,
+        "应收账款资金成本": fin,
+        "坏账损失": sales * bad,
+        "收账费用": sales * coll,
+        "净收益": gross - fin - sales * bad - sales * coll,
+    }
+
+
+def _profit_curve(S: float, g: float, u0: float, u1: float, breakeven: float) -> pd.DataFrame:
+    """Net profit change over a range of sales increases wide enough to show ``g`` and the break-even."""
+    hi = max(0.5, 1.5 * g, (breakeven * 1.5) if np.isfinite(breakeven) else 0)
+    grid = np.linspace(min(0.0, g), min(hi, 10.0), 101)
+    return pd.DataFrame({"销售增长率": grid, "净收益变化": S * (1 + grid) * u1 - S * u0})

@@ -185,6 +185,24 @@ class Scorecard(ClassifierMixin, BaseEstimator):
     def fit(self, X, y):
         X = _as_frame(X)
         y = _as_target(y)
+        self._check_params(X, y)
+        self.feature_names_in_ = np.array([str(c) for c in X.columns], dtype=object)
+        self.n_features_in_ = X.shape[1]
+        self.classes_ = np.array([0, 1])
+        self._fit_bins(X, y)
+        self.features_ = [f for f in self.iv_table_["feature"] if self.iv_table_.set_index("feature").at[f, "iv"] >= float(self.min_iv)]
+        if not self.features_:
+            self.features_ = [self.iv_table_["feature"].iloc[0]]
+        self.iv_table_["selected"] = self.iv_table_["feature"].isin(self.features_)
+        W = self._woe(X)
+        self.model_ = LogisticRegression(C=float(self.C), max_iter=1000)
+        self.model_.fit(W.to_numpy(), y)
+        self.factor_ = float(self.pdo) / math.log(2)
+        self.offset_ = float(self.base_points) - self.factor_ * math.log(float(self.base_odds))
+        return self
+
+    def _check_params(self, X: pd.DataFrame, y: np.ndarray) -> None:
+        """Chinese errors for mismatched X / y and out-of-range parameters."""
         if len(X) != len(y):
             raise CRMDataError(f"X 有 {len(X)} 行，y 有 {len(y)} 个值，两者要一样多。")
         if X.shape[1] == 0:
@@ -201,10 +219,10 @@ class Scorecard(ClassifierMixin, BaseEstimator):
                 raise CRMDataError(f"参数 {name} 不能是空值或无穷大。")
         if float(self.pdo) <= 0 or float(self.base_odds) <= 0 or float(self.C) <= 0:
             raise CRMDataError("PDO、基准赔率 base_odds 和 C 都要大于 0。")
+
+    def _fit_bins(self, X: pd.DataFrame, y: np.ndarray) -> None:
+        """Bin every column, compute WOE and IV; sets ``bins_``, ``woe_table_`` and ``iv_table_``."""
         s = float(self.smoothing)
-        self.feature_names_in_ = np.array([str(c) for c in X.columns], dtype=object)
-        self.n_features_in_ = X.shape[1]
-        self.classes_ = np.array([0, 1])
         n_good, n_bad = float((1 - y).sum()), float(y.sum())
         bins, rows, ivs = {}, [], []
         for col in X.columns:
@@ -240,16 +258,6 @@ class Scorecard(ClassifierMixin, BaseEstimator):
         self.iv_table_ = (
             pd.DataFrame(ivs).sort_values(["iv", "feature"], ascending=[False, True]).reset_index(drop=True)
         )
-        self.features_ = [f for f in self.iv_table_["feature"] if self.iv_table_.set_index("feature").at[f, "iv"] >= float(self.min_iv)]
-        if not self.features_:
-            self.features_ = [self.iv_table_["feature"].iloc[0]]
-        self.iv_table_["selected"] = self.iv_table_["feature"].isin(self.features_)
-        W = self._woe(X)
-        self.model_ = LogisticRegression(C=float(self.C), max_iter=1000)
-        self.model_.fit(W.to_numpy(), y)
-        self.factor_ = float(self.pdo) / math.log(2)
-        self.offset_ = float(self.base_points) - self.factor_ * math.log(float(self.base_odds))
-        return self
 
     # ------------------------------------------------------------- transform
     def _woe_column(self, x: pd.Series, spec: dict) -> np.ndarray:

@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from crmlab.exercises._core import Question, Wrong
-from crmlab.exercises._core import as_number as _number
+from crmlab.exercises._slips import number as _number
+from crmlab.exercises._slips import sign_or_unit
 
 ASOF = "2026-01-01"
 
@@ -43,13 +44,14 @@ __all__ = [
 
 
 # ------------------------------------------------------------------ helpers
-def _series(answer, what: str) -> pd.Series:
+def _series(answer, what: str, by: str = "customer_id") -> pd.Series:
     if isinstance(answer, pd.DataFrame):
         if answer.shape[1] != 1:
             raise Wrong(f"请只交一列（{what}），例如 table[\"{what}\"]，而不是整张表。")
         answer = answer.iloc[:, 0]
     if not isinstance(answer, pd.Series):
-        raise Wrong(f"请交一个以客户编号为索引的 Series（{what}），例如 groupby(\"customer_id\")[...] 的结果。")
+        index = {"customer_id": "客户编号", "city_tier": "城市等级"}.get(by, by)
+        raise Wrong(f"请交一个以{index}为索引的 Series（{what}），例如 groupby(\"{by}\")[...] 的结果。")
     return answer
 
 
@@ -74,14 +76,17 @@ def _check_index(ans: pd.Series, expected: pd.Series, what: str) -> None:
 
 # ------------------------------------------------------------------ practice data
 def practice_orders() -> pd.DataFrame:
-    """Order lines of ten customers P01..P10 (an order can have several lines)."""
+    """Order lines of ten customers P01..P10 (an order can have several lines).
+
+    P09 places two orders on the same day, so counting distinct dates is not frequency.
+    """
     asof = pd.Timestamp(ASOF)
     rows = []
     for i in range(10):
         n_orders = (i * 7) % 9 + 1
         last = asof - pd.Timedelta(days=(i * 37) % 200 + 1)
         for j in range(n_orders):
-            date = last - pd.Timedelta(days=11 * j)
+            date = last - pd.Timedelta(days=11 * (j - 1 if i == 8 and j >= 1 else j))
             for line in range((i + 2 * j) % 4 + 1):
                 rows.append(
                     {
@@ -130,7 +135,8 @@ def _check_q1(answer):
         raise Wrong("结果大了 100 倍：响应率 0.30 已经是小数（30%），不要再乘 100。")
     if math.isclose(v, float((seg["customers"] * seg["response_rate"] * seg["order_value"]).sum()), rel_tol=1e-4):
         raise Wrong("你把所有客户都联系了一遍，但预算只够联系 预算 ÷ 单次成本 = 1000 人。")
-    raise Wrong("还不对。先算能联系多少人（预算 ÷ 单次成本），再按“响应率 × 客单价”从高到低把名额分给各客户群，"
+    sign_or_unit(v, exp["targeted"])
+    raise Wrong("先算能联系多少人（预算 ÷ 单次成本），再按“响应率 × 客单价”从高到低把名额分给各客户群，"
                 "每个群最多联系它的全部客户。")
 
 
@@ -160,7 +166,7 @@ def _q2_expected() -> pd.Series:
 
 
 def _check_q2(answer):
-    ans = _series(answer, "人均消费金额")
+    ans = _series(answer, "人均消费金额", by="city_tier")
     exp = _q2_expected()
     if set(map(str, ans.index)) != set(exp.index):
         raise Wrong(f"请按城市等级（city_tier）分组，索引应当是：{'、'.join(exp.index)}。")
@@ -182,7 +188,11 @@ def _check_q2(answer):
     per_order = per_order[per_order["customer_type"] == "个人"].groupby("city_tier")["amount"].mean()
     if _same(ans, per_order, tol=0.01):
         raise Wrong("这是每笔订单的平均金额（按订单行求平均）。请先算每位客户的消费总额，再按城市等级求平均。")
-    raise Wrong("还不对。步骤：① 每位客户的消费总额；② 只保留个人客户，没买过的记 0；③ 按 city_tier 求平均。")
+    everyone = customers.set_index("customer_id")
+    all_types = spend.reindex(everyone.index).fillna(0).groupby(everyone["city_tier"]).mean()
+    if _same(ans, all_types, tol=0.01):
+        raise Wrong("你把企业客户也算进去了。题目只看个人客户：先筛选 customer_type == '个人'。")
+    raise Wrong("步骤：① 每位客户的消费总额；② 只保留个人客户，没买过的记 0；③ 按 city_tier 求平均。")
 
 
 q2 = Question(
@@ -228,7 +238,7 @@ def _check_q3(answer):
     rows = practice_orders().groupby("customer_id").size()
     if (a == usage_rate(rows.reindex(exp.index)).astype(str)).all():
         raise Wrong("你按订单行数分了组。一笔订单可能有好几行商品，购买次数要数不同的订单号（nunique）。")
-    raise Wrong("还不对。用 crmlab.segment.usage_rate(购买次数) 按三分位分成 轻度/中度/重度用户。")
+    raise Wrong("用 crmlab.segment.usage_rate(购买次数) 按三分位分成 轻度/中度/重度用户。")
 
 
 q3 = Question(
@@ -252,6 +262,8 @@ def _check_q4(answer):
     _check_index(ans, exp, "recency")
     if isinstance(ans.dtype, pd.api.types.DatetimeTZDtype) or pd.api.types.is_timedelta64_dtype(ans):
         raise Wrong("你的结果是时间差（Timedelta），请用 .dt.days 转成天数。")
+    if pd.api.types.is_datetime64_any_dtype(ans):
+        raise Wrong("你交的是日期（最后一次购买的日子），还要用 2026-01-01 减去它，再用 .dt.days 取天数。")
     if _same(ans, exp):
         return
     if _same(-ans, exp):
@@ -262,7 +274,7 @@ def _check_q4(answer):
         raise Wrong("你用的是第一次购买的日期（min）。recency 看的是最近一次购买：用 max。")
     if _same(ans, exp - 1) or _same(ans, exp + 1):
         raise Wrong("差了 1 天：分析日期是 2026-01-01，直接用 (分析日期 − 最后购买日期).dt.days。")
-    raise Wrong("还不对。先按客户取最后一次下单日期（max），再用 2026-01-01 减去它，取天数。")
+    raise Wrong("先按客户取最后一次下单日期（max），再用 2026-01-01 减去它，取天数。")
 
 
 q4 = Question(
@@ -292,7 +304,7 @@ def _check_q5(answer):
         raise Wrong("你数的是订单行数。同一笔订单里买了几样商品就有几行，购买次数要数不同的订单号：nunique()。")
     if _same(ans, orders.groupby("customer_id")["order_date"].nunique()):
         raise Wrong("你数的是不同的购买日期。同一天可能下两笔订单，请数不同的订单号 order_id。")
-    raise Wrong("还不对。用 orders.groupby('customer_id')['order_id'].nunique()。")
+    raise Wrong("用 orders.groupby('customer_id')['order_id'].nunique()。")
 
 
 q5 = Question(
@@ -318,9 +330,11 @@ def _check_q6(answer):
         raise Wrong("方向反了：最近买过的客户（recency 最小）应当得 5 分，最久没买的得 1 分。")
     if _same(ans, pd.Series(quintile_scores(table["frequency"]), index=table.index)):
         raise Wrong("这是按购买次数打的分（F 分）。R 分要按 recency 打。")
+    if _same(ans, table["recency"]):
+        raise Wrong("这是 recency 天数本身，还要按排名换成 1-5 分：quintile_scores(recency, ascending=False)。")
     if ans.min() < 1 or ans.max() > 5:
         raise Wrong("R 分应当在 1 到 5 之间。")
-    raise Wrong("还不对。先按 recency 排名（越近排名越靠后），再按排名分成 5 等份：crmlab.segment.quintile_scores(recency, ascending=False)。")
+    raise Wrong("先按 recency 排名（越近排名越靠后），再按排名分成 5 等份：crmlab.segment.quintile_scores(recency, ascending=False)。")
 
 
 q6 = Question(
@@ -399,7 +413,7 @@ def _course_rfm():
 def _check_q8(answer):
     from crmlab.segment import kmeans_segments
 
-    v = _number(answer, "轮廓系数")
+    v = _number(answer, "轮廓系数", attribute="silhouette")
     if not -1 <= v <= 1:
         raise Wrong("轮廓系数在 −1 到 1 之间。请交 result.silhouette。")
     table = _course_rfm()
@@ -415,7 +429,7 @@ def _check_q8(answer):
     for (log, std), msg in variants.items():
         if math.isclose(v, kmeans_segments(table, feats, 4, log=log, standardize=std).silhouette, abs_tol=5e-3):
             raise Wrong(msg)
-    raise Wrong("还不对。用课程订单数据的 RFM 表，特征 recency、frequency、monetary，k=4，取对数并标准化，random_state=0。")
+    raise Wrong("用课程订单数据的 RFM 表，特征 recency、frequency、monetary，k=4，取对数并标准化，random_state=0。")
 
 
 q8 = Question(

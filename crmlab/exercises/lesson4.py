@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from crmlab.exercises._core import Question, Wrong, is_close
-from crmlab.exercises._core import as_number as _number
+from crmlab.exercises._slips import number as _number
+from crmlab.exercises._slips import sign_or_unit
 
 
 def _close(a, b, rel=1e-6, abs_=0.01) -> bool:
@@ -57,6 +58,8 @@ def _check_q1(answer):
     expected = [bucket_of((asof - pd.Timestamp(d)).days) for d in Q1_DUE]
     if isinstance(answer, str) or not hasattr(answer, "__len__"):
         raise Wrong("请交一个列表，按顺序写出 5 张发票各自的账龄段，例如 ['未到期', '逾期1-30天', ...]。")
+    if all(isinstance(a, (int, float, np.integer, np.floating)) for a in answer):
+        raise Wrong("你交的是逾期天数。题目要的是账龄段的名称，例如 '未到期'、'逾期1-30天'（用 bucket_of(天数) 可以换算）。")
     answer = [str(a).strip() for a in answer]
     if len(answer) != len(expected):
         raise Wrong(f"一共有 {len(expected)} 张发票，你的列表有 {len(answer)} 项。")
@@ -112,7 +115,8 @@ def _check_q2(answer):
         raise Wrong("截止日当天已经付清的发票（paid_date = 2026-01-01）不再是应收账款。")
     if _close(v, with_paid):
         raise Wrong("截止日之前已经付清的发票不算应收账款：先筛选 paid_date 为空或晚于截止日的发票。")
-    raise Wrong(f"还不对（你的结果是 {v:,.2f}）。先找出截止日仍未收回的发票，再挑出逾期 31-60 天的，把金额加起来。")
+    sign_or_unit(v, correct)
+    raise Wrong(f"你的结果是 {v:,.2f}。先找出截止日仍未收回的发票，再挑出逾期 31-60 天的，把金额加起来。")
 
 
 q2 = Question(
@@ -143,7 +147,8 @@ def _check_q3(answer):
     overdue_only = sum(Q3_AMOUNTS[k] * Q3_RATES_PERCENT[k] / 100 for k in Q3_AMOUNTS if k != "未到期")
     if _close(v, overdue_only):
         raise Wrong("未到期的应收账款也有很小的坏账风险（1%），别漏掉这一段。")
-    raise Wrong(f"还不对（你的结果是 {v:,.2f}）。坏账准备 = Σ 各段金额 × 该段计提比例。")
+    sign_or_unit(v, correct)
+    raise Wrong(f"你的结果是 {v:,.2f}。坏账准备 = Σ 各段金额 × 该段计提比例。")
 
 
 q3 = Question(
@@ -176,7 +181,9 @@ def _check_q4(answer):
         raise Wrong("这是 VIP 客户占客户人数的比例（约 1%）；题目问的是他们贡献的销售额占全部销售额的比例。")
     if _close(v, t.loc["主要客户", "累计金额占比"], abs_=5e-4):
         raise Wrong("这是前 5% 客户（VIP + 主要客户）的累计金额占比；只要 VIP 这一层。")
-    raise Wrong(f"还不对（你的结果是 {v:.4f}）。用 cc.pyramid(orders).tiers 看「金额占比」一列。")
+    if v > 100:
+        raise Wrong("这是一个金额，不是占比：VIP 客户的销售额还要除以全部客户的销售额。")
+    raise Wrong(f"你的结果是 {v:.4f}。用 cc.pyramid(orders).tiers 看「金额占比」一列。")
 
 
 q4 = Question(
@@ -202,7 +209,9 @@ def _check_q5(answer):
         raise Wrong("这是赊销订单的笔数占比；题目问的是赊销金额占销售总额的比例，要用 amount 列加总。")
     if _close(v, 1 - correct, abs_=5e-4):
         raise Wrong("这是现金销售的占比，题目问的是赊销。")
-    raise Wrong(f"还不对（你的结果是 {v:.4f}）。赊销金额合计 ÷ 全部金额合计。")
+    if v > 100:
+        raise Wrong("这是赊销金额本身，不是占比：还要除以全部订单的金额合计。")
+    raise Wrong(f"你的结果是 {v:.4f}。赊销金额合计 ÷ 全部金额合计。")
 
 
 q5 = Question(
@@ -233,7 +242,8 @@ def _check_q6(answer):
         raise Wrong("要先把年销售额换算成日销售额（÷ 360），再乘以平均收账期。")
     if _close(v, correct * 100):
         raise Wrong("资金成本率 10% 要写成 0.10。")
-    raise Wrong(f"还不对（你的结果是 {v:,.2f}）。资金成本 = 日销售额 × 平均收账期 × 资金成本率。")
+    sign_or_unit(v, correct)
+    raise Wrong(f"你的结果是 {v:,.2f}。资金成本 = 日销售额 × 平均收账期 × 资金成本率。")
 
 
 q6 = Question(
@@ -254,7 +264,7 @@ Q7 = {"sales": 2_000_000, "margin": 0.25, "sales_increase": 0.20, "current_days"
 def _check_q7(answer):
     from crmlab.credit import credit_policy
 
-    v = _number(answer, "净收益变化（元）")
+    v = _number(answer, "净收益变化（元）", attribute="profit_change")
     correct = credit_policy(**Q7).profit_change
     if _close(v, correct, abs_=0.5):
         return
@@ -266,7 +276,11 @@ def _check_q7(answer):
     gross = Q7["sales"] * Q7["sales_increase"] * Q7["margin"]
     if _close(v, gross, abs_=0.5):
         raise Wrong("这只是新增销售带来的毛利，还要减去新增的坏账、收账费用和资金成本。")
-    raise Wrong(f"还不对（你的结果是 {v:,.2f}）。可以用 cc.credit_policy(**Q7) 看各项明细，对照手算结果。")
+    result = credit_policy(**Q7)
+    if _close(v, result.table.loc["净收益", "新政策"], abs_=0.5):
+        raise Wrong("这是新政策的净收益本身；题目问的是变化：新政策净收益 − 现行政策净收益。")
+    sign_or_unit(v, correct, tol=0.5)
+    raise Wrong(f"你的结果是 {v:,.2f}。可以用 cc.credit_policy(**Q7) 看各项明细，对照手算结果。")
 
 
 q7 = Question(
@@ -296,7 +310,7 @@ def _check_q8(answer):
         raise Wrong("89.5 分不能四舍五入成 90 分：没有达到 90 分就不是 AAA。")
     if answer[2] == "A" or answer[3] == "BBB":
         raise Wrong("门槛分数本身属于较高的等级：80 分正好是 AA，70 分正好是 A（≥ 门槛即可）。")
-    raise Wrong("还不对。等级门槛：AAA ≥ 90，AA 80-89，A 70-79，BBB 60-69，BB 50-59，B < 50。")
+    raise Wrong("等级门槛：AAA ≥ 90，AA 80-89，A 70-79，BBB 60-69，BB 50-59，B < 50。")
 
 
 q8 = Question(
@@ -326,7 +340,10 @@ def _check_q9(answer):
         raise Wrong("这是三种方法的平均值；本题要求取最小值。")
     if _close(v, Q9["avg_monthly_sales"] * Q9["payment_terms_days"]):
         raise Wrong("账期是按天算的：月均销售额 × 账期天数 / 30，先把天数换算成月。")
-    raise Wrong(f"还不对（你的结果是 {v:,.0f}）。分别算：净资产 × 10%，营运资金 × 20%，月均销售额 × 账期/30，取最小。")
+    sign_or_unit(v, min(a, b, c))
+    if _close(v, a * 100) or _close(v, b * 100) or _close(v, min(a * 100, b * 100, c)):
+        raise Wrong("比例是百分数：10% 要写成 0.10，20% 写成 0.20，否则结果大了 100 倍。")
+    raise Wrong(f"你的结果是 {v:,.0f}。分别算：净资产 × 10%，营运资金 × 20%，月均销售额 × 账期/30，取最小。")
 
 
 q9 = Question(
@@ -352,7 +369,9 @@ def _check_q10(answer):
         raise Wrong("分子分母颠倒了：DSO = 应收账款余额 ÷ 期间赊销额 × 期间天数。")
     if _close(v, Q10["open_receivables"] / Q10["credit_sales_90d"]):
         raise Wrong("还要乘以期间天数 90，结果的单位才是「天」。")
-    raise Wrong(f"还不对（你的结果是 {v:,.2f}）。DSO = 应收账款余额 ÷ 期间赊销额 × 期间天数。")
+    if _close(v, Q10["open_receivables"] / Q10["credit_sales_90d"] * 365):
+        raise Wrong("赊销额是这一个季度（90 天）的，所以乘以 90，而不是 365。")
+    raise Wrong(f"你的结果是 {v:,.2f}。DSO = 应收账款余额 ÷ 期间赊销额 × 期间天数。")
 
 
 q10 = Question(
@@ -378,7 +397,9 @@ def _check_q11(answer):
         raise Wrong("分数和赔率不是线性关系：赔率每翻一倍加 20 分。50→100→200 翻了两倍。")
     if _close(v, 600 - (correct - 600), abs_=0.5):
         raise Wrong("方向反了：好坏比越高（客户越安全），分数越高。")
-    raise Wrong(f"还不对（你的结果是 {v:.1f}）。从 50:1 到 200:1 翻了几倍？每翻一倍加 PDO = 20 分。")
+    if _close(v, 600 + 20 * np.log(Q11_ODDS / 50), abs_=0.5):
+        raise Wrong("你用的是自然对数 ln：翻倍次数要用以 2 为底的对数，np.log2(200 / 50) = 2。")
+    raise Wrong(f"你的结果是 {v:.1f}。从 50:1 到 200:1 翻了几倍？每翻一倍加 PDO = 20 分。")
 
 
 q11 = Question(

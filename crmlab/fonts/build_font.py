@@ -15,6 +15,7 @@ Run from the repository root with the Debian package ``fonts-noto-cjk`` installe
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 from pathlib import Path
@@ -30,10 +31,8 @@ def gb2312_chars() -> set[str]:
     chars = set()
     for hi in range(0xA1, 0xF8):
         for lo in range(0xA1, 0xFF):
-            try:
+            with contextlib.suppress(UnicodeDecodeError):
                 chars.add(bytes([hi, lo]).decode("gb2312"))
-            except UnicodeDecodeError:
-                pass
     return chars
 
 
@@ -68,11 +67,10 @@ def wanted_codepoints() -> list[int]:
     return sorted(cps)
 
 
-def build(source: str = DEFAULT_SOURCE) -> Path:
+def _subset(source: str):
+    """Load Noto Sans CJK SC from ``source`` and keep only the wanted code points."""
     from fontTools import subset
-    from fontTools.ttLib import TTCollection, TTFont, newTable
-    from fontTools.pens.cu2quPen import Cu2QuPen
-    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import TTCollection, TTFont
 
     if source.endswith(".ttc"):
         collection = TTCollection(source)
@@ -88,8 +86,15 @@ def build(source: str = DEFAULT_SOURCE) -> Path:
     sub = subset.Subsetter(options)
     sub.populate(unicodes=wanted_codepoints())
     sub.subset(font)
+    return font
 
-    # CFF (cubic) -> glyf (quadratic), so that every backend can embed the font.
+
+def _to_truetype(font) -> None:
+    """CFF (cubic) -> glyf (quadratic), so that every backend can embed the font."""
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
+
     glyph_order = font.getGlyphOrder()
     glyph_set = font.getGlyphSet()
     glyphs = {}
@@ -118,7 +123,9 @@ def build(source: str = DEFAULT_SOURCE) -> Path:
     font["post"].mapping = {}
     font.sfntVersion = "\x00\x01\x00\x00"
 
-    # Rename: a modified version carries its own family name (OFL section 3 practice).
+
+def _rename(font) -> None:
+    """A modified version carries its own family name (OFL section 3 practice)."""
     name = font["name"]
     for rec in list(name.names):
         if rec.nameID in (1, 16):
@@ -129,6 +136,12 @@ def build(source: str = DEFAULT_SOURCE) -> Path:
             rec.string = "CRMLabSansSC-Regular"
         elif rec.nameID == 5:
             rec.string = re.sub(r";.*", "", rec.toUnicode()) + "; crmlab subset"
+
+
+def build(source: str = DEFAULT_SOURCE) -> Path:
+    font = _subset(source)
+    _to_truetype(font)
+    _rename(font)
     font.save(OUT)
     return OUT
 

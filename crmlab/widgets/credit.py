@@ -9,8 +9,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -20,9 +22,16 @@ from crmlab.widgets._base import View
 
 
 def _num(value, name: str) -> float:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise CRMDataError(f"「{name}」还没有填，请填一个数字。")
     try:
         v = float(value)
     except (TypeError, ValueError) as exc:
+        plain = re.sub(r"[¥￥,，元%％\s]", "", str(value))
+        if re.fullmatch(r"-?\d+(\.\d+)?", plain):
+            raise CRMDataError(
+                f"「{name}」只填数字，不要带 ¥、逗号、% 或“元”：「{value}」请写成 {plain}。"
+            ) from exc
         raise CRMDataError(f"「{name}」需要填一个数字，现在是「{value}」。") from exc
     if not math.isfinite(v):
         raise CRMDataError(f"「{name}」需要填一个有限的数字。")
@@ -41,6 +50,9 @@ def _table_html(df: pd.DataFrame, formats: dict | None = None) -> str:
     formats = formats or {}
     return df.to_html(formatters={k: f.format for k, f in formats.items()},
                       border=0, na_rep="—")
+
+
+_RANK_OPTIONS = [("按销售额", "amount"), ("按毛利", "gross_profit")]
 
 
 class PyramidView(View):
@@ -62,7 +74,7 @@ class PyramidView(View):
                           continuous_update=False, style={"description_width": "70px"})
             for lab, d in zip(self.labels, defaults)
         ]
-        self.by = w.Dropdown(options=[("按销售额", "amount"), ("按毛利", "gross_profit")], value="amount",
+        self.by = w.Dropdown(options=_RANK_OPTIONS, value="amount",
                              description="排名依据")
         self.preset = w.ToggleButtons(options=["金字塔 1/4/15/80", "ABC 20/30/50"], description="预设")
         self.preset.observe(self._on_preset, names="value")
@@ -96,6 +108,8 @@ class PyramidView(View):
     def compute(self, cutoffs=(1, 4, 15, 80), by="amount"):
         from crmlab.credit import pyramid
 
+        if by not in dict(_RANK_OPTIONS).values():
+            raise CRMDataError(f"排名依据只能是「按销售额」（amount）或「按毛利」（gross_profit），现在是「{by}」。")
         cuts = [_num(c, "比例") for c in cutoffs]
         labels = list(self.labels[: len(cuts)])
         if len(cuts) == 4 and cuts[3] == 0:  # ABC preset: three tiers
@@ -305,6 +319,8 @@ class AgingView(_SummaryView):
 
         if asof is None or asof == "":
             raise CRMDataError("请先选择截止日。")
+        if not isinstance(asof, (str, dt.date, pd.Timestamp, np.datetime64)):
+            raise CRMDataError(f"截止日要选一个日期（例如 2026-01-01），现在是「{asof}」。")
         top = int(_num(top, "显示客户数"))
         if top <= 0:
             raise CRMDataError("显示客户数要大于 0。")

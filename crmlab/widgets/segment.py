@@ -62,14 +62,29 @@ def _fixed_ax(figsize=(8, 4.2), left=0.09, right=0.9, bottom=0.22, top=0.9):
     return fig.add_subplot()
 
 
+#: what a typed analysis date may look like: 2026-01-01, 2026/1/1, 2026.1.1, 2026年1月1日, 20260101
+_DATE_TEXT = re.compile(r"\d{4}([-/.])\d{1,2}\1\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日?|\d{8}")
+
+
 def _as_date(value: Any):
-    """'' / None -> None (default date); otherwise a Timestamp or a Chinese error."""
+    """'' / None -> None (default date); otherwise a Timestamp or a Chinese error.
+
+    Text must look like a calendar date (``2026-01-01``, ``2026/1/1``, ``2026年1月1日``,
+    ``20260101``): pandas would read ``"-3"`` as the year -3 and a bare number as nanoseconds.
+    """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    bad = f"分析日期「{value}」无法识别，请写成 2026-01-01 这样的格式，或留空。"
+    if isinstance(value, (int, float, np.number)) or (
+        isinstance(value, str) and not _DATE_TEXT.fullmatch(value.strip())
+    ):
+        raise CRMDataError(bad)
+    if isinstance(value, str) and "年" in value:
+        value = re.sub(r"\D+", "-", value.strip()).strip("-")
     try:
         ts = pd.Timestamp(value)
-    except (TypeError, ValueError) as exc:
-        raise CRMDataError(f"分析日期「{value}」无法识别，请写成 2026-01-01 这样的格式，或留空。") from exc
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise CRMDataError(bad) from exc
     if pd.isna(ts):
         return None
     return ts
@@ -145,17 +160,20 @@ class KMeansExplorer(View):
     ``update(k=4, features=("recency", "frequency", "monetary"), log=True, standardize=True,
     chart="snake")``; ``chart="radar"`` draws the radar chart (needs 3 or more features,
     otherwise the snake chart is shown with a note).
-    For a live update it uses fewer random starts (``n_init=3``) than
-    :func:`crmlab.segment.kmeans_segments` (10) and estimates the silhouette on a
-    sample of 1,000 customers; the notebook cells use the defaults.
+    Up to 5,000 customers it uses the settings of :func:`crmlab.segment.kmeans_segments`
+    (10 random starts, silhouette on up to 3,000 customers), so the explorer shows the same
+    clusters and silhouette as the notebook cells; for larger tables a live update uses
+    fewer random starts (``n_init=3``) and a silhouette sample of 1,000 customers.
     """
 
-    def __init__(self, rfm: pd.DataFrame, features=None, n_init: int = 3):
+    def __init__(self, rfm: pd.DataFrame, features=None, n_init: int | None = None):
         super().__init__()
         import ipywidgets as w
 
         self.rfm = rfm
-        self.n_init = n_init
+        big = len(rfm) > 5000 if hasattr(rfm, "__len__") else False
+        self.n_init = (3 if big else 10) if n_init is None else n_init
+        self.silhouette_sample = 1000 if big else 3000
         if features is None:
             features = [c for _, c in FEATURE_OPTIONS if c in getattr(rfm, "columns", [])]
             defaults = {"recency", "frequency", "monetary"}
@@ -189,14 +207,15 @@ class KMeansExplorer(View):
                     chart=self.chart.value)
 
     def compute(self, k=4, features=("recency", "frequency", "monetary"), log=True, standardize=True):
-        from crmlab.segment import _require_frame, kmeans_segments
+        from crmlab.segment import kmeans_segments
+        from crmlab.segment._base import _require_frame
 
         _require_frame(self.rfm, "RFM 表")
         feats = [features] if isinstance(features, str) else list(features or [])
         if not feats:
             raise CRMDataError("请至少勾选 1 个特征，KMeans 才能聚类。")
         return kmeans_segments(self.rfm, feats, k, log=log, standardize=standardize, n_init=self.n_init,
-                               silhouette_sample=1000)
+                               silhouette_sample=self.silhouette_sample)
 
     def render(self, result):
         from crmlab.charts.segment import plot_cluster_profiles, plot_cluster_radar
@@ -230,6 +249,8 @@ class KMeansExplorer(View):
 
 PLAN_FIELDS = ("goal", "offer", "channel", "budget")
 PLAN_LABELS = {"goal": "目标", "offer": "方案/优惠", "channel": "渠道", "budget": "预算（元）"}
+MAX_AMOUNT = 1e12  # yuan per transaction in an uploaded file: more is a unit or typing error
+MAX_BUDGET = 1e9  # yuan per segment: more is a typing slip in a classroom plan
 CHANNELS = ["", "专属客户经理", "电话回访", "短信", "微信/公众号", "电子邮件", "门店活动", "上门拜访", "线上商城推送"]
 
 
@@ -256,7 +277,7 @@ class SegmentPlanView(View):
             return
         self.summary = summary
         lay = {"goal": "200px", "offer": "260px", "channel": "150px", "budget": "120px"}
-        header = w.HBox([w.HTML("<b>客户群</b>", layout=w.Layout(width="150px"))]
+        header = w.HBox([w.HTML("<b>客户群</b>", layout=w.Layout(width="175px"))]
                         + [w.HTML(f"<b>{PLAN_LABELS[f]}</b>", layout=w.Layout(width=lay[f])) for f in PLAN_FIELDS])
         lines = [header]
         for seg in summary.index:
@@ -270,7 +291,7 @@ class SegmentPlanView(View):
             for c in row.values():
                 c.observe(lambda _change: self._refresh(), names="value")
             self.rows[str(seg)] = row
-            lines.append(w.HBox([w.HTML(f"{html.escape(str(seg))}（{n}人）", layout=w.Layout(width="150px"))]
+            lines.append(w.HBox([w.HTML(f"{html.escape(str(seg))}（{n}人）", layout=w.Layout(width="175px"))]
                                 + [row[f] for f in PLAN_FIELDS]))
         self.path_xlsx = w.Text(value="我的细分方案.xlsx", description="Excel 文件")
         self.path_md = w.Text(value="我的细分方案.md", description="报告文件")
@@ -332,8 +353,14 @@ class SegmentPlanView(View):
                         v = float(v or 0)
                     except (TypeError, ValueError) as exc:
                         raise CRMDataError(f"「{seg}」的预算要填数字，现在是「{v}」。") from exc
+                    if math.isnan(v):
+                        raise CRMDataError(f"「{seg}」的预算是空的，请填一个数字（不花钱就填 0）。")
                     if not math.isfinite(v) or v < 0:
                         raise CRMDataError(f"「{seg}」的预算不能是负数或无穷大，现在是 {v:g}。")
+                    if v > MAX_BUDGET:
+                        raise CRMDataError(
+                            f"「{seg}」的预算 {v:,.0f} 元太大了（超过 10 亿元），是不是多打了几个 0？请改成实际的金额。"
+                        )
                 col.append(v)
             out[PLAN_LABELS[f]] = col
         n = out["客户数"].to_numpy(float)
@@ -429,14 +456,16 @@ class UploadRFMView(View):
                            placeholder="留空 = 最后订单的次日", description="分析日期", continuous_update=False)
         self.table = w.HTML()
         self.upload.observe(lambda _change: self._refresh(), names="value")
-        self.asof.observe(lambda _change: self._refresh(), names="value")
+        self.asof.observe(lambda _change: self._refresh(date_changed=True), names="value")
         help_text = ("<small>文件至少要有客户编号、下单日期、金额三列（列名可以是中文，如“客户编号”“日期”“金额”）；"
                      "有订单号更好。支持 UTF-8 和 GBK 编码的 CSV 以及 Excel 文件。</small>")
         self.widget = w.VBox([w.HBox([self.upload, self.asof]), w.HTML(help_text), self.status, self.out, self.table])
 
-    def _refresh(self):
+    def _refresh(self, date_changed: bool = False):
         files = self.upload.value
         if not files:
+            if date_changed:  # a date without a file: say what to do first
+                self.update(content=None)
             return
         item = files[0]
         self.update(content=bytes(item["content"]), filename=item.get("name", "上传的文件"), asof=self.asof.value)
@@ -448,6 +477,13 @@ class UploadRFMView(View):
         if content is None:
             raise CRMDataError("还没有上传文件。请点击“上传交易文件”选择一个 CSV 或 Excel 文件。")
         data = read_transactions(bytes(content), filename=filename)
+        huge = data["amount"].abs() > MAX_AMOUNT
+        if huge.any():
+            rows = "、".join(str(i + 1) for i in np.flatnonzero(huge.to_numpy())[:5])
+            raise CRMDataError(
+                f"「{filename}」的金额列有大得离谱的数（超过 1 万亿元），在第 {rows} 笔交易。"
+                "请检查金额的单位，或是不是多打了几个 0。"
+            )
         table = rfm(data, _as_date(asof))
         return {"data": data, "rfm": table, "summary": segment_summary(table), "filename": filename}
 

@@ -17,30 +17,26 @@ scikit-learn is imported inside the functions that need it.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+import warnings
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
+from crmlab.segment._base import CN8_SEGMENTS, _bad_rows, _require_frame
+from crmlab.segment._display import (
+    COLUMN_LABELS,
+    MONEY_COLUMNS,
+    PERCENT_COLUMNS,
+    label_columns,
+    styled,
+)
 
 # ---------------------------------------------------------------------------
-# segment names
+# segment names (the eight Chinese RFM segments CN8_SEGMENTS are in crmlab.segment._base)
 # ---------------------------------------------------------------------------
-
-#: H/L code in R, F, M order -> Chinese segment name (the eight RFM segments).
-CN8_SEGMENTS: dict[str, str] = {
-    "HHH": "重要价值客户",
-    "HLH": "重要发展客户",
-    "LHH": "重要保持客户",
-    "LLH": "重要挽留客户",
-    "HHL": "一般价值客户",
-    "HLL": "一般发展客户",
-    "LHL": "一般保持客户",
-    "LLL": "一般挽留客户",
-}
 
 #: English names of the widely copied R x F grid and their Chinese translations.
 RF_GRID_NAMES: dict[str, str] = {
@@ -115,141 +111,12 @@ SEGMENT_ORDER: dict[str, list[str]] = {
 _HIGH_RULES = ("score_mean", "value_mean", "value_median")
 _SCHEMES = ("cn8", "rf_grid")
 
-#: Chinese labels for columns shown to learners.
-COLUMN_LABELS: dict[str, str] = {
-    "recency": "最近购买间隔（天）",
-    "frequency": "购买次数",
-    "monetary": "消费金额（元）",
-    "R": "R 分",
-    "F": "F 分",
-    "M": "M 分",
-    "code": "高低代码",
-    "segment": "客户群",
-    "segment_en": "英文名",
-    "customers": "客户数",
-    "customer_share": "客户占比",
-    "revenue": "消费金额合计（元）",
-    "revenue_share": "金额占比",
-    "recency_mean": "平均间隔（天）",
-    "frequency_mean": "平均次数",
-    "monetary_mean": "平均金额（元）",
-    "R_mean": "平均 R 分",
-    "F_mean": "平均 F 分",
-    "M_mean": "平均 M 分",
-    "strategy": "建议策略",
-    "size": "客户数",
-    "share": "客户占比",
-    "name": "建议名称",
-    "cluster": "类别",
-    "revenue_per_customer": "人均消费（元）",
-    "inertia": "组内平方和",
-    "silhouette": "轮廓系数",
-    "usage": "使用率",
-    "loyalty": "忠诚状况",
-    "occasion": "购买时机",
-    "payment_method": "付款方式",
-    "channel": "购买渠道",
-    "city_tier": "城市等级",
-    "age_band": "年龄段",
-    "gender": "性别",
-    "response_rate": "响应率",
-    "order_value": "客单价（元）",
-    "contacts_even": "平均撒网：联系人数",
-    "contacts_targeted": "重点投放：联系人数",
-    "return_even": "平均撒网：预计销售额（元）",
-    "return_targeted": "重点投放：预计销售额（元）",
-    "revenue_share_cluster": "金额占比",
-}
 
 
-def label_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return a copy of ``frame`` with Chinese column (and index) labels for display."""
-    out = frame.rename(columns=lambda c: COLUMN_LABELS.get(c, c))
-    out.index.names = [COLUMN_LABELS.get(n, n) if isinstance(n, str) else n for n in out.index.names]
-    return out
 
 
-#: columns holding fractions (0.558 = 55.8%); shown as percentages by :func:`styled`.
-PERCENT_COLUMNS = frozenset(
-    {"customer_share", "revenue_share", "share", "response_rate", "revenue_share_cluster"}
-)
-#: columns holding yuan amounts; shown with thousands separators and no decimals by :func:`styled`.
-MONEY_COLUMNS = frozenset(
-    {"monetary", "revenue", "monetary_mean", "revenue_per_customer", "order_value", "return_even", "return_targeted"}
-)
-_DISPLAY_FORMATS = {
-    "silhouette": "{:.3f}", "R_mean": "{:.2f}", "F_mean": "{:.2f}", "M_mean": "{:.2f}",
-    "contacts_even": "{:,.0f}", "contacts_targeted": "{:,.0f}",  # numbers of people
-}
 
 
-def _display_format(column: Any, dtype: Any) -> str | None:
-    if column in PERCENT_COLUMNS:
-        return "{:.1%}"
-    if column in MONEY_COLUMNS:
-        return "{:,.0f}"
-    if column in _DISPLAY_FORMATS:
-        return _DISPLAY_FORMATS[column]
-    if pd.api.types.is_bool_dtype(dtype):
-        return None
-    if pd.api.types.is_integer_dtype(dtype):
-        return "{:,}"
-    if pd.api.types.is_float_dtype(dtype):
-        return "{:,.1f}"
-    return None
-
-
-def styled(frame: pd.DataFrame, currency: str = "元"):
-    """Display version of a lesson-3 table: Chinese labels, shares as percentages, money as ``1,234``.
-
-    ``currency`` names the money unit in the headers (e.g. ``"美元"`` for CDNOW).
-
-    Only for showing a table in the notebook: it returns a pandas ``Styler``; the
-    numbers in ``frame`` (and everything the functions of this module return) stay
-    unchanged, shares as fractions between 0 and 1.  Tables whose column labels are
-    not unique after translation are returned as plain labelled DataFrames.
-    """
-    def unit(label: str) -> str:
-        return label.replace("（元）", f"（{currency}）")
-
-    formats = {
-        unit(COLUMN_LABELS.get(c, c)): fmt
-        for c, dtype in frame.dtypes.items()
-        if (fmt := _display_format(c, dtype)) is not None
-    }
-    out = label_columns(frame)
-    out.columns = [unit(str(c)) for c in out.columns]
-    if not (out.columns.is_unique and out.index.is_unique):
-        return out
-    text = [c for c in out.columns if not pd.api.types.is_numeric_dtype(out[c].dtype)]
-    styler = out.style.format(formats, na_rep="—")
-    if text:  # long Chinese text (strategies, names) reads better left-aligned
-        styler = styler.set_table_styles({c: [{"selector": "td", "props": "text-align: left"}] for c in text},
-                                         overwrite=False)
-    return styler
-
-
-# ---------------------------------------------------------------------------
-# input validation
-# ---------------------------------------------------------------------------
-
-
-def _bad_rows(mask: np.ndarray, limit: int = 5) -> str:
-    idx = np.flatnonzero(mask)[:limit]
-    rows = "、".join(str(i + 1) for i in idx)
-    more = "等" if mask.sum() > limit else ""
-    return f"第 {rows} 行{more}（按数据顺序，从 1 数起）"
-
-
-def _require_frame(df: Any, what: str = "交易数据") -> pd.DataFrame:
-    if not isinstance(df, pd.DataFrame):
-        raise CRMDataError(
-            f"{what}应当是一个 pandas 表格（DataFrame），而你给的是 {type(df).__name__}。"
-            "请先用 crmlab.datasets.load 或 crmlab.io.read_transactions 读入数据。"
-        )
-    if len(df) == 0:
-        raise CRMDataError(f"{what}是空的（0 行），无法计算。请检查文件是否读对，或筛选条件是否太严。")
-    return df
 
 
 def _factorize_sorted(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -286,7 +153,9 @@ def _prepare_transactions(transactions: Any):
 
     dates = df["order_date"]
     if not pd.api.types.is_datetime64_any_dtype(dates):
-        parsed = pd.to_datetime(dates, errors="coerce")
+        with warnings.catch_warnings():  # a junk first value: pandas warns that it parses element-wise
+            warnings.simplefilter("ignore", UserWarning)
+            parsed = pd.to_datetime(dates, errors="coerce")
         bad = parsed.isna().to_numpy() & dates.notna().to_numpy()
         if bad.any():
             raise CRMDataError(
@@ -413,10 +282,41 @@ def rfm(
         raise CRMDataError(f"high_rule 只能是 {'、'.join(_HIGH_RULES)} 之一，而你给的是 {high_rule!r}。")
     if scheme not in _SCHEMES:
         raise CRMDataError(f"scheme 只能是 {'、'.join(_SCHEMES)} 之一，而你给的是 {scheme!r}。")
+    uniques, recency, frequency, monetary, asof_day = _rfm_values(transactions, asof)
+    r = quintile_scores(recency, ascending=False)
+    f = quintile_scores(frequency)
+    m = quintile_scores(monetary)
+    out = pd.DataFrame(
+        {
+            "recency": recency,
+            "frequency": frequency.astype(np.int64),
+            "monetary": monetary,
+            "R": r,
+            "F": f,
+            "M": m,
+        },
+        index=pd.Index(uniques, name="customer_id"),
+    )
+    if scheme == "cn8":
+        _label_cn8(out, high_rule)
+    else:
+        _label_rf_grid(out)
+    out.attrs["asof"] = str(np.datetime64(asof_day, "D"))
+    out.attrs["scheme"] = scheme
+    out.attrs["high_rule"] = high_rule
+    return out
+
+
+def _rfm_values(transactions: Any, asof: Any):
+    """(customer ids, recency, frequency, monetary, asof day number) from raw transactions.
+
+    Negative amounts are returns: they reduce monetary (never below 0) but are
+    neither orders nor purchase dates; customers with returns only are left out.
+    """
     codes, uniques, order_codes, days, amounts = _prepare_transactions(transactions)
     returns = amounts < 0
     has_returns = bool(returns.any())
-    if has_returns:  # returns (negative amounts) reduce monetary; they are not orders
+    if has_returns:
         buy = ~returns
         if not buy.any():
             raise CRMDataError("交易数据里只有退货（金额全是负数），没有购买记录，无法计算 RFM。")
@@ -433,57 +333,43 @@ def rfm(
     frequency = _distinct_orders(codes, order_codes, n)
     if has_returns:
         monetary = np.maximum(np.bincount(all_codes, weights=all_amounts, minlength=n), 0.0)
-        keep = frequency > 0  # customers with returns only are left out
+        keep = frequency > 0
         if not keep.all():
             uniques, recency, frequency, monetary = uniques[keep], recency[keep], frequency[keep], monetary[keep]
     else:
         monetary = np.bincount(codes, weights=amounts, minlength=n)
+    return uniques, recency, frequency, monetary, asof_day
 
-    r = quintile_scores(recency, ascending=False)
-    f = quintile_scores(frequency)
-    m = quintile_scores(monetary)
 
-    out = pd.DataFrame(
-        {
-            "recency": recency,
-            "frequency": frequency.astype(np.int64),
-            "monetary": monetary,
-            "R": r,
-            "F": f,
-            "M": m,
-        },
-        index=pd.Index(uniques, name="customer_id"),
-    )
-    if scheme == "cn8":
-        if high_rule == "score_mean":
-            hr, hf, hm = r > r.mean(), f > f.mean(), m > m.mean()
-        else:
-            hr = _high(recency.astype("float64"), high_rule, lower_is_better=True)
-            hf = _high(frequency.astype("float64"), high_rule)
-            hm = _high(monetary, high_rule)
-        idx = hr.astype(np.int64) * 4 + hf.astype(np.int64) * 2 + hm.astype(np.int64)
-        lookup_codes = np.array(["LLL", "LLH", "LHL", "LHH", "HLL", "HLH", "HHL", "HHH"], dtype=object)
-        code = lookup_codes[idx]
-        names = np.array([CN8_SEGMENTS[c] for c in lookup_codes], dtype=object)
-        out["code"] = code
-        out["segment"] = pd.Categorical.from_codes(
-            _reorder(idx, names, SEGMENT_ORDER["cn8"]), categories=SEGMENT_ORDER["cn8"], ordered=True
-        )
+def _label_cn8(out: pd.DataFrame, high_rule: str) -> None:
+    """Add ``code`` (H/L of R, F, M) and the eight Chinese ``segment`` names to an RFM frame."""
+    r, f, m = (out[c].to_numpy() for c in ("R", "F", "M"))
+    if high_rule == "score_mean":
+        hr, hf, hm = r > r.mean(), f > f.mean(), m > m.mean()
     else:
-        cell = (r - 1) * 5 + (f - 1)
-        en = np.array([RF_GRID[(rr, ff)] for rr in range(1, 6) for ff in range(1, 6)], dtype=object)
-        cn = np.array([RF_GRID_NAMES[e] for e in en], dtype=object)
-        out["code"] = pd.Series(r, index=out.index).astype(str).to_numpy(dtype=object) + pd.Series(
-            f, index=out.index
-        ).astype(str).to_numpy(dtype=object)
-        out["segment"] = pd.Categorical.from_codes(
-            _reorder(cell, cn, SEGMENT_ORDER["rf_grid"]), categories=SEGMENT_ORDER["rf_grid"], ordered=True
-        )
-        out["segment_en"] = en[cell]
-    out.attrs["asof"] = str(np.datetime64(asof_day, "D"))
-    out.attrs["scheme"] = scheme
-    out.attrs["high_rule"] = high_rule
-    return out
+        hr = _high(out["recency"].to_numpy(dtype="float64"), high_rule, lower_is_better=True)
+        hf = _high(out["frequency"].to_numpy(dtype="float64"), high_rule)
+        hm = _high(out["monetary"].to_numpy(dtype="float64"), high_rule)
+    idx = hr.astype(np.int64) * 4 + hf.astype(np.int64) * 2 + hm.astype(np.int64)
+    lookup_codes = np.array(["LLL", "LLH", "LHL", "LHH", "HLL", "HLH", "HHL", "HHH"], dtype=object)
+    names = np.array([CN8_SEGMENTS[c] for c in lookup_codes], dtype=object)
+    out["code"] = lookup_codes[idx]
+    out["segment"] = pd.Categorical.from_codes(
+        _reorder(idx, names, SEGMENT_ORDER["cn8"]), categories=SEGMENT_ORDER["cn8"], ordered=True
+    )
+
+
+def _label_rf_grid(out: pd.DataFrame) -> None:
+    """Add ``code`` (R and F scores), ``segment`` (Chinese) and ``segment_en`` from the R x F grid."""
+    r, f = out["R"].to_numpy(), out["F"].to_numpy()
+    cell = (r - 1) * 5 + (f - 1)
+    en = np.array([RF_GRID[(rr, ff)] for rr in range(1, 6) for ff in range(1, 6)], dtype=object)
+    cn = np.array([RF_GRID_NAMES[e] for e in en], dtype=object)
+    out["code"] = out["R"].astype(str).to_numpy(dtype=object) + out["F"].astype(str).to_numpy(dtype=object)
+    out["segment"] = pd.Categorical.from_codes(
+        _reorder(cell, cn, SEGMENT_ORDER["rf_grid"]), categories=SEGMENT_ORDER["rf_grid"], ordered=True
+    )
+    out["segment_en"] = en[cell]
 
 
 def _asof_day(asof: Any, max_day: int) -> int:
@@ -596,34 +482,11 @@ def budget_allocation(
     totals and ROI of both plans are in ``.attrs``.
     """
     df = _require_frame(summary, "客户群汇总表")
-    try:
-        budget = float(budget)
-        cost = float(cost_per_contact)
-    except (TypeError, ValueError) as exc:
-        raise CRMDataError("预算和单次接触成本都必须是数字。") from exc
-    if not np.isfinite(budget) or budget <= 0:
-        raise CRMDataError(f"预算必须是大于 0 的数字，而你给的是 {budget:g}。")
-    if not np.isfinite(cost) or cost <= 0:
-        raise CRMDataError(f"单次接触成本必须是大于 0 的数字，而你给的是 {cost:g}。")
+    budget, cost = _budget_money(budget, cost_per_contact)
     if "customers" not in df.columns:
         raise CRMDataError("客户群汇总表缺少 customers（客户数）列，请传入 segment_summary(...) 的结果。")
-    rates = dict(DEFAULT_RESPONSE_RATES if response is None else response)
-    if "response_rate" in df.columns and response is None:
-        rate = df["response_rate"].astype(float)
-    else:
-        missing = [s for s in df.index if s not in rates]
-        if missing:
-            raise CRMDataError(f"没有给出这些客户群的响应率：{'、'.join(map(str, missing))}。")
-        rate = pd.Series([float(rates[s]) for s in df.index], index=df.index)
-    if ((rate < 0) | (rate > 1)).any():
-        raise CRMDataError("响应率必须在 0 到 1 之间（例如 0.2 表示 20%）。")
-    if value_col in df.columns:
-        value = df[value_col].astype(float)
-    elif {"monetary_mean", "frequency_mean"} <= set(df.columns):
-        value = (df["monetary_mean"] / df["frequency_mean"]).astype(float)
-    else:
-        raise CRMDataError("客户群汇总表需要 monetary_mean 和 frequency_mean 列（或 order_value 列）来估计客单价。")
-    value = value.fillna(0.0)
+    rate = _response_rates(df, response)
+    value = _order_values(df, value_col)
     customers = df["customers"].astype(float)
     total_customers = customers.sum()
     if total_customers <= 0:
@@ -632,16 +495,7 @@ def budget_allocation(
     n_contacts = min(budget / cost, total_customers)
     per_contact = rate * value
     even = customers / total_customers * n_contacts
-
-    targeted = pd.Series(0.0, index=df.index)
-    left = n_contacts
-    for seg in per_contact.sort_values(ascending=False, kind="stable").index:
-        take = min(left, customers[seg])
-        targeted[seg] = take
-        left -= take
-        if left <= 0:
-            break
-
+    targeted = _targeted_contacts(per_contact, customers, n_contacts)
     out = pd.DataFrame(
         {
             "customers": customers.astype(np.int64),
@@ -657,14 +511,71 @@ def budget_allocation(
         },
         index=df.index,
     )
-    spent = n_contacts * cost
+    _add_plan_totals(out, budget=budget, spent=n_contacts * cost)
+    return out
+
+
+def _add_plan_totals(out: pd.DataFrame, *, budget: float, spent: float) -> None:
+    """Store the budget, the money spent and the return and ROI of both plans in ``out.attrs``."""
     for plan in ("even", "targeted"):
         ret = float(out[f"return_{plan}"].sum())
         out.attrs[f"return_{plan}"] = ret
         out.attrs[f"roi_{plan}"] = (ret - spent) / spent if spent else 0.0
     out.attrs["budget"] = budget
     out.attrs["spent"] = spent
-    return out
+
+
+def _budget_money(budget: Any, cost_per_contact: Any) -> tuple[float, float]:
+    """The budget and the cost per contact as positive finite floats."""
+    try:
+        budget = float(budget)
+        cost = float(cost_per_contact)
+    except (TypeError, ValueError) as exc:
+        raise CRMDataError("预算和单次接触成本都必须是数字。") from exc
+    if not np.isfinite(budget) or budget <= 0:
+        raise CRMDataError(f"预算必须是大于 0 的数字，而你给的是 {budget:g}。")
+    if not np.isfinite(cost) or cost <= 0:
+        raise CRMDataError(f"单次接触成本必须是大于 0 的数字，而你给的是 {cost:g}。")
+    return budget, cost
+
+
+def _response_rates(df: pd.DataFrame, response: Mapping[str, float] | None) -> pd.Series:
+    """Response rate per segment: the frame's column, ``response`` or the default demo rates."""
+    rates = dict(DEFAULT_RESPONSE_RATES if response is None else response)
+    if "response_rate" in df.columns and response is None:
+        rate = df["response_rate"].astype(float)
+    else:
+        missing = [s for s in df.index if s not in rates]
+        if missing:
+            raise CRMDataError(f"没有给出这些客户群的响应率：{'、'.join(map(str, missing))}。")
+        rate = pd.Series([float(rates[s]) for s in df.index], index=df.index)
+    if ((rate < 0) | (rate > 1)).any():
+        raise CRMDataError("响应率必须在 0 到 1 之间（例如 0.2 表示 20%）。")
+    return rate
+
+
+def _order_values(df: pd.DataFrame, value_col: str) -> pd.Series:
+    """Average order value per segment (``value_col`` or monetary_mean / frequency_mean)."""
+    if value_col in df.columns:
+        value = df[value_col].astype(float)
+    elif {"monetary_mean", "frequency_mean"} <= set(df.columns):
+        value = (df["monetary_mean"] / df["frequency_mean"]).astype(float)
+    else:
+        raise CRMDataError("客户群汇总表需要 monetary_mean 和 frequency_mean 列（或 order_value 列）来估计客单价。")
+    return value.fillna(0.0)
+
+
+def _targeted_contacts(per_contact: pd.Series, customers: pd.Series, n_contacts: float) -> pd.Series:
+    """Contacts per segment when the best expected return per contact is served first."""
+    targeted = pd.Series(0.0, index=per_contact.index)
+    left = n_contacts
+    for seg in per_contact.sort_values(ascending=False, kind="stable").index:
+        take = min(left, customers[seg])
+        targeted[seg] = take
+        left -= take
+        if left <= 0:
+            break
+    return targeted
 
 
 # ---------------------------------------------------------------------------
@@ -869,397 +780,33 @@ def demographic_segments(
 
 
 # ---------------------------------------------------------------------------
-# KMeans
+# KMeans and psychographic segmentation live in crmlab.segment._kmeans
 # ---------------------------------------------------------------------------
 
-#: Chinese labels for features used in cluster names.
-FEATURE_LABELS: dict[str, str] = {
-    "recency": "最近购买",
-    "frequency": "购买次数",
-    "monetary": "消费金额",
-    "R": "R 分",
-    "F": "F 分",
-    "M": "M 分",
-}
-
-
-@dataclass
-class KMeansResult:
-    """A fitted KMeans segmentation.
-
-    Attributes
-    ----------
-    labels : Series (index of the input, name ``cluster``) with cluster numbers 0..k-1
-    centers : DataFrame, cluster centres in original units (one row per cluster)
-    profiles : DataFrame per cluster: ``size``, ``share``, mean of every feature,
-        ``revenue_share`` (when ``monetary`` is available), ``name`` (Chinese)
-    silhouette : float, mean silhouette coefficient (on a sample for big data)
-    inertia : float, within-cluster sum of squares in the transformed space
-    zscores : DataFrame, cluster centres in the transformed (standardised) space
-    model : the fitted ``sklearn.cluster.KMeans``
-    """
-
-    k: int
-    features: tuple[str, ...]
-    labels: pd.Series
-    centers: pd.DataFrame
-    profiles: pd.DataFrame
-    silhouette: float
-    inertia: float
-    zscores: pd.DataFrame
-    model: Any = field(repr=False)
-    log: bool = True
-    standardize: bool = True
-
-    @property
-    def names(self) -> pd.Series:
-        """Suggested Chinese name per cluster."""
-        return self.profiles["name"]
-
-    def named_labels(self) -> pd.Series:
-        """Cluster name of every customer."""
-        return self.labels.map(self.profiles["name"]).rename("cluster_name")
-
-
-def _feature_matrix(data: Any, features: Iterable[str], log: bool) -> tuple[pd.DataFrame, np.ndarray]:
-    df = _require_frame(data, "特征表")
-    feats = list(features) if not isinstance(features, str) else [features]
-    if not feats:
-        raise CRMDataError("至少要选择 1 个特征才能聚类，请勾选特征。")
-    missing = [c for c in feats if c not in df.columns]
-    if missing:
-        raise CRMDataError(f"特征表缺少列：{'、'.join(missing)}。现在的列有：{'、'.join(map(str, df.columns))}。")
-    sub = df[feats]
-    try:
-        x = sub.to_numpy(dtype="float64")
-    except (TypeError, ValueError) as exc:
-        raise CRMDataError(f"聚类特征必须是数字，请检查这些列：{'、'.join(feats)}。") from exc
-    if not np.isfinite(x).all():
-        bad = ~np.isfinite(x).all(axis=1)
-        raise CRMDataError(f"聚类特征里有空值或无穷大：{_bad_rows(bad)}。请先补全或删除。")
-    if log:
-        if (x < 0).any():
-            cols = [c for c, neg in zip(feats, (x < 0).any(axis=0)) if neg]
-            raise CRMDataError(f"这些特征有负数，不能取对数：{'、'.join(cols)}。请设 log=False。")
-        x = np.log1p(x)
-    return sub, x
-
-
-def _transform(x: np.ndarray, standardize: bool):
-    if not standardize:
-        return x, np.zeros(x.shape[1]), np.ones(x.shape[1])
-    mean = x.mean(axis=0)
-    std = x.std(axis=0)
-    std = np.where(std > 0, std, 1.0)
-    return (x - mean) / std, mean, std
-
-
-def _few_threads(n: int):
-    """One BLAS/OpenMP thread for small data: faster and steadier on shared classroom servers."""
-    import contextlib
-
-    if n > 200_000:
-        return contextlib.nullcontext()
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1)
-
-
-def _silhouette(x: np.ndarray, labels: np.ndarray, random_state: int, sample_size: int = 3000) -> float:
-    from sklearn.metrics import silhouette_score
-
-    n_labels = len(np.unique(labels))
-    if n_labels < 2 or n_labels >= len(x):  # silhouette is undefined there
-        return float("nan")
-    if len(x) > sample_size:
-        with _few_threads(sample_size):
-            return float(silhouette_score(x, labels, sample_size=sample_size, random_state=random_state))
-    with _few_threads(len(x)):
-        return float(silhouette_score(x, labels))
-
-
-def _check_k(k: Any, n: int, n_distinct: int) -> int:
-    try:
-        k_int = int(k)
-    except (TypeError, ValueError) as exc:
-        raise CRMDataError(f"聚类数 k 必须是整数，而你给的是 {k!r}。") from exc
-    if k_int != k:
-        raise CRMDataError(f"聚类数 k 必须是整数，而你给的是 {k!r}。")
-    if k_int < 2:
-        raise CRMDataError(f"聚类数 k 至少是 2（分成 1 类等于没有细分），而你给的是 {k_int}。")
-    if k_int > n:
-        raise CRMDataError(f"聚类数 k = {k_int} 比客户数 {n} 还多，无法分类。请把 k 调小。")
-    if k_int > n_distinct:
-        raise CRMDataError(
-            f"只有 {n_distinct} 种不同的客户特征组合，分不出 {k_int} 类。请把 k 调小或换一些特征。"
-        )
-    return k_int
-
-
-def _distinct_rows(x: np.ndarray, cap: int) -> int:
-    """Number of distinct rows, counting at most up to ``cap`` cheaply."""
-    if len(x) <= 5000:
-        return len(np.unique(x, axis=0))
-    return max(cap, len(np.unique(x[:5000], axis=0)))
-
-
-def name_cluster(z: Mapping[str, float], labels: Mapping[str, str] | None = None) -> str:
-    """A Chinese name for a cluster from its standardised profile ``z`` (feature -> z).
-
-    With recency, frequency and monetary among the features the name is the RFM
-    segment of the signs (recency below average = bought recently = high R).
-    Otherwise it is built from the two most distinctive features (高/低 + label).
-    """
-    z = dict(z)
-    if not z:
-        raise CRMDataError("没有特征，无法给这一类起名字。请传入 {特征: 标准化均值} 的字典。")
-    labels = {**FEATURE_LABELS, **(labels or {})}
-    if {"recency", "frequency", "monetary"} <= set(z):
-        code = (
-            ("H" if z["recency"] < 0 else "L")
-            + ("H" if z["frequency"] > 0 else "L")
-            + ("H" if z["monetary"] > 0 else "L")
-        )
-        return CN8_SEGMENTS[code]
-    phrases = [c for c in sorted(z, key=lambda c: -z[c]) if c in SURVEY_LABELS and z[c] > 0.3][:2]
-    if phrases and all(str(c).startswith(("ls_", "bn_")) for c in z):
-        return "·".join(labels.get(c, SURVEY_LABELS[c]) for c in phrases) + "型"
-    top = sorted(z, key=lambda c: -abs(z[c]))[:2]
-    parts = []
-    for c in top:
-        lab = labels.get(c, c)
-        if abs(z[c]) < 0.25:
-            parts.append("最近购买一般" if c == "recency" else f"{lab}一般")
-        elif c == "recency":
-            parts.append("近期活跃" if z[c] < 0 else "久未购买")
-        else:
-            parts.append(("高" if z[c] > 0 else "低") + lab)
-    return "·".join(parts) + "型"
-
-
-def _unique_names(names: list[str], z: pd.DataFrame, labels: Mapping[str, str]) -> list[str]:
-    """Disambiguate equal names by the feature that separates the duplicates most."""
-    out = list(names)
-    for name in set(names):
-        idx = [i for i, nm in enumerate(names) if nm == name]
-        if len(idx) < 2:
-            continue
-        sub = z.iloc[idx]
-        col = (sub.max() - sub.min()).idxmax()
-        lab = labels.get(col, col)
-        order = sub[col].rank(method="first")
-        for i, rnk in zip(idx, order):
-            if col == "recency":
-                tag = "较近" if rnk == 1 else ("较久" if rnk == len(idx) else f"近度第{int(rnk)}")
-            else:
-                tag = f"{lab}较低" if rnk == 1 else (f"{lab}较高" if rnk == len(idx) else f"{lab}居中")
-            out[i] = f"{name}（{tag}）"
-    return out
-
-
-def kmeans_segments(
-    rfm_or_features: pd.DataFrame,
-    features: Sequence[str] = ("recency", "frequency", "monetary"),
-    k: int = 4,
-    log: bool = True,
-    standardize: bool = True,
-    random_state: int = 0,
-    n_init: int = 10,
-    *,
-    labels: Mapping[str, str] | None = None,
-    silhouette_sample: int = 3000,
-) -> KMeansResult:
-    """Cluster customers with KMeans on ``features`` (log1p then standardise by default).
-
-    ``labels`` maps feature names to Chinese labels used in the cluster names.
-    Clusters are numbered by decreasing size (0 = largest).
-    """
-    from sklearn.cluster import KMeans
-
-    sub, x = _feature_matrix(rfm_or_features, features, log)
-    feats = tuple(sub.columns)
-    n = len(x)
-    k = _check_k(k, n, _distinct_rows(x, k))
-    xt, mean, std = _transform(x, standardize)
-    model = KMeans(n_clusters=k, n_init=n_init, random_state=random_state)
-    with _few_threads(n):
-        raw = model.fit_predict(xt)
-    # renumber clusters by decreasing size (ties: lower original number first)
-    sizes = np.bincount(raw, minlength=k)
-    order = np.lexsort((np.arange(k), -sizes))
-    remap = np.empty(k, dtype=np.int64)
-    remap[order] = np.arange(k)
-    lab = remap[raw]
-    centers_t = model.cluster_centers_[order]
-    centers = centers_t * std + mean
-    if log:
-        centers = np.expm1(centers)
-    centers_df = pd.DataFrame(centers, columns=list(feats), index=pd.RangeIndex(k, name="cluster"))
-
-    # z-scores of cluster means (in the transformed space, standardised either way)
-    xs = (x - x.mean(axis=0)) / np.where(x.std(axis=0) > 0, x.std(axis=0), 1.0)
-    zs = pd.DataFrame(xs).groupby(lab).mean()
-    zs.columns = list(feats)
-    zs.index = pd.RangeIndex(k, name="cluster")
-
-    df = rfm_or_features
-    prof = pd.DataFrame(index=pd.RangeIndex(k, name="cluster"))
-    prof["size"] = np.bincount(lab, minlength=k)
-    prof["share"] = prof["size"] / n
-    means = sub.groupby(lab).mean()
-    means.index = prof.index
-    for c in feats:
-        prof[c] = means[c]
-    if "monetary" in df.columns:
-        rev = pd.to_numeric(df["monetary"], errors="coerce").fillna(0).groupby(lab).sum()
-        rev.index = prof.index
-        total = rev.sum()
-        prof["revenue_share"] = rev / total if total else 0.0
-    all_labels = {**FEATURE_LABELS, **(labels or {})}
-    names = [name_cluster(zs.loc[i].to_dict(), all_labels) for i in prof.index]
-    prof["name"] = _unique_names(names, zs, all_labels)
-    sil = _silhouette(xt, lab, random_state, silhouette_sample)
-    return KMeansResult(
-        k=k,
-        features=feats,
-        labels=pd.Series(lab, index=sub.index, name="cluster"),
-        centers=centers_df,
-        profiles=prof,
-        silhouette=sil,
-        inertia=float(model.inertia_),
-        zscores=zs,
-        model=model,
-        log=log,
-        standardize=standardize,
-    )
-
-
-def choose_k(
-    features: pd.DataFrame,
-    k_range: Iterable[int] = range(2, 9),
-    *,
-    columns: Sequence[str] | None = None,
-    log: bool = True,
-    standardize: bool = True,
-    random_state: int = 0,
-    n_init: int = 10,
-    silhouette_sample: int = 3000,
-) -> pd.DataFrame:
-    """Inertia (elbow) and silhouette per k; index ``k``.
-
-    ``columns`` selects feature columns (default: recency, frequency, monetary when
-    present, otherwise every numeric column).
-    """
-    from sklearn.cluster import KMeans
-
-    df = _require_frame(features, "特征表")
-    if columns is None:
-        if {"recency", "frequency", "monetary"} <= set(df.columns):
-            columns = ["recency", "frequency", "monetary"]
-        else:
-            columns = [c for c in df.columns if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])]
-    _sub, x = _feature_matrix(df, columns, log)
-    xt, _, _ = _transform(x, standardize)
-    ks = list(k_range)
-    if not ks:
-        raise CRMDataError("k 的范围是空的，请给出例如 range(2, 9)。")
-    n_distinct = _distinct_rows(x, max(ks))
-    rows = []
-    for k in ks:
-        k = _check_k(k, len(x), n_distinct)
-        model = KMeans(n_clusters=k, n_init=n_init, random_state=random_state)
-        with _few_threads(len(xt)):
-            lab = model.fit_predict(xt)
-        rows.append((k, float(model.inertia_), _silhouette(xt, lab, random_state, silhouette_sample)))
-    return pd.DataFrame(rows, columns=["k", "inertia", "silhouette"]).set_index("k")
-
-
-def crosstab_segments(labels: pd.Series, segments: pd.Series, *, names: Mapping[int, str] | None = None) -> pd.DataFrame:
-    """Customers per (cluster, RFM segment): rows clusters, columns segments."""
-    if not isinstance(labels, pd.Series) or not isinstance(segments, pd.Series):
-        raise CRMDataError(
-            "交叉对比需要两列带客户编号的数据：例如 km.labels 和 rfm_table['segment']（都是 pandas Series）。"
-        )
-    a, b = labels.align(segments, join="inner")
-    if len(a) == 0:
-        raise CRMDataError("聚类结果和 RFM 客户群没有共同的客户编号，无法交叉对比。")
-    tab = pd.crosstab(a, b, dropna=False)
-    if names is not None:
-        tab.index = [names.get(i, i) for i in tab.index]
-    tab.index.name = "cluster"
-    tab.columns.name = "segment"
-    return tab
-
-
-# ---------------------------------------------------------------------------
-# psychographic segmentation (survey answers)
-# ---------------------------------------------------------------------------
-
-#: Short Chinese phrases for survey items (lifestyle ``ls_*`` and benefit-sought ``bn_*``),
-#: used to name clusters by the items their members agree with most.
-SURVEY_LABELS: dict[str, str] = {
-    "ls_cook_home": "爱居家",
-    "ls_fitness": "爱运动",
-    "ls_social": "爱分享",
-    "ls_brand": "重品牌",
-    "ls_budget": "会算账",
-    "ls_busy": "工作忙",
-    "bn_price": "重实惠",
-    "bn_quality": "重品质",
-    "bn_convenience": "重便捷",
-    "bn_service": "重服务",
-    "bn_novelty": "求新潮",
-    "satisfaction": "满意度",
-    "loyalty": "忠诚度",
-    "trust": "信任度",
-    "price_sensitivity": "价格敏感",
-    "novelty_seeking": "求新求变",
-}
-
-
-def survey_item_label(column: str) -> str:
-    """Chinese label of a survey item (falls back to the column name)."""
-    return SURVEY_LABELS.get(column, column)
-
-
-def psychographic_segments(
-    survey: pd.DataFrame,
-    prefix: str | Sequence[str] = ("ls_", "bn_"),
-    k: int = 4,
-    *,
-    random_state: int = 0,
-    n_init: int = 10,
-) -> KMeansResult:
-    """Cluster survey answers (items whose name starts with ``prefix``) and name the clusters.
-
-    Answers are standardised (no log); the name of a cluster is built from the
-    items on which it stands out most (e.g. ``高注重价格·低追求新潮型``).
-    """
-    df = _require_frame(survey, "问卷数据")
-    prefixes = (prefix,) if isinstance(prefix, str) else tuple(prefix)
-    items = [c for c in df.columns if str(c).startswith(prefixes)]
-    if not items:
-        raise CRMDataError(f"问卷数据里没有以 {'、'.join(prefixes)} 开头的题目列。")
-    data = df.set_index("customer_id") if "customer_id" in df.columns else df
-    data = data[items].dropna()
-    if len(data) == 0:
-        raise CRMDataError("问卷题目全是空值，无法聚类。")
-    labels = {c: survey_item_label(c) for c in items}
-    return kmeans_segments(
-        data, items, k, log=False, standardize=True, random_state=random_state, n_init=n_init, labels=labels
-    )
-
+from crmlab.segment._kmeans import (  # noqa: E402 - re-exported, after the names it shares
+    FEATURE_LABELS,
+    SURVEY_LABELS,
+    KMeansResult,
+    choose_k,
+    crosstab_segments,
+    kmeans_segments,
+    name_cluster,
+    psychographic_segments,
+    survey_item_label,
+)
 
 __all__ = [
     "CN8_SEGMENTS",
     "COLUMN_LABELS",
     "DEFAULT_RESPONSE_RATES",
+    "FEATURE_LABELS",
+    "MONEY_COLUMNS",
+    "PERCENT_COLUMNS",
     "RF_GRID",
     "RF_GRID_NAMES",
     "SEGMENT_ORDER",
     "STRATEGIES",
+    "SURVEY_LABELS",
     "KMeansResult",
     "age_band",
     "budget_allocation",
@@ -1276,5 +823,7 @@ __all__ = [
     "rfm",
     "segment_summary",
     "segment_table",
+    "styled",
+    "survey_item_label",
     "usage_rate",
 ]

@@ -1,0 +1,124 @@
+"""How lesson-3 tables are shown to learners: Chinese column labels and number formats.
+
+Re-exported by :mod:`crmlab.segment` (``label_columns``, ``styled``, ``COLUMN_LABELS`` ...).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+#: Chinese labels for columns shown to learners.
+COLUMN_LABELS: dict[str, str] = {
+    "recency": "最近购买间隔（天）",
+    "frequency": "购买次数",
+    "monetary": "消费金额（元）",
+    "R": "R 分",
+    "F": "F 分",
+    "M": "M 分",
+    "code": "高低代码",
+    "segment": "客户群",
+    "segment_en": "英文名",
+    "customers": "客户数",
+    "customer_share": "客户占比",
+    "revenue": "消费金额合计（元）",
+    "revenue_share": "金额占比",
+    "recency_mean": "平均间隔（天）",
+    "frequency_mean": "平均次数",
+    "monetary_mean": "平均金额（元）",
+    "R_mean": "平均 R 分",
+    "F_mean": "平均 F 分",
+    "M_mean": "平均 M 分",
+    "strategy": "建议策略",
+    "size": "客户数",
+    "share": "客户占比",
+    "name": "建议名称",
+    "cluster": "类别",
+    "revenue_per_customer": "人均消费（元）",
+    "inertia": "组内平方和",
+    "silhouette": "轮廓系数",
+    "usage": "使用率",
+    "loyalty": "忠诚状况",
+    "occasion": "购买时机",
+    "payment_method": "付款方式",
+    "channel": "购买渠道",
+    "city_tier": "城市等级",
+    "age_band": "年龄段",
+    "gender": "性别",
+    "response_rate": "响应率",
+    "order_value": "客单价（元）",
+    "contacts_even": "平均撒网：联系人数",
+    "contacts_targeted": "重点投放：联系人数",
+    "return_even": "平均撒网：预计销售额（元）",
+    "return_targeted": "重点投放：预计销售额（元）",
+    "revenue_share_cluster": "金额占比",
+}
+
+
+def label_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of ``frame`` with Chinese column (and index) labels for display."""
+    out = frame.rename(columns=lambda c: COLUMN_LABELS.get(c, c))
+    out.index.names = [COLUMN_LABELS.get(n, n) if isinstance(n, str) else n for n in out.index.names]
+    return out
+
+
+#: columns holding fractions (0.558 = 55.8%); shown as percentages by :func:`styled`.
+PERCENT_COLUMNS = frozenset(
+    {"customer_share", "revenue_share", "share", "response_rate", "revenue_share_cluster"}
+)
+#: columns holding yuan amounts; shown with thousands separators and no decimals by :func:`styled`.
+MONEY_COLUMNS = frozenset(
+    {"monetary", "revenue", "monetary_mean", "revenue_per_customer", "order_value", "return_even", "return_targeted"}
+)
+_DISPLAY_FORMATS = {
+    "silhouette": "{:.3f}", "R_mean": "{:.2f}", "F_mean": "{:.2f}", "M_mean": "{:.2f}",
+    "contacts_even": "{:,.0f}", "contacts_targeted": "{:,.0f}",  # numbers of people
+}
+
+
+def _display_format(column: Any, dtype: Any) -> str | None:
+    if column in PERCENT_COLUMNS:
+        return "{:.1%}"
+    if column in MONEY_COLUMNS:
+        return "{:,.0f}"
+    if column in _DISPLAY_FORMATS:
+        return _DISPLAY_FORMATS[column]
+    if pd.api.types.is_bool_dtype(dtype):
+        return None
+    if pd.api.types.is_integer_dtype(dtype):
+        return "{:,}"
+    if pd.api.types.is_float_dtype(dtype):
+        return "{:,.1f}"
+    return None
+
+
+def styled(frame: pd.DataFrame, currency: str = "元"):
+    """Display version of a lesson-3 table: Chinese labels, shares as percentages, money as ``1,234``.
+
+    ``currency`` names the money unit in the headers (e.g. ``"美元"`` for CDNOW).
+
+    Only for showing a table in the notebook: it returns a pandas ``Styler``; the
+    numbers in ``frame`` (and everything the functions of this module return) stay
+    unchanged, shares as fractions between 0 and 1.  Tables whose column labels are
+    not unique after translation are returned as plain labelled DataFrames.
+    """
+    def unit(label: str) -> str:
+        return label.replace("（元）", f"（{currency}）")
+
+    formats = {
+        unit(COLUMN_LABELS.get(c, c)): fmt
+        for c, dtype in frame.dtypes.items()
+        if (fmt := _display_format(c, dtype)) is not None
+    }
+    out = label_columns(frame)
+    out.columns = [unit(str(c)) for c in out.columns]
+    if not (out.columns.is_unique and out.index.is_unique):
+        return out
+    text = [c for c in out.columns if not pd.api.types.is_numeric_dtype(out[c].dtype)]
+    styler = out.style.format(formats, na_rep="—")
+    if text:  # long Chinese text (strategies, names) reads better left-aligned
+        styler = styler.set_table_styles({c: [{"selector": "td", "props": "text-align: left"}] for c in text},
+                                         overwrite=False)
+    return styler
+
