@@ -42,6 +42,8 @@ def _need(df: pd.DataFrame, cols, what: str) -> None:
 
 
 def _month(value) -> pd.Period:
+    if isinstance(value, (int, float, np.number)):  # a bare number is never a month (pandas reads 0 as a year)
+        raise CRMDataError(f"月份“{value}”无法识别，请写成 2025-12 这样的形式。")
     try:
         p = pd.Period(value, freq="M")
     except (ValueError, TypeError) as exc:

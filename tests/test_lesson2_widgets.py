@@ -188,3 +188,123 @@ def test_rules_view_on_empty_or_wrong_table():
     assert empty.result is None and "空的" in empty.message
     wrong = RulesView(pd.DataFrame({"x": [1]}))
     assert wrong.result is None and "缺少列" in wrong.message
+
+
+# --------------------------------------------------------------------------- issue 9: absurd inputs, then recovery
+# Every input of every lesson-2 widget fed empty, None, huge, negative, zero, non-numeric text and NaN through
+# update(...): never an exception, never the generic fallback of View.update (输入有误 / 意外, which would show a
+# raw English error), a specific Chinese message whenever no result is produced, and the next valid update works
+# again.  ``legit`` lists the kinds that are valid values of that input (e.g. an empty region means 全部).
+
+ABSURD = {"empty": "", "none": None, "huge": 1e12, "negative": -5, "zero": 0, "text": "abc", "yuan": "¥1,200",
+          "nan": float("nan")}
+ANY = frozenset(ABSURD)
+EMPTY = frozenset({"empty", "none"})
+CHINESE_RE = __import__("re").compile(r"[\u4e00-\u9fff]")
+
+#: widget -> {input: kinds that are legitimate values}
+L2_INPUTS = {
+    "DataCardView": {"phone": EMPTY, "email": EMPTY, "id_number": EMPTY, "address": ANY, "city": ANY,
+                     "gender": EMPTY, "region": EMPTY, "customer_type": frozenset(), "channel": frozenset(),
+                     "consent": ANY, "source": ANY - EMPTY - {"zero"}, "name": ANY - EMPTY - {"zero"}},
+    "RoleView": {"role": frozenset(), "user": {"text", "yuan"}},  # user: a name, any non-empty text
+    "RegionSalesView": {"month": EMPTY},
+    "AgeFavouriteView": {"bands": frozenset(), "value": frozenset(), "edges": {"none"}},
+    "ParetoView": {"top": frozenset(), "region": EMPTY},
+    "ForecastView": {"horizon": frozenset(), "level": frozenset(), "region": EMPTY},
+    "MonthCompareView": {"month": frozenset(), "region": EMPTY},
+    # a customer id that does not exist still shows the rules, with a Chinese note (tested below)
+    "RulesView": {"min_support": frozenset(), "min_confidence": frozenset(), "min_lift": {"zero"},
+                  "by": frozenset(), "customer": ANY},
+}
+#: fields a valid DataCardView entry needs besides the one under test
+CARD_BASE = {"name": "张三", "source": "门店"}
+
+
+@pytest.fixture(scope="module")
+def l2_views(data, order_lines):
+    orders, customers, interactions = data
+    base = InfoBase(":memory:", clock=lambda: "2026-01-01 09:00:00")
+    base.add_customer({"name": "王五", "phone": "13812345678"}, source="门店", channel="当面交谈")
+    from crmlab.widgets.basket import RulesView
+
+    views = {
+        "DataCardView": W.DataCardView(base), "RoleView": W.RoleView(base),
+        "RegionSalesView": W.RegionSalesView(orders, customers), "AgeFavouriteView": W.AgeFavouriteView(orders, customers),
+        "ParetoView": W.ParetoView(orders, customers), "ForecastView": W.ForecastView(orders, customers),
+        "MonthCompareView": W.MonthCompareView(orders, interactions, customers), "RulesView": RulesView(order_lines),
+    }
+    yield views
+    base.close()
+
+
+def _valid_update(view, name):
+    return view.update(**CARD_BASE) if name == "DataCardView" else view.update()
+
+
+@pytest.mark.parametrize("kind", list(ABSURD))
+@pytest.mark.parametrize("name", list(L2_INPUTS))
+def test_every_lesson2_widget_survives_absurd_input(l2_views, name, kind):
+    import matplotlib.pyplot as plt
+
+    v = l2_views[name]
+    bad = ABSURD[kind]
+    for field, legit in L2_INPUTS[name].items():
+        extra = CARD_BASE if name == "DataCardView" else {}
+        result = v.update(**{**extra, field: bad})  # must not raise
+        where = f"{name}.{field}={bad!r}"
+        assert "输入有误" not in v.message and "意外" not in v.message, f"{where}: generic message {v.message!r}"
+        if kind in legit:
+            assert result is not None and v.message == "", f"{where} rejected: {v.message!r}"
+        else:
+            assert result is None, f"{where} was accepted"
+            assert CHINESE_RE.search(v.message) and "Traceback" not in v.message, where
+            assert "⚠" in v.status.value
+        if name == "RulesView" and field == "customer" and str(bad or "").strip():
+            assert CHINESE_RE.search(result["problem"]), result["problem"]  # no such customer, said in Chinese
+        plt.close("all")
+        assert _valid_update(v, name) is not None and v.message == "", f"{name} did not recover after {where}"
+        assert v.status.value == ""
+
+
+def test_lesson2_slider_extremes_give_normal_results(order_lines, data):
+    from crmlab.widgets.basket import RulesView
+
+    orders, customers, _ = data
+    r = RulesView(order_lines, customer="")
+    for key in ("min_support", "min_confidence", "min_lift"):
+        s = r.controls[key]
+        for value in (s.min, s.max):
+            s.value = value  # through the control, as a learner drags it
+            assert (r.result is not None and r.message == "") or CHINESE_RE.search(r.message), (key, value, r.message)
+            assert "输入有误" not in r.message and "意外" not in r.message
+        s.value = {"min_support": 0.02, "min_confidence": 0.3, "min_lift": 0.0}[key]
+        assert r.result is not None and r.message == ""
+    f = W.ForecastView(orders, customers)
+    for value in (f.horizon.min, f.horizon.max):
+        f.horizon.value = value
+        assert f.result is not None and len(f.result[f.result["类型"] == "预测"]) == value
+    p = W.ParetoView(orders, customers)
+    for value in (p.top.min, p.top.max):
+        p.top.value = value
+        assert p.result is not None and 0 < p.result[2] <= 1
+
+
+def test_data_card_absurd_entries_leave_the_base_clean(base):
+    v = W.DataCardView(base)
+    for field in ("phone", "email", "id_number", "gender", "region"):
+        assert v.update(name="张三", source="门店", **{field: "abc"}) is None and CHINESE_RE.search(v.message)
+    assert base.counts()["customers"] == 0
+    assert v.update(name="张三", source="门店", gender="女", region="华东") is not None
+    assert base.counts()["customers"] == 1
+
+
+def test_month_given_as_a_bare_number_is_refused_without_warning(data):
+    import warnings
+
+    orders, customers, interactions = data
+    m = W.MonthCompareView(orders, interactions, customers)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # pandas would warn that an integer Period is deprecated
+        assert m.update(month=0) is None and "2025-12" in m.message
+        assert m.update(month=202512) is None and "2025-12" in m.message

@@ -17,6 +17,15 @@ LESSON_OPTIONS = [("全部课次", None), ("第1课", 1), ("第2课", 2), ("第3
 SAVE_FIRST = "提交前请先保存笔记本（Ctrl+S）：作业文件里是笔记本最后一次保存的内容。"
 
 
+def _text(value: Any) -> str:
+    """A text box's value as text: empty for ``None`` / NaN, whole numbers without ``.0`` (学号 20250101)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 class ProgressView(View):
     """The learner's exercise progress (table per lesson and chart); 刷新 re-reads the store."""
 
@@ -63,10 +72,10 @@ class SubmitView(View):
         from crmlab._submit import submit
 
         v = self.control_values(values)
-        if not str(v["name"] or "").strip():
-            raise CRMDataError("请先在「姓名」一栏写上你的名字，再点「提交」。")
+        if not isinstance(v["name"], str) or not v["name"].strip():
+            raise CRMDataError("请先在「姓名」一栏写上你的名字（汉字或字母），再点「提交」。")
         return submit(v["name"], lesson=v["lesson"], notebook=self.notebook, folder=self.folder,
-                      class_name=v["class_name"], student_id=v["student_id"])
+                      class_name=_text(v["class_name"]), student_id=_text(v["student_id"]))
 
     def render(self, result):
         return result._repr_html_()

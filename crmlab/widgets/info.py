@@ -53,6 +53,18 @@ def _table_html(df: pd.DataFrame, formats: dict | None = None) -> str:
 # --------------------------------------------------------------------------
 # data card form
 # --------------------------------------------------------------------------
+def _check_choices(fields: dict) -> None:
+    """Gender and region come from drop-downs: anything else typed in gets a Chinese message."""
+    from crmlab.infobase.codes import REGION_CODES
+
+    for key, label, allowed in (("gender", "性别", ("男", "女")), ("region", "地区", tuple(REGION_CODES))):
+        value = fields.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue  # left empty: allowed
+        if str(value).strip() not in allowed:
+            raise CRMDataError(f"{label}“{value}”不是可选项，请从下拉框选择：{'、'.join(allowed)}（也可以不填）。")
+
+
 class DataCardView(View):
     """客户资料卡录入: validates the entry and writes it to the information base.
 
@@ -109,6 +121,7 @@ class DataCardView(View):
             raise CRMDataError(f"收集渠道“{channel}”不在合法的收集方法中，请从下拉框选择：{'、'.join(COLLECT_CHANNELS)}。")
         if customer_type not in ("个人", "企业"):
             raise CRMDataError("客户类型只能是“个人”或“企业”，请从下拉框选择。")
+        _check_choices(fields)
         record = {"name": str(name).strip(), "customer_type": customer_type}
         for k, v in fields.items():
             if v is not None and str(v).strip():
@@ -144,6 +157,9 @@ class RoleView(View):
         self.update(role=self.role.value)
 
     def compute(self, role: str = "销售", user: str = "课堂演示"):
+        user = user.strip() if isinstance(user, str) else ""
+        if not user:
+            raise CRMDataError("请写上查看人的名字：查看未脱敏的客户信息会记入审计日志，必须知道是谁看的。")
         view = self.base.read_customers(role, user=user)
         return role, view.head(self.rows)
 
@@ -205,6 +221,8 @@ class AgeFavouriteView(View):
         from crmlab.analysis import AGE_LABELS, favourite_by_age
 
         if edges is not None:
+            if isinstance(edges, (str, bytes)) or not hasattr(edges, "__iter__"):
+                raise CRMDataError(f"年龄分段的界限“{edges}”应是一串从小到大的数字，例如 (0, 25, 35, 45, 55, 200)。")
             bins, labels = tuple(edges), None
         elif bands in BAND_SCHEMES:
             bins, labels = BAND_SCHEMES[bands]
@@ -268,7 +286,7 @@ class ForecastView(View):
     def compute(self, horizon: int = 6, level: float = 0.9, region: str = ALL):
         from crmlab.analysis import forecast_sales
 
-        return forecast_sales(_orders_in(self.orders, self.customers, region), horizon=int(horizon), level=level)
+        return forecast_sales(_orders_in(self.orders, self.customers, region), horizon=horizon, level=level)
 
     def render(self, table):
         from crmlab.charts.info import plot_forecast
