@@ -29,6 +29,7 @@ from crmlab._checks import parse_dates as _dates
 from crmlab._checks import to_numbers as _numbers
 from crmlab._checks import to_timestamp
 from crmlab._errors import CRMDataError
+from crmlab._tiers import tier_bounds
 
 
 def _date(value: Any, name: str) -> pd.Timestamp:
@@ -254,12 +255,12 @@ REAL_STATES: tuple[str, ...] = STATES[3:6]
 
 #: The rules of :func:`customer_states`, in Chinese, in the order they are applied.
 STATE_RULES: list[tuple[str, str]] = [
-    ("非客户", "观察日之前还没有登记进客户名单（登记日期不早于观察日）。"),
-    ("潜在客户", "已登记，但在观察日之前从未购买，销售部也还没有把他列为目标。"),
-    ("目标客户", "已登记、从未购买，但销售部在观察日之前已把他列为跟进目标（targeted_date）。"),
-    ("流失客户", "买过，但最近一次购买距观察日已超过 churn_days 天（正好等于 churn_days 天的还不算流失）。"),
-    ("现实客户-初次购买", "买过且没有流失，到观察日为止只买过 1 次。"),
-    ("现实客户-忠诚", "没有流失，订单数 ≥ loyal_min_orders，且从第一次购买到观察日已满 loyal_min_tenure_days 天。"),
+    ("非客户", "分析日期之前还没有登记进客户名单（登记日期不早于分析日期）。"),
+    ("潜在客户", "已登记，但在分析日期之前从未购买，销售部也还没有把他列为目标。"),
+    ("目标客户", "已登记、从未购买，但销售部在分析日期之前已把他列为跟进目标（targeted_date）。"),
+    ("流失客户", "买过，但最近一次购买距分析日期已超过 churn_days 天（正好等于 churn_days 天的还不算流失）。"),
+    ("现实客户-初次购买", "买过且没有流失，到分析日期为止只买过 1 次。"),
+    ("现实客户-忠诚", "没有流失，订单数 ≥ loyal_min_orders，且从第一次购买到分析日期已满 loyal_min_tenure_days 天。"),
     ("现实客户-重复购买", "其余买过 2 次及以上、没有流失的客户。"),
 ]
 
@@ -314,7 +315,7 @@ def customer_states(
     customers = _frame(customers, "客户表")
     _columns(customers, ["customer_id", "signup_date"], "客户表")
     orders = _prepare_orders(orders)
-    asof = _date(asof, "观察日期 asof")
+    asof = _date(asof, "分析日期 asof")
     churn_days = _int_param(churn_days, "churn_days（多少天没买算流失）", minimum=1)
     loyal_min_orders = _int_param(loyal_min_orders, "loyal_min_orders（忠诚客户至少的订单数）", minimum=2)
     loyal_min_tenure_days = _int_param(loyal_min_tenure_days, "loyal_min_tenure_days（忠诚客户至少的关系天数）", minimum=0)
@@ -620,7 +621,8 @@ def classify_by_profit(orders: pd.DataFrame, shares: Sequence[float] = (0.2, 0.3
 
     Customers who bought are ranked by their total ``gross_profit`` (largest
     first; ties broken by ``customer_id``).  With ``shares = (a, b)`` the first
-    ``a`` of the ranked customers (by head count, rounded) are 关键客户, the next
+    ``a`` of the ranked customers (by head count, rounded half up as in
+    :func:`crmlab._tiers.tier_bounds`) are 关键客户, the next
     ``b`` are 普通客户 and the rest are 小客户.  The default (0.2, 0.3) gives
     20% key, 30% ordinary and 50% small customers.
 
@@ -655,8 +657,8 @@ def classify_by_profit(orders: pd.DataFrame, shares: Sequence[float] = (0.2, 0.3
     frame["cum_customer_share"] = frame["profit_rank"] / n
     total = frame["gross_profit"].sum()
     frame["cum_profit_share"] = frame["gross_profit"].cumsum() / total if total else np.nan
-    n_key = round(a * n)
-    n_ord = round((a + b) * n) - n_key
+    n_key, n_ord_end = tier_bounds(n, (a, b))  # rounded half up, like lesson 4's pyramid / ABC tiers
+    n_ord = n_ord_end - n_key
     if n_key == 0:
         n_key = 1  # at least one key customer
         n_ord = max(0, n_ord - 1)

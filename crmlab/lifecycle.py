@@ -126,12 +126,12 @@ def relationship_metrics(
 
     Returns rows ``dimension`` (广度/长度/深度), ``metric``, ``value``, ``unit``.
     """
-    asof = _date(asof, "观察日期 asof")
+    asof = _date(asof, "分析日期 asof")
     window_days = _int_param(window_days, "window_days（统计窗口天数）", minimum=1)
     churn_days = _int_param(churn_days, "churn_days（多少天没买算流失）", minimum=1)
     o = _order_history(orders, asof)
     if o.empty:
-        raise CRMDataError(f"{asof.date()} 之前没有任何订单，无法衡量客户关系。请换一个更晚的观察日期。")
+        raise CRMDataError(f"{asof.date()} 之前没有任何订单，无法衡量客户关系。请换一个更晚的分析日期。")
     _columns(o, ["amount", "category"], "订单表")
     o = o.sort_values(["customer_id", "order_date"], kind="stable")
     start = asof - pd.Timedelta(days=window_days)
@@ -273,7 +273,7 @@ def kotler_inputs(orders: pd.DataFrame, asof: Any = "2026-01-01", *, window_days
     Returns ``{"n_customers": ..., "unit_margin": gross_profit / amount}`` -- the two
     inputs of :func:`recommend_level` measured on the company's own orders.
     """
-    asof = _date(asof, "观察日期 asof")
+    asof = _date(asof, "分析日期 asof")
     window_days = _int_param(window_days, "window_days（统计窗口天数）", minimum=1)
     o = _order_history(orders, asof)
     _columns(o, ["amount", "gross_profit"], "订单表")
@@ -301,7 +301,7 @@ STAGE_RULES: list[tuple[str, str]] = [
         "最近一次购买已超过 churn_days 天；或者关系已满 explore_days 天，且近期消费比前期下降了 decline 以上"
         "（消费变化率 ≤ −decline）。",
     ),
-    ("考察期", "第一次购买到观察日不满 explore_days 天：刚开始接触、试着买一点。"),
+    ("考察期", "第一次购买到分析日期不满 explore_days 天：刚开始接触、试着买一点。"),
     ("形成期", "关系还不满 stable_days 天，或者近期消费比前期增长了 growth 以上：关系在快速加深。"),
     ("稳定期", "其余的客户：关系已经满 stable_days 天，消费基本平稳。"),
 ]
@@ -311,7 +311,7 @@ def _stage_rules(explore_days, stable_days, window_days, growth, decline, churn_
     explore_days = _int_param(explore_days, "explore_days（考察期天数）", minimum=1)
     stable_days = _int_param(stable_days, "stable_days（进入稳定期至少的关系天数）", minimum=1)
     window_days = _int_param(window_days, "window_days（比较消费的窗口天数）", minimum=7, maximum=3650)
-    churn_days = _int_param(churn_days, "churn_days（多少天没买算离开）", minimum=1)
+    churn_days = _int_param(churn_days, "churn_days（多少天没买算流失）", minimum=1)
     if stable_days <= explore_days:
         raise CRMDataError(
             f"stable_days（{stable_days}）应大于 explore_days（{explore_days}）：稳定期一定在考察期之后。"
@@ -355,14 +355,14 @@ def lifecycle_stage(
     ``tenure_days``, ``days_since_last``, ``recent_amount``, ``previous_amount``,
     ``trend`` and ``stage`` (categorical over :data:`STAGES`).
     """
-    asof = _date(asof, "观察日期 asof")
+    asof = _date(asof, "分析日期 asof")
     explore_days, stable_days, window_days, growth, decline, churn_days = _stage_rules(
         explore_days, stable_days, window_days, growth, decline, churn_days
     )
     o = _order_history(orders, asof)
     _columns(o, ["amount"], "订单表")
     if o.empty:
-        raise CRMDataError(f"{asof.date()} 之前没有任何订单，没有客户可以划分生命周期阶段。请换一个更晚的观察日期。")
+        raise CRMDataError(f"{asof.date()} 之前没有任何订单，没有客户可以划分生命周期阶段。请换一个更晚的分析日期。")
     out = _spending_trend(o, asof, window_days)
     tenure = out["tenure_days"].to_numpy()
     since = out["days_since_last"].to_numpy()

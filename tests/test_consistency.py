@@ -260,17 +260,32 @@ def test_lost_customers_lesson2_equal_lesson3(infobase_status, behaviour):
     assert _ids(infobase_status, "流失") == _ids(behaviour["loyalty"], "已流失")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "流失客户 means two things: lesson 1 (crmlab.customers.customer_states, churn_days=180: 792 customers; "
-        "also lifecycle E 离网 and relationship_metrics) vs lesson 2 (InfoBase.refresh_status lost_after_days=365: "
-        "476 '流失') and lesson 3 (segment.loyalty_status '已流失', 365 days: 476). Align the default or say in "
-        "notebooks 02/03 that they use a one-year rule while lesson 1 uses 180 days."
-    ),
-)
-def test_lost_customers_lesson1_equal_lesson2(states, infobase_status):
-    assert _ids(states["state"], "流失客户") == _ids(infobase_status, "流失")
+def test_lost_customers_lesson1_equal_lesson2_under_the_same_rule(data, states, infobase_status):
+    """流失 means the same in every lesson (bought, then no purchase for more than N days); only the rule N differs:
+    lesson 1 defaults to 180 days, lessons 2 and 3 use one year.  With lesson 1's churn_days set to 365 the
+    customers are exactly lesson 2's 流失, and the 180-day 流失客户 contain them (more customers)."""
+    import crmlab.customers as cu
+
+    lesson2 = _ids(infobase_status, "流失")
+    one_year = cu.customer_states(data["customers"], data["orders"], ASOF, churn_days=365)["state"]
+    assert _ids(one_year, "流失客户") == lesson2
+    lesson1 = _ids(states["state"], "流失客户")
+    assert lesson2 < lesson1
+
+
+def _markdown(name: str) -> str:
+    nb = json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))
+    return "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+
+
+def test_notebooks_state_their_lost_customer_rule(data, states, infobase_status):
+    """Each lesson's prose says its 流失 rule and the head counts it quotes for the other rule are the real ones."""
+    lesson1, lesson2 = len(_ids(states["state"], "流失客户")), len(_ids(infobase_status, "流失"))
+    nb1, nb2, nb3 = (_markdown(n) for n in ("01_identify_customers.ipynb", "02_customer_information.ipynb",
+                                            "03_segmentation.ipynb"))
+    assert "默认 180 天" in nb1 and "365 天" in nb1 and f"（{lesson2} 人）" in nb1
+    assert "365 天" in nb2 and "180 天" in nb2 and f"（{lesson1} 人）" in nb2
+    assert "超过 365 天" in nb3 and "180 天" in nb3
 
 
 def test_lesson1_lost_customers_are_telecom_exit_and_in_decline(data, states, orders):
@@ -414,14 +429,15 @@ def test_key_customers_are_the_top_three_pyramid_tiers_by_profit(orders):
     assert _ids(lesson1, "普通客户", "小客户") == _ids(pyr, "小客户")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Same 20%/30%/50% split, different head counts: crmlab.customers.classify_by_profit rounds with Python "
-        "round() (half to even: 普通客户 765, 小客户 1277) while crmlab.credit.pyramid/abc_tiers round half up "
-        "(B类 766, C类 1276). One shared rounding rule for tier sizes would make lessons 1 and 4 agree."
-    ),
-)
+def test_tier_rounding_is_half_up_not_bankers():
+    """The shared rule behind both lessons' tier sizes: halves go up (Python's round(1276.5) would give 1276)."""
+    from crmlab._tiers import round_half_up, tier_bounds
+
+    assert [round_half_up(x) for x in (0.5, 1.5, 2.5, 1276.5, 510.6, 510.4)] == [1, 2, 3, 1277, 511, 510]
+    assert tier_bounds(2553, (0.2, 0.3, 0.5)) == [511, 1277, 2553]
+    assert tier_bounds(3, (0.5, 0.5)) == [2, 3]
+
+
 def test_tier_sizes_round_the_same_way_in_lessons_1_and_4(orders):
     import crmlab.credit as cc
     import crmlab.customers as cu
@@ -431,24 +447,26 @@ def test_tier_sizes_round_the_same_way_in_lessons_1_and_4(orders):
     assert list(lesson4) == [lesson1["关键客户"], lesson1["普通客户"], lesson1["小客户"]]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "The labels 普通客户 and 小客户 name different tiers: lesson 1 (crmlab.customers.PROFIT_TIERS, by gross "
-        "profit, 20/30/50%) and lesson 4 (crmlab.credit.PYRAMID_LABELS, by sales, 1/4/15/80%). 722 of lesson 1's "
-        "765 普通客户 are 小客户 in notebook 04's pyramid. Notebook 01 now explains the overlap ('和第4课对一对') but says "
-        "the pyramid uses 'the same gross profit' while notebook 04 ranks by 销售额 (by='amount'). Rename one set "
-        "(e.g. lesson 4 一般客户/低价值客户) or keep the note and fix its wording."
-    ),
-)
-def test_shared_tier_labels_mean_the_same_customers(orders):
+def test_shared_tier_labels_are_different_cuts_and_both_notebooks_say_so(orders):
+    """普通客户 / 小客户 are textbook names in both lesson 1 (by gross profit, 20/30/50%) and lesson 4's pyramid
+    (by sales by default, 1/4/15/80%): same words, different customers.  Both notebooks must say so, and say
+    which ranking each uses; the exact correspondence (by gross profit) is pinned by the test above."""
     import crmlab.credit as cc
     import crmlab.customers as cu
 
     lesson1 = cu.classify_by_profit(orders)["tier"].astype(str)
-    lesson4 = cc.pyramid(orders).customers.set_index("customer_id")["tier"].astype(str)
-    for label in set(lesson1) & set(lesson4):
-        assert _ids(lesson1, label) == _ids(lesson4, label), label
+    pyr = cc.pyramid(orders).customers.set_index("customer_id")["tier"].astype(str)
+    ordinary1 = _ids(lesson1, "普通客户")
+    assert ordinary1 != _ids(pyr, "普通客户")
+    assert len(ordinary1 & _ids(pyr, "小客户")) > len(ordinary1) / 2  # "本课的普通客户在金字塔里大多是小客户"
+    nb1, nb4 = _markdown("01_identify_customers.ipynb"), _markdown("04_credit.ipynb")
+    for text in (nb1, nb4):
+        assert "名字相同、指的人不同" in text
+        assert "大多是小客户" in text
+    note1 = nb1[nb1.index("和第4课对一对"):][:400]
+    assert "按**销售额**排队" in note1 and "按**毛利**排队" in note1
+    assert "同样的毛利" not in nb1
+    assert "默认按**销售额**排队" in nb4
 
 
 def test_payment_method_segments_agree_between_lessons_3_and_4(data, orders, behaviour):
@@ -514,15 +532,6 @@ def test_rfm_default_date_is_the_course_date(orders):
     assert pd.Timestamp(seg.rfm(orders).attrs["asof"]) == COURSE_DAY
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "crmlab.credit.payment_profile / payment_segments default asof is the last invoice issue date "
-        "(2025-12-31), not the course date 2026-01-01: called without asof (as a student might in homework) the "
-        "混合客户 逾期率 and 当前逾期金额 differ from notebook 04 (307,916 vs 311,048 元). Default to 2026-01-01 "
-        "like the other lessons, or make asof required."
-    ),
-)
 def test_payment_segments_default_date_is_the_course_date(data, orders):
     import crmlab.credit as cc
 

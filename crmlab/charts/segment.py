@@ -361,7 +361,7 @@ def plot_crosstab(
     *,
     title: str = "聚类结果 × RFM 客户群（人数）",
     xlabel: str = "RFM 客户群",
-    ylabel: str = "KMeans 聚类（建议名称）",
+    ylabel: str = "K 均值聚类（建议名称）",
 ):
     """Heat map of a cross table (e.g. :func:`crmlab.segment.crosstab_segments`)."""
     if table is None or table.size == 0:

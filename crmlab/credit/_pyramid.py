@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
+from crmlab._tiers import tier_bounds
 from crmlab.credit._common import require_columns, require_frame, to_numbers, to_timestamp
 
 PYRAMID_CUTOFFS = (0.01, 0.04, 0.15, 0.80)
@@ -85,8 +86,10 @@ def pyramid(
     """Customer pyramid: rank customers by ``by`` (amount or gross_profit) and cut into tiers.
 
     ``cutoffs`` are the shares of customers in each tier from the top (they must
-    sum to 1).  With ``n`` customers the top ``round(n * c1)`` customers form the
-    first tier, the next ones up to ``round(n * (c1 + c2))`` the second, and so on;
+    sum to 1).  With ``n`` customers the top ``n * c1`` customers (rounded half up,
+    :func:`crmlab._tiers.tier_bounds`, the same rule as lesson 1's
+    ``classify_by_profit``) form the first tier, the next ones up to ``n * (c1 + c2)``
+    the second, and so on;
     ties in value are broken by customer id so the result is reproducible.
     ``orders_or_values``: an orders table (summed per customer) or a Series of
     values indexed by customer id.
@@ -98,7 +101,7 @@ def pyramid(
     order = order.sort_values(["value", "customer_id"], ascending=[False, True], kind="mergesort")
     order = order.reset_index(drop=True)
     order["rank"] = np.arange(1, n + 1)
-    bounds = [math.floor(n * c + 0.5) for c in np.cumsum(cuts)]
+    bounds = tier_bounds(n, cuts)
     bounds[-1] = n
     tier_idx = np.searchsorted(np.array(bounds), np.arange(n), side="right")
     order["tier"] = pd.Categorical([labels[i] for i in tier_idx], categories=list(labels), ordered=True)
@@ -130,7 +133,8 @@ def payment_profile(orders, invoices=None, asof=None) -> pd.DataFrame:
     """Per customer: cash and credit sales, credit share, payment segment and overdue behaviour.
 
     Segment: 现金客户 (only cash), 赊销客户 (only credit), 混合客户 (both).
-    With ``invoices`` (and ``asof``, default the last issue date) it adds the
+    With ``invoices`` (and ``asof``, default the course date 2026-01-01,
+    :data:`crmlab.infobase.COURSE_TODAY`, as in every lesson) it adds the
     number of invoices issued by ``asof``, how many were (or are) paid late,
     the mean days late of those, and the overdue amount still open at ``asof``.
     """
@@ -155,9 +159,10 @@ def payment_profile(orders, invoices=None, asof=None) -> pd.DataFrame:
     )
     if invoices is not None:
         from crmlab.credit._aging import _clean_invoices, open_invoices
+        from crmlab.infobase.base import COURSE_TODAY
 
         inv = _clean_invoices(invoices)
-        asof = to_timestamp(asof, "截止日 asof") if asof is not None else inv["issue_date"].max()
+        asof = to_timestamp(COURSE_TODAY if asof is None else asof, "截止日 asof")
         inv = inv[inv["issue_date"] <= asof].copy()
         settled = inv["paid_date"].where(inv["paid_date"] <= asof, asof)
         inv["days_late"] = (settled - inv["due_date"]).dt.days
@@ -177,7 +182,10 @@ def payment_profile(orders, invoices=None, asof=None) -> pd.DataFrame:
 
 
 def payment_segments(orders, invoices=None, asof=None) -> pd.DataFrame:
-    """Summary per payment segment (现金客户 / 赊销客户 / 混合客户): size, value, overdue behaviour."""
+    """Summary per payment segment (现金客户 / 赊销客户 / 混合客户): size, value, overdue behaviour.
+
+    ``asof`` defaults to the course date 2026-01-01 (see :func:`payment_profile`).
+    """
     prof = payment_profile(orders, invoices, asof)
     g = prof.groupby("付款方式细分")
     out = pd.DataFrame({"客户数": g.size(), "销售额": g["销售额"].sum()})

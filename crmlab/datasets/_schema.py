@@ -168,14 +168,14 @@ _add(FileSpec(
 
 _add(FileSpec(
     "accounts", "企业客户信用档案（5C）", "synthetic",
-    "每个有过购买的企业客户一行，记录信用评价 5C（品德、能力、资本、抵押、条件）用到的事实，以及信用条件。",
+    "每个有过购买的企业客户一行，记录信用评价 5C（品格、能力、资本、抵押、条件）用到的事实，以及信用条件。",
     (
         C("customer_id", "str", "客户编号"),
         C("company_name", "str", "公司名称"),
         C("industry", "str", "客户所在行业"),
-        C("years_in_business", "int", "经营年限（能力/品德）", "年"),
-        C("on_time_payment_rate", "float", "近 12 个月按期付款比例（品德），0-1", "比例", 2),
-        C("late_payments_12m", "int", "近 12 个月逾期付款次数（品德）", "次"),
+        C("years_in_business", "int", "经营年限（能力/品格）", "年"),
+        C("on_time_payment_rate", "float", "近 12 个月按期付款比例（品格），0-1", "比例", 2),
+        C("late_payments_12m", "int", "近 12 个月逾期付款次数（品格）", "次"),
         C("net_worth", "float", "净资产（资本）", "元", 0),
         C("working_capital", "float", "营运资金 = 流动资产 − 流动负债（资本/能力），可为负", "元", 0),
         C("annual_revenue", "float", "年营业收入（能力）", "元", 0),

@@ -434,7 +434,7 @@ def _check_q8(answer):
 
 q8 = Question(
     "练习8",
-    "对课程订单数据的 RFM 表（分析日期 2026-01-01）做 KMeans 聚类：特征 recency、frequency、monetary，"
+    "对课程订单数据的 RFM 表（分析日期 2026-01-01）做 K 均值聚类（KMeans）：特征 recency、frequency、monetary，"
     "先取对数再标准化，k = 4。交结果的轮廓系数（一个数）。",
     _check_q8,
     hint="用 crmlab.segment.kmeans_segments：result = kmeans_segments(rfm_table, ('recency','frequency','monetary'), "

@@ -372,7 +372,7 @@ def summary_from_orders(
     what = "订单表"
     orders = _require_frame(orders, what)
     _require_columns(orders, [customer_col, date_col, value_col], what)
-    today_ts = _timestamp(today, "观察日期 today")
+    today_ts = _timestamp(today, "分析日期 today")
     o = pd.DataFrame(
         {
             "customer_id": orders[customer_col].astype(str),

@@ -126,7 +126,7 @@ class CustomerStateView(View):
         st = {"description_width": "120px"}
         options = _month_starts()
         self.asof = w.Dropdown(options=options, value=asof if asof in options else options[-1],
-                               description="观察日期", style=st)
+                               description="分析日期", style=st)
         slow = {"continuous_update": False}  # recompute once when the slider is let go, not while dragging
         self.compare_months = w.IntSlider(value=3, min=1, max=12, description="和几个月前比", style=st, **slow)
         self.churn_days = w.IntSlider(value=180, min=30, max=720, step=30, description="多少天没买算流失",
@@ -151,10 +151,10 @@ class CustomerStateView(View):
 
         months = _int_param(compare_months, "和几个月前比（compare_months）", minimum=1, maximum=120)
         if isinstance(asof, (int, float)) or asof is None or str(asof).strip() == "":
-            raise CRMDataError(f"观察日期应该是一个日期，例如 \"2026-01-01\"，现在是 {asof!r}。")
-        end = _date(asof, "观察日期")
+            raise CRMDataError(f"分析日期应该是一个日期，例如 \"2026-01-01\"，现在是 {asof!r}。")
+        end = _date(asof, "分析日期")
         if not pd.Timestamp("2000-01-01") <= end <= pd.Timestamp("2100-01-01"):
-            raise CRMDataError(f"观察日期 {end.date()} 离课程数据太远，请选 2024-01-01 到 2026-01-01 之间的日期。")
+            raise CRMDataError(f"分析日期 {end.date()} 离课程数据太远，请选 2024-01-01 到 2026-01-01 之间的日期。")
         start = end - pd.DateOffset(months=months)
         rules = {"churn_days": churn_days, "loyal_min_orders": loyal_min_orders}
         states = customer_states(self.customers, self.orders, end, **rules)

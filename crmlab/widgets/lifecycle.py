@@ -96,7 +96,7 @@ class LifecycleView(View):
                                     description="增长多少算“在加深”", style=st, layout=lay, continuous_update=False)
         self.decline = w.FloatSlider(value=0.4, min=0.05, max=0.95, step=0.05, readout_format=".0%",
                                      description="下降多少算“在退化”", style=st, layout=lay, continuous_update=False)
-        self.churn_days = w.IntSlider(value=180, min=30, max=720, step=30, description="多少天没买算离开",
+        self.churn_days = w.IntSlider(value=180, min=30, max=720, step=30, description="多少天没买算流失",
                                       style=st, layout=lay, continuous_update=False)
         self.table = w.HTML()
         controls = (self.model, self.explore_days, self.stable_days, self.window_days, self.growth, self.decline,
