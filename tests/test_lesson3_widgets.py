@@ -152,7 +152,8 @@ def test_plan_bad_inputs(summary, tmp_path):
     # bad path: shown as a message through the button handler, not raised
     v.path_xlsx.value = str(tmp_path / "missing_dir" / "x.xlsx")
     v._export_clicked()
-    assert "无法写入" in v.message
+    assert "找不到文件夹" in v.message and "missing_dir" in v.message
+    assert not (tmp_path / "missing_dir").exists()
     v.path_xlsx.value = str(tmp_path / "x.csv")
     v._export_clicked()
     assert ".xlsx" in v.message

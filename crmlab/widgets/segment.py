@@ -413,12 +413,10 @@ class SegmentPlanView(View):
         px, pm = Path(path_xlsx), Path(path_md)
         if px.suffix.lower() != ".xlsx":
             raise CRMDataError(f"Excel 文件名要以 .xlsx 结尾，现在是「{px.name}」。")
+        from crmlab.export import to_excel
+
         try:
-            with pd.ExcelWriter(px, engine="openpyxl") as xw:
-                plan.reset_index().to_excel(xw, sheet_name="细分方案", index=False)
-                ws = xw.sheets["细分方案"]
-                for col, width in zip("ABCDEFGHIJKLM", (14, 8, 10, 14, 10, 40, 20, 24, 14, 12, 16)):
-                    ws.column_dimensions[col].width = width
+            px = to_excel(plan, px, sheet_name="细分方案", index=True, overwrite=True)
             pm.write_text(self.markdown(plan), encoding="utf-8")
         except PermissionError as exc:
             raise CRMDataError(f"无法写入文件「{exc.filename}」：文件可能正在 Excel 中打开，请关闭后再导出。") from exc
