@@ -35,8 +35,8 @@ _STYLE = {
     CORRECT: ("#1b7f3b", "✓ 正确"),
     INCORRECT: ("#b3261e", "× 还不对"),
     NOT_ANSWERED: ("#8a6d00", "… 尚未作答"),
-    "hint": ("#1f5fa8", "💡 提示"),
-    "solution": ("#5b3b8c", "📖 参考答案"),
+    "hint": ("#1f5fa8", "★ 提示"),
+    "solution": ("#5b3b8c", "◆ 参考答案"),
 }
 
 
