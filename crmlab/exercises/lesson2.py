@@ -10,10 +10,12 @@ Use in a notebook::
 
 from __future__ import annotations
 
+import numbers
+
 import pandas as pd
 
 from crmlab.exercises._core import Question, Wrong, is_close
-from crmlab.exercises._core import as_number as _number
+from crmlab.exercises._slips import number as _number
 
 
 def _close(a, b, abs_=1e-4) -> bool:
@@ -33,27 +35,45 @@ def _as_list(answer, n, what):
 Q1_COLUMNS = ["age", "city", "phone", "order_date", "amount", "category", "satisfaction", "loyalty", "bn_price", "type"]
 
 
+def _q1_keys_and_names(answer: dict, types) -> None:
+    missing = [c for c in Q1_COLUMNS if c not in answer]
+    if missing and any(k not in Q1_COLUMNS and str(k).strip().lower() in Q1_COLUMNS for k in answer):
+        raise Wrong("字典的键要和 Q1_COLUMNS 中的列名一模一样（小写英文），例如 'age'。")
+    if missing:
+        raise Wrong(f"还有列没有归类：{missing}。")
+    bad_names = {str(v) for v in answer.values() if v not in types}
+    for name in sorted(bad_names):
+        full = [t for t in types if name.strip() and t.startswith(name.strip())]
+        if full:
+            raise Wrong(f"类型名请写全称：「{name}」要写成「{full[0]}」。三种类型是 {'、'.join(types)}。")
+    if bad_names:
+        raise Wrong(f"信息类型只能写 {'、'.join(types)}；「{sorted(bad_names)[0]}」不是。")
+
+
 def _check_q1(answer):
     from crmlab import info
 
+    if isinstance(answer, pd.Series):
+        answer = answer.to_dict()
     if not isinstance(answer, dict):
         raise Wrong("请交一个字典：{列名: 信息类型}，例如 {'age': '描述类信息', ...}。")
-    missing = [c for c in Q1_COLUMNS if c not in answer]
-    if missing:
-        raise Wrong(f"还有列没有归类：{missing}。")
-    bad_names = {v for v in answer.values() if v not in info.INFO_TYPES}
-    if bad_names:
-        raise Wrong(f"信息类型只能写 {'、'.join(info.INFO_TYPES)}；「{sorted(bad_names)[0]}」不是。")
+    _q1_keys_and_names(answer, info.INFO_TYPES)
     wrong = [c for c in Q1_COLUMNS if answer[c] != info.info_type(c)]
     if not wrong:
         return
     c = wrong[0]
     right = info.info_type(c)
     if right == info.ASSOCIATIVE:
-        raise Wrong(f"「{c}」归错了：它反映客户的态度和心理（为什么买），要靠调查才能获得，属于关联类信息。一共错了 {len(wrong)} 个。")
+        raise Wrong(
+            f"「{c}」归错了：它反映客户的态度和心理（为什么买），要靠调查才能获得，属于关联类信息。一共错了 {len(wrong)} 个。"
+        )
     if right == info.BEHAVIOURAL:
-        raise Wrong(f"「{c}」归错了：它记录的是客户做过什么（买了什么、什么时候、联系了什么），属于行为类信息。一共错了 {len(wrong)} 个。")
-    raise Wrong(f"「{c}」归错了：它说明客户是谁、在哪里、怎么联系，是基本的静态属性，属于描述类信息。一共错了 {len(wrong)} 个。")
+        raise Wrong(
+            f"「{c}」归错了：它记录的是客户做过什么（买了什么、什么时候、联系了什么），属于行为类信息。一共错了 {len(wrong)} 个。"
+        )
+    raise Wrong(
+        f"「{c}」归错了：它说明客户是谁、在哪里、怎么联系，是基本的静态属性，属于描述类信息。一共错了 {len(wrong)} 个。"
+    )
 
 
 q1 = Question(
@@ -73,7 +93,8 @@ def _check_q2(answer):
     from crmlab.infobase.codes import ID_WEIGHTS, id_check_digit
 
     expected = id_check_digit(Q2_FIRST17)
-    if isinstance(answer, int) and not isinstance(answer, bool):
+    if isinstance(answer, numbers.Integral) and not isinstance(answer, bool):
+        answer = int(answer)
         if str(answer) == expected:
             raise Wrong("数值对了，但校验码要写成字符串（例如 '7' 或 'X'），因为它可能是字母 X。")
         answer = str(answer)
@@ -84,9 +105,16 @@ def _check_q2(answer):
         return
     if a.upper() == expected:
         raise Wrong("校验码是大写的 X，请写成 'X'。")
+    if len(a) == 18 and a.startswith(Q2_FIRST17):
+        raise Wrong("你交的是完整的 18 位号码；这里只要第 18 位那一个字符，例如 answer = '7'。")
     total = sum(int(d) * w for d, w in zip(Q2_FIRST17, ID_WEIGHTS))
+    table = "10X98765432"
+    if a in (table[(total % 11 + 1) % 11], table[(total % 11 - 1) % 11]):
+        raise Wrong(f"查表时差了一位：余数是 {total % 11}，取 '10X98765432'[{total % 11}]，位置要从 0 开始数。")
     if a == str(total % 11):
-        raise Wrong(f"你算出了余数 {total % 11}，但余数还要查对照表 '10X98765432' 才是校验码：余数是几，就取第几位（从 0 数起）。")
+        raise Wrong(
+            f"你算出了余数 {total % 11}，但余数还要查对照表 '10X98765432' 才是校验码：余数是几，就取第几位（从 0 数起）。"
+        )
     if a in (str(total), str(total % 10)):
         raise Wrong("加权和之后还要除以 11 取余数，再查对照表 '10X98765432'。")
     raise Wrong(f"还不对。加权和应是 {total}：检查每一位是否乘对了权重（7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2）。")
@@ -110,8 +138,10 @@ def _check_q3(answer):
 
     expected = [validate_id_number(x) for x in Q3_IDS]
     answer = _as_list(answer, len(Q3_IDS), "每个身份证号是否有效（True/False）")
-    if not all(isinstance(a, bool) or type(a).__name__ == "bool_" for a in answer):
-        raise Wrong("列表里请只放 True 或 False。")
+    if not all(type(a).__name__ in ("bool", "bool_") for a in answer):
+        if any(isinstance(a, str) for a in answer):
+            raise Wrong("列表里请只放 True 或 False，不要加引号（写 True，不写 'True' 或 '有效'）。")
+        raise Wrong("列表里请只放 True 或 False（不用 1/0）。")
     answer = [bool(a) for a in answer]
     if answer == expected:
         return
@@ -144,12 +174,26 @@ def _check_q4(answer):
     expected = Q4_PHONE[:3] + "****" + Q4_PHONE[-4:]
     if a == expected:
         return
+    _q4_slip(a, expected)
+
+
+def _q4_slip(a: str, expected: str) -> None:
+    if a.replace(" ", "").replace("-", "") == expected:
+        raise Wrong("不要加空格或短横线，直接写成“前 3 位 + **** + 后 4 位”。")
+    if a == Q4_PHONE or a.isdigit():
+        raise Wrong("你交的还是完整的手机号，没有脱敏：中间 4 位要换成 ****。")
+    if "*" in a and a.count("*") != 4:
+        raise Wrong(f"星号的个数不对（你用了 {a.count('*')} 个）：只遮住中间 4 位，正好 4 个 *。")
     if len(a) != 11:
         raise Wrong(f"脱敏后长度仍应是 11 位（你的有 {len(a)} 位）：用 4 个 * 替换中间 4 位。")
     if a.endswith("****"):
         raise Wrong("遮住的应是中间 4 位，保留前 3 位和后 4 位。")
     if "*" not in a:
-        raise Wrong("还没有打上 * 号。")
+        raise Wrong("还没有打上 * 号：中间 4 位要换成 4 个 *。")
+    if a.startswith("****"):
+        raise Wrong("遮住的应是中间 4 位：前 3 位（号段）要保留。")
+    if a[:3] != Q4_PHONE[:3] or a[-4:] != Q4_PHONE[-4:]:
+        raise Wrong(f"留下的数字要和原号码 {Q4_PHONE} 一样：前 3 位是 {Q4_PHONE[:3]}，后 4 位是 {Q4_PHONE[-4:]}。")
     raise Wrong("格式是“前 3 位 + **** + 后 4 位”。")
 
 
@@ -166,23 +210,33 @@ q4 = Question(
 Q5_PHONES = ["+86 139 1234 5678", "139-1234-5678", "１３９１２３４５６７８", "8613912345678", "139 1234 5679"]
 
 
+def _is_deduplicated(answer, expected: list[str]) -> bool:
+    if isinstance(answer, (str, bytes)) or not hasattr(answer, "__len__") or not 0 < len(answer) < len(expected):
+        return False
+    texts = [str(a) for a in answer]
+    return len(set(texts)) == len(texts) and set(texts) <= set(expected)
+
+
 def _check_q5(answer):
     from crmlab.infobase.codes import normalize_phone
 
     expected = [normalize_phone(p) for p in Q5_PHONES]
+    if _is_deduplicated(answer, expected):
+        raise Wrong(f"这里不要去重：每个原始号码对应一个整理结果，按原来的顺序一共 {len(Q5_PHONES)} 项。")
     answer = _as_list(answer, len(Q5_PHONES), "整理后的手机号")
     answer = [str(a) for a in answer]
     if answer == expected:
         return
-    for a, e, raw in zip(answer, expected, Q5_PHONES):
-        if a != e:
-            if a.startswith("86") or a.startswith("+86"):
-                raise Wrong(f"「{raw}」：国家代码 +86/86 要去掉，只留 11 位手机号。")
-            if any(ch in a for ch in " -"):
-                raise Wrong(f"「{raw}」：空格和短横线都要去掉。")
-            if not a.isascii():
-                raise Wrong(f"「{raw}」是全角数字，要转成普通的半角数字（可用 unicodedata.normalize('NFKC', s)）。")
-            raise Wrong(f"「{raw}」整理后应是 11 位数字。")
+    a, e, raw = next(t for t in zip(answer, expected, Q5_PHONES) if t[0] != t[1])
+    if a.startswith("86") or a.startswith("+86"):
+        raise Wrong(f"「{raw}」：国家代码 +86/86 要去掉，只留 11 位手机号。")
+    if any(ch in a for ch in " -"):
+        raise Wrong(f"「{raw}」：空格和短横线都要去掉。")
+    if not a.isascii():
+        raise Wrong(f"「{raw}」是全角数字，要转成普通的半角数字（可用 unicodedata.normalize('NFKC', s)）。")
+    if a.isdigit() and len(a) == 11:
+        raise Wrong(f"「{raw}」整理后是 {e}：只去掉符号、转换全角，不能改动数字本身（看着像同一个号码也不能改）。")
+    raise Wrong(f"「{raw}」整理后应是 11 位数字。")
 
 
 q5 = Question(
@@ -204,11 +258,18 @@ def _check_q6(answer):
 
     r = minimise(Q6_FIELDS, Q6_PURPOSES)
     expected = set(r.loc[~r["必要"], "字段"])
+    if isinstance(answer, pd.DataFrame):
+        raise Wrong("你交的是整张表；这里只要不应收集的字段名列表，例如 ['income', ...]（表中“必要”为 False 的字段）。")
     if isinstance(answer, str) or not hasattr(answer, "__iter__"):
         raise Wrong("请交一个列表，写出不应收集的字段名。")
     a = {str(x) for x in answer}
     if a == expected:
         return
+    if a == set(Q6_FIELDS) - expected:
+        raise Wrong("你列出的是应当收集的字段；题目问的是反过来：哪些字段不应收集。")
+    unknown = sorted(a - set(Q6_FIELDS))
+    if unknown:
+        raise Wrong(f"「{unknown[0]}」不在 Q6_FIELDS 里：只从 {Q6_FIELDS} 中挑，字段名照原样写英文。")
     kept_wrongly = expected - a
     dropped_wrongly = a - expected
     if dropped_wrongly:
@@ -236,10 +297,15 @@ def _check_q7(answer):
 
     t = analysis.favourite_by_age(datasets.load("orders"), datasets.load("customers"))
     expected = t.loc[Q7_BAND, "最爱品类"]
+    if isinstance(answer, (pd.DataFrame, pd.Series)):
+        raise Wrong(f"你交的是整张表或一行；只要一个品类名称：在表后面加上 .loc['{Q7_BAND}', '最爱品类']。")
     if not isinstance(answer, str):
         raise Wrong("请交一个品类名称（字符串），例如 '生鲜果蔬'。")
     if answer.strip() == expected:
         return
+    others = [band for band in t.index if band != Q7_BAND and t.loc[band, "最爱品类"] == answer.strip()]
+    if others:
+        raise Wrong(f"这是「{others[0]}」等其他年龄段最爱的品类；题目问的是「{Q7_BAND}」这一行。")
     by_amount = analysis.favourite_by_age(datasets.load("orders"), datasets.load("customers"), value="amount")
     if answer.strip() == by_amount.loc[Q7_BAND, "最爱品类"]:
         raise Wrong("你按购买金额比较了；题目要比较的是购买件数（quantity），就像口红例子里比较的是买了多少支。")
@@ -265,18 +331,36 @@ def _check_q8(answer):
     orders = datasets.load("orders")
     expected = analysis.top_share(orders, 0.2)
     v = _number(answer, "一个小数")
-    if _close(v, expected):
+    if _close(v, expected) or any(v == round(expected, n) for n in (2, 3, 4)):
         return
     if _close(v, expected * 100, abs_=0.05):
         raise Wrong("你写成了百分数；请写成小数（例如 0.65 而不是 65）。")
+    _q8_slip(v, orders, expected)
     customers = datasets.load("customers")
     all_cust = orders.groupby("customer_id")["amount"].sum().reindex(customers["customer_id"], fill_value=0)
     k = round(0.2 * len(customers))
     if _close(v, all_cust.sort_values(ascending=False).iloc[:k].sum() / all_cust.sum()):
         raise Wrong("你把从未下单的客户（潜在客户）也算进了客户总数；这里只看有销售额的客户。")
-    if _close(v, orders.sort_values("amount", ascending=False)["amount"].iloc[: round(0.2 * len(orders))].sum() / orders["amount"].sum()):
+    if _close(
+        v,
+        orders.sort_values("amount", ascending=False)["amount"].iloc[: round(0.2 * len(orders))].sum()
+        / orders["amount"].sum(),
+    ):
         raise Wrong("你按订单排了序；要先把每位客户的销售额加总，再按客户排序。")
     raise Wrong("还不对：先按客户汇总销售额，从高到低排序，取前 20% 的客户，算他们的销售额之和占总额的比例。")
+
+
+def _q8_slip(v: float, orders, expected: float) -> None:
+    per = orders.groupby("customer_id")["amount"].sum().sort_values(ascending=False)
+    k = round(0.2 * len(per))
+    if _close(v, 1 - expected):
+        raise Wrong("这是其余 80% 客户的份额；题目问的是排名前 20% 的客户。")
+    if _close(v, per.iloc[-k:].sum() / per.sum()):
+        raise Wrong("排序方向反了：你取的是销售额最少的 20% 客户；要用 sort_values(ascending=False) 从高到低排。")
+    if is_close(v, per.iloc[:k].sum(), rel=1e-6, abs_=0.01):
+        raise Wrong("你交的是前 20% 客户的销售额合计（元）；还要除以全部客户的销售额合计，得到一个比例。")
+    if any(_close(v, per.iloc[:j].sum() / per.sum()) for j in (k - 1, k + 1, int(0.2 * len(per)))):
+        raise Wrong(f"人数差了一位：共有 {len(per)} 位有销售额的客户，前 20% 是 round(0.2 × {len(per)}) = {k} 位。")
 
 
 q8 = Question(
@@ -297,12 +381,18 @@ def _check_q9(answer):
 
     t = analysis.month_over_month(datasets.load("orders"), datasets.load("interactions"), Q9_MONTH)
     expected = t.attrs["verdict"]
+    if isinstance(answer, pd.DataFrame):
+        raise Wrong("你交的是整张对比表；只要一个结论：看“结论”列，或用 table.attrs['verdict']。")
+    if isinstance(answer, str) and answer.strip() in ("好转", "变坏"):
+        raise Wrong(f"「{answer.strip()}」是单个指标的评价；总体结论请用 '变好'、'变差' 或 '持平' 之一回答。")
     if not isinstance(answer, str) or answer.strip() not in ("变好", "变差", "持平"):
         raise Wrong("请回答 '变好'、'变差' 或 '持平' 之一。")
     if answer.strip() == expected:
         return
     unweighted = analysis.month_over_month(
-        datasets.load("orders"), datasets.load("interactions"), Q9_MONTH,
+        datasets.load("orders"),
+        datasets.load("interactions"),
+        Q9_MONTH,
         weights={"购买数量": 1, "投诉次数": 1, "退货次数": 1},
     ).attrs["verdict"]
     if answer.strip() == unweighted:
@@ -325,13 +415,17 @@ q9 = Question(
 
 # ------------------------------------------------------------------ q10 screening metric
 Q10_CLUSTERS = pd.Series([1, 1, 1, 2, 2, 3], index=["R1", "R2", "R3", "R4", "R5", "R6"], name="合并结果")
-Q10_TRUTH = pd.DataFrame({"record_id": ["R1", "R2", "R3", "R4", "R5", "R6"], "person_id": ["甲", "甲", "乙", "丙", "丙", "丁"]})
+Q10_TRUTH = pd.DataFrame(
+    {"record_id": ["R1", "R2", "R3", "R4", "R5", "R6"], "person_id": ["甲", "甲", "乙", "丙", "丙", "丁"]}
+)
 
 
 def _check_q10(answer):
     from crmlab.infobase.screening import pairwise_scores
 
     s = pairwise_scores(Q10_CLUSTERS, Q10_TRUTH)
+    if isinstance(answer, dict):
+        raise Wrong("你交的是整个字典；请写成两个数的元组：(s['precision'], s['recall'])。")
     if isinstance(answer, (str, bytes)) or not hasattr(answer, "__len__") or len(answer) != 2:
         raise Wrong("请交两个数：(精确率, 召回率)，都写成小数。")
     p, r = (_number(x, "小数") for x in answer)
@@ -340,6 +434,10 @@ def _check_q10(answer):
     if _close(p, s["recall"]) and _close(r, s["precision"]):
         raise Wrong("两个数的顺序反了：精确率在前，召回率在后。")
     if p > 1 or r > 1:
+        if float(p).is_integer() and float(r).is_integer() and max(p, r) <= 15:
+            raise Wrong(
+                "你交的是“对数”，还要相除：精确率 = 判对的对数 ÷ 判为同一人的对数，召回率 = 判对的对数 ÷ 答案里同一人的对数。"
+            )
         raise Wrong("请写成小数（0 到 1 之间），不是百分数。")
     raise Wrong(
         "数“记录对”：合并结果中同一组里的每两条记录是一对“判为同一人”的对；"
@@ -391,7 +489,16 @@ def _check_q11(answer):
         raise Wrong("除反了：提升度 = 置信度 ÷ 后项支持度，结果大于 1 说明一起买的更多。")
     if _close(value, r["lift"] * 100, abs_=1):
         raise Wrong("提升度是“倍数”，不是百分数：请写成 1.5 这样的小数。")
+    _q11_slip(value, rules, r)
     raise Wrong(f"还不对。在规则表里找前项是{Q11_RULE[0]}、后项是{Q11_RULE[1]}的那一行（注意方向），读“提升度”列。")
+
+
+def _q11_slip(value: float, rules, r) -> None:
+    if _close(value, r["confidence"] / r["support"], abs_=0.01):
+        raise Wrong("分母用错了：要除以后项支持度（全部订单中买后项的比例），不是这条规则的支持度。")
+    back = rules[rules["rule"] == f"{Q11_RULE[1]} → {Q11_RULE[0]}"]
+    if len(back) and _close(value, back["confidence"].iloc[0], abs_=0.01):
+        raise Wrong(f"这是反方向规则 {Q11_RULE[1]} → {Q11_RULE[0]} 的置信度；题目要的是提升度。")
 
 
 q11 = Question(
@@ -399,9 +506,9 @@ q11 = Question(
     f"用默认门槛找出按订单的关联规则，规则 {Q11_RULE[0]} → {Q11_RULE[1]} 的提升度是多少？（保留两位小数即可）",
     _check_q11,
     hint="rules = analysis.find_rules(order_lines)，再用 analysis.rules_table(rules) 查看；"
-         "注意 A → B 和 B → A 是两条规则，置信度不同，提升度却一样。",
+    "注意 A → B 和 B → A 是两条规则，置信度不同，提升度却一样。",
     solution="from crmlab import analysis, datasets\nrules = analysis.find_rules(datasets.load('order_lines'))\n"
-             "answer = rules.loc[rules['rule'] == '酒水饮料 → 休闲零食', 'lift'].iloc[0]",
+    "answer = rules.loc[rules['rule'] == '酒水饮料 → 休闲零食', 'lift'].iloc[0]",
 )
 
 
@@ -421,8 +528,10 @@ def _check_q12(answer):
         raise Wrong(f"门槛太高了：连 {x} → {y} 这条最强的规则也被筛掉了。看看它的提升度是多少，门槛不能超过它。")
     weak = rules[rules["lift"] <= 1.0]
     if len(weak):
-        raise Wrong(f"门槛太低了：表里还留着提升度不超过 1 的规则（例如 {weak['rule'].iloc[0]}，提升度 "
-                    f"{weak['lift'].iloc[0]:.2f}），它们不能说明“一起买”。把门槛提高到 1 以上。")
+        raise Wrong(
+            f"门槛太低了：表里还留着提升度不超过 1 的规则（例如 {weak['rule'].iloc[0]}，提升度 "
+            f"{weak['lift'].iloc[0]:.2f}），它们不能说明“一起买”。把门槛提高到 1 以上。"
+        )
 
 
 q12 = Question(
@@ -443,11 +552,13 @@ def _check_q13(answer):
     choice = answer.strip().upper().rstrip(".、")
     if choice == "B":
         return
-    raise Wrong({
-        "A": "置信度高低不是关键：就算置信度有 90%，只要后项本来就在 95% 的订单里，这条规则也说明不了什么。要和后项本来的比例比，也就是看提升度。",
-        "C": "支持度 8% 并不算低（每 12 笔订单就有 1 笔）；问题出在提升度：买了节日礼盒的订单里有生鲜果蔬的比例，比全部订单的平均水平还低。",
-        "D": "提升度不是“成立的比例”，而是“比平时高几倍”：0.87 表示买了礼盒的订单买生鲜果蔬的可能性只有平时的 0.87 倍，反而更低。",
-    }[choice])
+    raise Wrong(
+        {
+            "A": "置信度高低不是关键：就算置信度有 90%，只要后项本来就在 95% 的订单里，这条规则也说明不了什么。要和后项本来的比例比，也就是看提升度。",
+            "C": "支持度 8% 并不算低（每 12 笔订单就有 1 笔）；问题出在提升度：买了节日礼盒的订单里有生鲜果蔬的比例，比全部订单的平均水平还低。",
+            "D": "提升度不是“成立的比例”，而是“比平时高几倍”：0.87 表示买了礼盒的订单买生鲜果蔬的可能性只有平时的 0.87 倍，反而更低。",
+        }[choice]
+    )
 
 
 q13 = Question(

@@ -1,0 +1,207 @@
+"""Lesson 2 exercises: the reference answers pass, typical mistakes get targeted Chinese hints."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import crmlab
+from crmlab import analysis, info
+from crmlab.exercises import lesson2 as L
+from crmlab.infobase import codes
+from crmlab.infobase.screening import pairwise_scores
+
+TABLE = "10X98765432"
+
+
+def _msg(question, answer) -> str:
+    res = question.check(answer)
+    assert res.status == "incorrect", f"{question.name} accepted {answer!r}"
+    return res.message
+
+
+@pytest.fixture(scope="module")
+def data():
+    load = crmlab.datasets.load
+    return {name: load(name) for name in ("customers", "orders", "interactions", "order_lines")}
+
+
+def _q1_right() -> dict:
+    return {c: info.info_type(c) for c in L.Q1_COLUMNS}
+
+
+def _q2_parts() -> tuple[str, int]:
+    total = sum(int(d) * w for d, w in zip(L.Q2_FIRST17, codes.ID_WEIGHTS))
+    return TABLE[total % 11], total
+
+
+def test_every_question_unanswered_and_has_hint_and_solution():
+    for q in (L.q1, L.q2, L.q3, L.q4, L.q5, L.q6, L.q7, L.q8, L.q9, L.q10, L.q11, L.q12, L.q13):
+        assert q.check(...).status == "not_answered"
+        assert q.hint().message and q.solution().message
+
+
+def test_q1_info_types():
+    right = _q1_right()
+    assert L.q1.check(right).correct
+    assert L.q1.check(pd.Series(right)).correct
+    wrong = {**right, "satisfaction": info.BEHAVIOURAL}
+    assert "关联类信息" in _msg(L.q1, wrong) and "satisfaction" in _msg(L.q1, wrong)
+    assert "全称" in _msg(L.q1, {**right, "age": "描述类"})
+    assert "小写" in _msg(L.q1, {k.upper(): v for k, v in right.items()})
+    assert "字典" in _msg(L.q1, list(right.values()))
+
+
+def test_q2_check_digit():
+    expected, total = _q2_parts()
+    assert L.q2.check(expected).correct
+    assert "余数" in _msg(L.q2, str(total % 11)) and "对照表" in _msg(L.q2, total % 11)
+    assert "除以 11" in _msg(L.q2, str(total))
+    assert "从 0 开始" in _msg(L.q2, TABLE[(total % 11 + 1) % 11])
+    assert "18 位" in _msg(L.q2, L.Q2_FIRST17 + expected)
+    if expected.isdigit():
+        assert "字符串" in _msg(L.q2, int(expected))
+
+
+def test_q3_validate_ids():
+    expected = [codes.validate_id_number(x) for x in L.Q3_IDS]
+    assert L.q3.check(expected).correct
+    assert "引号" in _msg(L.q3, [str(x) for x in expected])
+    assert "1/0" in _msg(L.q3, [int(x) for x in expected])
+    short = next(i for i, x in enumerate(L.Q3_IDS) if len(x) != 18)
+    flipped = [not x if i == short else x for i, x in enumerate(expected)]
+    assert "位" in _msg(L.q3, flipped) and f"第 {short + 1} 个" in _msg(L.q3, flipped)
+
+
+def test_q4_masking():
+    p = L.Q4_PHONE
+    assert L.q4.check(p[:3] + "****" + p[-4:]).correct
+    assert "没有脱敏" in _msg(L.q4, p)
+    assert "5 个" in _msg(L.q4, p[:3] + "*****" + p[-3:])
+    assert "中间 4 位" in _msg(L.q4, p[:7] + "****")
+    assert "前 3 位" in _msg(L.q4, "****" + p[4:])
+    assert "空格" in _msg(L.q4, f"{p[:3]} **** {p[-4:]}")
+    assert "原号码" in _msg(L.q4, p[:3] + "****" + p[-4:-1] + "0")
+
+
+def test_q5_normalise_phones():
+    expected = [codes.normalize_phone(x) for x in L.Q5_PHONES]
+    assert L.q5.check(expected).correct
+    naive = [x.replace(" ", "").replace("-", "") for x in L.Q5_PHONES]
+    assert "86" in _msg(L.q5, naive)
+    full = list(expected)
+    full[2] = L.Q5_PHONES[2]
+    assert "全角" in _msg(L.q5, full)
+    same = list(expected)
+    same[-1] = expected[0]
+    assert "不能改动数字" in _msg(L.q5, same)
+    assert "不要去重" in _msg(L.q5, list(dict.fromkeys(expected)))
+
+
+def test_q6_minimisation():
+    r = info.minimise(L.Q6_FIELDS, L.Q6_PURPOSES)
+    drop = r.loc[~r["必要"], "字段"].tolist()
+    keep = r.loc[r["必要"], "字段"].tolist()
+    assert L.q6.check(drop).correct
+    assert "应当收集" in _msg(L.q6, keep)
+    assert "整张表" in _msg(L.q6, r)
+    assert "还差 1 个" in _msg(L.q6, drop[:-1])
+    assert "不能删" in _msg(L.q6, [*drop, keep[0]])
+    assert "不在 Q6_FIELDS" in _msg(L.q6, [*drop, "收入"])
+
+
+def test_q7_favourite_of_band(data):
+    table = analysis.favourite_by_age(data["orders"], data["customers"])
+    right = table.loc[L.Q7_BAND, "最爱品类"]
+    assert L.q7.check(right).correct
+    other = next(c for c in table["最爱品类"] if c != right)
+    assert "年龄段" in _msg(L.q7, other) and L.Q7_BAND in _msg(L.q7, other)
+    assert ".loc" in _msg(L.q7, table)
+    by_amount = analysis.favourite_by_age(data["orders"], data["customers"], value="amount").loc[L.Q7_BAND, "最爱品类"]
+    if by_amount != right:
+        assert "金额" in _msg(L.q7, by_amount)
+
+
+def test_q8_top_share(data):
+    per = data["orders"].groupby("customer_id")["amount"].sum().sort_values(ascending=False)
+    k = round(0.2 * len(per))
+    right = per.iloc[:k].sum() / per.sum()
+    assert L.q8.check(right).correct
+    assert L.q8.check(round(right, 2)).correct
+    assert "百分数" in _msg(L.q8, right * 100)
+    assert "0.19" in _msg(L.q8, f"{right * 100:.0f}%")
+    assert "80%" in _msg(L.q8, 1 - right)
+    assert "ascending=False" in _msg(L.q8, per.iloc[-k:].sum() / per.sum())
+    assert "除以" in _msg(L.q8, per.iloc[:k].sum())
+    assert "差了一位" in _msg(L.q8, per.iloc[: k + 1].sum() / per.sum())
+    assert "一张表" in _msg(L.q8, per)
+
+
+def test_q9_month_verdict(data):
+    table = analysis.month_over_month(data["orders"], data["interactions"], L.Q9_MONTH)
+    right = table.attrs["verdict"]
+    assert L.q9.check(right).correct
+    assert "attrs" in _msg(L.q9, table)
+    assert "单个指标" in _msg(L.q9, "好转")
+    for other in {"变好", "变差", "持平"} - {right}:
+        assert "权重" in _msg(L.q9, other) or "方向" in _msg(L.q9, other)
+
+
+def test_q10_pairwise_scores():
+    s = pairwise_scores(L.Q10_CLUSTERS, L.Q10_TRUTH)
+    p, r = s["precision"], s["recall"]
+    assert L.q10.check((p, r)).correct
+    if p != r:
+        assert "顺序反了" in _msg(L.q10, (r, p))
+    assert "百分数" in _msg(L.q10, (p * 100 + 1, r * 100 + 1))
+    assert "0.19" in _msg(L.q10, (f"{p:.0%}", f"{r:.0%}"))
+    assert "对数" in _msg(L.q10, (2, 4))
+    assert "字典" in _msg(L.q10, dict(s))
+    assert "两个数" in _msg(L.q10, p)
+
+
+def test_q11_lift(data):
+    rules = analysis.find_rules(data["order_lines"])
+    row = rules.loc[rules["rule"] == f"{L.Q11_RULE[0]} → {L.Q11_RULE[1]}"].iloc[0]
+    back = rules.loc[rules["rule"] == f"{L.Q11_RULE[1]} → {L.Q11_RULE[0]}"].iloc[0]
+    assert L.q11.check(row["lift"]).correct
+    assert L.q11.check(round(row["lift"], 2)).correct
+    assert "置信度" in _msg(L.q11, row["confidence"])
+    assert "支持度" in _msg(L.q11, row["support"])
+    assert "除反了" in _msg(L.q11, 1 / row["lift"])
+    assert "倍数" in _msg(L.q11, row["lift"] * 100)
+    assert "分母" in _msg(L.q11, row["confidence"] / row["support"])
+    assert "反方向" in _msg(L.q11, back["confidence"])
+    assert "一张表" in _msg(L.q11, rules)
+
+
+def test_q12_lift_threshold(data):
+    rules = analysis.find_rules(data["order_lines"])
+    strongest = rules["lift"].max()
+    assert L.q12.check((1.0 + strongest) / 2).correct
+    assert "太低" in _msg(L.q12, 0.5)
+    assert "太高" in _msg(L.q12, strongest + 1)
+    assert "负数" in _msg(L.q12, -1)
+    assert "0.19" in _msg(L.q12, "120%")
+
+
+def test_q13_choice():
+    assert L.q13.check("B").correct and L.q13.check(" b ").correct
+    assert "提升度" in _msg(L.q13, "A")
+    assert "支持度" in _msg(L.q13, "C")
+    assert "倍" in _msg(L.q13, "D")
+    assert "字母" in _msg(L.q13, "E")
+
+
+def test_odd_answers_get_specific_feedback():
+    import numpy as np
+
+    expected = [codes.validate_id_number(x) for x in L.Q3_IDS]
+    assert L.q3.check(np.array(expected)).correct
+    assert "没有归类" in _msg(L.q1, {"age": info.DESCRIPTIVE})
+    assert "没有归类" in _msg(L.q1, {})
+    for q in (L.q1, L.q2, L.q3, L.q4, L.q5, L.q6, L.q7, L.q8, L.q9, L.q10, L.q11, L.q12, L.q13):
+        for odd in (0, "", [], {}, pd.DataFrame({"x": [1, 2]}), object()):
+            res = q.check(odd)
+            assert res.status == "incorrect", (q.name, odd)
+            assert "形式不对" not in res.message, (q.name, odd, res.message)
