@@ -83,6 +83,33 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _wait_for_server(proc, probe_url: str, log_path: Path, what: str) -> None:
+    """Poll ``probe_url`` until the server answers (any HTTP status); fail with its log if it dies or times out."""
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while True:
+        if proc.poll() is not None:
+            pytest.fail(f"{what} 启动失败 / did not start:\n{log_path.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(probe_url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return  # the server answers
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what} 启动超时 / server start timed out")
+        time.sleep(0.5)
+
+
+def _stop(proc) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def _selftest_notebooks(folder: Path) -> None:
     """Two tiny notebooks that check the harness itself: one must pass, one must fail."""
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
@@ -176,28 +203,11 @@ def lab(tmp_path_factory):
     ]  # fmt: skip
     proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
     try:
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"JupyterLab 启动失败 / did not start:\n{(base / 'jupyterlab.log').read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("JupyterLab 启动超时 / server start timed out")
-            time.sleep(0.5)
+        _wait_for_server(proc, f"{url}/api/status?token={token}", base / "jupyterlab.log", "JupyterLab")
         yield url, token, root
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _stop(proc)
         log.close()
 
 
@@ -500,29 +510,11 @@ def voila(tmp_path_factory):
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(base / "runtime"), PYDEVD_DISABLE_FILE_VALIDATION="1")
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
     try:
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"Voilà 启动失败 / did not start:\n{(base / 'voila.log').read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}api/kernelspecs", timeout=2):
-                    break
-            except urllib.error.HTTPError:
-                break  # the server answers
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("Voilà 启动超时 / server start timed out")
-            time.sleep(0.5)
+        _wait_for_server(proc, f"{url}api/kernelspecs", base / "voila.log", "Voilà")
         yield url, base / "voila.log"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _stop(proc)
         log.close()
 
 
