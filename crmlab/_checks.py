@@ -10,6 +10,27 @@ import pandas as pd
 from crmlab._errors import CRMDataError
 
 
+def require_frame(df: Any, what: str, *, allow_empty: bool = False, hint: str = "") -> pd.DataFrame:
+    """``df`` itself when it is a DataFrame (with rows, unless ``allow_empty``)."""
+    if not isinstance(df, pd.DataFrame):
+        raise CRMDataError(f"{what}应当是一个 pandas 表格（DataFrame），而你给的是 {type(df).__name__}。{hint}")
+    if not allow_empty and df.empty:
+        raise CRMDataError(f"{what}是空的（0 行），无法计算。请检查文件是否读对，或筛选条件是否太严。")
+    return df
+
+
+def require_columns(df: pd.DataFrame, columns, what: str, labels: dict | None = None) -> None:
+    """Raise when ``df`` lacks any of ``columns``; ``labels`` adds a Chinese name to each missing column."""
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        labels = labels or {}
+        names = "、".join(f"{c}（{labels[c]}）" if c in labels else str(c) for c in missing)
+        raise CRMDataError(
+            f"{what}缺少列：{names}。现有的列是：{'、'.join(map(str, df.columns))}。"
+            "请补上这些列，或检查列名是否拼写正确。"
+        )
+
+
 def _rows(index, mask) -> str:
     return ", ".join(map(str, list(index[mask])[:5]))
 

@@ -26,6 +26,7 @@ import itertools
 import numpy as np
 import pandas as pd
 
+from crmlab._checks import require_columns, require_frame
 from crmlab._errors import CRMDataError
 from crmlab.basket import basket_matrix, explain_rule, find_rules, recommend, rule_text, rules_table, styled_rules
 
@@ -34,11 +35,7 @@ AGE_LABELS = ("25岁以下", "25-34岁", "35-44岁", "45-54岁", "55岁及以上
 
 
 def _need(df: pd.DataFrame, cols, what: str) -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise CRMDataError(f"{what}应是一个 DataFrame（表格）。")
-    missing = [c for c in cols if c not in df.columns]
-    if missing:
-        raise CRMDataError(f"{what}缺少列 {missing}。请使用课程数据中的 {what}。")
+    require_columns(require_frame(df, what, allow_empty=True, hint=f"请使用课程数据中的 {what}。"), cols, what)
 
 
 def _month(value) -> pd.Period:

@@ -25,4 +25,15 @@ def get_ax(ax=None, figsize=(7, 4.2)):
     return fig, ax
 
 
-__all__ = ["get_ax"]
+def need_data(df, columns, what: str) -> None:
+    """Refuse to draw an empty table or one without ``columns``; ``what`` says which result to pass."""
+    from crmlab._errors import CRMDataError
+
+    if df is None or len(df) == 0:
+        raise CRMDataError(f"没有可以画图的数据。{what}")
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise CRMDataError(f"画图需要的列缺失：{'、'.join(map(str, missing))}。{what}")
+
+
+__all__ = ["get_ax", "need_data"]

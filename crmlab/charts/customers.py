@@ -11,6 +11,7 @@ import pandas as pd
 
 from crmlab._errors import CRMDataError
 from crmlab.charts import get_ax
+from crmlab.charts import need_data as _need
 
 STATE_COLORS = {
     "非客户": "#bdbdbd",
@@ -23,14 +24,6 @@ STATE_COLORS = {
 }
 ATTITUDE_COLORS = {"灯塔型": "#e08214", "跟随型": "#2166ac", "理性型": "#1b7837", "逐利型": "#b2182b"}
 TIER_COLORS = {"关键客户": "#b2182b", "普通客户": "#2166ac", "小客户": "#bababa"}
-
-
-def _need(df, columns, what: str) -> None:
-    if df is None or len(df) == 0:
-        raise CRMDataError(f"没有可以画图的数据。{what}")
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise CRMDataError(f"画图需要的列缺失：{'、'.join(missing)}。{what}")
 
 
 def _date_text(ts) -> str:

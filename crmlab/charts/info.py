@@ -9,8 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmlab._errors import CRMDataError
-from crmlab.charts import get_ax
+from crmlab.charts import get_ax, need_data
 
 MAIN = "#1f5fa8"
 ACCENT = "#f2a900"
@@ -19,8 +18,7 @@ GOOD = "#1b7f3b"
 
 
 def _check(df, cols, what):
-    if df is None or len(df) == 0 or any(c not in df.columns for c in cols):
-        raise CRMDataError(f"没有可以画图的数据：请先用 {what} 计算结果。")
+    need_data(df, cols, f"请先用 {what} 计算结果。")
 
 
 def plot_sales_by_region(table: pd.DataFrame, ax=None):

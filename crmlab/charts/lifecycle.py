@@ -9,8 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crmlab._errors import CRMDataError
-from crmlab.charts import get_ax
+from crmlab.charts import get_ax, need_data
 
 LEVEL_COLORS = {
     "基本型": "#f7f7f7",
@@ -74,8 +73,7 @@ def plot_lifecycle_curve(summary: pd.DataFrame, ax=None, *, title: str | None = 
     The curve shows the typical level of the relationship over time; the labels and
     bars underneath show how many of *our* customers are in each stage.
     """
-    if summary is None or len(summary) == 0 or "customers" not in summary:
-        raise CRMDataError("没有可以画图的数据。请传入 stage_summary(lifecycle_stage(orders)) 的结果。")
+    need_data(summary, ["customers"], "请传入 stage_summary(lifecycle_stage(orders)) 的结果。")
     n = len(summary)
     _fig, ax = get_ax(ax, figsize=(8.4, 4.6))
     # typical relationship level: rises, plateaus, falls (E stage: drops to zero)
@@ -112,8 +110,7 @@ def plot_lifecycle_curve(summary: pd.DataFrame, ax=None, *, title: str | None = 
 def plot_retention_growth(result, ax=None):
     """Profit increase from lower churn for each margin-growth level (the 25-85% range)."""
     table = result.by_margin_growth
-    if table is None or len(table) == 0:
-        raise CRMDataError("没有可以画图的数据。请传入 retention_economics(...) 的结果。")
+    need_data(table, [], "请传入 retention_economics(...) 的结果。")
     _fig, ax = get_ax(ax, figsize=(7.0, 4.2))
     x = np.arange(len(table))
     inc = table["profit_increase"].to_numpy(float) * 100
@@ -139,8 +136,7 @@ def plot_retention_growth(result, ax=None):
 def plot_retention_curves(result, ax=None):
     """Cumulative (discounted) profit of one customer over the years, at the two churn rates."""
     y = result.yearly
-    if y is None or len(y) == 0:
-        raise CRMDataError("没有可以画图的数据。请传入 retention_economics(...) 的结果。")
+    need_data(y, [], "请传入 retention_economics(...) 的结果。")
     p = result.params
     _fig, ax = get_ax(ax, figsize=(7.0, 4.2))
     ax.plot(y["year"], y["cum_profit_base"], marker="o", ms=3, color="#999999", label=f"流失率 {p['base_churn']:.0%}")

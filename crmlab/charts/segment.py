@@ -11,6 +11,7 @@ import pandas as pd
 
 from crmlab._errors import CRMDataError
 from crmlab.charts import get_ax
+from crmlab.charts import need_data as _need
 from crmlab.charts._format import thousands
 
 #: one colour per cn8 segment (重要 = saturated, 一般 = light), also used for other schemes.
@@ -20,14 +21,6 @@ SEGMENT_COLORS = [
     "#8073ac", "#b8e186", "#bababa",
 ]
 CLUSTER_COLORS = ["#2166ac", "#b2182b", "#1b7837", "#e08214", "#762a83", "#35978f", "#8c510a", "#c51b7d", "#4d4d4d"]
-
-
-def _need(df, columns, what: str) -> None:
-    if df is None or len(df) == 0:
-        raise CRMDataError(f"没有可以画图的数据。{what}")
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise CRMDataError(f"画图需要的列缺失：{'、'.join(missing)}。{what}")
 
 
 def _fmt(v: float) -> str:

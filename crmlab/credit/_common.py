@@ -4,32 +4,18 @@ from __future__ import annotations
 
 import pandas as pd
 
+from crmlab import _checks
+from crmlab._checks import require_columns  # noqa: F401 - the credit modules import it from here
 from crmlab._errors import CRMDataError
 
 
 def require_frame(df, what: str) -> pd.DataFrame:
-    if not isinstance(df, pd.DataFrame):
-        raise CRMDataError(f"{what} 应该是一个表格（pandas DataFrame），现在收到的是 {type(df).__name__}。")
-    return df
-
-
-def require_columns(df: pd.DataFrame, columns, what: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise CRMDataError(
-            f"{what} 缺少列：{'、'.join(missing)}。现有的列是：{'、'.join(map(str, df.columns))}。"
-            "请检查列名是否拼写正确。"
-        )
+    """A DataFrame (empty allowed: an empty ledger is a valid, if dull, answer)."""
+    return _checks.require_frame(df, what, allow_empty=True)
 
 
 def to_timestamp(value, what: str = "日期") -> pd.Timestamp:
-    try:
-        ts = pd.Timestamp(value)
-    except (ValueError, TypeError) as exc:
-        raise CRMDataError(f"{what}「{value}」不是有效的日期，请写成 '2026-01-01' 这样的格式。") from exc
-    if pd.isna(ts):
-        raise CRMDataError(f"{what} 不能为空，请写成 '2026-01-01' 这样的格式。")
-    return ts.normalize()
+    return _checks.to_timestamp(value, what, normalize=True)
 
 
 def to_dates(series: pd.Series, column: str, what: str) -> pd.Series:

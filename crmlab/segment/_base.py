@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmlab._errors import CRMDataError
+from crmlab._checks import require_frame
 
 #: H/L code in R, F, M order -> Chinese segment name (the eight RFM segments).
 CN8_SEGMENTS: dict[str, str] = {
@@ -30,12 +30,5 @@ def _bad_rows(mask: np.ndarray, limit: int = 5) -> str:
 
 
 def _require_frame(df: Any, what: str = "交易数据") -> pd.DataFrame:
-    if not isinstance(df, pd.DataFrame):
-        raise CRMDataError(
-            f"{what}应当是一个 pandas 表格（DataFrame），而你给的是 {type(df).__name__}。"
-            "请先用 crmlab.datasets.load 或 crmlab.io.read_transactions 读入数据。"
-        )
-    if len(df) == 0:
-        raise CRMDataError(f"{what}是空的（0 行），无法计算。请检查文件是否读对，或筛选条件是否太严。")
-    return df
+    return require_frame(df, what, hint="请先用 crmlab.datasets.load 或 crmlab.io.read_transactions 读入数据。")
 

@@ -8,6 +8,8 @@ from typing import Any
 import pandas as pd
 
 from crmlab._checks import finite_number as _finite_number
+from crmlab._checks import require_columns
+from crmlab._checks import require_frame as _require_frame  # noqa: F401 - shared by the value modules
 from crmlab._errors import CRMDataError
 
 # ---------------------------------------------------------------------------
@@ -92,19 +94,8 @@ WEEKS_PER_MONTH = 365.25 / 7 / 12
 # ---------------------------------------------------------------------------
 
 
-def _require_frame(df: Any, what: str) -> pd.DataFrame:
-    if not isinstance(df, pd.DataFrame):
-        raise CRMDataError(f"{what}需要一个表格（pandas DataFrame），收到的是 {type(df).__name__}。")
-    if df.empty:
-        raise CRMDataError(f"{what}是空表，没有可以计算的行。请先准备至少一行数据。")
-    return df
-
-
 def _require_columns(df: pd.DataFrame, columns: Sequence[str], what: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        names = "、".join(f"{c}（{LABELS.get(c, c)}）" for c in missing)
-        raise CRMDataError(f"{what}缺少列：{names}。请补上这些列，或检查列名是否拼写正确。")
+    require_columns(df, columns, what, labels=LABELS)
 
 
 def _numeric_columns(df: pd.DataFrame, columns: Sequence[str], what: str) -> pd.DataFrame:
