@@ -37,6 +37,7 @@ _SUBMODULES = {
     "widgets",
     "export",
     "grade",
+    "quiz",
 }
 
 # Top-level functions that live in sub-modules, imported on first use.
