@@ -10,6 +10,9 @@
 * :func:`classify_attitude` -- lighthouse / follower / rational / profit-seeking
   customers from the survey (novelty seeking x price sensitivity).
 * :func:`classify_by_profit` -- key / ordinary / small customers by gross profit.
+* :func:`value_types` -- transactional vs relational customers (交易型 / 关系型:
+  most profitable, rising, losing value) from each customer's profit trend.
+* :func:`rule_table` -- a rule list with its parameter names replaced by the numbers used.
 
 All functions take pandas frames with the course schema (see ``data/README.md``)
 and return new frames; nothing is printed and no input is modified.
@@ -30,6 +33,7 @@ from crmlab._checks import to_numbers as _numbers
 from crmlab._checks import to_timestamp
 from crmlab._errors import CRMDataError
 from crmlab._tiers import tier_bounds
+from crmlab.course import CHURN_DAYS, COURSE_DATE
 
 
 def _date(value: Any, name: str) -> pd.Timestamp:
@@ -38,7 +42,9 @@ def _date(value: Any, name: str) -> pd.Timestamp:
 __all__ = [
     "ATTITUDE_RULES",
     "ATTITUDE_TYPES",
+    "DECLINE_CONTACTS",
     "LABELS",
+    "NON_CUSTOMER_DAYS",
     "PROFIT_TIERS",
     "REAL_STATES",
     "ROLES",
@@ -46,6 +52,8 @@ __all__ = [
     "ROLE_SCENARIOS",
     "STATES",
     "STATE_RULES",
+    "VALUE_TYPES",
+    "VALUE_TYPE_RULES",
     "RoleFeedback",
     "attitude_summary",
     "check_role_answer",
@@ -56,8 +64,11 @@ __all__ = [
     "end_intermediate_summary",
     "label_columns",
     "profit_tier_summary",
+    "rule_table",
     "state_counts",
     "state_transitions",
+    "value_type_summary",
+    "value_types",
 ]
 
 LABELS: dict[str, str] = {
@@ -179,10 +190,10 @@ ROLE_SCENARIOS: list[dict[str, Any]] = [
         "text": "一对父母给一岁的孩子买了奶粉，每天冲给孩子喝。",
         "question": "对奶粉企业来说，这个孩子是它的——",
         "answer": "用户",
-        "explain": "孩子喝奶粉（使用者），但付钱、做购买决定的是父母：孩子是用户，父母才是客户。",
-        "partly": {
-            "消费者": "孩子确实在“消费”奶粉，但他没有付钱、也不做购买决定；课上的说法里付费的父母才是客户，孩子是用户。",
-        },
+        "also": ("消费者",),
+        "explain": "孩子天天喝奶粉，是使用者（用户）；奶粉是为孩子的个人生活而买、由他最终消费的，"
+        "所以说他是消费者也对。但钱是父母付的、主意是父母拿的：父母才是客户，孩子不是。",
+        "partly": {},
     },
     {
         "id": "school_uniform",
@@ -216,8 +227,8 @@ class RoleFeedback:
 def check_role_answer(scenario_id: str, answer: str) -> RoleFeedback:
     """Check one answer of the customer / consumer / user quiz.
 
-    Returns a :class:`RoleFeedback`; ``correct`` is True only for the most
-    precise role.  Answers that are true but less precise get a specific message.
+    Returns a :class:`RoleFeedback`; ``correct`` is True for the most precise
+    role (and for the roles in a scenario's ``also``, which fit just as well).  Answers that are true but less precise get a specific message.
     """
     if scenario_id not in _SCENARIO_BY_ID:
         raise CRMDataError(
@@ -231,7 +242,7 @@ def check_role_answer(scenario_id: str, answer: str) -> RoleFeedback:
         return RoleFeedback(
             scenario_id, given, False, f"“{given}”不是选项，请在{'、'.join(ROLE_OPTIONS)}中选一个。"
         )
-    if given == s["answer"]:
+    if given == s["answer"] or given in s.get("also", ()):
         return RoleFeedback(scenario_id, given, True, "✓ 正确。" + s["explain"])
     if given in s["partly"]:
         return RoleFeedback(scenario_id, given, False, "△ 不算错，但不够准确。" + s["partly"][given])
@@ -253,14 +264,26 @@ STATES: tuple[str, ...] = (
 )
 REAL_STATES: tuple[str, ...] = STATES[3:6]
 
+#: Long-lost customers become non-customers: lost and no purchase for more than this many days
+#: (一年半): the company has not won them back and they are unlikely to buy again.
+NON_CUSTOMER_DAYS = 540
+
+#: A prospect who has had this many marketing contacts (营销接触) and still never bought has
+#: turned the company down: a non-customer.
+DECLINE_CONTACTS = 3
+
 #: The rules of :func:`customer_states`, in Chinese, in the order they are applied.
+#: Parameter names in the text are replaced by their numbers in :func:`rule_table`.
 STATE_RULES: list[tuple[str, str]] = [
-    ("非客户", "分析日期之前还没有登记进客户名单（登记日期不早于分析日期）。"),
+    ("非客户", "不会或不能购买的人：还没有进入客户名单（登记日期不早于分析日期）；"
+     "或者流失后一直没能挽回，最近一次购买已超过 non_customer_days 天；"
+     "或者从未购买，企业已经联系推销 decline_contacts 次及以上，对方仍然不买。"),
     ("潜在客户", "已登记，但在分析日期之前从未购买，销售部也还没有把他列为目标。"),
-    ("目标客户", "已登记、从未购买，但销售部在分析日期之前已把他列为跟进目标（targeted_date）。"),
-    ("流失客户", "买过，但最近一次购买距分析日期已超过 churn_days 天（正好等于 churn_days 天的还不算流失）。"),
+    ("目标客户", "已登记、从未购买，但销售部在分析日期之前已把他列为重点争取的对象。"),
+    ("流失客户", "买过，但最近一次购买距分析日期已超过 churn_days 天（正好 churn_days 天的还不算流失），"
+     "又没有超过 non_customer_days 天。"),
     ("现实客户-初次购买", "买过且没有流失，到分析日期为止只买过 1 次。"),
-    ("现实客户-忠诚", "没有流失，订单数 ≥ loyal_min_orders，且从第一次购买到分析日期已满 loyal_min_tenure_days 天。"),
+    ("现实客户-忠诚", "没有流失，订单数至少 loyal_min_orders 笔，且从第一次购买到分析日期已满 loyal_min_tenure_days 天。"),
     ("现实客户-重复购买", "其余买过 2 次及以上、没有流失的客户。"),
 ]
 
@@ -281,26 +304,50 @@ def _prepare_orders(orders: pd.DataFrame, what: str = "订单表") -> pd.DataFra
 _MONEY_COLUMNS: tuple[str, ...] = ("amount", "cost", "gross_profit", "quantity")
 
 
+def _state_rules(churn_days, non_customer_days, decline_contacts, loyal_min_orders, loyal_min_tenure_days) -> dict:
+    """The checked numbers of the state rules (Chinese errors)."""
+    rules = {
+        "churn_days": _int_param(churn_days, "多少天没买算流失（churn_days）", minimum=1),
+        "non_customer_days": _int_param(non_customer_days, "流失多少天没挽回算非客户（non_customer_days）", minimum=2),
+        "decline_contacts": _int_param(decline_contacts, "联系几次仍不买算非客户（decline_contacts）", minimum=1),
+        "loyal_min_orders": _int_param(loyal_min_orders, "忠诚客户至少的订单数（loyal_min_orders）", minimum=2),
+        "loyal_min_tenure_days": _int_param(loyal_min_tenure_days, "忠诚客户至少的关系天数（loyal_min_tenure_days）", minimum=0),
+    }
+    if rules["non_customer_days"] <= rules["churn_days"]:
+        raise CRMDataError(
+            f"“流失多少天没挽回算非客户”（{rules['non_customer_days']} 天）要比“多少天没买算流失”"
+            f"（{rules['churn_days']} 天）长：先流失，挽回不了才成为非客户。"
+        )
+    return rules
+
+
 def customer_states(
     customers: pd.DataFrame,
     orders: pd.DataFrame,
-    asof: Any = "2026-01-01",
+    asof: Any = COURSE_DATE,
     *,
-    churn_days: int = 180,
+    interactions: pd.DataFrame | None = None,
+    churn_days: int = CHURN_DAYS,
+    non_customer_days: int = NON_CUSTOMER_DAYS,
+    decline_contacts: int = DECLINE_CONTACTS,
     loyal_min_orders: int = 5,
     loyal_min_tenure_days: int = 365,
 ) -> pd.DataFrame:
     """The state of every customer on the morning of ``asof``.
 
     Only what happened *before* ``asof`` counts (orders with ``order_date < asof``,
-    customers with ``signup_date < asof``).  Rules, applied in this order
-    (see :data:`STATE_RULES`):
+    customers with ``signup_date < asof``, contacts with ``date < asof``).  Rules,
+    applied in this order (see :data:`STATE_RULES`):
 
-    1. 非客户: not yet in the customer base (``signup_date >= asof``);
+    1. 非客户 (will not or cannot buy): not yet in the customer base
+       (``signup_date >= asof``); or bought, but the last purchase is more than
+       ``non_customer_days`` days before ``asof`` (lost and never won back); or
+       never bought after ``decline_contacts`` or more marketing contacts
+       (``type == "营销接触"`` in ``interactions``, only when it is given);
     2. 潜在客户 / 目标客户: registered, never bought; 目标客户 when
        ``targeted_date < asof``;
-    3. 流失客户: bought, but the last purchase is *more than* ``churn_days``
-       days before ``asof``;
+    3. 流失客户: bought, last purchase *more than* ``churn_days`` days before ``asof``
+       (default :data:`crmlab.course.CHURN_DAYS`);
     4. 现实客户-初次购买: exactly one order;
     5. 现实客户-忠诚: at least ``loyal_min_orders`` orders and first purchase
        at least ``loyal_min_tenure_days`` days before ``asof``;
@@ -308,32 +355,37 @@ def customer_states(
 
     Returns one row per customer (index ``customer_id``, order of ``customers``)
     with ``state`` (ordered categorical over :data:`STATES`), ``n_orders``,
-    ``first_order``, ``last_order``, ``days_since_last`` and ``tenure_days``
-    (days from the first purchase to ``asof``).  Orders of customer ids that are
-    not in ``customers`` are ignored; their number is in ``attrs["unknown_ids"]``.
+    ``first_order``, ``last_order``, ``days_since_last``, ``tenure_days`` and
+    ``contacts`` (marketing contacts before ``asof``; 0 without ``interactions``).
+    Orders of customer ids that are not in ``customers`` are ignored; their number
+    is in ``attrs["unknown_ids"]``; the rule numbers are in ``attrs``.
     """
     customers = _frame(customers, "客户表")
     _columns(customers, ["customer_id", "signup_date"], "客户表")
     orders = _prepare_orders(orders)
     asof = _date(asof, "分析日期 asof")
-    churn_days = _int_param(churn_days, "churn_days（多少天没买算流失）", minimum=1)
-    loyal_min_orders = _int_param(loyal_min_orders, "loyal_min_orders（忠诚客户至少的订单数）", minimum=2)
-    loyal_min_tenure_days = _int_param(loyal_min_tenure_days, "loyal_min_tenure_days（忠诚客户至少的关系天数）", minimum=0)
-
+    rules = _state_rules(churn_days, non_customer_days, decline_contacts, loyal_min_orders, loyal_min_tenure_days)
     ids, signup, targeted = _customer_dates(customers)
     out, unknown = _purchase_history(orders, ids, asof)
+    out["contacts"] = _marketing_contacts(interactions, out.index, asof)
     registered = (signup < asof).to_numpy() | (out["n_orders"] > 0).to_numpy()
     is_target = (targeted < asof).fillna(False).to_numpy() if len(targeted) else np.zeros(0, bool)
-    state = _assign_states(out, registered, is_target, churn_days, loyal_min_orders, loyal_min_tenure_days)
+    state = _assign_states(out, registered, is_target, rules)
     out.insert(0, "state", pd.Categorical(state, categories=list(STATES), ordered=True))
-    out.attrs.update(
-        asof=asof,
-        churn_days=churn_days,
-        loyal_min_orders=loyal_min_orders,
-        loyal_min_tenure_days=loyal_min_tenure_days,
-        unknown_ids=unknown,
-    )
+    out.attrs.update(asof=asof, unknown_ids=unknown, **rules)
     return out
+
+
+def _marketing_contacts(interactions: pd.DataFrame | None, ids: pd.Index, asof: pd.Timestamp) -> np.ndarray:
+    """Marketing contacts (营销接触) of each customer before ``asof``; zeros without ``interactions``."""
+    if interactions is None:
+        return np.zeros(len(ids), dtype=int)
+    frame = _frame(interactions, "接触记录表")
+    _columns(frame, ["customer_id", "date", "type"], "接触记录表")
+    dates = _dates(frame["date"], "接触记录表的 date 列")
+    mask = (frame["type"] == "营销接触").to_numpy() & (dates < asof).to_numpy()
+    counts = frame.loc[mask, "customer_id"].astype(str).value_counts()
+    return counts.reindex(ids).fillna(0).astype(int).to_numpy()
 
 
 def _customer_dates(customers: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -370,26 +422,20 @@ def _purchase_history(orders: pd.DataFrame, ids: pd.Series, asof: pd.Timestamp) 
     return out, unknown
 
 
-def _assign_states(
-    history: pd.DataFrame,
-    registered: np.ndarray,
-    is_target: np.ndarray,
-    churn_days: int,
-    loyal_min_orders: int,
-    loyal_min_tenure_days: int,
-) -> np.ndarray:
+def _assign_states(history: pd.DataFrame, registered: np.ndarray, is_target: np.ndarray, rules: dict) -> np.ndarray:
     """The state names of :data:`STATE_RULES`, applied in order to a purchase history."""
     n = history["n_orders"].to_numpy()
     since = history["days_since_last"].to_numpy(dtype=float)
     tenure = history["tenure_days"].to_numpy(dtype=float)
+    declined = (n == 0) & (history["contacts"].to_numpy() >= rules["decline_contacts"])
     return np.select(
         [
-            ~registered,
+            ~registered | declined | (since > rules["non_customer_days"]),
             (n == 0) & ~is_target,
             n == 0,
-            since > churn_days,
+            since > rules["churn_days"],
             n == 1,
-            (n >= loyal_min_orders) & (tenure >= loyal_min_tenure_days),
+            (n >= rules["loyal_min_orders"]) & (tenure >= rules["loyal_min_tenure_days"]),
         ],
         [STATES[0], STATES[1], STATES[2], STATES[6], STATES[3], STATES[5]],
         default=STATES[4],
@@ -426,8 +472,8 @@ def state_transitions(
 ) -> pd.DataFrame:
     """How many customers moved from each state at ``start`` to each state at ``end``.
 
-    ``rules`` are passed to :func:`customer_states` (``churn_days`` ...), the same
-    for both dates.  Returns a square count table, rows = state at ``start``
+    ``rules`` are passed to :func:`customer_states` (``interactions``,
+    ``churn_days`` ...), the same for both dates.  Returns a square count table, rows = state at ``start``
     (``from``), columns = state at ``end`` (``to``), all :data:`STATES` present.
     """
     s0, s1 = _date(start, "起始日期 start"), _date(end, "结束日期 end")
@@ -443,7 +489,7 @@ def state_transitions(
     table = table.reindex(index=list(STATES), columns=list(STATES), fill_value=0).astype(int)
     table.index.name = "from"
     table.columns.name = "to"
-    table.attrs.update(start=s0, end=s1, **rules)
+    table.attrs.update(start=s0, end=s1, **{k: v for k, v in rules.items() if k != "interactions"})
     return table
 
 
@@ -685,3 +731,139 @@ def profit_tier_summary(tiers: pd.DataFrame) -> pd.DataFrame:
     out["gross_profit"] = out["gross_profit"].round(2)
     out.index.name = "tier"
     return out
+
+
+# ---------------------------------------------------------------------------
+# 6. transactional vs relational customers (交易型 / 关系型)
+# ---------------------------------------------------------------------------
+
+VALUE_TYPES: tuple[str, ...] = ("交易型客户", "关系型-利润最大", "关系型-利润上升", "关系型-正在失去价值")
+
+#: The rules of :func:`value_types`, in Chinese, in the order they are applied.
+VALUE_TYPE_RULES: list[tuple[str, str]] = [
+    ("交易型客户", "只买过 1 次，或者每一单都是在促销时买的：只看这一单划不划算，不打算和企业长期来往。"),
+    ("关系型-利润最大", "其余客户中，近 window_days 天毛利排在前 top_share 的：给企业带来最大利润。"),
+    ("关系型-正在失去价值", "其余客户中，近 window_days 天的毛利比再往前 window_days 天少的：现在还赚钱，但在下滑。"),
+    ("关系型-利润上升", "其余客户：毛利持平或上升，有可能成为下一批最大利润来源。"),
+]
+
+
+def _profit_windows(orders: pd.DataFrame, asof: pd.Timestamp, window_days: int) -> pd.DataFrame:
+    """Per customer: orders before ``asof``, promotion-only flag, profit in the last two windows."""
+    past = orders[orders["order_date"] < asof]
+    start = asof - pd.Timedelta(days=window_days)
+    before = start - pd.Timedelta(days=window_days)
+    gp = past["gross_profit"]
+    per = pd.DataFrame({
+        "n_orders": past.groupby("customer_id").size(),
+        "last_order": past.groupby("customer_id")["order_date"].max(),
+        "recent_profit": gp.where(past["order_date"] >= start, 0.0).groupby(past["customer_id"]).sum(),
+        "earlier_profit": gp.where((past["order_date"] >= before) & (past["order_date"] < start), 0.0)
+        .groupby(past["customer_id"]).sum(),
+    })
+    promo = (past["occasion"] == "促销") if "occasion" in past.columns else pd.Series(False, index=past.index)
+    per["promo_only"] = promo.groupby(past["customer_id"]).all()
+    return per
+
+
+def value_types(
+    orders: pd.DataFrame,
+    asof: Any = COURSE_DATE,
+    *,
+    window_days: int = 365,
+    top_share: float = 0.2,
+    churn_days: int = CHURN_DAYS,
+) -> pd.DataFrame:
+    """Transactional vs relational customers (识别有价值的客户), from each customer's profit trend.
+
+    Only current customers count: they bought before ``asof`` and not more than
+    ``churn_days`` days before it (lost customers are left out).  Rules, in order
+    (see :data:`VALUE_TYPE_RULES`):
+
+    1. 交易型客户: one order only, or every order in a promotion (``occasion == "促销"``);
+    2. 关系型-利润最大: of the others, the first ``top_share`` (rounded half up)
+       by gross profit in the last ``window_days`` days;
+    3. 关系型-正在失去价值: profit in the last window below the window before it;
+    4. 关系型-利润上升: the rest (profit flat or rising).
+
+    Returns one row per current customer (largest recent profit first) with
+    ``n_orders``, ``recent_profit``, ``earlier_profit``, ``profit_change``
+    (recent / earlier - 1; NaN when the earlier window has no profit) and
+    ``value_type`` (categorical over :data:`VALUE_TYPES`).
+    """
+    orders = _prepare_orders(orders)
+    _columns(orders, ["gross_profit"], "订单表")
+    asof = _date(asof, "分析日期 asof")
+    window_days = _int_param(window_days, "比较毛利的天数（window_days）", minimum=7, maximum=3650)
+    churn_days = _int_param(churn_days, "多少天没买算流失（churn_days）", minimum=1)
+    share = float(_numbers(pd.Series([top_share]), "利润最大客户的比例（top_share）").iloc[0])
+    if not 0 < share < 1:
+        raise CRMDataError(f"利润最大客户的比例要在 0 和 1 之间，例如 0.2 表示前 20%；现在是 {top_share}。")
+    per = _profit_windows(orders, asof, window_days)
+    per = per[(asof - per["last_order"]).dt.days <= churn_days]
+    if per.empty:
+        raise CRMDataError(f"分析日期 {asof.date()} 之前 {churn_days} 天内没有人买过东西，没有现实客户可以分类。")
+    per = per.sort_values(["recent_profit"], ascending=False, kind="stable")
+    relational = ~((per["n_orders"] == 1) | per["promo_only"])
+    n_top = tier_bounds(int(relational.sum()), (share,))[0] if relational.any() else 0
+    top = relational & (relational.cumsum() <= n_top)
+    kind = np.select(
+        [~relational, top, per["recent_profit"] < per["earlier_profit"]],
+        [VALUE_TYPES[0], VALUE_TYPES[1], VALUE_TYPES[3]],
+        default=VALUE_TYPES[2],
+    )
+    out = per[["n_orders", "recent_profit", "earlier_profit"]].round(2)
+    earlier = per["earlier_profit"].where(per["earlier_profit"] > 0)
+    out["profit_change"] = (per["recent_profit"] / earlier - 1).round(4)
+    out["value_type"] = pd.Categorical(kind, categories=list(VALUE_TYPES))
+    out.index.name = "customer_id"
+    out.attrs.update(asof=asof, window_days=window_days, top_share=share, churn_days=churn_days)
+    return out
+
+
+def value_type_summary(types: pd.DataFrame) -> pd.DataFrame:
+    """Per value type: customers, share, recent gross profit, its share and profit per customer."""
+    if types is None or len(types) == 0:
+        raise CRMDataError("没有可以统计的客户。请先用 value_types(orders) 分类。")
+    _columns(types, ["value_type", "recent_profit"], "交易型/关系型分类结果")
+    g = types.groupby("value_type", observed=False)["recent_profit"]
+    out = pd.DataFrame({"customers": g.size(), "recent_profit": g.sum()}).reindex(list(VALUE_TYPES), fill_value=0)
+    out.insert(1, "share", out["customers"] / out["customers"].sum())
+    total = out["recent_profit"].sum()
+    out["profit_share"] = out["recent_profit"] / total if total else np.nan
+    out["avg_profit"] = (out["recent_profit"] / out["customers"].where(out["customers"] > 0)).round(2)
+    out["recent_profit"] = out["recent_profit"].round(2)
+    out.index.name = "value_type"
+    return out
+
+
+# ---------------------------------------------------------------------------
+# 7. rules with their numbers
+# ---------------------------------------------------------------------------
+
+_PERCENT_PARAMS = {"top_share", "growth", "decline"}
+
+
+def _rule_number(name: str, value: Any) -> str:
+    if name in _PERCENT_PARAMS or (isinstance(value, float) and 0 < value < 1):
+        return f"{float(value):.0%}"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}" if isinstance(value, (int, np.integer)) else str(value)
+
+
+def rule_table(rules: Sequence[tuple[str, str]], numbers: dict[str, Any], *, first: str = "状态") -> pd.DataFrame:
+    """A display table of ``rules`` with each parameter name replaced by its number.
+
+    ``numbers`` maps parameter names (``churn_days`` ...) to the values used,
+    e.g. the ``attrs`` of a result.  Longer names are replaced first, so
+    ``loyal_min_tenure_days`` is not touched by ``tenure``.
+    """
+    names = sorted((k for k, v in numbers.items() if isinstance(v, (int, float, np.integer, np.floating))),
+                   key=len, reverse=True)
+    rows = []
+    for label, text in rules:
+        for name in names:
+            text = text.replace(name, _rule_number(name, numbers[name]))
+        rows.append((label, text))
+    return pd.DataFrame(rows, columns=[first, "判断规则"]).set_index(first)

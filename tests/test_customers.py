@@ -191,8 +191,10 @@ def test_on_course_data():
     st = cu.customer_states(customers, orders, "2026-01-01")
     assert len(st) == len(customers)
     buyers = orders["customer_id"].nunique()
+    long_lost = (st["days_since_last"] > cu.NON_CUSTOMER_DAYS).sum()
     real_or_lost = st["state"].isin(list(cu.REAL_STATES) + ["流失客户"]).sum()
-    assert real_or_lost == buyers  # every buyer is a real or a lost customer
+    assert long_lost > 0
+    assert real_or_lost + long_lost == buyers  # every buyer is real, lost, or lost too long (非客户)
     # a shorter churn rule can only make more customers lost
     short = cu.customer_states(customers, orders, "2026-01-01", churn_days=60)
     assert (short["state"] == "流失客户").sum() > (st["state"] == "流失客户").sum()
@@ -206,134 +208,145 @@ def test_on_course_data():
 
 
 # ---------------------------------------------------------------------------
-# lesson 1 exercises: reference solutions pass, typical mistakes get targeted hints
+# 非客户 as the syllabus means it: will not or cannot buy
 # ---------------------------------------------------------------------------
 
 
-def _solve(q):
-    from crmlab.exercises import lesson1
-    from crmlab.value import COST_PARTS, VALUE_PARTS
+def test_default_rules_are_the_course_rules():
+    import inspect
 
-    ns = {
-        "crmlab": crmlab, "np": np, "pd": pd,
-        "orders": crmlab.datasets.load("orders"), "customers": crmlab.datasets.load("customers"),
-        "survey": crmlab.datasets.load("survey"), "interactions": crmlab.datasets.load("interactions"),
-        "VALUE_PARTS": VALUE_PARTS, "COST_PARTS": COST_PARTS,
+    from crmlab.course import CHURN_DAYS, COURSE_DATE
+
+    sig = inspect.signature(cu.customer_states)
+    assert sig.parameters["churn_days"].default == CHURN_DAYS == 365
+    assert sig.parameters["asof"].default == COURSE_DATE
+    assert sig.parameters["non_customer_days"].default == cu.NON_CUSTOMER_DAYS > CHURN_DAYS
+    assert inspect.signature(cu.value_types).parameters["churn_days"].default == CHURN_DAYS
+
+
+def test_long_lost_customers_become_non_customers(small):
+    customers, orders = small
+    # G last bought 2024-06-01: lost on 2025-07-01 (395 days), a non-customer on 2026-01-01 (579 days)
+    assert cu.customer_states(customers, orders, "2025-07-01").loc["G", "state"] == "流失客户"
+    st = cu.customer_states(customers, orders, "2026-01-01")
+    assert st.loc["G", "state"] == "非客户"
+    assert st.loc["G", "days_since_last"] == 579
+    # exactly non_customer_days days is still 流失; one day more is 非客户
+    st = cu.customer_states(customers, orders, "2026-01-01", non_customer_days=579)
+    assert st.loc["G", "state"] == "流失客户"
+    st = cu.customer_states(customers, orders, "2026-01-01", non_customer_days=578)
+    assert st.loc["G", "state"] == "非客户"
+    t = cu.state_transitions(customers, orders, "2025-07-01", "2026-01-01")
+    assert t.loc["流失客户", "非客户"] == 1
+
+
+def test_prospects_who_decline_become_non_customers(small):
+    customers, orders = small
+    contacts = pd.DataFrame({
+        "customer_id": ["C", "C", "C", "B", "B", "C"],
+        "date": pd.to_datetime(["2025-03-05", "2025-04-01", "2025-05-01", "2025-03-01", "2025-04-01", "2025-08-01"]),
+        "type": ["营销接触", "营销接触", "营销接触", "营销接触", "咨询", "营销接触"],
+    })
+    st = cu.customer_states(customers, orders, "2025-07-01", interactions=contacts)
+    assert st.loc["C", "contacts"] == 3 and st.loc["C", "state"] == "非客户"  # 3 contacts, never bought
+    assert st.loc["B", "contacts"] == 1 and st.loc["B", "state"] == "潜在客户"  # a 咨询 is not a sales contact
+    st = cu.customer_states(customers, orders, "2025-07-01", interactions=contacts, decline_contacts=4)
+    assert st.loc["C", "state"] == "目标客户"
+    # contacts on or after the analysis date do not count
+    assert cu.customer_states(customers, orders, "2025-04-15", interactions=contacts).loc["C", "contacts"] == 2
+
+
+@pytest.mark.parametrize("bad", [{"non_customer_days": 365}, {"non_customer_days": 100}, {"decline_contacts": 0}])
+def test_non_customer_rule_checks(small, bad):
+    customers, orders = small
+    with pytest.raises(CRMDataError):
+        cu.customer_states(customers, orders, "2025-07-01", **bad)
+
+
+@pytest.mark.parametrize("group", [0, 1, 2, 3, 4])
+def test_course_company_has_non_customers(group):
+    customers = crmlab.datasets.load("customers", group=group)
+    orders = crmlab.datasets.load("orders", group=group)
+    interactions = crmlab.datasets.load("interactions", group=group)
+    st = cu.customer_states(customers, orders, interactions=interactions)
+    counts = cu.state_counts(st)["customers"]
+    assert counts["非客户"] > 0
+    assert (st.loc[st["state"] == "非客户", "n_orders"] > 0).any()  # lost customers not won back
+    assert ((st["state"] == "非客户") & (st["n_orders"] == 0)).any()  # prospects who said no
+    assert (counts[list(cu.STATES)] > 0).all()
+    t = cu.state_transitions(customers, orders, "2025-10-01", "2026-01-01", interactions=interactions)
+    assert t.loc["流失客户", "非客户"] > 0  # long-lost customers flow into 非客户
+
+
+def test_rule_table_shows_numbers_not_names():
+    st = cu.customer_states(crmlab.datasets.load("customers"), crmlab.datasets.load("orders"))
+    table = cu.rule_table(cu.STATE_RULES, st.attrs)
+    text = " ".join(table["判断规则"])
+    assert "365 天" in text and "540 天" in text and "3 次" in text and "5 笔" in text
+    assert not __import__("re").search(r"[a-z]+_[a-z_]+", text)
+    vt = cu.rule_table(cu.VALUE_TYPE_RULES, {"window_days": 365, "top_share": 0.2}, first="类型")
+    assert "前 20%" in " ".join(vt["判断规则"]) and list(vt.index) == [r[0] for r in cu.VALUE_TYPE_RULES]
+
+
+# ---------------------------------------------------------------------------
+# 交易型 / 关系型 customers from the profit trend
+# ---------------------------------------------------------------------------
+
+
+def _trend_orders():
+    rows = [
+        # customer, date, gross profit, occasion
+        ("ONE", "2025-06-01", 50.0, "日常"),  # one order only -> transactional
+        ("PROMO", "2025-03-01", 30.0, "促销"), ("PROMO", "2025-11-11", 30.0, "促销"),  # promotions only
+        ("BIG", "2024-05-01", 400.0, "日常"), ("BIG", "2025-05-01", 900.0, "日常"),
+        ("UP", "2024-05-01", 100.0, "日常"), ("UP", "2025-05-01", 150.0, "促销"), ("UP", "2025-09-01", 30.0, "日常"),
+        ("DOWN", "2024-03-01", 300.0, "日常"), ("DOWN", "2025-02-01", 100.0, "日常"),
+        ("LOST", "2024-01-05", 500.0, "日常"), ("LOST", "2024-02-05", 500.0, "日常"),  # lost: left out
+    ]
+    o = pd.DataFrame(rows, columns=["customer_id", "order_date", "gross_profit", "occasion"])
+    o["order_date"] = pd.to_datetime(o["order_date"])
+    return o
+
+
+def test_value_types_follow_rules():
+    vt = cu.value_types(_trend_orders(), "2026-01-01", top_share=0.3)
+    got = vt["value_type"].astype(str).to_dict()
+    assert got == {
+        "BIG": "关系型-利润最大", "UP": "关系型-利润上升", "DOWN": "关系型-正在失去价值",
+        "ONE": "交易型客户", "PROMO": "交易型客户",
     }
-    ns.update({k: getattr(lesson1, k) for k in lesson1.__all__})
-    exec(q._solution, ns)
-    return ns["answer"]
+    assert vt.loc["DOWN", "recent_profit"] == 100 and vt.loc["DOWN", "earlier_profit"] == 300
+    assert vt.loc["DOWN", "profit_change"] == pytest.approx(-2 / 3, abs=1e-4)
+    assert np.isnan(vt.loc["ONE", "profit_change"])
+    summ = cu.value_type_summary(vt)
+    assert list(summ.index) == list(cu.VALUE_TYPES) and summ["customers"].sum() == 5
+    with pytest.raises(CRMDataError, match="0 和 1"):
+        cu.value_types(_trend_orders(), top_share=20)
 
 
-def test_lesson1_solutions_pass():
-    from crmlab.exercises import lesson1
-
-    names = [n for n in lesson1.__all__ if n.startswith("q") and n[1:].isdigit()]
-    assert len(names) >= 8
-    for n in names:
-        q = getattr(lesson1, n)
-        assert q.check(_solve(q)).correct, n
-        assert q.check(...).status == "not_answered"
-
-
-def test_lesson1_targeted_hints():
-    from crmlab.exercises.lesson1 import practice_offers, q2, q5, q6, q7, q11
-    from crmlab.value import COST_PARTS, VALUE_PARTS
-
-    orders = crmlab.datasets.load("orders")
-    days = (pd.Timestamp("2026-01-01") - orders.groupby("customer_id")["order_date"].max()).dt.days
-    assert "> 90" in q2.check(int((days >= 90).sum())).message
-    assert "180" in q2.check(int((days > 180).sum())).message
-    good5 = _solve(q5)
-    assert "百分数" in q5.check(good5 * 100).message
-    profit = orders.groupby("customer_id")["gross_profit"].sum()
-    n = round(0.2 * len(profit))
-    assert "排序" in q5.check(profit.iloc[:n].sum() / profit.sum()).message
-    o = practice_offers()
-    assert "符号" in q6.check(o[COST_PARTS].sum(axis=1) - o[VALUE_PARTS].sum(axis=1)).message
-    t = np.arange(1, 6)
-    assert "百分数" in q7.check(float((300 * 80**t / 1.1**t).sum())).message
-    assert "折现" in q7.check(float((300 * 0.8**t).sum())).message
-    top = _solve(q11)
-    assert "顺序" in q11.check(top[::-1]).message
-
-
-def test_lesson1_more_typical_mistakes():
-    """Mistakes found by doing the exercises wrongly: each gets its own Chinese hint, not the generic one."""
-    from crmlab.exercises.lesson1 import Q11_WEIGHTS, q2, q4, q5, q7, q9, q10, q11
-    from crmlab.lifecycle import retention_economics
-    from crmlab.value import clv_metrics, indicator_clv
-
-    orders = crmlab.datasets.load("orders")
-    last = orders.groupby("customer_id")["order_date"].max()
-    days = (pd.Timestamp("2026-01-01") - last).dt.days
-    assert "比例或百分数" in q2.check(float((days > 90).mean())).message
-    assert "没有流失" in q2.check(int((days <= 90).sum())).message
-    assert "订单条数" in q2.check(int(((pd.Timestamp("2026-01-01") - orders["order_date"]).dt.days > 90).sum())).message
-    assert '"理性型"' in q4.check(0.5).message  # the example names a customer type, not a relationship level
-    profit = orders.groupby("customer_id")["gross_profit"].sum().sort_values(ascending=False)
-    n = round(0.2 * len(profit))
-    assert "方向反了" in q5.check(profit.sort_values().iloc[:n].sum() / profit.sum()).message
-    assert "80%" in q5.check(profit.iloc[n:].sum() / profit.sum()).message
-    assert "毛利金额" in q5.check(profit.iloc[:n].sum()).message
-    t = np.arange(1, 6)
-    exact = float((300 * 0.8**t / 1.1**t).sum())
-    assert q7.check(round(exact, 2)).correct  # rounded to cents is fine
-    assert "取整" in q7.check(round(exact)).message
-    assert "乘" in q7.check(float((300 * 0.8**t * 1.1**t).sum())).message
-    t6 = np.arange(1, 7)
-    assert "6 期" in q7.check(float((300 * 0.8**t6 / 1.1**t6).sum())).message
-    assert "形成期" in q9.check("成长期").message
-    assert "25%" in q10.check(retention_economics(margin_growth=0.15).profit_increase).message
-    assert "margin_growth=0" in q10.check(
-        retention_economics(base_churn=0.25, churn_reduction=0.05, margin_growth=0).profit_increase).message
-    r = retention_economics(base_churn=0.25, churn_reduction=0.05, margin_growth=0.15)
-    gain = float(r.summary.loc["clv_improved", "value"] - r.summary.loc["clv_base", "value"])
-    assert "金额" in q10.check(gain).message
-    # ranking only by gross profit is not the indicator method; with Q11_WEIGHTS the two differ
-    metrics = clv_metrics(orders, crmlab.datasets.load("interactions"), crmlab.datasets.load("survey"))
-    by_profit = list(metrics["gross_profit"].sort_values(ascending=False).index[:5])
-    assert by_profit != list(indicator_clv(metrics, Q11_WEIGHTS).index[:5])
-    assert "只按毛利" in q11.check(by_profit).message
+@pytest.mark.parametrize("group", [0, 1, 2, 3, 4])
+def test_value_types_on_course_data(group):
+    orders = crmlab.datasets.load("orders", group=group)
+    vt = cu.value_types(orders)
+    summ = cu.value_type_summary(vt)
+    assert (summ["customers"] > 0).all()
+    # the most profitable relational customers carry most of the recent profit
+    assert summ.loc["关系型-利润最大", "profit_share"] > 0.5
+    st = cu.customer_states(crmlab.datasets.load("customers", group=group), orders)
+    assert len(vt) == st["state"].isin(cu.REAL_STATES).sum()  # the current customers, no one else
 
 
 # ---------------------------------------------------------------------------
-# bad input from spreadsheets: money as text, empty or wrong state tables
+# roles: the seed's definitions
 # ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("column", ["amount", "gross_profit"])
-def test_money_written_as_text_is_named(small, column):
-    customers, orders = small
-    orders = orders.astype({column: object})
-    orders.loc[3, column] = "¥1,200"
-    for call in (lambda: cu.customer_states(customers, orders, "2025-07-01"),
-                 lambda: cu.classify_by_profit(orders),
-                 lambda: cu.end_intermediate_summary(customers, orders)):
-        with pytest.raises(CRMDataError, match=f"{column}.*行 3.*¥1,200"):
-            call()
-    # plain numbers written as text are fine
-    orders.loc[3, column] = "1200"
-    assert cu.classify_by_profit(orders).loc["F", "gross_profit"] > 0
+def test_role_quiz_accepts_consumer_for_the_baby():
+    for answer in ("用户", "消费者"):
+        assert cu.check_role_answer("baby_formula", answer).correct
+    fb = cu.check_role_answer("baby_formula", "客户")
+    assert not fb.correct and "父母" in fb.message
+    assert cu.check_role_answer("milk_self", "消费者").correct
+    assert not cu.check_role_answer("car_manager", "客户").correct
 
 
-def test_state_counts_rejects_tables_without_states(small):
-    customers, orders = small
-    with pytest.raises(CRMDataError, match="state"):
-        cu.state_counts(pd.DataFrame())
-    with pytest.raises(CRMDataError, match="customer_states"):
-        cu.state_counts(None)
-    with pytest.raises(CRMDataError, match="没有客户"):
-        cu.state_counts(cu.customer_states(customers, orders, "2025-07-01").iloc[0:0])
-
-
-def test_unreadable_order_dates_no_warning(small):
-    import warnings
-
-    customers, orders = small
-    orders = orders.astype({"order_date": object})
-    orders.loc[2, "order_date"] = "昨天"
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        with pytest.raises(CRMDataError, match="行 2"):
-            cu.customer_states(customers, orders, "2025-07-01")
