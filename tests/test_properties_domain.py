@@ -8,6 +8,7 @@ computed independently in plain Python, never with the code under test.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import warnings
 
 import numpy as np
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 from crmlab import CRMDataError
 from crmlab import credit as C
 from crmlab.credit._fivec import LOWEST_GRADE
-from crmlab.segment import rfm
+from crmlab.segment import quintile_scores, rfm
 
 SETTINGS = settings(max_examples=50, suppress_health_check=[HealthCheck.too_slow])
 FEW = settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow])  # for calls of ~0.1 s
@@ -91,7 +92,9 @@ def test_rfm_scores_follow_the_values(rows):
         v = table[value].to_numpy(float) * sign
         s = table[score].to_numpy()
         order = np.argsort(v, kind="stable")
-        assert (np.diff(s[order]) >= 0).all() or len(set(v)) < len(v)  # ties may be split by id
+        assert (np.diff(s[order]) >= 0).all()
+        equal = v[:, None] == v[None, :]
+        assert not (equal & (s[:, None] != s[None, :])).any()  # equal values, equal scores
         strictly = v[:, None] > v[None, :]
         assert not (strictly & (s[:, None] < s[None, :])).any()
 
@@ -107,6 +110,46 @@ def test_rfm_row_order_and_index_do_not_matter(rows, rnd, order_ids):
     a = rfm(df, ASOF)
     b = rfm(shuffled, ASOF)
     pd.testing.assert_frame_equal(a, b)
+
+
+@SETTINGS
+@given(tx_rows, st.randoms(use_true_random=False))
+def test_rfm_does_not_depend_on_customer_ids(rows, rnd):
+    """Relabelling the customers (a random one-to-one renaming) moves nobody between scores or segments."""
+    df = transactions(rows)
+    old = sorted(df["customer_id"].unique())
+    new = [f"Z{i:03d}" for i in range(len(old))]
+    rnd.shuffle(new)
+    rename = dict(zip(old, new))
+    renamed = df.assign(customer_id=df["customer_id"].map(rename))
+    a = rfm(df, ASOF)
+    b = rfm(renamed, ASOF).loc[[rename[c] for c in a.index]]
+    for col in ("recency", "frequency", "R", "F", "M", "code", "segment"):
+        assert a[col].tolist() == b[col].tolist(), col
+
+
+score_values = st.lists(st.integers(0, 6), min_size=1, max_size=40)  # small range: many ties
+
+
+@SETTINGS
+@given(score_values, st.randoms(use_true_random=False), st.booleans())
+def test_quintile_scores_ties_and_permutations(values, rnd, ascending):
+    v = np.array(values, dtype=float)
+    s = quintile_scores(v, ascending=ascending)
+    perm = list(range(len(v)))
+    rnd.shuffle(perm)
+    assert quintile_scores(v[perm], ascending=ascending).tolist() == s[perm].tolist()  # order invariant
+    for x in set(values):  # equal values, equal scores
+        assert len(set(s[v == x])) == 1
+    # never more distinct scores than distinct values, and never outside 1..5
+    assert len(set(s)) <= len(set(values)) and s.min() >= 1 and s.max() <= 5
+    # independent reference: ceil(5 * mid rank / n), the group's mid rank being the mean of its places
+    n = len(v)
+    for i, x in enumerate(v):
+        before = sum(1 for y in v if (y < x if ascending else y > x))
+        places = range(before + 1, before + 1 + sum(1 for y in v if y == x))
+        mid = sum(places) / len(places)
+        assert s[i] == math.ceil(5 * mid / n - 1e-12)
 
 
 @SETTINGS

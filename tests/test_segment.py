@@ -117,8 +117,8 @@ def test_order_shared_by_two_customers_counts_for_both():
     assert out["frequency"].to_dict() == {"X": 1, "Y": 2}
 
 
-def test_ties_do_not_break_the_bins():
-    # 10 customers with identical behaviour: qcut on values would fail; ranks keep 2 per score
+def test_identical_customers_get_identical_scores():
+    # 10 customers with identical behaviour: nothing tells them apart, so every score is the middle one
     df = pd.DataFrame(
         {
             "customer_id": [f"C{i:02d}" for i in range(10)],
@@ -128,7 +128,24 @@ def test_ties_do_not_break_the_bins():
     )
     out = S.rfm(df, ASOF)
     for col in "RFM":
-        assert sorted(out[col].value_counts().to_dict().items()) == [(s, 2) for s in range(1, 6)]
+        assert out[col].tolist() == [3] * 10
+
+
+def test_quintile_scores_equal_values_share_the_middle_score():
+    # the example: five equal values used to get 1..5 by position
+    assert S.quintile_scores([10] * 5).tolist() == [3] * 5
+    assert S.quintile_scores([10] * 5, ascending=False).tolist() == [3] * 5
+    # six equal small values fill the first 60 % of the line: their middle place (30 %) is in the 2nd fifth
+    assert S.quintile_scores([1, 1, 1, 1, 1, 1, 2, 3, 4, 5]).tolist() == [2] * 6 + [4, 4, 5, 5]
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [([7.0], [5]), ([1, 2], [3, 5]), ([1, 2, 3], [2, 4, 5]), ([1, 1, 2], [3, 3, 5]),
+     ([5, 1, 5, 1], [5, 2, 5, 2]), ([3, 3], [4, 4]), ([0, 0, 0, 0, 0, 0, 0, 1], [3] * 7 + [5])],
+)
+def test_quintile_scores_small_or_tied_inputs_get_fewer_scores(values, expected):
+    assert S.quintile_scores(values).tolist() == expected
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 4, 7, 8, 13, 101])
@@ -139,6 +156,8 @@ def test_quintile_scores_valid_for_any_size(n):
     assert np.all(np.diff(s) >= 0)  # monotone in the value
     # mean never below 3, so under "strictly above the mean" a 3 is never high
     assert s.mean() >= 3
+    # untied values: the classic quintile of the rank, ceil(5 * rank / n)
+    assert s.tolist() == [-(-5 * r // n) for r in range(1, n + 1)]
 
 
 def test_quintile_scores_even_bins():
@@ -456,6 +475,14 @@ def test_rfm_on_cdnow_rows_are_orders():
     assert out.attrs["asof"] == str((cd["order_date"].max() + pd.Timedelta(days=1)).date())
     summ = S.segment_summary(out)
     assert summ["customers"].sum() == len(out)
+    # the 1,205 one-purchase customers are indistinguishable on F: one score for all of them
+    one = out[out["frequency"] == 1]
+    assert len(one) == 1205
+    assert one["F"].nunique() == 1
+    # and every frequency maps to one F score, larger frequencies never to smaller scores
+    by_f = out.groupby("frequency")["F"].agg(["min", "max"])
+    assert (by_f["min"] == by_f["max"]).all()
+    assert by_f["min"].is_monotonic_increasing
 
 
 def test_rfm_accepts_read_transactions_output():

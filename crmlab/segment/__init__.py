@@ -205,16 +205,30 @@ def _prepare_transactions(transactions: Any):
 
 
 def quintile_scores(values: Any, *, ascending: bool = True) -> np.ndarray:
-    """Scores 1-5 by quintile of rank (ties broken by position: ``rank(method="first")``).
+    """Scores 1-5 by the fifth of the ranking each value falls in; equal values share a score.
 
-    With ``ascending=True`` the largest values get 5.  Works for any number of
-    values (fewer than five too): score = ceil(rank * 5 / n) with 1-based ranks.
-    Bins are as even as possible and uneven ones favour the top scores, so the
-    mean score is never below 3: under the "strictly above the mean" rule a score
-    of 3 is never high (exactly 4 and 5 are high).
+    In plain words: line the customers up by value, give customers with equal
+    values the middle place of their group, split the line into five equal parts
+    and score each customer by the part their place falls in.
+
+    Precisely: with ``n`` values and the average ("mid") rank ``r`` of each value
+    (1-based; tied values get the mean of their ranks), the score is
+    ``ceil(5 * r / n)``.  With ``ascending=True`` the largest values get the
+    highest score.  Consequences:
+
+    * equal values always get equal scores, so the result depends neither on the
+      order of the rows nor on customer ids;
+    * without ties this is the classic quintile of the rank: with ``n`` a multiple
+      of 5 every score holds exactly ``n / 5`` values, uneven bins favour the top
+      scores and the mean score is never below 3 (so under the "strictly above the
+      mean" rule a score of 3 is never high);
+    * small or heavily tied inputs get fewer distinct scores instead of invented
+      differences: five equal values all score 3, and a value shared by more than
+      a fifth of the customers takes one score for all of them (the other scores
+      of its span stay empty).
     """
     try:
-        v = np.asarray(values, dtype="float64")
+        v = np.asarray(values, dtype="float64").reshape(-1)
     except (TypeError, ValueError) as exc:
         raise CRMDataError("打分用的数值里有不是数字的内容（例如“¥1,200”），请先转换成数字。") from exc
     if np.isnan(v).any():
@@ -222,11 +236,11 @@ def quintile_scores(values: Any, *, ascending: bool = True) -> np.ndarray:
     n = v.size
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    key = v if ascending else -v
-    order = np.argsort(key, kind="stable")
-    ranks = np.empty(n, dtype=np.int64)
-    ranks[order] = np.arange(n, dtype=np.int64)  # 0-based "first" ranks
-    return (ranks * 5 + 4) // n + 1
+    _, inverse, counts = np.unique(v if ascending else -v, return_inverse=True, return_counts=True)
+    below = np.concatenate(([0], np.cumsum(counts)[:-1]))  # values ranked before each group
+    twice_mid = 2 * below + counts + 1  # 2 * mid rank, in integers: no rounding at the bin edges
+    scores = (5 * twice_mid + 2 * n - 1) // (2 * n)  # ceil(5 * mid rank / n)
+    return scores.astype(np.int64)[inverse.reshape(-1)]
 
 
 def _distinct_orders(codes: np.ndarray, order_codes: np.ndarray | None, n: int) -> np.ndarray:
@@ -272,9 +286,9 @@ def rfm(
     Returns
     -------
     DataFrame with ``recency`` (days), ``frequency`` (distinct orders),
-    ``monetary`` (total amount), scores ``R``, ``F``, ``M`` (1-5, 5 best; quintiles
-    of ``rank(method="first")``, so equal values are ordered by customer id and the
-    five bins always stay as even as possible),
+    ``monetary`` (total amount), scores ``R``, ``F``, ``M`` (1-5, 5 best; the fifth
+    of the ranking each value falls in, equal values sharing their middle place: see
+    :func:`quintile_scores`; customers with equal values always get equal scores),
     ``code`` (H/L code for cn8, R and F scores for rf_grid) and ``segment``
     (ordered categorical); rf_grid adds ``segment_en``.
     """
