@@ -415,6 +415,10 @@ def test_age_band_and_usage_rate():
     u = S.usage_rate(pd.Series([1, 2, 3, 4, 5, 6]))
     assert u.value_counts().to_dict() == {"轻度用户": 2, "中度用户": 2, "重度用户": 2}
     assert u.iloc[0] == "轻度用户" and u.iloc[-1] == "重度用户"
+    # equal usage, equal group, whatever the order: four one-time buyers are all light users
+    tied = S.usage_rate(pd.Series([1, 3, 1, 1, 2, 1]))
+    assert list(tied.astype(object)) == ["轻度用户", "重度用户", "轻度用户", "轻度用户", "重度用户", "轻度用户"]
+    assert S.usage_rate([4] * 6).astype(object).unique().tolist() == ["中度用户"]
     t = S.usage_rate(pd.Series([1, 5, 10]), thresholds=(3, 10))
     assert list(t.astype(object)) == ["轻度用户", "中度用户", "重度用户"]
     with pytest.raises(CRMDataError):

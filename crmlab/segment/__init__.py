@@ -628,8 +628,9 @@ USAGE_LABELS = ("轻度用户", "中度用户", "重度用户")
 def usage_rate(values: Any, thresholds: Sequence[float] | None = None) -> pd.Series:
     """Light / medium / heavy users (轻度/中度/重度用户).
 
-    Without ``thresholds``: tertiles of rank (``rank(method="first")``), so the three
-    groups have (almost) equal size.  With ``thresholds=(a, b)``: light below ``a``,
+    Without ``thresholds``: tertiles of rank, so the three groups have (almost)
+    equal size; equal values share their middle rank and always land in the same
+    group (a heavily tied input leaves a group smaller or empty).  With ``thresholds=(a, b)``: light below ``a``,
     medium from ``a`` to below ``b``, heavy from ``b``.
     """
     s = pd.Series(values) if not isinstance(values, pd.Series) else values
@@ -639,8 +640,8 @@ def usage_rate(values: Any, thresholds: Sequence[float] | None = None) -> pd.Ser
     if s.isna().any():
         raise CRMDataError("使用率的数值里有空值或非数字，请先处理。")
     if thresholds is None:
-        ranks = s.rank(method="first").to_numpy() - 1
-        code = (ranks * 3 // len(s)).astype(np.int64)
+        twice_mid0 = 2 * s.rank(method="average").to_numpy() - 2  # 2 * (0-based mid rank), whole numbers
+        code = np.round(twice_mid0).astype(np.int64) * 3 // (2 * len(s))
     else:
         try:
             a, b = (float(t) for t in thresholds)
