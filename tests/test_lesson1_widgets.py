@@ -56,6 +56,12 @@ def test_customer_state_view_moves_with_rules(data):
     assert "换了状态" in v.table.value
     earlier = v.update(asof="2025-01-01", compare_months=6, churn_days=180, loyal_min_orders=5)
     assert earlier["counts"].loc["非客户", "customers"] > 0
+    # the course rules by default: 365-day churn, long-lost customers are 非客户 on the course date
+    now = v.update()
+    assert now["states"].attrs["churn_days"] == 365 and now["counts"].loc["非客户", "customers"] > 0
+    fewer = v.update(non_customer_days=700)
+    assert fewer["counts"].loc["非客户", "customers"] < now["counts"].loc["非客户", "customers"]
+    assert v.update(churn_days=600, non_customer_days=540) is None and "流失" in v.message
     # the controls call update
     v.churn_days.value = 90
     assert v.result["states"].attrs["churn_days"] == 90
@@ -243,7 +249,7 @@ def _make_view(name, inputs):
 
 
 WIDGET_INPUTS = {
-    "CustomerStateView": ["asof", "compare_months", "churn_days", "loyal_min_orders"],
+    "CustomerStateView": ["asof", "compare_months", "churn_days", "non_customer_days", "loyal_min_orders"],
     "KotlerLevelView": ["n_customers", "unit_margin"],
     "LifecycleView": ["model", "explore_days", "stable_days", "window_days", "growth", "decline", "churn_days"],
     "RetentionView": ["n_customers", "acquisition_cost", "retention_cost_ratio", "base_churn", "churn_reduction",

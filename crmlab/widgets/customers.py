@@ -113,50 +113,78 @@ def _state_table_html(counts: pd.DataFrame, table: pd.DataFrame) -> str:
 class CustomerStateView(View):
     """Customer states at a date and the moves since an earlier date.
 
-    ``update(asof="2026-01-01", compare_months=3, churn_days=180, loyal_min_orders=5)``
-    returns ``{"states", "counts", "transitions"}``.
+    ``update(asof="2026-01-01", compare_months=3, churn_days=365, non_customer_days=540,
+    loyal_min_orders=5)`` returns ``{"states", "counts", "transitions"}``.  With
+    ``interactions`` the prospects who said no after repeated contacts count as 非客户 too.
     """
 
-    def __init__(self, customers: pd.DataFrame, orders: pd.DataFrame, asof: str = "2026-01-01"):
+    def __init__(self, customers: pd.DataFrame, orders: pd.DataFrame, asof: str | None = None,
+                 interactions: pd.DataFrame | None = None):
         super().__init__()
         import ipywidgets as w
 
+        from crmlab.course import CHURN_DAYS, COURSE_DATE
+        from crmlab.customers import NON_CUSTOMER_DAYS
+
         self.customers = customers
         self.orders = orders
-        st = {"description_width": "120px"}
+        self.interactions = interactions
+        asof = COURSE_DATE if asof is None else asof
+        st = {"description_width": "150px"}
         options = _month_starts()
         self.asof = w.Dropdown(options=options, value=asof if asof in options else options[-1],
                                description="分析日期", style=st)
         slow = {"continuous_update": False}  # recompute once when the slider is let go, not while dragging
-        self.compare_months = w.IntSlider(value=3, min=1, max=12, description="和几个月前比", style=st, **slow)
-        self.churn_days = w.IntSlider(value=180, min=30, max=720, step=30, description="多少天没买算流失",
-                                      style=st, layout=w.Layout(width="420px"), **slow)
-        self.loyal_min_orders = w.IntSlider(value=5, min=2, max=30, description="忠诚至少买几次", style=st, **slow)
+        wide = w.Layout(width="460px")
+        self.compare_months = w.IntSlider(value=3, min=1, max=12, description="和几个月前比", style=st,
+                                          layout=wide, **slow)
+        self.churn_days = w.IntSlider(value=CHURN_DAYS, min=30, max=720, step=5, description="多少天没买算流失",
+                                      style=st, layout=wide, **slow)
+        self.non_customer_days = w.IntSlider(value=NON_CUSTOMER_DAYS, min=60, max=900, step=5,
+                                             description="流失多少天算非客户", style=st, layout=wide, **slow)
+        self.loyal_min_orders = w.IntSlider(value=5, min=2, max=30, description="忠诚至少买几次", style=st,
+                                            layout=wide, **slow)
         self.table = w.HTML()
-        for c in (self.asof, self.compare_months, self.churn_days, self.loyal_min_orders):
+        self.controls = {"asof": self.asof, "compare_months": self.compare_months, "churn_days": self.churn_days,
+                         "non_customer_days": self.non_customer_days, "loyal_min_orders": self.loyal_min_orders}
+        for c in self.controls.values():
             c.observe(lambda _change: self._refresh(), names="value")
         self.widget = w.VBox([
-            w.HBox([self.asof, self.compare_months]),
-            w.HBox([self.churn_days, self.loyal_min_orders]),
+            w.HBox([self.asof]),
+            w.HBox([self.compare_months, self.loyal_min_orders]),
+            w.HBox([self.churn_days, self.non_customer_days]),
             self.status, self.table, self.out,
         ])
         self._refresh()
 
     def _refresh(self):
-        self.update(asof=self.asof.value, compare_months=self.compare_months.value,
-                    churn_days=self.churn_days.value, loyal_min_orders=self.loyal_min_orders.value)
+        self.update(**{k: c.value for k, c in self.controls.items()})
 
-    def compute(self, asof="2026-01-01", compare_months=3, churn_days=180, loyal_min_orders=5):
-        from crmlab.customers import _date, _int_param, customer_states, state_counts, state_transitions
+    def compute(self, asof=None, compare_months=3, churn_days=None, non_customer_days=None, loyal_min_orders=5):
+        from crmlab.course import CHURN_DAYS, COURSE_DATE
+        from crmlab.customers import (
+            NON_CUSTOMER_DAYS,
+            _date,
+            _int_param,
+            customer_states,
+            state_counts,
+            state_transitions,
+        )
 
+        asof = COURSE_DATE if asof is None else asof
         months = _int_param(compare_months, "和几个月前比（compare_months）", minimum=1, maximum=120)
-        if isinstance(asof, (int, float)) or asof is None or str(asof).strip() == "":
+        if isinstance(asof, (int, float)) or str(asof).strip() == "":
             raise CRMDataError(f"分析日期应该是一个日期，例如 \"2026-01-01\"，现在是 {asof!r}。")
         end = _date(asof, "分析日期")
         if not pd.Timestamp("2000-01-01") <= end <= pd.Timestamp("2100-01-01"):
             raise CRMDataError(f"分析日期 {end.date()} 离课程数据太远，请选 2024-01-01 到 2026-01-01 之间的日期。")
         start = end - pd.DateOffset(months=months)
-        rules = {"churn_days": churn_days, "loyal_min_orders": loyal_min_orders}
+        rules = {
+            "churn_days": CHURN_DAYS if churn_days is None else churn_days,
+            "non_customer_days": NON_CUSTOMER_DAYS if non_customer_days is None else non_customer_days,
+            "loyal_min_orders": loyal_min_orders,
+            "interactions": self.interactions,
+        }
         states = customer_states(self.customers, self.orders, end, **rules)
         if len(states) == 0:
             raise CRMDataError("客户表是空的，没有客户可以分类。请先读取客户表：crmlab.datasets.load(\"customers\")。")
@@ -167,7 +195,7 @@ class CustomerStateView(View):
         from crmlab.charts.customers import plot_state_counts, plot_transition_heatmap
 
         self.table.value = _state_table_html(result["counts"], result["transitions"])
-        fig = _fig((13.5, 4.8), left=0.05, right=0.99, bottom=0.24, top=0.9, wspace=0.32)
+        fig = _fig((10, 4.2), left=0.07, right=0.99, bottom=0.3, top=0.9, wspace=0.45)
         ax1, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.15]})
         plot_state_counts(result["counts"], ax=ax1)
         plot_transition_heatmap(result["transitions"], ax=ax2)

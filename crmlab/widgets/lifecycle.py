@@ -74,7 +74,7 @@ class LifecycleView(View):
     """Life-cycle stage rules -> customers per stage, the curve and the strategy table.
 
     ``update(model="four", explore_days=90, stable_days=365, window_days=365,
-    growth=0.5, decline=0.4, churn_days=180)`` returns ``{"stages", "summary", "strategy"}``.
+    growth=0.5, decline=0.4, churn_days=365)`` returns ``{"stages", "summary", "strategy"}``.
     """
 
     def __init__(self, orders: pd.DataFrame, customers: pd.DataFrame | None = None, asof: str = "2026-01-01"):
@@ -96,7 +96,9 @@ class LifecycleView(View):
                                     description="增长多少算“在加深”", style=st, layout=lay, continuous_update=False)
         self.decline = w.FloatSlider(value=0.4, min=0.05, max=0.95, step=0.05, readout_format=".0%",
                                      description="下降多少算“在退化”", style=st, layout=lay, continuous_update=False)
-        self.churn_days = w.IntSlider(value=180, min=30, max=720, step=30, description="多少天没买算流失",
+        from crmlab.course import CHURN_DAYS
+
+        self.churn_days = w.IntSlider(value=CHURN_DAYS, min=30, max=720, step=5, description="多少天没买算流失",
                                       style=st, layout=lay, continuous_update=False)
         self.table = w.HTML()
         controls = (self.model, self.explore_days, self.stable_days, self.window_days, self.growth, self.decline,
@@ -120,7 +122,10 @@ class LifecycleView(View):
         self.update(**self._values())
 
     def compute(self, model="four", **rules):
+        from crmlab.course import CHURN_DAYS
         from crmlab.lifecycle import lifecycle_stage, stage_strategy, stage_summary, telecom_stage
+
+        rules.setdefault("churn_days", CHURN_DAYS)  # the course's one churn rule, whatever the function's default
 
         if model == "four":
             stages = lifecycle_stage(self.orders, self.asof, **rules)
