@@ -30,7 +30,6 @@ STORE_NAME = "progress.json"
 _LOCK_NAME = "progress.json.lock"
 _LOCK_WAIT = 2.0  # seconds to wait for another kernel's lock
 _LOCK_STALE = 10.0  # a lock file older than this is left over from a crashed kernel
-_LESSON_MODULE = re.compile(r"^crmlab\.exercises\.(lesson\d+)$")
 
 #: Chinese titles of the lessons (keys are the exercise module names)
 LESSON_TITLES: dict[str, str] = {
@@ -193,11 +192,8 @@ def _update_record(old: Any, passed: bool, now: str) -> dict:
     return rec
 
 
-def record_check(lesson: str, question: str, passed: bool) -> bool:
-    """Add one attempt at ``lesson``/``question`` to the store; ``False`` if it could not be saved.
-
-    Never raises: progress recording must not break an exercise check.
-    """
+def _update(lesson: str, question: str, change) -> bool:
+    """Apply ``change(old_record, now) -> new_record`` to one question's record; ``False`` if not saved."""
     try:
         folder = data_dir()
         folder.mkdir(parents=True, exist_ok=True)
@@ -205,11 +201,43 @@ def record_check(lesson: str, question: str, passed: bool) -> bool:
             path = folder / STORE_NAME
             data = _read_for_update(path)
             lesson_checks = data["checks"].setdefault(str(lesson), {})
-            lesson_checks[str(question)] = _update_record(lesson_checks.get(str(question)), passed, _now())
+            lesson_checks[str(question)] = change(lesson_checks.get(str(question)), _now())
             _write_atomic(path, data)
     except (OSError, TimeoutError, ValueError, TypeError):
         return False
     return True
+
+
+def record_check(lesson: str, question: str, passed: bool) -> bool:
+    """Add one attempt at ``lesson``/``question`` to the store; ``False`` if it could not be saved.
+
+    Never raises: progress recording must not break an exercise check.
+    """
+    return _update(lesson, question, lambda old, now: _update_record(old, passed, now))
+
+
+def _solution_record(old: Any, now: str) -> dict:
+    rec = dict(old) if isinstance(old, dict) else {}
+    rec["solution_views"] = int(rec.get("solution_views", 0)) + 1
+    if not rec.get("solution_seen"):
+        rec["solution_seen"] = now
+        rec["solution_before_pass"] = not rec.get("passed")
+    return rec
+
+
+def record_solution(lesson: str, question: str) -> bool:
+    """Note that the learner looked at the reference solution (and whether before passing)."""
+    return _update(lesson, question, _solution_record)
+
+
+def record_hint(lesson: str, question: str) -> bool:
+    """Count one hint the learner asked for."""
+    def change(old: Any, _now: str) -> dict:
+        rec = dict(old) if isinstance(old, dict) else {}
+        rec["hints"] = int(rec.get("hints", 0)) + 1
+        return rec
+
+    return _update(lesson, question, change)
 
 
 def reset_progress(lesson: Any = None) -> None:
@@ -233,31 +261,16 @@ def reset_progress(lesson: Any = None) -> None:
 
 
 def lesson_questions() -> dict[str, list[tuple[str, str]]]:
-    """``{lesson: [(question_id, display_name), ...]}`` for every exercise module, q1..qN in order."""
-    import importlib
+    """``{lesson: [(question_id, display_name), ...]}`` for every exercise module, in notebook order."""
+    from crmlab.exercises._core import questions
 
-    from crmlab.exercises._core import Question
-
-    out: dict[str, list[tuple[str, str]]] = {}
-    for key in LESSON_TITLES:
-        module = importlib.import_module(f"crmlab.exercises.{key}")
-        found = [(name, obj) for name, obj in vars(module).items()
-                 if re.fullmatch(r"q\d+", name) and isinstance(obj, Question)]
-        found.sort(key=lambda item: int(item[0][1:]))
-        out[key] = [(name, obj.name) for name, obj in found]
-    return out
+    return {key: [(q.qid, q.name) for q in questions(key)] for key in LESSON_TITLES}
 
 
 def question_lesson(question: Any) -> tuple[str, str] | None:
     """``(lesson, question_id)`` of a lesson question object, ``None`` for other questions."""
-    match = _LESSON_MODULE.match(getattr(question, "module", "") or "")
-    if not match:
-        return None
-    module = sys.modules.get(question.module)
-    for name, obj in vars(module or object()).items():
-        if obj is question and re.fullmatch(r"q\d+", name):
-            return match.group(1), name
-    return None
+    where = getattr(question, "where", None)
+    return where() if callable(where) else None
 
 
 # ---------------------------------------------------------------------------

@@ -28,7 +28,7 @@ def number(answer: Any, what: str, *, attribute: str | None = None) -> float:
         text = answer.strip()
         plain = re.sub(r"[¥￥,，\s元万%％分天]", "", text)
         if text.endswith(("%", "％")):
-            raise Wrong(f"请交一个数，而不是文字「{text}」；百分数要写成小数，例如 19% 写成 0.19。")
+            raise Wrong(f"请交一个数，而不是文字「{text}」；百分数要写成小数：{text} 写成 {float(plain) / 100:.10g}。")
         if "万" in text:
             raise Wrong(f"请交一个数，而不是文字「{text}」：单位是元，{text} 要写成 {float(plain) * 10000:.10g}。")
         raise Wrong(f"请交一个数，而不是文字「{text}」：去掉引号、¥、逗号和单位，写成 {plain}。")
