@@ -34,11 +34,14 @@ import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
+from crmlab.infobase import _files
 from crmlab.infobase import codes as _codes
 from crmlab.infobase import schema as _schema
 from crmlab.infobase import security as _security
 
 STATUSES = ("潜在", "现实", "流失")
+#: seconds a writer waits for another program's write transaction on the same file (SQLite busy timeout)
+BUSY_TIMEOUT = 30.0
 #: default "today" of the course
 COURSE_TODAY = "2026-01-01"
 
@@ -358,20 +361,27 @@ class InfoBase:
         self.path = str(path)
         self._clock = clock or (lambda: _dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
         self._connection: sqlite3.Connection | None = None
+        self._opened_id: tuple[int, int] | None = None
         # JupyterLab may run widget callbacks in another thread (kernel subshells) than the
         # cell that opened the base: share the connection between threads, and let one
         # thread at a time use it (every transaction and query holds this lock).
         self._lock = threading.RLock()
         try:
-            self._connection = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
+            self._connection = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT,
+                                               check_same_thread=False)
         except sqlite3.Error as exc:
             raise CRMDataError(f"无法打开信息库文件 {self.path}：{exc}。请检查路径是否存在、是否可写。") from exc
         try:
             self._conn.execute("PRAGMA foreign_keys = ON")
             self._conn.executescript(_schema.SCHEMA)
+            self._opened_id = self._file_id()  # the file's identity, whatever the working folder later is
         except sqlite3.DatabaseError as exc:
             self._connection.close()
             self._connection = None
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise CRMDataError(
+                    f"信息库 {Path(self.path).name} 正被另一个程序占用，等了 {BUSY_TIMEOUT:g} 秒仍未释放。请稍后再试。"
+                ) from exc
             raise CRMDataError(
                 f"文件 {Path(self.path).name} 不是可用的信息库（{exc}）。请换一个文件名，或从备份恢复。"
             ) from exc
@@ -411,7 +421,12 @@ class InfoBase:
 
     @property
     def connection(self) -> sqlite3.Connection:
-        """The underlying sqlite3 connection (for the teacher's own SQL demos)."""
+        """The underlying sqlite3 connection (for the teacher's own SQL demos).
+
+        This is the raw bypass: whatever is read through it is neither masked nor
+        audited, whatever role the caller plays.  The roles of this class model
+        access control for teaching; they do not protect a file its reader can open.
+        """
         return self._conn
 
     def now(self) -> str:
@@ -422,7 +437,13 @@ class InfoBase:
         """One all-or-nothing transaction; rolls back on any error."""
         with self._lock:
             conn = self._conn
-            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute("BEGIN IMMEDIATE")  # waits up to BUSY_TIMEOUT for another writer
+            except sqlite3.OperationalError as exc:
+                raise CRMDataError(
+                    f"信息库 {Path(self.path).name} 正被另一个程序写入，等了 {BUSY_TIMEOUT:g} 秒仍未结束，"
+                    f"本次没有写入任何内容（{exc}）。请稍后再试；如果一直这样，请关闭其他打开此文件的笔记本。"
+                ) from exc
             try:
                 yield conn
             except BaseException:
@@ -442,11 +463,32 @@ class InfoBase:
             rows = cur.fetchall()
         return pd.DataFrame(rows, columns=cols)
 
-    def table(self, name: str) -> pd.DataFrame:
-        """A whole table as a DataFrame (administrator's view, not masked)."""
+    def table(self, name: str, role: str = "管理员", user: str = "未署名") -> pd.DataFrame:
+        """A whole table as ``role`` may see it; reads of personal data in clear are audited.
+
+        ``customers`` is shown as in :meth:`read_customers`; personal columns of other
+        tables (names, phones, raw ``extra``) and the values in ``changes`` /
+        ``retired_values`` are masked or hidden by the role's rules.
+        """
         if name not in _schema.TABLES:
             raise CRMDataError(f"信息库中没有表“{name}”。可用的表：{'、'.join(_schema.TABLES)}。")
-        return self._query(f"SELECT * FROM {name}")  # name is from the fixed list above
+        _security.check_role(role)
+        df = self._query(f"SELECT * FROM {name}")  # name is from the fixed list above
+        return self._shown(df, name, role, user, f"查看表 {name}")
+
+    def _shown(self, df: pd.DataFrame, table: str, role: str, user: str, action: str) -> pd.DataFrame:
+        """``df`` (rows of ``table``) masked for ``role``; an audit row when personal data is shown in clear."""
+        user = _security.check_user(user)
+        if table == "customers":
+            view, unmasked = _security.apply_role(df, role)
+        elif table in ("changes", "retired_values"):
+            view, unmasked = _security.mask_field_values(df, role, ("old_value", "new_value", "value"))
+        else:
+            view, unmasked = _security.mask_columns(df, role)
+        if unmasked and len(view):
+            ids = df["customer_id"].astype(str).tolist() if "customer_id" in df.columns else []
+            self._audit(user, role, action, unmasked, ids, n_rows=len(view))
+        return view
 
     def counts(self) -> pd.Series:
         """Number of rows per table."""
@@ -545,16 +587,16 @@ class InfoBase:
                     progress(min(start + chunk_size, n), n)
         return ImportResult(batch, n, "raw_records", report=_accuracy_report(df, checks))
 
-    def raw_records(self, batch_id: int | None = None) -> pd.DataFrame:
-        """The raw records (administrator's view)."""
+    def raw_records(self, batch_id: int | None = None, role: str = "管理员", user: str = "未署名") -> pd.DataFrame:
+        """The raw records as ``role`` may see them (masked; reads in clear are audited)."""
+        _security.check_role(role)
         if batch_id is None:
-            return self._query("SELECT * FROM raw_records ORDER BY raw_id")
-        return self._query("SELECT * FROM raw_records WHERE batch_id = ? ORDER BY raw_id", (int(batch_id),))
+            df = self._query("SELECT * FROM raw_records ORDER BY raw_id")
+        else:
+            df = self._query("SELECT * FROM raw_records WHERE batch_id = ? ORDER BY raw_id", (int(batch_id),))
+        return self._shown(df, "raw_records", role, user, "查看原始记录")
 
     # ------------------------------------------------------------------ customers
-    def _next_seq(self) -> int:
-        return int(self._scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM customers"))  # seq is the rowid
-
     @_locked
     def import_customers(
         self,
@@ -588,13 +630,7 @@ class InfoBase:
         src, chan, when = self._provenance(df, source, channel, collected_at)
         n = len(df)
         regions = df["region"] if "region" in df.columns else pd.Series([None] * n, index=df.index)
-        start = self._next_seq()
-        code_list = _codes.make_customer_codes(types, regions, start=start).tolist()
-        ids = (
-            [c if v is None else v for v, c in zip(_column_as_sql(df["customer_id"]), code_list)]
-            if "customer_id" in df.columns
-            else code_list
-        )
+        given_ids = _column_as_sql(df["customer_id"]) if "customer_id" in df.columns else [None] * n
 
         def col(name, kind="text"):
             return _column_as_sql(df[name], kind) if name in df.columns else [None] * n
@@ -604,9 +640,6 @@ class InfoBase:
         status = _statuses(df)
         rows = list(
             zip(
-                ids,
-                code_list,
-                range(start, start + n),
                 types.to_numpy(dtype=object).tolist(),
                 names.to_numpy(dtype=object).tolist(),
                 col("gender"),
@@ -627,12 +660,19 @@ class InfoBase:
                 [self.now()] * n,
             )
         )
-        batch = self._insert_customers(rows, ids, links, source or src[0], channel or chan[0], collected_at)
+        batch, ids = self._insert_customers(rows, (types, regions, given_ids), links, source or src[0],
+                                            channel or chan[0], collected_at)
         return ImportResult(batch, n, "customers", customer_ids=list(ids), report=_accuracy_report(df, checks))
 
-    def _insert_customers(self, rows: list[tuple], ids: list, links: list[list[int]] | None, source: str,
-                          channel: str, collected_at: Any) -> int:
-        """Insert prepared customer rows (and raw-record links) in one transaction; the batch id."""
+    def _insert_customers(self, rows: list[tuple], coding: tuple, links: list[list[int]] | None, source: str,
+                          channel: str, collected_at: Any) -> tuple[int, list]:
+        """Insert prepared customer rows (and raw-record links) in one transaction: (batch id, customer ids).
+
+        The sequence numbers (and so the codes and default ids) are allocated *inside*
+        the write transaction (``BEGIN IMMEDIATE`` holds the file's write lock), so two
+        programs adding customers to one file at the same time never pick the same number.
+        """
+        types, regions, given_ids = coding
         sql = (
             "INSERT INTO customers (customer_id, code, seq, customer_type, name, gender, birth_date, phone,"
             " email, id_number, id_valid_to, address, city, region, company, status, consent_marketing,"
@@ -641,18 +681,35 @@ class InfoBase:
         )
         try:
             with self._transaction() as conn:
+                start = int(conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM customers").fetchone()[0])
+                code_list = _codes.make_customer_codes(types, regions, start=start).tolist()
+                ids = [c if v is None else v for v, c in zip(given_ids, code_list)]
                 batch = self._new_batch("customers", source, channel, collected_at, len(rows))
-                conn.executemany(sql, rows)  # one statement, one pass over all rows
+                conn.executemany(sql, [(i, c, start + k, *r) for k, (i, c, r) in enumerate(zip(ids, code_list, rows))])
                 if links is not None:
                     conn.executemany(
                         "INSERT INTO customer_raw_links (customer_id, raw_id) VALUES (?, ?)",
                         [(cid, int(r)) for cid, rs in zip(ids, links) for r in rs],
                     )
         except sqlite3.IntegrityError as exc:
-            raise CRMDataError(
-                f"导入失败，没有写入任何记录：{exc}（可能是客户编号重复）。请检查 customer_id 列。"
-            ) from exc
-        return batch
+            raise self._integrity_error(exc, given_ids) from exc
+        return batch, ids
+
+    def _integrity_error(self, exc: sqlite3.IntegrityError, given_ids: list) -> CRMDataError:
+        """A true Chinese message for a failed customer insert (nothing was written)."""
+        text = str(exc)
+        if "customers.customer_id" in text:
+            given = [v for v in given_ids if v is not None]
+            dup_in_table = sorted({v for v in given if given.count(v) > 1})[:5]
+            with self._lock:
+                taken = [v for v in dict.fromkeys(given)
+                         if self._conn.execute("SELECT 1 FROM customers WHERE customer_id = ?", (v,)).fetchone()][:5]
+            what = (f"客户编号 {taken} 在信息库中已经存在" if taken else
+                    f"客户编号 {dup_in_table} 在要导入的表中出现了不止一次" if dup_in_table else "客户编号重复")
+            return CRMDataError(f"导入失败，没有写入任何记录：{what}。请检查 customer_id 列（每位客户的编号必须唯一）。")
+        if "customer_raw_links" in text or "FOREIGN KEY" in text:
+            return CRMDataError(f"导入失败，没有写入任何记录：客户与原始记录的对应关系无效（{text}）。")
+        return CRMDataError(f"导入失败，没有写入任何记录：数据违反了信息库的约束（{text}）。")
 
     def add_customer(
         self,
@@ -690,12 +747,18 @@ class InfoBase:
         result = self.import_customers(pd.DataFrame([rec]), source=source, channel=channel, collected_at=when, strict=True)
         return result.customer_ids[0]
 
-    def customer(self, customer_id: str) -> dict:
-        """Current values of one customer (administrator's view, not audited)."""
-        df = self._query("SELECT * FROM customers WHERE customer_id = ?", (customer_id,))
+    def customer(self, customer_id: str, role: str = "管理员", user: str = "未署名") -> dict:
+        """Current values of one customer as ``role`` may see them; a read in clear is audited."""
+        _security.check_role(role)
+        df = self._customer_frame(customer_id)
+        return self._shown(df, "customers", role, user, "查看客户").iloc[0].to_dict()
+
+    def _customer_frame(self, customer_id: str) -> pd.DataFrame:
+        """The customer's row (internal, unmasked, not audited); a Chinese error when there is none."""
+        df = self._query("SELECT * FROM customers WHERE customer_id = ?", (str(customer_id),))
         if df.empty:
-            raise CRMDataError(f"信息库中没有客户“{customer_id}”。请检查客户编号。")
-        return df.iloc[0].to_dict()
+            raise CRMDataError(f"信息库中没有客户“{str(customer_id)[:40]}”。请检查客户编号。")
+        return df
 
     # ------------------------------------------------------------------ other tables
     def import_table(
@@ -767,7 +830,7 @@ class InfoBase:
         bad = [f for f in changes if f not in _schema.UPDATABLE]
         if bad:
             raise CRMDataError(f"字段 {bad} 不能修改。可修改的字段：{', '.join(_schema.UPDATABLE)}。")
-        current = self.customer(customer_id)
+        current = self._customer_frame(customer_id).iloc[0].to_dict()
         at = _iso(at) if at is not None else self.now()
         logged = []
         for f, new in changes.items():
@@ -813,21 +876,29 @@ class InfoBase:
         """Retire a stale value (dropped phone, old address): it moves to ``retired_values``."""
         return self.update_customer(customer_id, {field: None}, source=source, at=at, reason=reason)
 
-    def history(self, customer_id: str | None = None) -> pd.DataFrame:
-        """Change log: old value, new value, source and time of every change."""
+    def history(self, customer_id: str | None = None, role: str = "管理员", user: str = "未署名") -> pd.DataFrame:
+        """Change log: old value, new value, source and time of every change (values masked by role)."""
+        _security.check_role(role)
         if customer_id is None:
-            return self._query("SELECT * FROM changes ORDER BY change_id")
-        return self._query("SELECT * FROM changes WHERE customer_id = ? ORDER BY change_id", (customer_id,))
+            df = self._query("SELECT * FROM changes ORDER BY change_id")
+        else:
+            df = self._query("SELECT * FROM changes WHERE customer_id = ? ORDER BY change_id", (str(customer_id),))
+        return self._shown(df, "changes", role, user, "查看修改记录")
 
-    def retired(self, customer_id: str | None = None) -> pd.DataFrame:
-        """Retired (stale) values with the period they were valid (valid_from .. valid_to)."""
+    def retired(self, customer_id: str | None = None, role: str = "管理员", user: str = "未署名") -> pd.DataFrame:
+        """Retired (stale) values with the period they were valid (valid_from .. valid_to), masked by role."""
+        _security.check_role(role)
         if customer_id is None:
-            return self._query("SELECT * FROM retired_values ORDER BY retired_id")
-        return self._query("SELECT * FROM retired_values WHERE customer_id = ? ORDER BY retired_id", (customer_id,))
+            df = self._query("SELECT * FROM retired_values ORDER BY retired_id")
+        else:
+            df = self._query("SELECT * FROM retired_values WHERE customer_id = ? ORDER BY retired_id", (str(customer_id),))
+        return self._shown(df, "retired_values", role, user, "查看停用信息")
 
-    def expiring_ids(self, today: Any = COURSE_TODAY, within_days: int = 90) -> pd.DataFrame:
-        """Customers whose ID card expires within ``within_days`` (or has expired)."""
-        if not isinstance(within_days, (int, np.integer)) or within_days < 0:
+    def expiring_ids(self, today: Any = COURSE_TODAY, within_days: int = 90, role: str = "管理员",
+                     user: str = "未署名") -> pd.DataFrame:
+        """Customers whose ID card expires within ``within_days`` (or has expired); masked by role, audited."""
+        _security.check_role(role)
+        if isinstance(within_days, (bool, np.bool_)) or not isinstance(within_days, (int, np.integer)) or within_days < 0:
             raise CRMDataError("提前提醒的天数必须是不小于 0 的整数。")
         t = _day(today, "今天的日期")
         end = (t + pd.Timedelta(days=int(within_days))).strftime("%Y-%m-%d")
@@ -839,7 +910,7 @@ class InfoBase:
         days = (pd.to_datetime(df["id_valid_to"]) - t).dt.days
         df["days_left"] = days
         df["提醒"] = np.where(days < 0, "已过期", "即将到期")
-        return df
+        return self._shown(df, "expiring_ids", role, user, "查看证件到期提醒")
 
     @_locked
     def refresh_status(self, today: Any = COURSE_TODAY, lost_after_days: int = 365) -> pd.Series:
@@ -878,6 +949,7 @@ class InfoBase:
         Every read that returns unmasked personal fields is written to ``audit_log``.
         """
         _security.check_role(role)
+        user = _security.check_user(user)
         sql, params = "SELECT * FROM customers", []
         where = []
         if customer_ids is not None:
@@ -899,14 +971,20 @@ class InfoBase:
             self._audit(user, role, "查看未脱敏信息", unmasked, df["customer_id"].tolist())
         return view
 
-    def _audit(self, user: str, role: str, action: str, fields: list[str], ids: list[str]) -> None:
-        with self._lock:
-            self._conn.execute(
-                "INSERT INTO audit_log (at, user, role, action, fields, n_rows, customer_ids) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (self.now(), user, role, action, ",".join(fields), len(ids), ",".join(ids[:50]) + (",…" if len(ids) > 50 else "")),
-            )
+    def _audit(self, user: str, role: str, action: str, fields: list[str], ids: list[str], n_rows: int | None = None) -> None:
+        """Append one row to the audit log (the table's triggers forbid changing or deleting rows)."""
+        ids = list(dict.fromkeys(ids))
+        row = (self.now(), user, role, action, ",".join(fields), len(ids) if n_rows is None else n_rows,
+               ",".join(ids[:50]) + (",…" if len(ids) > 50 else ""))
+        try:
+            with self._lock:
+                self._conn.execute(
+                    "INSERT INTO audit_log (at, user, role, action, fields, n_rows, customer_ids) VALUES (?, ?, ?, ?, ?, ?, ?)", row)
+        except sqlite3.OperationalError as exc:  # locked too long, read-only file: no unaudited read
+            raise CRMDataError(f"无法写入审计日志（{exc}），因此没有显示这些个人信息。请稍后再试。") from exc
 
     def audit_log(self) -> pd.DataFrame:
+        """Who read which personal data in clear, when and as which role (append-only)."""
         return self._query("SELECT * FROM audit_log ORDER BY audit_id")
 
     # ------------------------------------------------------------------ forms
@@ -989,50 +1067,54 @@ class InfoBase:
         return result
 
     # ------------------------------------------------------------------ backup
-    def backup(self, path: str | Path) -> Path:
-        """Copy the whole base to ``path`` with SQLite's online backup API, then verify it."""
-        path = Path(path)
-        if str(path) == self.path:
-            raise CRMDataError("备份文件不能与信息库是同一个文件。")
-        try:
-            dest = sqlite3.connect(str(path))
-        except sqlite3.Error as exc:
-            raise CRMDataError(f"无法创建备份文件 {path}：{exc}。请检查文件夹是否存在、是否可写。") from exc
-        try:
-            with self._lock:
-                self._conn.backup(dest)
-            check = "; ".join(r[0] for r in dest.execute("PRAGMA integrity_check").fetchall())
-        finally:
-            dest.close()
-        if check != "ok":
-            raise CRMDataError(f"备份文件 {path.name} 完整性检查未通过：{check}。请换一个位置重新备份。")
-        return path
+    def backup(self, path: str | Path, overwrite: bool = False) -> Path:
+        """Copy the whole base to ``path`` with SQLite's online backup API, then verify it.
+
+        Refuses the base itself (by file identity: relative paths, symbolic and hard
+        links are recognised), folders, an existing file unless ``overwrite=True``, and
+        any existing file that is not an SQLite database.  The copy goes to a temporary
+        file that replaces ``path`` only after its integrity check; when the base stays
+        locked by another program for :data:`BUSY_TIMEOUT` seconds the backup stops
+        with a message instead of waiting for ever.
+        """
+        target = Path(path).expanduser()
+        _files.check_backup_target(target, self._file_id(), bool(overwrite))
+        with self._lock:
+            _files.write_backup(self._conn, target, BUSY_TIMEOUT)
+        return target
+
+    def _file_id(self) -> tuple[int, int] | None:
+        """(device, inode) of the base's file, None for an in-memory base."""
+        if self.path in ("", ":memory:") or self.path.startswith("file:"):
+            return None
+        return self._opened_id or _files.file_id(self.path)
 
     def restore(self, path: str | Path) -> str:
-        """Replace the content of this base with the backup at ``path`` (verified before and after)."""
-        path = Path(path)
-        if not path.exists():
-            raise CRMDataError(f"找不到备份文件 {path.name}。请检查文件名。")
-        # A file: URI built by pathlib, so '#', '?' or '%' in folder names cannot cut the path short.
-        src = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        """Replace the content of this base with the backup at ``path`` (verified before and after).
+
+        Refuses folders, the base itself, files that are not SQLite databases, and any
+        backup whose schema -- tables, indexes and triggers, as listed in
+        ``sqlite_master`` -- differs from this base's (for example one whose protective
+        triggers were dropped).
+        """
+        path = Path(path).expanduser()
+        src = _files.open_backup(path, self._file_id())
         try:
             try:
-                check = "; ".join(r[0] for r in src.execute("PRAGMA integrity_check").fetchall())
-                tables = {r[0] for r in src.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+                check = _files.integrity(src)
+                got = _files.schema_of(src)
             except sqlite3.DatabaseError as exc:
                 raise CRMDataError(f"备份文件 {path.name} 已损坏或不是信息库文件（{exc}），没有做任何恢复。") from exc
             if check != "ok":
                 raise CRMDataError(f"备份文件 {path.name} 完整性检查未通过：{check}。没有做任何恢复。")
             with self._lock:
-                expected = {r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            missing = sorted(expected - tables)
-            if missing:
-                raise CRMDataError(
-                    f"备份文件 {path.name} 不是本信息库的备份（缺少表：{'、'.join(missing)}），没有做任何恢复。"
-                    "请选择用 backup() 生成的备份文件。"
-                )
-            with self._lock:
-                src.backup(self._conn)
+                diff = _files.schema_difference(_files.schema_of(self._conn), got)
+                if diff:
+                    raise CRMDataError(
+                        f"备份文件 {path.name} 不是本信息库的备份：结构与本信息库不同（{diff}），没有做任何恢复。"
+                        "请选择用 backup() 生成的备份文件。"
+                    )
+                _files.copy_database(src, self._conn, BUSY_TIMEOUT, "恢复")
         finally:
             src.close()
         result = self.integrity_check()

@@ -183,6 +183,10 @@ CREATE TABLE IF NOT EXISTS audit_log (
     n_rows       INTEGER,
     customer_ids TEXT
 );
+CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, '审计日志不可修改：audit_log 只能追加'); END;
+CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, '审计日志不可删除：audit_log 只能追加'); END;
 CREATE TABLE IF NOT EXISTS orders (
     order_id        TEXT PRIMARY KEY,
     customer_id     TEXT NOT NULL,

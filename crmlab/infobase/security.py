@@ -1,5 +1,12 @@
 """Roles, field permissions and masking of personal data.
 
+The roles model access control *for teaching*: they show which fields each kind of
+work needs and what masking and an audit log look like.  They are not a security
+boundary -- anyone who can open the file (or uses
+:attr:`crmlab.infobase.InfoBase.connection`, the raw SQLite connection) reads every
+value unmasked and unaudited.  Real systems enforce roles on a server the user
+cannot bypass.
+
 Each role sees only the fields its work needs (分级管理).  For every visible field
 the role gets either the full value (``"full"``) or a masked value (``"mask"``);
 fields not listed are hidden.  Reads of unmasked personal data are written to the
@@ -136,8 +143,75 @@ MASKERS = {
 
 
 def check_role(role: str) -> None:
+    """Roles come from the fixed list :data:`ROLES`; anything else is a Chinese error."""
     if not isinstance(role, str) or role not in ROLE_FIELDS:
-        raise CRMDataError(f"角色“{role}”不存在。可用的角色：{'、'.join(ROLES)}。")
+        shown = role if isinstance(role, str) and len(role) <= 20 else f"{str(role)[:20]}…"
+        raise CRMDataError(f"角色“{shown}”不存在。可用的角色只有：{'、'.join(ROLES)}。")
+
+
+def check_user(user) -> str:
+    """The user name written to the audit log: text, at most 50 characters, no control characters."""
+    if not isinstance(user, str) or not user.strip():
+        raise CRMDataError("请用文字写明查看者的名字（user=\"小王\"），它会记入审计日志。")
+    clean = "".join(c for c in user.strip() if c.isprintable())
+    return clean[:50]
+
+
+def rule_for(role: str, field: str) -> str | None:
+    """``"full"``, ``"mask"`` or None (hidden) for one field as ``role`` sees it."""
+    rules = ROLE_FIELDS[role]
+    return "full" if rules is None else rules.get(field)
+
+
+#: columns holding personal data in tables other than ``customers``; ``extra`` (raw JSON) is hidden but for 管理员
+_OTHER_PERSONAL = ("extra",)
+
+
+def mask_columns(df: pd.DataFrame, role: str) -> tuple[pd.DataFrame, list[str]]:
+    """Personal columns of any table as ``role`` may see them; other columns unchanged.
+
+    Returns ``(view, unmasked_personal_fields)`` like :func:`apply_role`.
+    """
+    check_role(role)
+    view, unmasked = df.copy(), []
+    for c in df.columns:
+        if c not in PERSONAL_FIELDS and c not in _OTHER_PERSONAL:
+            continue
+        rule = rule_for(role, c)
+        if rule == "full":
+            unmasked.append(c)
+        elif rule == "mask":
+            view[c] = view[c].map(MASKERS.get(c, mask_generic))
+        else:
+            view = view.drop(columns=c)
+    return view, unmasked
+
+
+#: what a role sees instead of a value it may not see
+HIDDEN = "（无权查看）"
+
+
+def mask_field_values(df: pd.DataFrame, role: str, value_columns: tuple[str, ...]) -> tuple[pd.DataFrame, list[str]]:
+    """Change logs (column ``field`` names the field of each row): values masked per row by ``role``."""
+    check_role(role)
+    view, unmasked = df.copy(), set()
+    if view.empty or "field" not in view.columns:
+        return view, []
+    for f in view["field"].dropna().unique().tolist():
+        if f not in PERSONAL_FIELDS:
+            continue
+        rows = view["field"] == f
+        rule = rule_for(role, f)
+        for c in value_columns:
+            if c not in view.columns:
+                continue
+            if rule == "full":
+                unmasked.add(f)
+            elif rule == "mask":
+                view.loc[rows, c] = view.loc[rows, c].map(lambda v, f=f: None if _missing(v) else MASKERS.get(f, mask_generic)(v))
+            else:
+                view.loc[rows, c] = view.loc[rows, c].map(lambda v: None if _missing(v) else HIDDEN)
+    return view, sorted(unmasked)
 
 
 def apply_role(df: pd.DataFrame, role: str) -> tuple[pd.DataFrame, list[str]]:
@@ -164,15 +238,20 @@ def apply_role(df: pd.DataFrame, role: str) -> tuple[pd.DataFrame, list[str]]:
 
 
 __all__ = [
+    "HIDDEN",
     "MASKERS",
     "PERSONAL_FIELDS",
     "ROLES",
     "ROLE_FIELDS",
     "apply_role",
     "check_role",
+    "check_user",
     "mask_address",
+    "mask_columns",
     "mask_email",
+    "mask_field_values",
     "mask_id",
     "mask_name",
     "mask_phone",
+    "rule_for",
 ]
