@@ -118,3 +118,17 @@ def test_command_line_writes_excel_and_markdown(tmp_path):
     done = subprocess.run([*run, "3", "-o", str(tmp_path / "没有这个文件夹" / "测试.xlsx")], capture_output=True,
                           text=True, encoding="utf-8")
     assert done.returncode == 2 and "不存在" in done.stderr
+
+
+def test_start_notebook_warm_up_teaches_a_check_without_recording_it():
+    from crmlab.exercises.start import error_demo, q0
+
+    assert q0.check(...).status == "not_answered" and "q0.hint()" in q0.check(...).message
+    assert "减反了" in q0.check(-180).message
+    first, second = q0.hint().message, q0.hint().message
+    assert first != second and "500 - 320" in second
+    assert q0.check(180).correct
+    assert q0.where() is None  # the warm-up is never recorded as a lesson result
+    shown = error_demo().data
+    assert "NameError" in shown and "名字" in shown
+    assert "没有出错" in error_demo("x = 1").data
