@@ -10,7 +10,7 @@ import pytest
 
 import crmlab
 from crmlab import quiz
-from crmlab.widgets.quiz import QuizView
+from crmlab.quiz.view import QuizView
 
 
 @pytest.mark.parametrize("lesson", [1, 2, 3, 4])

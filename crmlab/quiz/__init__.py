@@ -234,7 +234,7 @@ def _write_excel(numbers: list[int], target):
 
 def show(lesson: int):
     """The quiz widget of ``lesson`` (instant feedback per question and a running score)."""
-    from crmlab.widgets.quiz import QuizView
+    from crmlab.quiz.view import QuizView
 
     return QuizView(lesson)
 
