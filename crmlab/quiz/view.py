@@ -1,6 +1,6 @@
 """The end-of-class quiz widget (课后测试): one control per question, feedback as soon as it is answered.
 
-It lives beside the quiz banks (a classroom tool), not in crmlab.widgets: the lesson widgets never import it.
+It lives beside the quiz banks (a classroom tool), not in crmlab.widgets: the lesson widgets never import it."""
 
 from __future__ import annotations
 
