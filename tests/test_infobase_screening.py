@@ -45,7 +45,7 @@ def test_rules_merge_typos_but_not_namesakes():
             "record_id": ["a", "b", "c", "d", "e"],
             "name": ["王伟", "王玮", "王伟", "李明伟", "李伟明"],
             "phone": ["13800000001", "138 0000 0001", "13900000009", "13700000001", None],
-            "birth_date": ["1990-01-01", None, "1985-05-05", "1980-01-01", "1980/1/1"],
+            "birth_date": ["1990-01-01", "1990/1/1", "1985-05-05", "1980-01-01", "1980/1/1"],
             "city": ["北京", "北京", "北京", "上海", "上海"],
             "source": ["销售部", "外购名单", "客服部", "销售部", "客服部"],
             "collected_at": pd.to_datetime(["2025-01-01", "2025-02-01", "2025-01-01", "2025-01-01", "2025-02-01"]),
@@ -53,7 +53,7 @@ def test_rules_merge_typos_but_not_namesakes():
     )
     res = screening.screen(raw)
     c = res.clusters
-    assert c["a"] == c["b"]  # phone + one-character typo
+    assert c["a"] == c["b"]  # phone + birth date + one-character typo in a two-character name
     assert c["a"] != c["c"]  # same name, different birth date and phone
     assert c["d"] == c["e"]  # swapped characters + birth date + city
     assert len(res.merged) == 3

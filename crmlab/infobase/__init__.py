@@ -18,7 +18,7 @@ from crmlab.infobase.codes import (
     validate_id_number,
     validate_mobile,
 )
-from crmlab.infobase.screening import pairwise_scores, screen
+from crmlab.infobase.screening import evaluate_pairs, pairwise_scores, screen
 from crmlab.infobase.security import ROLES, mask_id, mask_name, mask_phone
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "accuracy_report",
     "check_customer_code",
     "estimate_id_valid_to",
+    "evaluate_pairs",
     "id_check_digit",
     "make_customer_code",
     "mask_id",

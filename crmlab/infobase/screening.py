@@ -2,10 +2,12 @@
 
 The method is classic record linkage in four steps:
 
-1. **Normalise** every field: names (full-width forms, spaces), phones (``+86``,
-   spaces, dashes, full-width digits), e-mails (case, spaces), ID numbers (case,
-   full-width), birth dates (``1990年3月5日``, ``1990/3/5``, ``19900305``,
-   ``1990-03-05``), addresses (spaces, punctuation).
+1. **Normalise** every field: names (full-width forms, spaces, traditional
+   characters -> simplified with OpenCC: ``陳國強`` = ``陈国强``), genders (``M``,
+   ``男性``, ``先生``, ``Female`` ... -> 男/女), phones (``+86``, spaces, dashes,
+   full-width digits), e-mails (case, spaces), ID numbers (case, full-width), birth
+   dates (``1990年3月5日``, ``1990/3/5``, ``19900305``, ``1990-03-05``), cities
+   (``北京市`` = ``北京``), addresses (spaces, punctuation).
 2. **Block**: each record gets a few keys -- its phone, e-mail, ID number,
    name + birth date, birth date + city, name + address.  Only records sharing a
    key are compared, so the work grows with the block sizes, never with all pairs
@@ -15,13 +17,20 @@ The method is classic record linkage in four steps:
 
    * never merge two records with *different valid ID numbers*, different birth
      dates or different genders (when both are filled);
+   * never merge on a shared ID number alone when the names are clearly different
+     and the birth dates differ (a form's sample number copied by many people);
    * merge when a strong identifier (ID number, phone or e-mail) agrees and the
      names are similar, or when the names are similar and birth date and city
-     agree, or when names agree exactly and the address agrees.
+     agree, or when the names agree (also with swapped characters) and the birth
+     date or the address agrees.
 
    Names are "similar" when equal, equal after swapping characters
-   (``张伟明``/``张明伟``), or of equal length with one character different
-   (``王伟``/``王玮``, a typo of a similar-looking or same-sounding character).
+   (``张伟明``/``张明伟``), or -- for names of three or more characters -- of equal
+   length with one character different (``李明伟``/``李铭伟``, a typo of a
+   same-sounding character).  Two-character names one character apart are weak
+   evidence, since ``王强`` and ``王伟`` are usually different people: they count
+   as similar only when a strong identifier *and* the birth date or address (or a
+   second strong identifier) agree.
 4. **Cluster** the matched pairs with union-find (connected components) and
    **resolve conflicts**: for each field, the non-empty value of the record with
    the highest priority wins, priority = collection date (in days) + 365 x trust
@@ -29,9 +38,12 @@ The method is classic record linkage in four steps:
    purchased list unless the list is much newer.  The name is the most frequent
    spelling in the cluster (typos are rare), ties broken by priority.
 
-Quality metric (:func:`pairwise_scores`): over all *pairs of records*,
-precision = share of the pairs put together that truly belong to the same
-person, recall = share of the true same-person pairs that were put together.
+Quality metric (:func:`pairwise_scores`, :func:`evaluate_pairs`): over all
+*pairs of records*, precision = share of the pairs put together that truly belong
+to the same person, recall = share of the true same-person pairs that were put
+together.  On independently generated test records (formats, scripts, typos and
+missing fields varied; namesakes, 王强/王伟 pairs and a shared ID built in) the
+rules reach precision >= 0.98 and recall >= 0.97 (``tests/test_screening_quality.py``).
 """
 
 from __future__ import annotations
@@ -67,12 +79,55 @@ def _text(s: pd.Series) -> pd.Series:
     return s.str.strip()
 
 
+_T2S = None
+
+
+def to_simplified(s: pd.Series) -> pd.Series:
+    """Traditional Chinese characters to simplified (陳國強 -> 陈国强) with OpenCC's ``t2s`` tables.
+
+    OpenCC (the maintained converter behind most Chinese input methods and wikis)
+    converts character by character and phrase by phrase; each distinct value is
+    converted once.
+    """
+    global _T2S
+    s = s.astype(object).where(s.notna(), "").astype(str)
+    non_ascii = s.str.contains(r"[^\x00-\x7f]", regex=True)
+    if not non_ascii.any():
+        return s
+    if _T2S is None:
+        import opencc
+
+        _T2S = opencc.OpenCC("t2s")
+    uniq = pd.unique(s[non_ascii])
+    table = {v: _T2S.convert(v) for v in uniq}
+    return s.where(~non_ascii, s.map(table))
+
+
 def normalize_names(s: pd.Series) -> pd.Series:
-    return _text(s).str.replace(r"[\s·.]", "", regex=True)
+    """Names: NFKC, traditional -> simplified, no spaces, middle dots or full stops."""
+    return to_simplified(_text(s)).str.replace(r"[\s·.•・]", "", regex=True)
 
 
 def normalize_addresses(s: pd.Series) -> pd.Series:
-    return _text(s).str.replace(r"[\s,，。.、\-#号]", "", regex=True)
+    return to_simplified(_text(s)).str.replace(r"[\s,，。.、\-#号]", "", regex=True)
+
+
+def normalize_cities(s: pd.Series) -> pd.Series:
+    """Cities: simplified, without a trailing 市 (北京市 = 北京)."""
+    return to_simplified(_text(s)).str.replace(r"\s", "", regex=True).str.replace(r"市$", "", regex=True)
+
+
+#: spellings of gender seen in exports and forms (compared in lower case, after NFKC)
+GENDER_SPELLINGS = {
+    "男": "男", "男性": "男", "先生": "男", "男士": "男", "m": "男", "male": "男", "man": "男", "1": "男",
+    "女": "女", "女性": "女", "女士": "女", "小姐": "女", "f": "女", "female": "女", "woman": "女", "2": "女",
+}
+
+
+def normalize_genders(s: pd.Series) -> pd.Series:
+    """M/F/男性/女士/先生/Female... -> 男/女; anything else (保密, 未知) -> '' (not compared)."""
+    t = to_simplified(_text(s)).str.lower().str.replace(r"\s", "", regex=True)
+    return t.map(GENDER_SPELLINGS).fillna("").astype(object)
 
 
 def parse_dates(s: pd.Series) -> pd.Series:
@@ -109,14 +164,14 @@ def normalize_frame(raw: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "name": normalize_names(get("name")),
-            "gender": _text(get("gender")),
+            "gender": normalize_genders(get("gender")),
             "birth_date": parse_dates(get("birth_date")),
             "phone": phones.where(phone_ok, ""),
             "email": emails.where(email_ok, ""),
             "id_number": ids.where(id_ok, ""),
             "address": normalize_addresses(get("address")),
-            "city": _text(get("city")),
-            "company": _text(get("company")),
+            "city": normalize_cities(get("city")),
+            "company": to_simplified(_text(get("company"))),
         },
         index=raw.index,
     )
@@ -212,19 +267,42 @@ def compare_pairs(norm: pd.DataFrame, pairs: np.ndarray) -> np.ndarray:
     ad_eq, _ = eq("address")
     name_eq, _ = eq("name")
 
+    close, typo2, differ = _name_similarity(norm, a, b)
+    swapped = _sorted_chars(norm["name"]).to_numpy(dtype=object)
+    swapped = (swapped[a] == swapped[b]) & (swapped[a] != "")
+    n_strong = id_eq.astype(int) + ph_eq + em_eq
+    strong = n_strong > 0
+    # a two-character name one character apart (王伟/王玮 but also 王强/王伟) needs a shared
+    # identifier *and* a second agreement before it counts as the same name
+    name_sim = close | (typo2 & strong & (bd_eq | ad_eq | (n_strong >= 2)))
+    # one valid ID written by people with clearly different names and birth dates
+    # (a form's sample number, a shared family card) does not make them one person
+    id_shared = id_eq & differ & bd_diff
+    id_ok = id_eq & ~id_shared
+    veto = id_diff | id_shared | ((bd_diff | g_diff) & ~id_ok)
+    match = (strong & name_sim) | (close & bd_eq & city_eq) | ((name_eq | swapped) & bd_eq) | (name_eq & ad_eq) | id_ok
+    return match & ~veto
+
+
+def _name_similarity(norm: pd.DataFrame, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(close, two-character typo, clearly different) masks of the names of pairs ``a``-``b``.
+
+    close: equal, equal after swapping characters (张伟明/张明伟), or one character
+    different in names of three or more characters.  Two-character typo: same surname,
+    other character different (王伟/王玮 -- or 王强/王伟, so it is weak evidence).
+    Clearly different: both names present and neither of the above.
+    """
     names = norm["name"].to_numpy(dtype=object)
     sname = _sorted_chars(norm["name"]).to_numpy(dtype=object)
-    swap = (sname[a] == sname[b]) & (names[a] != "")
+    present = (names[a] != "") & (names[b] != "")
+    swap = (sname[a] == sname[b]) & present
     lens = norm["name"].str.len().to_numpy()
     chars = _char_matrix(norm["name"])
     one_sub = (lens[a] == lens[b]) & (lens[a] >= 2) & ((chars[a] != chars[b]).sum(axis=1) == 1)
-    # the surname may be the mistyped character, but then the given name must agree
-    name_sim = name_eq | swap | one_sub
-
-    strong = id_eq | ph_eq | em_eq
-    veto = id_diff | ((bd_diff | g_diff) & ~id_eq)
-    match = (strong & name_sim) | (name_sim & bd_eq & city_eq) | (name_eq & ad_eq) | id_eq
-    return match & ~veto
+    two = lens[a] == 2
+    close = present & ((names[a] == names[b]) | swap | (one_sub & ~two))
+    typo2 = present & one_sub & two & (chars[a][:, 0] == chars[b][:, 0])
+    return close, typo2, present & ~close & ~typo2
 
 
 def _components(n: int, pairs: np.ndarray) -> np.ndarray:
@@ -332,6 +410,21 @@ def screen(
     return ScreeningResult(clusters, merged, len(raw), len(pairs), int(match.sum()))
 
 
+def evaluate_pairs(records: pd.DataFrame, person_column: str = "person_id", id_column: str = "record_id",
+                   trust: dict | None = None) -> pd.Series:
+    """Screen ``records`` and score the result against their known persons.
+
+    ``records`` are raw records plus a column ``person_column`` saying who each
+    record really belongs to (the answer, hidden from :func:`screen`).  Returns
+    :func:`pairwise_scores`: precision, recall, f1 and the pair counts.
+    """
+    if not isinstance(records, pd.DataFrame) or person_column not in records.columns:
+        raise CRMDataError(f"评估需要一张带答案列 {person_column}（每条记录真正属于谁）的记录表。")
+    result = screen(records.drop(columns=person_column), trust=trust, id_column=id_column)
+    truth = records[[id_column, person_column]].rename(columns={person_column: "person_id"})
+    return pairwise_scores(result.clusters, truth, id_column=id_column)
+
+
 def _pairs_in_groups(sizes: np.ndarray) -> int:
     sizes = np.asarray(sizes, dtype=np.int64)
     return int((sizes * (sizes - 1) // 2).sum())
@@ -371,8 +464,11 @@ __all__ = [
     "blocking_keys",
     "candidate_pairs",
     "compare_pairs",
+    "evaluate_pairs",
     "normalize_frame",
+    "normalize_genders",
     "pairwise_scores",
     "parse_dates",
     "screen",
+    "to_simplified",
 ]
