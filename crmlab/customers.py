@@ -101,6 +101,11 @@ LABELS: dict[str, str] = {
     "from": "开始时的状态",
     "to": "结束时的状态",
     "stage": "阶段",
+    "contacts": "营销接触次数",
+    "recent_profit": "近一年毛利（元）",
+    "earlier_profit": "前一年毛利（元）",
+    "profit_change": "毛利变化率",
+    "value_type": "交易型/关系型",
 }
 
 
@@ -867,3 +872,43 @@ def rule_table(rules: Sequence[tuple[str, str]], numbers: dict[str, Any], *, fir
             text = text.replace(name, _rule_number(name, numbers[name]))
         rows.append((label, text))
     return pd.DataFrame(rows, columns=[first, "判断规则"]).set_index(first)
+
+
+# ---------------------------------------------------------------------------
+# 8. the delivered-value example of each group's company
+# ---------------------------------------------------------------------------
+
+#: Per group: (who buys what, our offer, two competitors).  Points 0-100 in the order
+#: product, service, personnel, image value; money, time, energy (mental), physical cost.
+_OFFER_EXAMPLES: dict[int, tuple[str, tuple[str, str, str]]] = {
+    0: ("一位顾客准备买年货", ("{short}门店", "某电商平台", "高端超市")),
+    1: ("一位上班族每天买一杯咖啡", ("{short}门店", "便利店现磨咖啡", "外卖平台上的精品咖啡")),
+    2: ("一个家庭准备买一台洗衣机", ("{short}", "家电卖场", "品牌官方旗舰店")),
+    3: ("一位大学生选一个手机套餐", ("{short}营业厅", "另一家运营商", "虚拟运营商")),
+    4: ("一家工厂采购一批劳保用品和紧固件", ("{short}", "工业品电商平台", "本地五金店")),
+}
+_OFFER_POINTS = {
+    "product_value": [80, 75, 85], "service_value": [70, 55, 60],
+    "personnel_value": [65, 35, 70], "image_value": [60, 50, 80],
+    "money_cost": [100, 80, 120], "time_cost": [25, 10, 30],
+    "energy_cost": [15, 10, 20], "physical_cost": [20, 5, 20],
+}
+
+
+def example_offers(group: int | None = None) -> pd.DataFrame:
+    """Three competing offers for a typical purchase from ``group``'s company (ours first).
+
+    Scores are points on a 0-100 scale in the columns of :func:`crmlab.value.delivered_value`;
+    ``attrs["situation"]`` says who buys what, ``attrs["ours"]`` names our offer.
+    """
+    from crmlab import datasets
+    from crmlab.course import _parse_group, current_group
+
+    group = current_group() if group is None else _parse_group(group)
+    name = datasets.company(group)["name"]
+    short = name.replace("有限公司", "").replace("商贸", "").replace("连锁", "")
+    situation, names = _OFFER_EXAMPLES[group]
+    index = pd.Index([n.format(short=short) for n in names], name="方案")
+    out = pd.DataFrame(_OFFER_POINTS, index=index)
+    out.attrs.update(situation=situation, ours=index[0], company=name)
+    return out
