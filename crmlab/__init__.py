@@ -45,6 +45,9 @@ _FUNCTIONS = {
     "present": "crmlab._present",      # teacher's presentation mode (projector)
     "progress": "crmlab._progress",    # student's exercise progress
     "submit": "crmlab._submit",        # student's hand-in file
+    "student": "crmlab._progress",     # who works in this kernel (checks are recorded under it)
+    "student_form": "crmlab.widgets.classroom",  # the same as a small form
+    "handin": "crmlab.widgets.classroom",        # hand-in widget: identity, save reminder, 提交
 }
 
 setup_fonts()
@@ -72,4 +75,5 @@ def __dir__():
     return sorted(set(globals()) | _SUBMODULES | set(_FUNCTIONS))
 
 
-__all__ = ["CRMDataError", "__version__", "present", "progress", "setup_fonts", "submit"]
+__all__ = ["CRMDataError", "__version__", "handin", "present", "progress", "setup_fonts", "student", "student_form",
+           "submit"]

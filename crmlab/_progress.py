@@ -21,6 +21,7 @@ import re
 import sys
 import tempfile
 import time
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -93,7 +94,104 @@ def lesson_title(key: str) -> str:
 
 
 def _empty() -> dict:
-    return {"version": 1, "checks": {}}
+    return {"version": 2, "checks": {}, "students": {}}
+
+
+# ---------------------------------------------------------------------------
+# who works in this kernel
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Student:
+    """The identity set by :func:`student` for this kernel (never stored as "the computer's user")."""
+
+    name: str
+    student_id: str = ""
+    class_name: str = ""
+
+    @property
+    def key(self) -> str:
+        """The store key: name and student number (two 张三 with different numbers stay apart)."""
+        return f"{self.name}|{self.student_id}"
+
+    def describe(self) -> str:
+        extra = "，".join(x for x in (f"学号 {self.student_id}" if self.student_id else "",
+                                       f"班级 {self.class_name}" if self.class_name else "") if x)
+        return f"{self.name}（{extra}）" if extra else self.name
+
+    def __repr__(self) -> str:
+        return (f"已登记：{self.describe()}。从现在起，这个笔记本（内核）里做的练习都记在你的名下；"
+                "重启内核后请再登记一次。")
+
+    def _repr_html_(self) -> str:
+        return f"<div style='border-left:4px solid #1b7f3b;padding:4px 10px'>{html.escape(repr(self))}</div>"
+
+
+_STUDENT: Student | None = None
+#: checks made in this kernel before anyone was registered: handed to the first identity set
+_ANONYMOUS_EVENTS: list[tuple[str, str, Any]] = []
+_LAST_EVENT: float | None = None  # time.time() of this kernel's last recorded check / solution
+
+
+def _clean_field(value: Any, what: str, *, required: bool = False, limit: int = 40) -> str:
+    from crmlab._errors import CRMDataError
+
+    if value is None or (isinstance(value, float) and value != value):
+        value = ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # 学号 typed as a number
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        raise CRMDataError(f"{what}要写成文字，例如 \"张三\"。")
+    text = " ".join(unicodedata.normalize("NFC", str(value)).replace("|", " ").split())
+    text = "".join(c for c in text if unicodedata.category(c)[0] != "C")
+    if required and not text:
+        raise CRMDataError(f"请写上{what}，例如 crmlab.student(\"张三\")。")
+    if len(text) > limit:
+        raise CRMDataError(f"{what}太长了（{len(text)} 个字）：请不超过 {limit} 个字。")
+    return text
+
+
+def student(name: Any = None, student_id: Any = "", class_name: Any = "") -> Student | None:
+    """Say who works in this kernel: checks are recorded under this name from now on.
+
+    ``crmlab.student("张三", student_id="20250101", class_name="市场营销1班")``.
+    Without arguments: the current identity (``None`` if nobody is registered).
+    Checks made earlier in this kernel without a name are moved to the new identity.
+    """
+    global _STUDENT
+    if name is None and not student_id and not class_name:
+        return _STUDENT
+    who = Student(_clean_field(name, "姓名", required=True), _clean_field(student_id, "学号"),
+                  _clean_field(class_name, "班级"))
+    _STUDENT = who
+    pending, _ANONYMOUS_EVENTS[:] = list(_ANONYMOUS_EVENTS), []
+    for lesson, question, change in pending:
+        _update(lesson, question, change)
+    return who
+
+
+def current_student() -> Student | None:
+    """The identity of this kernel, ``None`` when nobody is registered."""
+    return _STUDENT
+
+
+def forget_student() -> None:
+    """Clear this kernel's identity (the next checks are recorded without a name)."""
+    global _STUDENT
+    _STUDENT = None
+    _ANONYMOUS_EVENTS.clear()
+
+
+def student_checks(store: dict, who: Student | None = None) -> dict:
+    """``{lesson: {question: record}}`` of ``who`` (default: this kernel's identity; none: unnamed checks)."""
+    who = _STUDENT if who is None else who
+    if who is None:
+        checks = store.get("checks")
+    else:
+        entry = (store.get("students") or {}).get(who.key)
+        checks = entry.get("checks") if isinstance(entry, dict) else None
+    return checks if isinstance(checks, dict) else {}
 
 
 def load_store(path: Path | None = None) -> dict:
@@ -103,8 +201,16 @@ def load_store(path: Path | None = None) -> dict:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return _empty()
+    return _normalised(data)
+
+
+def _normalised(data: Any) -> dict:
+    """A store dict of the current format (version 1 files have no ``students``); empty if unusable."""
     if not isinstance(data, dict) or not isinstance(data.get("checks"), dict):
         return _empty()
+    if not isinstance(data.get("students"), dict):
+        data["students"] = {}
+    data["version"] = 2
     return data
 
 
@@ -125,7 +231,7 @@ def _read_for_update(path: Path) -> dict:
     if not isinstance(data, dict) or not isinstance(data.get("checks"), dict):
         os.replace(path, path.with_name("progress.broken.json"))
         return _empty()
-    return data
+    return _normalised(data)
 
 
 def _replace(tmp: str, path: Path) -> None:
@@ -192,15 +298,35 @@ def _update_record(old: Any, passed: bool, now: str) -> dict:
     return rec
 
 
+def _bucket(data: dict, who: Student | None) -> dict:
+    """The ``checks`` dict of ``who`` inside the store (created when missing)."""
+    if who is None:
+        return data["checks"]
+    entry = data["students"].get(who.key)
+    if not isinstance(entry, dict) or not isinstance(entry.get("checks"), dict):
+        entry = data["students"][who.key] = {"checks": {}}
+    entry.update(name=who.name, student_id=who.student_id, class_name=who.class_name or entry.get("class_name", ""))
+    return entry["checks"]
+
+
 def _update(lesson: str, question: str, change) -> bool:
-    """Apply ``change(old_record, now) -> new_record`` to one question's record; ``False`` if not saved."""
+    """Apply ``change(old_record, now) -> new_record`` to one question's record of this kernel's student.
+
+    Without an identity the change goes to the unnamed checks and is kept for the first
+    :func:`student` call of this kernel.  ``False`` if it could not be saved.
+    """
+    global _LAST_EVENT
+    who = _STUDENT
+    if who is None and len(_ANONYMOUS_EVENTS) < 5000:
+        _ANONYMOUS_EVENTS.append((str(lesson), str(question), change))
+    _LAST_EVENT = time.time()
     try:
         folder = data_dir()
         folder.mkdir(parents=True, exist_ok=True)
         with _locked(folder):
             path = folder / STORE_NAME
             data = _read_for_update(path)
-            lesson_checks = data["checks"].setdefault(str(lesson), {})
+            lesson_checks = _bucket(data, who).setdefault(str(lesson), {})
             lesson_checks[str(question)] = change(lesson_checks.get(str(question)), _now())
             _write_atomic(path, data)
     except (OSError, TimeoutError, ValueError, TypeError):
@@ -241,17 +367,18 @@ def record_hint(lesson: str, question: str) -> bool:
 
 
 def reset_progress(lesson: Any = None) -> None:
-    """Forget the stored checks (of one lesson, or all)."""
+    """Forget the stored checks of this kernel's student (of one lesson, or all)."""
     folder = data_dir()
     path = folder / STORE_NAME
     if not path.exists():
         return
     with _locked(folder):
         data = _read_for_update(path)
+        checks = _bucket(data, _STUDENT)
         if lesson is None:
-            data = _empty()
+            checks.clear()
         else:
-            data["checks"].pop(lesson_key(lesson), None)
+            checks.pop(lesson_key(lesson), None)
         _write_atomic(path, data)
 
 
@@ -287,8 +414,9 @@ def progress_frame(store: dict | None = None, questions: dict | None = None):
     store = load_store() if store is None else store
     questions = lesson_questions() if questions is None else questions
     rows = []
+    mine = student_checks(store)
     for lesson, items in questions.items():
-        checks = store.get("checks", {}).get(lesson, {})
+        checks = mine.get(lesson) if isinstance(mine.get(lesson), dict) else {}
         known = [q for q, _name in items]
         extra = [(q, q) for q in checks if q not in known]
         for qid, name in list(items) + extra:
@@ -391,6 +519,7 @@ class Progress:
     """What :func:`progress` returns: ``frame`` (one row per question) and ``summary`` (per lesson)."""
 
     frame: Any
+    student: str = ""
 
     @property
     def summary(self):
@@ -403,13 +532,16 @@ class Progress:
         return plot_progress(self, ax=ax)
 
     def __repr__(self) -> str:
-        lines = ["我的学习进度（已通过 / 全部练习）："]
+        who = f"{self.student}的" if self.student else "我的"
+        lines = [f"{who}学习进度（已通过 / 全部练习）："]
         for _key, r in self.summary.iterrows():
             lines.append(f"  {r['lesson_title']}：{r['passed']} / {r['total']}")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        parts = ["<div><b>我的学习进度</b>（练习记录保存在你自己的电脑上）</div>", _figure_html(self)]
+        who = f"{html.escape(self.student)}的" if self.student else "我的"
+        note = "" if self.student else "；还没有登记姓名：运行 crmlab.student(\"你的姓名\") 登记"
+        parts = [f"<div><b>{who}学习进度</b>（练习记录保存在这台电脑上{note}）</div>", _figure_html(self)]
         for key, r in self.summary.iterrows():  # lessons not started yet are folded
             parts.append(f"<details{' open' if r['attempts'] else ''} style='margin-top:6px'><summary>"
                          f"<b>{html.escape(r['lesson_title'])}</b>：已通过 {r['passed']} / {r['total']} 题</summary>"
@@ -427,4 +559,4 @@ def progress(lesson: Any = None, *, reset: bool = False) -> Progress:
     frame = progress_frame()
     if lesson is not None:
         frame = frame[frame["lesson"] == lesson_key(lesson)].reset_index(drop=True)
-    return Progress(frame)
+    return Progress(frame, _STUDENT.describe() if _STUDENT else "")

@@ -10,8 +10,13 @@ column names get the Chinese labels the lessons already use
 yuan amounts a thousands format, columns are as wide as their content.
 
 An existing file is never overwritten silently: the new file gets a numbered
-name (``我的作业_2.xlsx``) unless ``overwrite=True``.  A file that is open in
-Excel (locked) gives a Chinese error.
+name (``我的作业_2.xlsx``) unless ``overwrite=True``; :func:`write_text` does the same
+for text reports.  A file that is open in Excel (locked) gives a Chinese error.
+
+Cell text that a spreadsheet would run as a formula (starting with ``=``, ``+``,
+``-`` or ``@``, also after spaces) is written as plain text (a string cell with
+Excel's "quote prefix"), never as a formula; control characters, which Excel
+files cannot hold, are removed from cells, headers and sheet names.
 """
 
 from __future__ import annotations
@@ -39,6 +44,10 @@ PERCENT_FORMAT = "0.0%"
 MONEY_FORMAT = "#,##0.00"
 MONEY_INT_FORMAT = "#,##0"
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+#: characters an .xlsx file cannot hold (XML 1.0) and invisible direction overrides
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+#: text a spreadsheet would treat as a formula
+_FORMULA_START = re.compile(r"^\s*[=+\-@]")
 
 
 def column_labels() -> dict[str, str]:
@@ -84,8 +93,13 @@ def _as_frame(obj: Any) -> pd.DataFrame:
                        "或者用字典 {\"工作表名\": 表} 导出几张表。")
 
 
+def clean_cell(value: Any) -> Any:
+    """``value`` without the control characters an Excel file cannot hold (non-text values unchanged)."""
+    return _CONTROL.sub("", value) if isinstance(value, str) else value
+
+
 def _sheet_name(name: Any, used: set[str]) -> str:
-    base = _BAD_SHEET_CHARS.sub("_", str(name)).strip("'") or "表"
+    base = _BAD_SHEET_CHARS.sub("_", _CONTROL.sub("", str(name))).strip("'") or "表"
     base = base[:31]
     out, i = base, 2
     while out in used:
@@ -145,7 +159,7 @@ def prepare(frame: pd.DataFrame, labels: Mapping[str, str] | None = None, index:
     out, formats, used = {}, {}, set()
     for name in flat.columns:
         col = flat[name]
-        label = all_labels.get(name, str(name)) if isinstance(name, str) else str(name)
+        label = clean_cell(all_labels.get(name, str(name)) if isinstance(name, str) else str(name)) or "列"
         fmt = _column_format(name, label, col, percent, money)
         if name in money and "元" not in label:
             label = f"{label}（元）"
@@ -158,6 +172,8 @@ def prepare(frame: pd.DataFrame, labels: Mapping[str, str] | None = None, index:
             col = col.dt.tz_localize(None)
         elif isinstance(col.dtype, pd.CategoricalDtype):
             col = col.astype(object)
+        if col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
+            col = col.map(clean_cell)
         out[label] = col.to_numpy()
         if fmt:
             formats[label] = fmt
@@ -169,9 +185,23 @@ def _display_width(value: Any) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
+def _formulas_as_text(ws) -> int:
+    """Turn every cell whose text a spreadsheet would run as a formula into plain text; returns how many."""
+    n = 0
+    for row in ws.iter_rows():
+        for cell in row:
+            value = cell.value
+            if isinstance(value, str) and _FORMULA_START.match(value):
+                cell.data_type = "s"  # openpyxl made "=..." a formula
+                cell.quotePrefix = True  # Excel keeps it text even after editing the cell
+                n += 1
+    return n
+
+
 def _format_sheet(ws, frame: pd.DataFrame, formats: dict[str, str]) -> None:
     from openpyxl.utils import get_column_letter
 
+    _formulas_as_text(ws)
     for j, name in enumerate(frame.columns, start=1):
         values = frame[name].head(500)
         fmt = formats.get(name)
@@ -197,6 +227,22 @@ def free_path(path: Path) -> Path:
         candidate = path.with_name(f"{path.stem}_{i}{path.suffix}")
         i += 1
     return candidate
+
+
+def write_text(path: Any, text: str, *, overwrite: bool = False) -> Path:
+    """Write a text report (Markdown ...) to ``path``, or to a free numbered name if it exists; returns it."""
+    target = Path(path).expanduser()
+    if not target.parent.is_dir():
+        raise CRMDataError(f"找不到文件夹「{target.parent}」：请先建好它，或者只写文件名（如 我的报告.md）。")
+    target = target if overwrite else free_path(target)
+    try:
+        with open(target, "w" if overwrite else "x", encoding="utf-8") as fh:
+            fh.write(clean_cell(text))
+    except FileExistsError:  # created by someone else in the meantime: take the next free name
+        return write_text(free_path(target), text)
+    except PermissionError:
+        raise CRMDataError(f"无法写入「{target.name}」：文件可能正被其他程序打开，或者文件夹不允许写入。") from None
+    return target
 
 
 def _target(path: Any, overwrite: bool) -> Path:

@@ -16,6 +16,15 @@ UNSAFE_NAMES = ["", "   ", "..", "../../逃出去", "/tmp/张三", "..\\..\\张�
                 "名" * 41, "\x00", "~/张三"]
 
 
+@pytest.fixture(autouse=True)
+def _nobody():
+    from crmlab import _progress
+
+    _progress.forget_student()
+    yield
+    _progress.forget_student()
+
+
 @pytest.fixture
 def home(tmp_path, monkeypatch):
     folder = tmp_path / "home"

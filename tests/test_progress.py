@@ -18,7 +18,23 @@ from crmlab import _progress
 from crmlab._errors import CRMDataError
 from crmlab.exercises import Question, Wrong, lesson1
 
-Q1_RIGHT = {"distributor": "客户", "baby_formula": "用户", "free_app": "用户"}
+Q1_RIGHT = 1
+
+
+def _one(answer):
+    if answer != 1:
+        raise Wrong("请写 1。")
+
+
+# a question bound to lesson 1 / q1 explicitly: the recording does not depend on the lesson's current wording
+BOUND_Q1 = Question("练习1", "写 1", _one, hint="1", solution="answer = 1", lesson=1, qid="q1")
+
+
+@pytest.fixture(autouse=True)
+def _nobody():
+    _progress.forget_student()
+    yield
+    _progress.forget_student()
 
 
 @pytest.fixture
@@ -61,16 +77,16 @@ def test_platform_data_dirs(monkeypatch, tmp_path, platform, env, expected):
 
 # ---------------------------------------------------------------- recording
 def test_lesson_check_is_recorded(home):
-    assert lesson1.q1.check(1).status == "incorrect"
-    assert lesson1.q1.check(Q1_RIGHT).correct
-    assert lesson1.q1.check(...).status == "not_answered"  # a stub is not an attempt
+    assert BOUND_Q1.check(2).status == "incorrect"
+    assert BOUND_Q1.check(Q1_RIGHT).correct
+    assert BOUND_Q1.check(...).status == "not_answered"  # a stub is not an attempt
     rec = _stored(home)["lesson1"]["q1"]
     assert rec["attempts"] == 2
     assert rec["passed"] is True
     assert rec["attempts_to_pass"] == 2
     assert rec["first_passed"]
     first = rec["first_passed"]
-    lesson1.q1.check(1)  # a later wrong answer does not undo the pass
+    BOUND_Q1.check(2)  # a later wrong answer does not undo the pass
     rec = _stored(home)["lesson1"]["q1"]
     assert (rec["passed"], rec["attempts"], rec["first_passed"], rec["last_result"]) == (True, 3, first, "incorrect")
 
@@ -89,7 +105,7 @@ def test_unwritable_store_never_breaks_a_check(tmp_path, monkeypatch):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("CRMLAB_HOME", str(blocker / "crmlab"))  # mkdir fails: parent is a file
-    res = lesson1.q1.check(Q1_RIGHT)
+    res = BOUND_Q1.check(Q1_RIGHT)
     assert res.correct
     assert _progress.record_check("lesson1", "q1", True) is False
 
@@ -220,3 +236,85 @@ def test_concurrent_kernels_lose_nothing(home):
              for _ in range(3)]
     assert [p.wait(timeout=120) for p in procs] == [0, 0, 0]
     assert _stored(home)["lesson4"]["q1"]["attempts"] == 90
+
+
+# ---------------------------------------------------------------- identities on one login (issue 16)
+
+
+def _bucket(home: Path, key: str) -> dict:
+    return json.loads((home / "progress.json").read_text(encoding="utf-8"))["students"][key]["checks"]
+
+
+def test_two_students_on_one_login_keep_separate_results(home):
+    crmlab.student("张三", student_id="01", class_name="营销1班")
+    assert BOUND_Q1.check(1).correct
+    crmlab.student("赵六", student_id="02")
+    assert _progress.progress(1).frame.set_index("question").loc["q1", "passed"] == False  # noqa: E712
+    BOUND_Q1.check(5)
+    assert _bucket(home, "张三|01")["lesson1"]["q1"]["passed"] is True
+    assert _bucket(home, "赵六|02")["lesson1"]["q1"] == {**_bucket(home, "赵六|02")["lesson1"]["q1"],
+                                                          "passed": False, "attempts": 1}
+    assert "lesson1" not in _stored(home)  # nothing in the unnamed checks
+    crmlab.student("张三", student_id="01")
+    assert _progress.progress(1).frame.set_index("question").loc["q1", "passed"] == True  # noqa: E712
+    assert "张三" in repr(_progress.progress())
+    # the same name with another student number is another student
+    crmlab.student("张三", student_id="03")
+    assert not _progress.progress(1).frame["passed"].any()
+
+
+def test_checks_before_registering_move_to_the_first_identity(home):
+    BOUND_Q1.check(2)
+    BOUND_Q1.check(1)
+    assert _stored(home)["lesson1"]["q1"]["passed"] is True
+    who = crmlab.student(" 李 四 ")
+    assert who.name == "李 四" and "李 四" in repr(who)
+    rec = _bucket(home, "李 四|")["lesson1"]["q1"]
+    assert (rec["attempts"], rec["passed"]) == (2, True)
+    crmlab.student("王五")  # a second identity in the same kernel inherits nothing
+    assert "王五|" not in json.loads((home / "progress.json").read_text(encoding="utf-8"))["students"] or \
+        not _bucket(home, "王五|")
+
+
+def test_reset_forgets_only_this_students_checks(home):
+    crmlab.student("张三")
+    BOUND_Q1.check(1)
+    crmlab.student("赵六")
+    BOUND_Q1.check(1)
+    _progress.progress(reset=True)
+    assert not _bucket(home, "赵六|") and _bucket(home, "张三|")["lesson1"]["q1"]["passed"]
+
+
+@pytest.mark.parametrize("bad", ["", "   ", ["张三"], "张" * 41, True])
+def test_student_refuses_unusable_names_in_chinese(home, bad):
+    with pytest.raises(CRMDataError) as info:
+        crmlab.student(bad)
+    assert re.search(r"[\u4e00-\u9fff]", str(info.value))
+    assert _progress.current_student() is None
+
+
+def test_student_id_typed_as_a_number_and_control_characters(home):
+    who = crmlab.student("张\x07三", student_id=20250101.0, class_name="1班\n")
+    assert (who.name, who.student_id, who.class_name) == ("张三", "20250101", "1班")
+    assert crmlab.student() is who
+
+
+def test_record_in_the_output_names_the_student(home):
+    from crmlab.exercises import RECORD_MIME
+
+    assert "student" not in BOUND_Q1.check(1)._repr_mimebundle_()[RECORD_MIME]
+    crmlab.student("张三", student_id="01")
+    rec = BOUND_Q1.check(1)._repr_mimebundle_()[RECORD_MIME]
+    assert (rec["student"], rec["student_id"]) == ("张三", "01")
+    assert BOUND_Q1.check(1)._repr_mimebundle_()[RECORD_MIME] == rec  # deterministic for the same student
+
+
+def test_version1_store_is_read(home):
+    home.mkdir(parents=True)
+    (home / "progress.json").write_text('{"version": 1, "checks": {"lesson1": {"q1": {"passed": true, "attempts": 1}}}}',
+                                        encoding="utf-8")
+    assert _progress.progress(1).frame.set_index("question").loc["q1", "passed"]
+    crmlab.student("张三")
+    BOUND_Q1.check(1)
+    data = json.loads((home / "progress.json").read_text(encoding="utf-8"))
+    assert data["version"] == 2 and data["checks"]["lesson1"]["q1"]["passed"]

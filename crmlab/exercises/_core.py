@@ -242,6 +242,9 @@ class Question:
                "name": self.name, "event": event}
         if result is not None:
             rec["result"] = result
+        who = _current_student()
+        if who is not None:  # the same student re-running the notebook gets the same record
+            rec["student"], rec["student_id"] = who.name, who.student_id
         return rec
 
     # ---------------------------------------------------------------- check
@@ -319,6 +322,15 @@ class Question:
 
     def __repr__(self) -> str:
         return f"{self.name}：{self.prompt}"
+
+
+def _current_student():
+    try:
+        from crmlab import _progress
+
+        return _progress.current_student()
+    except Exception:
+        return None
 
 
 def _notify(event: str, question: Question, value: Any) -> None:

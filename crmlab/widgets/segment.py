@@ -413,11 +413,11 @@ class SegmentPlanView(View):
         px, pm = Path(path_xlsx), Path(path_md)
         if px.suffix.lower() != ".xlsx":
             raise CRMDataError(f"Excel 文件名要以 .xlsx 结尾，现在是「{px.name}」。")
-        from crmlab.export import to_excel
+        from crmlab.export import to_excel, write_text
 
-        try:
-            px = to_excel(plan, px, sheet_name="细分方案", index=True, overwrite=True)
-            pm.write_text(self.markdown(plan), encoding="utf-8")
+        try:  # an existing file is kept: the new one gets a numbered name (我的细分方案_2.xlsx)
+            px = to_excel(plan, px, sheet_name="细分方案", index=True)
+            pm = write_text(pm, self.markdown(plan))
         except PermissionError as exc:
             raise CRMDataError(f"无法写入文件「{exc.filename}」：文件可能正在 Excel 中打开，请关闭后再导出。") from exc
         except OSError as exc:
