@@ -6,11 +6,13 @@
 * **Statistical** (统计分析): each customer's share of total sales, sorted, with
   the cumulative (Pareto) curve (:func:`customer_shares`) and the share of the
   top 20 % (:func:`top_share`).
-* **Trend** (趋势分析): monthly sales and a six-month forecast with an
-  uncertainty band (:func:`forecast_sales`).
-* **Association** (关联分析): this month against last month for purchases,
-  complaints and returns, with a verdict per indicator and a weighted overall
-  verdict in which purchases count most (:func:`month_over_month`).
+* **Trend** (趋势分析): monthly sales and a six-month forecast with a trend,
+  calendar-month effects, the Spring Festival as a moving holiday
+  (:mod:`crmlab.festival`) and a prediction band (:func:`forecast_sales`).
+* **Association** (关联分析): this month against last month for units bought and
+  the complaint and return rates per 1,000 units (counts beside them), with a
+  verdict per indicator, an overall verdict and a note when the months are
+  seasonally unusual (:func:`month_over_month`).
 
 Data mining (数据挖掘) adds **association rules** between categories for
 cross-selling (:func:`find_rules`, :func:`recommend`, ...), which live in
@@ -230,88 +232,118 @@ def _check_horizon_level(horizon, level) -> int:
     return int(horizon)
 
 
+MIN_FORECAST_MONTHS = 16  # 14 parameters (level, trend, 11 month effects, festival) + 2
+
+
 def _season_design(periods: pd.PeriodIndex, t: np.ndarray) -> np.ndarray:
-    """Columns: intercept, time, 11 dummies for February..December (January = base)."""
+    """Columns: intercept, time, 11 dummies for February..December (January = base), pre-festival share."""
+    from crmlab.festival import festival_months
+
     months = periods.month.to_numpy()
     dummies = (months[:, None] == np.arange(2, 13)[None, :]).astype(float)
-    return np.column_stack([np.ones(len(t)), t, dummies])
+    share = festival_months(periods)["节前占比"].to_numpy(dtype=float)
+    return np.column_stack([np.ones(len(t)), t, dummies, share])
 
 
-def _ols(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, int]:
-    """Coefficients, fitted values, residual standard deviation and degrees of freedom."""
-    coef, *_ = np.linalg.lstsq(X, y, rcond=None)
-    fitted = X @ coef
-    dof = len(y) - X.shape[1]
-    sigma = float(np.sqrt(((y - fitted) ** 2).sum() / dof))
-    return coef, fitted, sigma, dof
+def _check_forecast_range(y: pd.Series, horizon: int) -> None:
+    from crmlab.festival import FIRST_YEAR, LAST_YEAR
+
+    n = len(y)
+    if n < MIN_FORECAST_MONTHS:
+        raise CRMDataError(
+            f"只有 {n} 个月的数据，至少需要 {MIN_FORECAST_MONTHS} 个月才能同时估计趋势、季节和春节。"
+        )
+    last = y.index[-1] + horizon
+    if y.index[0].year < FIRST_YEAR or last.year > LAST_YEAR:
+        raise CRMDataError(f"春节日期只收录了 {FIRST_YEAR}-{LAST_YEAR} 年：数据和预测的月份都要在这个范围内。")
 
 
 def forecast_sales(orders: pd.DataFrame, horizon: int = 6, level: float = 0.9) -> pd.DataFrame:
-    """Monthly sales and a forecast of the next ``horizon`` months with an uncertainty band.
+    """Monthly sales and a forecast of the next ``horizon`` months with a prediction band.
 
-    Model (ordinary least squares with numpy): ``sales = a + b * t + s[month]``,
-    a linear trend plus one effect per calendar month (12 seasonal dummies, January
-    as the base).  The band is the OLS prediction interval at ``level``:
-    ``forecast ± t_q * sigma * sqrt(1 + x (X'X)^-1 x')`` with ``sigma`` the residual
-    standard deviation.  Needs at least 15 months of history (13 parameters + 2).
+    Model (ordinary least squares in statsmodels, on ``log(1 + sales)``, so the
+    effects are percentages and the band never goes below 0)::
+
+        log sales = a + b * t + s[calendar month] + c * pre-festival share
+
+    * ``b``: the trend (growth per month, ``attrs["trend_per_month"]`` is ``exp(b) - 1``);
+    * ``s``: one effect per calendar month for the fixed-date seasons (618, 双11,
+      summer, ...), January as the base;
+    * ``c``: the Spring Festival as a moving holiday -- the share of the month's
+      days that fall in the 21 days before the festival
+      (:func:`crmlab.festival.festival_months`).  The festival moves between late
+      January and mid-February, so the pre-festival peak moves between the two
+      months with it; a model with calendar months only puts it in the wrong month.
+      ``attrs["festival_effect"]`` is the change in sales of a month made only of
+      pre-festival days (``exp(c) - 1``).
+
+    The band is the OLS prediction interval at ``level`` (statsmodels
+    ``get_prediction(...).summary_frame``: parameter uncertainty plus the spread
+    of the months around the model, with Student's t on the residual degrees of
+    freedom, ``attrs["dof"]``), transformed back from the log scale.  With two
+    years of data that is about 10 degrees of freedom: the band is wide because
+    two years cannot pin down twelve month effects, and it says so.  Needs at
+    least 16 months of history, all within 2015-2035 (the festival table).
 
     Returns one row per month: ``月份``, ``类型`` (实际/预测), ``销售额`` (actual),
-    ``拟合值``/``预测值``, ``下限``, ``上限``, and ``趋势``: the long-run trend
-    without the seasonal swings (``a + b * t`` plus the average monthly effect),
-    so ``拟合值 - 趋势`` is the seasonal effect of that calendar month (the twelve
-    effects sum to 0).
+    ``拟合值``/``预测值``, ``下限``, ``上限``, ``节前占比`` and ``趋势``: the
+    long-run trend without the seasonal swings (trend line times the average
+    month and festival effect), so ``拟合值 / 趋势`` is the seasonal factor of the month.
     """
-    from scipy import stats
+    import statsmodels.api as sm
 
     horizon = _check_horizon_level(horizon, level)
     y = monthly_sales(orders)
+    _check_forecast_range(y, horizon)
     n = len(y)
-    if n < 15:
-        raise CRMDataError(f"只有 {n} 个月的数据，至少需要 15 个月才能同时估计趋势和季节。")
-    t_hist = np.arange(n, dtype=float)
-    t_future = np.arange(n, n + horizon, dtype=float)
-    X = _season_design(y.index, t_hist)
-    coef, fitted, sigma, dof = _ols(X, y.to_numpy(dtype=float))
+    t_hist, t_future = np.arange(n, dtype=float), np.arange(n, n + horizon, dtype=float)
     future = pd.period_range(y.index[-1] + 1, periods=horizon, freq="M")
-    Xf = _season_design(future, t_future)
-    pred = Xf @ coef
-    level0 = coef[0] + np.r_[0.0, coef[2:]].mean()  # intercept + average effect of Jan..Dec
-    se = sigma * np.sqrt(1 + np.einsum("ij,jk,ik->i", Xf, np.linalg.pinv(X.T @ X), Xf))
-    q = stats.t.ppf(0.5 + level / 2, dof)
+    X, Xf = _season_design(y.index, t_hist), _season_design(future, t_future)
+    fit = sm.OLS(np.log1p(np.maximum(y.to_numpy(dtype=float), 0.0)), X).fit()
+    band = fit.get_prediction(Xf).summary_frame(alpha=1 - level)
+    coef = fit.params
+    # average seasonal effect on the log scale: the 12 month effects (January 0) and the mean festival share
+    mean_share = X[:12, -1].mean() if n >= 12 else 0.0
+    level0 = coef[0] + np.r_[0.0, coef[2:13]].mean() + coef[13] * mean_share
     hist = pd.DataFrame(
-        {"月份": y.index.astype(str), "类型": "实际", "销售额": y.to_numpy(), "拟合值": fitted,
-         "趋势": level0 + coef[1] * t_hist}
+        {"月份": y.index.astype(str), "类型": "实际", "销售额": y.to_numpy(), "拟合值": np.expm1(fit.fittedvalues),
+         "节前占比": X[:, -1], "趋势": np.expm1(level0 + coef[1] * t_hist)}
     )
     fut = pd.DataFrame(
-        {
-            "月份": future.astype(str),
-            "类型": "预测",
-            "销售额": np.nan,
-            "预测值": np.maximum(pred, 0),
-            "下限": np.maximum(pred - q * se, 0),
-            "上限": pred + q * se,
-            "趋势": level0 + coef[1] * t_future,
-        }
+        {"月份": future.astype(str), "类型": "预测", "销售额": np.nan,
+         "预测值": np.expm1(band["mean"].to_numpy()),
+         "下限": np.maximum(np.expm1(band["obs_ci_lower"].to_numpy()), 0.0),
+         "上限": np.expm1(band["obs_ci_upper"].to_numpy()),
+         "节前占比": Xf[:, -1], "趋势": np.expm1(level0 + coef[1] * t_future)}
     )
     out = pd.concat([hist, fut], ignore_index=True)
-    out.attrs.update({"trend_per_month": float(coef[1]), "sigma": sigma, "level": float(level)})
-    return out[["月份", "类型", "销售额", "拟合值", "预测值", "下限", "上限", "趋势"]]
+    out.attrs.update({"trend_per_month": float(np.expm1(coef[1])), "festival_effect": float(np.expm1(coef[13])),
+                      "sigma": float(np.sqrt(fit.scale)), "dof": int(fit.df_resid), "level": float(level)})
+    return out[["月份", "类型", "销售额", "拟合值", "预测值", "下限", "上限", "节前占比", "趋势"]]
 
 
 # --------------------------------------------------------------------------
 # association analysis
 # --------------------------------------------------------------------------
-MOM_ROWS = ("购买数量", "投诉次数", "退货次数")
-GOOD_DIRECTION = {"购买数量": 1, "投诉次数": -1, "退货次数": -1}
-#: weight of each indicator in the overall verdict: purchases matter most.
-#: With 3 : 1 : 1 a clear change in purchases outweighs complaints and returns
-#: together (3 > 1 + 1); complaints and returns decide when purchases are flat.
-MOM_WEIGHTS = {"购买数量": 3, "投诉次数": 1, "退货次数": 1}
+MOM_ROWS = ("购买数量", "投诉率", "退货率")
+#: unit of each indicator: purchases are units bought, complaints and returns per 1,000 units bought
+MOM_UNITS = {"购买数量": "件", "投诉率": "次/千件", "退货率": "次/千件"}
+GOOD_DIRECTION = {"购买数量": 1, "投诉率": -1, "退货率": -1}
+#: weight of each indicator in the overall verdict.  Each indicator scores its change
+#: in the good direction (capped at ±100 %), so a quality problem that triples the
+#: complaint rate outweighs a 25 % rise in purchases.
+MOM_WEIGHTS = {"购买数量": 1, "投诉率": 1, "退货率": 1}
+#: the names of the count-based table this replaced, accepted in ``weights``
+_OLD_NAMES = {"投诉次数": "投诉率", "退货次数": "退货率"}
+#: a change of units bought this large in the same two months last year marks the pair as seasonal
+SEASONAL_SWING = 0.2
 
 
 def _check_weights(weights) -> dict:
     if weights is None:
         return dict(MOM_WEIGHTS)
+    if isinstance(weights, dict):
+        weights = {_OLD_NAMES.get(k, k): v for k, v in weights.items()}
     if not isinstance(weights, dict) or set(weights) != set(MOM_ROWS):
         raise CRMDataError(f"权重应是一个字典，包含 {'、'.join(MOM_ROWS)} 三项，例如 {MOM_WEIGHTS}。")
     out = {}
@@ -369,31 +401,65 @@ def _mom_counts(o: pd.DataFrame, i: pd.DataFrame, period: pd.Period) -> list[flo
     ]
 
 
+def _mom_values(counts: list[float]) -> list[float]:
+    """Units, and complaints and returns per 1,000 units (NaN without units)."""
+    units = counts[0]
+    per_k = (lambda c: c / units * 1000) if units > 0 else (lambda c: np.nan)
+    return [units, per_k(counts[1]), per_k(counts[2])]
+
+
 def _mom_scores(t: pd.DataFrame, tolerance: float, w: dict) -> np.ndarray:
     """Add 变化, 变化率, 评价, 权重, 得分 to ``t``; return each row's direction (-1, 0, +1)."""
     t["变化"] = t["本月"] - t["上月"]
     with np.errstate(divide="ignore", invalid="ignore"):
         t["变化率"] = np.where(t["上月"] > 0, t["变化"] / t["上月"], np.nan)
-    rel = t["变化率"].fillna(np.sign(t["变化"]))
+    known = t["本月"].notna() & t["上月"].notna()
+    rel = t["变化率"].fillna(np.sign(t["变化"])).where(known, 0.0)  # from 0 to something counts as +100 %
     direction = np.where(rel.abs() <= tolerance, 0, np.sign(rel))
-    good = direction * np.array([GOOD_DIRECTION[r] for r in MOM_ROWS])
-    t["评价"] = np.select([good > 0, good < 0], ["好转", "变坏"], "持平")
+    sign = np.array([GOOD_DIRECTION[r] for r in MOM_ROWS])
+    good = direction * sign
+    t["评价"] = np.where(known, np.select([good > 0, good < 0], ["好转", "变坏"], "持平"), "无法比较")
     t["权重"] = [w[r] for r in MOM_ROWS]
-    t["得分"] = good * t["权重"]
+    t["得分"] = np.where(direction != 0, np.clip(rel.to_numpy() * sign, -1, 1), 0.0) * t["权重"]
+    t["得分"] = t["得分"].round(4) + 0.0  # + 0.0: no "-0"
     return direction
 
 
 def _mom_explanation(t: pd.DataFrame, direction: np.ndarray, total: float, verdict: str) -> str:
-    def num(x):
-        return f"{x:+g}"
-
     parts = []
     for r in MOM_ROWS:
-        rate = t.loc[r, "变化率"]
-        moved = "持平" if direction[MOM_ROWS.index(r)] == 0 else ("增加" if t.loc[r, "变化"] > 0 else "减少")
-        how = f"{moved} {abs(rate):.1%}" if pd.notna(rate) and moved != "持平" else moved
-        parts.append(f"{r}{how}（{t.loc[r, '评价']}，权重 {t.loc[r, '权重']:g}，得 {num(t.loc[r, '得分'])} 分）")
-    return "；".join(parts) + f"。加权总分 {num(total)}，总体{verdict}。"
+        row = t.loc[r]
+        if row["评价"] == "无法比较":
+            parts.append(f"{r}无法比较（有一个月没有购买，算不出每千件的比率），得 0 分")
+            continue
+        moved = "持平" if direction[MOM_ROWS.index(r)] == 0 else ("上升" if row["变化"] > 0 else "下降")
+        rate = row["变化率"]
+        how = f"{moved} {abs(rate):.0%}" if pd.notna(rate) and moved != "持平" else moved
+        value = f"{row['上月']:,.0f} → {row['本月']:,.0f} 件" if r == "购买数量" else (
+            f"每千件 {row['上月']:.1f} → {row['本月']:.1f} 次（{row['上月次数']:.0f} → {row['本月次数']:.0f} 次）")
+        parts.append(f"{r}{how}（{value}，{row['评价']}，得 {row['得分']:+.2f} 分）")
+    return "；".join(parts) + f"。总分 {total:+.2f}，总体{verdict}。"
+
+
+def _season_note(o: pd.DataFrame, m: pd.Period) -> str:
+    """Chinese note when ``m`` or the month before is seasonally unusual, else ''."""
+    from crmlab.festival import FIRST_YEAR, LAST_YEAR, festival_months
+
+    notes = []
+    pair = pd.PeriodIndex([m - 1, m])
+    if pair[0].year >= FIRST_YEAR and pair[1].year <= LAST_YEAR:
+        fest = festival_months(pair)
+        for _, row in fest[fest["节前天数"] > 0].iterrows():
+            notes.append(f"{row['月份']} 有 {row['节前天数']} 天是春节（{row['春节']}）前的采购旺季")
+    om = o["order_date"].dt.to_period("M")
+    before, last = (float(o.loc[om == p, "quantity"].sum()) for p in (m - 13, m - 12))
+    if om.min() <= m - 13 and before > 0:
+        swing = last / before - 1
+        if abs(swing) >= SEASONAL_SWING:
+            notes.append(f"去年同期（{m - 13} → {m - 12}）购买数量也{'上升' if swing > 0 else '下降'}了 {abs(swing):.0%}")
+    if not notes:
+        return ""
+    return "季节提示：" + "；".join(notes) + "。购买数量的变化有一部分是季节造成的，不全是经营的好坏。"
 
 
 def month_over_month(
@@ -405,17 +471,27 @@ def month_over_month(
     tolerance: float = 0.05,
     weights: dict | None = None,
 ) -> pd.DataFrame:
-    """This month vs last month: units bought, complaints, returns, and a verdict.
+    """This month vs last month: units bought, complaint rate, return rate, and a verdict.
+
+    Rows (:data:`MOM_ROWS`): ``购买数量`` (units bought), ``投诉率`` and ``退货率``
+    (complaints and returns per 1,000 units bought: a quality problem shows in the
+    rate even when more is sold).  Columns ``上月``/``本月`` hold the indicator
+    (units, or the rate), ``上月次数``/``本月次数`` the counts beside them
+    (units, complaints, returns), ``单位`` the unit.
 
     Per indicator (column ``评价``): a change within ``tolerance`` (5 %) is 持平;
-    otherwise 好转 when it moves the good way (purchases up, complaints or returns
-    down) and 变坏 the bad way.
+    otherwise 好转 when it moves the good way (purchases up, rates down) and 变坏
+    the bad way (无法比较 when a month has no units, so no rate).  Its ``得分`` is
+    ``权重 x`` the change in the good direction (``+0.25`` for purchases up 25 %,
+    ``-1`` for a complaint rate that doubled or more: capped at ±100 %; 0 when 持平).
 
-    Overall verdict (``df.attrs["verdict"]``, also the ``结论`` column): each
-    indicator scores ``权重 x (+1 好转 / 0 持平 / -1 变坏)`` (column ``得分``) with
-    the weights :data:`MOM_WEIGHTS` -- purchases 3, complaints 1, returns 1, so
-    purchases matter most; a positive total is 变好, a negative one 变差, zero
-    持平.  ``df.attrs["explanation"]`` spells the calculation out in Chinese.
+    Overall verdict (``df.attrs["verdict"]``, also the ``结论`` column): the sum of
+    the scores with the weights :data:`MOM_WEIGHTS` (1 : 1 : 1); positive is 变好,
+    negative 变差, zero 持平.  ``attrs["explanation"]`` spells the calculation out in
+    Chinese; ``attrs["season_note"]`` is a Chinese note when the two months are
+    seasonally unusual (pre-Spring-Festival days, or a swing of 20 % or more in units
+    between the same months a year earlier), else ``""``.  ``weights`` also accepts
+    the older names 投诉次数/退货次数 for the two rates.
     """
     _check_mom_inputs(orders, interactions)
     tolerance = _check_tolerance(tolerance)
@@ -426,22 +502,27 @@ def month_over_month(
     o = _filter_region(orders, customers, region)
     i = _filter_region(interactions, customers, region)
     _check_mom_month(orders, interactions, m)
-    t = pd.DataFrame({"上月": _mom_counts(o, i, prev), "本月": _mom_counts(o, i, m)},
-                     index=pd.Index(MOM_ROWS, name="指标"))
+    counts_prev, counts_now = _mom_counts(o, i, prev), _mom_counts(o, i, m)
+    t = pd.DataFrame({"单位": [MOM_UNITS[r] for r in MOM_ROWS],
+                      "上月": _mom_values(counts_prev), "本月": _mom_values(counts_now),
+                      "上月次数": counts_prev, "本月次数": counts_now}, index=pd.Index(MOM_ROWS, name="指标"))
     direction = _mom_scores(t, tolerance, w)
-    total = float(t["得分"].sum())
+    total = round(float(t["得分"].sum()), 4) + 0.0
     verdict = "变好" if total > 0 else "变差" if total < 0 else "持平"
     t["结论"] = verdict
-    t.attrs.update(
-        {"verdict": verdict, "month": str(m), "previous": str(prev), "score": total,
-         "weights": w, "explanation": _mom_explanation(t, direction, total, verdict)}
-    )
+    note = _season_note(o, m)
+    explanation = _mom_explanation(t, direction, total, verdict) + (note and " " + note)
+    t.attrs.update({"verdict": verdict, "month": str(m), "previous": str(prev), "score": total, "weights": w,
+                    "explanation": explanation, "season_note": note})
     return t
 
 
 __all__ = [
     "AGE_BINS",
     "AGE_LABELS",
+    "MIN_FORECAST_MONTHS",
+    "MOM_ROWS",
+    "MOM_UNITS",
     "MOM_WEIGHTS",
     "age_band",
     "basket_matrix",

@@ -6,11 +6,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import itertools
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from crmlab import CRMDataError, analysis, datasets
+from crmlab import CRMDataError, analysis, datasets, festival
 from crmlab.charts import info as charts
 
 
@@ -74,81 +76,175 @@ def test_customer_shares_and_top(small):
         analysis.top_share(orders, 20)
 
 
-def test_forecast_recovers_trend_and_season():
-    months = pd.period_range("2023-01", periods=36, freq="M")
-    season = np.array([50, -20, -10, 0, 0, 10, 0, 0, 20, 0, 30, -80], float)
-    rng = np.random.default_rng(0)
-    sales = 1000 + 5 * np.arange(36) + season[months.month - 1] + rng.normal(0, 3, 36)
-    orders = pd.DataFrame({"order_date": months.to_timestamp(), "amount": sales})
+# --------------------------------------------------------------------------- Spring Festival and forecast
+
+
+@pytest.mark.parametrize(("year", "date"), [(2015, "2015-02-19"), (2020, "2020-01-25"), (2024, "2024-02-10"),
+                                            (2025, "2025-01-29"), (2026, "2026-02-17"), (2035, "2035-02-08")])
+def test_spring_festival_known_dates(year, date):
+    assert festival.spring_festival(year) == pd.Timestamp(date)
+
+
+def test_spring_festival_table_is_a_lunar_calendar():
+    dates = [festival.spring_festival(y) for y in range(2015, 2036)]
+    assert all(pd.Timestamp(f"{d.year}-01-21") <= d <= pd.Timestamp(f"{d.year}-02-20") for d in dates)
+    gaps = {(b - a).days for a, b in itertools.pairwise(dates)}
+    assert gaps <= {354, 355, 383, 384, 385}  # 12 or 13 lunar months between festivals
+    with pytest.raises(CRMDataError, match="2015-2035"):
+        festival.spring_festival(2040)
+
+
+def test_pre_festival_days_per_month():
+    t = festival.festival_months(["2024-01", "2024-02", "2025-01", "2025-02", "2026-01", "2026-02", "2026-03"])
+    assert t["节前天数"].tolist() == [12, 9, 21, 0, 5, 16, 0]
+    assert t.loc[5, "节前占比"] == pytest.approx(16 / 28)
+    assert t["春节"].tolist()[:2] == ["2024-02-10", "2024-02-10"]
+
+
+def _synthetic_sales(n_months=36, start="2023-01", festival_effect=0.8, growth=0.01, noise=0.03, seed=0):
+    """Multiplicative monthly sales with a trend, fixed month effects and a pre-festival peak."""
+    months = pd.period_range(start, periods=n_months, freq="M")
+    season = np.array([0.0, -0.2, -0.1, 0, 0, 0.1, 0, 0, 0.15, 0, 0.3, 0.1])
+    share = festival.festival_months(months)["节前占比"].to_numpy()
+    rng = np.random.default_rng(seed)
+    log_sales = np.log(1e5) + growth * np.arange(n_months) + season[months.month - 1] + festival_effect * share
+    sales = np.exp(log_sales + rng.normal(0, noise, n_months))
+    return pd.DataFrame({"order_date": months.to_timestamp(), "amount": sales}), season
+
+
+def test_forecast_follows_the_moving_festival_and_the_trend():
+    orders, season = _synthetic_sales()
     f = analysis.forecast_sales(orders, horizon=6)
-    fut = f[f["类型"] == "预测"]
+    fut = f[f["类型"] == "预测"].reset_index(drop=True)
     assert fut["月份"].tolist() == ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06"]
-    expected = 1000 + 5 * np.arange(36, 42) + season[:6]
-    assert np.allclose(fut["预测值"], expected, atol=8)
-    assert f.attrs["trend_per_month"] == pytest.approx(5, abs=0.3)
-    # the trend column is the straight line without the seasons; fitted - trend is the season
-    assert np.allclose(np.diff(f["趋势"]), f.attrs["trend_per_month"])
-    hist = f[f["类型"] == "实际"]
-    effect = (hist["拟合值"] - hist["趋势"]).to_numpy()
-    assert np.allclose(effect[:12], effect[12:24]) and abs(effect[:12].sum()) < 1e-6
-    assert np.allclose(effect[:12], season - season.mean(), atol=6)
+    assert f.attrs["trend_per_month"] == pytest.approx(np.expm1(0.01), abs=0.003)
+    # on the log scale the festival coefficient has a standard error of about 0.09 here: allow 3 of them
+    assert np.log1p(f.attrs["festival_effect"]) == pytest.approx(0.8, abs=0.26)
+    # 2026: festival on 17 Feb, 16 of the 21 pre-festival days in February
+    share = festival.festival_months(fut["月份"])["节前占比"].to_numpy()
+    truth = np.exp(np.log(1e5) + 0.01 * np.arange(36, 42) + season[:6] + 0.8 * share)
+    assert np.allclose(fut["预测值"], truth, rtol=0.1)
+    assert ((fut["下限"] < truth) & (truth < fut["上限"])).all()
+    assert fut.loc[1, "预测值"] > fut.loc[0, "预测值"]  # February 2026 beats January 2026
     assert ((fut["下限"] < fut["预测值"]) & (fut["预测值"] < fut["上限"])).all()
     wide = analysis.forecast_sales(orders, horizon=6, level=0.99)
     assert (wide.loc[wide["类型"] == "预测", "上限"].to_numpy() > fut["上限"].to_numpy()).all()
-    with pytest.raises(CRMDataError, match="15 个月"):
-        analysis.forecast_sales(orders.iloc[:10])
+    # the trend column is a smooth growth curve
+    ratio = np.diff(np.log1p(f["趋势"].to_numpy()))
+    assert np.allclose(ratio, ratio[0], atol=1e-6)
+    assert f.attrs["dof"] == 36 - 14
+    hist = f[f["类型"] == "实际"]
+    assert hist["节前占比"].tolist() == pytest.approx(festival.festival_months(hist["月份"])["节前占比"].tolist())
+    with pytest.raises(CRMDataError, match="16 个月"):
+        analysis.forecast_sales(orders.iloc[:15])
     with pytest.raises(CRMDataError):
         analysis.forecast_sales(orders, horizon=0)
+
+
+def test_forecast_band_is_honest():
+    """Data drawn from the model: the 90 % band covers about 90 % of the months that follow."""
+    hits = []
+    for seed in range(150):
+        orders, _ = _synthetic_sales(n_months=30, start="2024-01", noise=0.1, seed=seed)
+        f = analysis.forecast_sales(orders.iloc[:24], horizon=6, level=0.9)
+        fut = f[f["类型"] == "预测"]
+        actual = orders["amount"].to_numpy()[24:]
+        hits.extend((fut["下限"].to_numpy() <= actual) & (actual <= fut["上限"].to_numpy()))
+    assert 0.85 <= np.mean(hits) <= 0.95
+
+
+def test_forecast_of_the_course_company_follows_the_planted_festival():
+    # the generator plants a pre-festival peak (华禾优选: events["spring"] = 1.3); in 2026 it falls in February
+    f = analysis.forecast_sales(datasets.load("orders", group=0))
+    fut = f[f["类型"] == "预测"].set_index("月份")
+    assert fut.loc["2026-02", "预测值"] > fut.loc["2026-01", "预测值"]
+    assert f.attrs["festival_effect"] > 0.5
+    # a coffee chain whose shops are quiet before the festival (events["spring"] = -0.4)
+    coffee = analysis.forecast_sales(datasets.load("orders", group=1))
+    assert coffee.attrs["festival_effect"] < 0
 
 
 def test_month_over_month_verdict(small):
     customers, orders, interactions = small
     t = analysis.month_over_month(orders, interactions, "2025-12")
     assert t.loc["购买数量", "上月"] == 13 and t.loc["购买数量", "本月"] == 8
-    assert t.loc["投诉次数", "上月"] == 2 and t.loc["投诉次数", "本月"] == 1
-    assert t.loc["退货次数", "本月"] == 0
+    # complaints per 1,000 units, with the counts beside them
+    assert t.loc["投诉率", "上月"] == pytest.approx(2 / 13 * 1000) and t.loc["投诉率", "本月"] == pytest.approx(125)
+    assert t.loc["投诉率", "上月次数"] == 2 and t.loc["投诉率", "本月次数"] == 1
+    assert t.loc["退货率", "本月"] == 0 and t.loc["退货率", "上月次数"] == 1
+    assert t["单位"].tolist() == ["件", "次/千件", "次/千件"]
     assert t["评价"].tolist() == ["变坏", "好转", "好转"]
-    # purchases weigh 3, complaints and returns 1 each: -3 + 1 + 1 = -1
-    assert t["得分"].tolist() == [-3, 1, 1]
-    assert t.attrs["verdict"] == "变差" and t.attrs["score"] == -1
-    assert "加权总分 -1" in t.attrs["explanation"] and "购买数量减少" in t.attrs["explanation"]
-    # with equal weights the same month would come out 变好: the weighting decides
-    eq = analysis.month_over_month(orders, interactions, "2025-12", weights={"购买数量": 1, "投诉次数": 1, "退货次数": 1})
-    assert eq.attrs["verdict"] == "变好"
+    # scores: the change in the good direction, capped at ±100 %
+    assert t["得分"].tolist() == pytest.approx([-5 / 13, 0.1875, 1.0], abs=1e-4)
+    assert t.attrs["verdict"] == "变好" and t.attrs["score"] == pytest.approx(0.8029, abs=1e-4)
+    assert "总分 +0.80" in t.attrs["explanation"] and "购买数量下降" in t.attrs["explanation"]
+    # a teacher who weighs purchases more gets the other verdict
+    heavy = analysis.month_over_month(orders, interactions, "2025-12", weights={"购买数量": 5, "投诉率": 1, "退货率": 1})
+    assert heavy.attrs["verdict"] == "变差"
+    old_names = analysis.month_over_month(orders, interactions, "2025-12",
+                                          weights={"购买数量": 5, "投诉次数": 1, "退货次数": 1})
+    assert old_names.attrs["score"] == heavy.attrs["score"]
     east = analysis.month_over_month(orders, interactions, "2025-12", customers=customers, region="华东")
     assert east.loc["购买数量", "本月"] == 4 and east.loc["购买数量", "上月"] == 2
     with pytest.raises(CRMDataError, match="超出数据范围"):
         analysis.month_over_month(orders, interactions, "2025-11")
 
 
+def test_the_planted_quality_incident_reads_as_worse():
+    # 华禾优选, August 2025: complaints 28 -> 101 while units rose 25 %
+    t = analysis.month_over_month(datasets.load("orders", group=0), datasets.load("interactions", group=0), "2025-08")
+    assert t.loc["投诉率", "上月次数"] == 28 and t.loc["投诉率", "本月次数"] == 101
+    assert round(t.loc["投诉率", "上月"], 1) == 4.2 and round(t.loc["投诉率", "本月"], 1) == 12.2
+    assert t.loc["购买数量", "评价"] == "好转" and t.loc["投诉率", "评价"] == "变坏"
+    assert t.attrs["verdict"] == "变差"
+    assert t.attrs["season_note"] == ""  # nothing seasonal explains it
+
+
 def test_verdict_rules():
-    orders = pd.DataFrame({"customer_id": ["A"] * 4, "order_date": pd.to_datetime(["2025-01-05", "2025-02-05", "2025-02-06", "2025-02-07"]), "quantity": [100, 50, 30, 22]})
-    inter = pd.DataFrame({"customer_id": ["A"] * 3, "date": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-02-01"]), "type": ["投诉", "退货", "投诉"]})
-    t = analysis.month_over_month(orders, inter, "2025-02")
-    assert t.loc["购买数量", "评价"] == "持平"  # +2 % is within 5 %
-    assert t.attrs["verdict"] == "变好"  # returns went down
-    assert t.attrs["score"] == 1 and t["得分"].tolist() == [0, 0, 1]
+    orders = pd.DataFrame({"customer_id": ["A"] * 4, "order_date": pd.to_datetime(["2025-04-05", "2025-05-05", "2025-05-06", "2025-05-07"]), "quantity": [100, 50, 30, 22]})
+    inter = pd.DataFrame({"customer_id": ["A"] * 3, "date": pd.to_datetime(["2025-04-01", "2025-04-02", "2025-05-01"]), "type": ["投诉", "退货", "投诉"]})
+    t = analysis.month_over_month(orders, inter, "2025-05")
+    assert t.loc["购买数量", "评价"] == "持平" and t.loc["购买数量", "得分"] == 0  # +2 % is within 5 %
+    assert t.loc["投诉率", "评价"] == "持平"  # 10 -> 9.8 per 1,000 units
+    assert t.loc["退货率", "评价"] == "好转" and t.loc["退货率", "得分"] == 1  # 10 -> 0 per 1,000
+    assert t.attrs["verdict"] == "变好" and t.attrs["score"] == 1
 
 
-def test_purchases_outweigh_complaints_and_returns():
-    # purchases up clearly, complaints and returns up too: 3 - 1 - 1 = +1
-    orders = pd.DataFrame({"customer_id": ["A"] * 2, "order_date": pd.to_datetime(["2025-01-05", "2025-02-05"]), "quantity": [100, 150]})
-    inter = pd.DataFrame({"customer_id": ["A"] * 4, "date": pd.to_datetime(["2025-01-01", "2025-02-01", "2025-02-02", "2025-02-03"]), "type": ["投诉", "投诉", "投诉", "退货"]})
-    t = analysis.month_over_month(orders, inter, "2025-02")
-    assert t["评价"].tolist() == ["好转", "变坏", "变坏"]
+def test_more_sales_with_the_same_complaint_rate_is_better():
+    # units up 50 %, complaints up 50 % too: the rate is flat, so this is growth, not a quality problem
+    orders = pd.DataFrame({"customer_id": ["A"] * 2, "order_date": pd.to_datetime(["2025-04-05", "2025-05-05"]), "quantity": [200, 300]})
+    inter = pd.DataFrame({"customer_id": ["A"] * 5, "date": pd.to_datetime(["2025-04-01", "2025-04-02", "2025-05-01", "2025-05-02", "2025-05-03"]), "type": ["投诉"] * 5})
+    t = analysis.month_over_month(orders, inter, "2025-05")
+    assert t["评价"].tolist() == ["好转", "持平", "持平"]
     assert t.attrs["verdict"] == "变好"
-    # a teacher who weighs complaints more gets the other verdict
-    t2 = analysis.month_over_month(orders, inter, "2025-02", weights={"购买数量": 1, "投诉次数": 2, "退货次数": 2})
-    assert t2.attrs["verdict"] == "变差" and t2.attrs["score"] == -3
+
+
+def test_a_month_without_units_has_no_rates():
+    orders = pd.DataFrame({"customer_id": ["A"], "order_date": pd.to_datetime(["2025-04-05"]), "quantity": [10]})
+    inter = pd.DataFrame({"customer_id": ["A"], "date": pd.to_datetime(["2025-05-01"]), "type": ["投诉"]})
+    t = analysis.month_over_month(orders, inter, "2025-05")
+    assert t.loc["投诉率", "评价"] == "无法比较" and t.loc["投诉率", "得分"] == 0
+    assert t.attrs["verdict"] == "变差"  # units fell to 0
+    assert "无法比较" in t.attrs["explanation"]
+
+
+def test_season_note_for_festival_months_and_seasonal_swings():
+    data = {k: datasets.load(k, group=0) for k in ("orders", "interactions")}
+    feb = analysis.month_over_month(data["orders"], data["interactions"], "2025-02")
+    assert "春节（2025-01-29）" in feb.attrs["season_note"] and feb.attrs["season_note"] in feb.attrs["explanation"]
+    nov = analysis.month_over_month(data["orders"], data["interactions"], "2025-11")  # 双11, a year earlier too
+    assert "去年同期（2024-10 → 2024-11）" in nov.attrs["season_note"]
+    quiet = analysis.month_over_month(data["orders"], data["interactions"], "2025-05")
+    assert quiet.attrs["season_note"] == ""
 
 
 @pytest.mark.parametrize(
     "kwargs, match",
     [
         ({"weights": {"购买数量": 3}}, "权重应是一个字典"),
-        ({"weights": {"购买数量": -1, "投诉次数": 1, "退货次数": 1}}, "不小于 0"),
-        ({"weights": {"购买数量": "多", "投诉次数": 1, "退货次数": 1}}, "不是数字"),
-        ({"weights": {"购买数量": 0, "投诉次数": 0, "退货次数": 0}}, "不能全为 0"),
+        ({"weights": {"购买数量": -1, "投诉率": 1, "退货率": 1}}, "不小于 0"),
+        ({"weights": {"购买数量": "多", "投诉率": 1, "退货率": 1}}, "不是数字"),
+        ({"weights": {"购买数量": 0, "投诉率": 0, "退货率": 0}}, "不能全为 0"),
         ({"tolerance": "5%"}, "不是数字"),
         ({"tolerance": 2}, "0 到 1"),
         ({"month": "十二月"}, "无法识别"),
@@ -197,8 +293,8 @@ def test_course_data_pareto_and_forecast():
     f = analysis.forecast_sales(orders)
     fut = f[f["类型"] == "预测"]
     assert fut["月份"].iloc[0] == "2026-01" and len(fut) == 6
-    # January is the strongest month in both years (Spring Festival): the forecast must keep it
-    assert fut["预测值"].iloc[0] == fut["预测值"].max()
+    # the pre-festival peak follows the festival: 2026-02-17, so February 2026 is the strongest month
+    assert fut["预测值"].iloc[1] == fut["预测值"].max()
 
 
 def test_age_band_automatic_labels_read_naturally():
