@@ -266,7 +266,9 @@ def forecast_sales(orders: pd.DataFrame, horizon: int = 6, level: float = 0.9) -
 
         log sales = a + b * t + s[calendar month] + c * pre-festival share
 
-    * ``b``: the trend (growth per month, ``attrs["trend_per_month"]`` is ``exp(b) - 1``);
+    * ``b``: the trend: ``attrs["growth_per_month"]`` is ``exp(b) - 1`` (e.g. -0.006 = 0.6 %
+      less each month), ``attrs["trend_per_month"]`` the change of the trend line in
+      yuan over the last month of the data;
     * ``s``: one effect per calendar month for the fixed-date seasons (618, 双11,
       summer, ...), January as the base;
     * ``c``: the Spring Festival as a moving holiday -- the share of the month's
@@ -317,7 +319,9 @@ def forecast_sales(orders: pd.DataFrame, horizon: int = 6, level: float = 0.9) -
          "节前占比": Xf[:, -1], "趋势": np.expm1(level0 + coef[1] * t_future)}
     )
     out = pd.concat([hist, fut], ignore_index=True)
-    out.attrs.update({"trend_per_month": float(np.expm1(coef[1])), "festival_effect": float(np.expm1(coef[13])),
+    trend = hist["趋势"].to_numpy()
+    out.attrs.update({"trend_per_month": float(trend[-1] - trend[-2]), "growth_per_month": float(np.expm1(coef[1])),
+                      "festival_effect": float(np.expm1(coef[13])),
                       "sigma": float(np.sqrt(fit.scale)), "dof": int(fit.df_resid), "level": float(level)})
     return out[["月份", "类型", "销售额", "拟合值", "预测值", "下限", "上限", "节前占比", "趋势"]]
 

@@ -117,7 +117,9 @@ def test_forecast_follows_the_moving_festival_and_the_trend():
     f = analysis.forecast_sales(orders, horizon=6)
     fut = f[f["类型"] == "预测"].reset_index(drop=True)
     assert fut["月份"].tolist() == ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06"]
-    assert f.attrs["trend_per_month"] == pytest.approx(np.expm1(0.01), abs=0.003)
+    assert f.attrs["growth_per_month"] == pytest.approx(np.expm1(0.01), abs=0.003)
+    trend = f.loc[f["类型"] == "实际", "趋势"].to_numpy()
+    assert f.attrs["trend_per_month"] == pytest.approx(trend[-1] - trend[-2])  # yuan per month, at the end
     # on the log scale the festival coefficient has a standard error of about 0.09 here: allow 3 of them
     assert np.log1p(f.attrs["festival_effect"]) == pytest.approx(0.8, abs=0.26)
     # 2026: festival on 17 Feb, 16 of the 21 pre-festival days in February
