@@ -52,10 +52,10 @@ def buyers(orders) -> set[str]:
 
 @pytest.fixture(scope="module")
 def states(data) -> pd.DataFrame:
-    """Lesson 1: customer states on the course date with the notebook's (default) rules."""
+    """Lesson 1: customer states on the course date as the notebook computes them (course rules, contact records)."""
     import crmlab.customers as cu
 
-    return cu.customer_states(data["customers"], data["orders"], ASOF)
+    return cu.customer_states(data["customers"], data["orders"], ASOF, interactions=data["interactions"])
 
 
 @pytest.fixture(scope="module")
@@ -239,8 +239,10 @@ def test_infobase_code_encodes_the_customer(data):
 
 
 def test_never_bought_is_potential_everywhere(states, infobase_status, buyers):
-    """Lesson 1 潜在客户 + 目标客户 (never bought) = lesson 2's InfoBase status 潜在."""
-    lesson1 = _ids(states["state"], "潜在客户", "目标客户")
+    """Lesson 1's never-buyers (潜在客户 + 目标客户, and the 非客户 who turned down repeated contacts) = lesson 2's
+    InfoBase status 潜在."""
+    never = states["n_orders"] == 0
+    lesson1 = _ids(states["state"][never], "潜在客户", "目标客户", "非客户")
     assert lesson1 == _ids(infobase_status, "潜在")
     assert not lesson1 & buyers
 
@@ -260,17 +262,25 @@ def test_lost_customers_lesson2_equal_lesson3(infobase_status, behaviour):
     assert _ids(infobase_status, "流失") == _ids(behaviour["loyalty"], "已流失")
 
 
-def test_lost_customers_lesson1_equal_lesson2_under_the_same_rule(data, states, infobase_status):
-    """流失 means the same in every lesson (bought, then no purchase for more than N days); only the rule N differs:
-    lesson 1 defaults to 180 days, lessons 2 and 3 use one year.  With lesson 1's churn_days set to 365 the
-    customers are exactly lesson 2's 流失, and the 180-day 流失客户 contain them (more customers)."""
+def test_one_churn_rule_course_wide(data, states, infobase_status, behaviour, orders):
+    """ONE churn rule for the whole course: a customer who bought but not for more than crmlab.course.CHURN_DAYS
+    (365) days before the course date.  Lessons 1-3 all find exactly these customers: lesson 1 as 流失客户 (or, lost
+    for more than 540 days and never won back, as 非客户), lesson 2's InfoBase as 流失, lesson 3 as 已流失; the
+    default of every function that decides 流失 is CHURN_DAYS."""
     import crmlab.customers as cu
+    from crmlab.course import CHURN_DAYS
 
-    lesson2 = _ids(infobase_status, "流失")
-    one_year = cu.customer_states(data["customers"], data["orders"], ASOF, churn_days=365)["state"]
-    assert _ids(one_year, "流失客户") == lesson2
-    lesson1 = _ids(states["state"], "流失客户")
-    assert lesson2 < lesson1
+    assert CHURN_DAYS == 365
+    last = orders.groupby("customer_id")["order_date"].max()
+    lost = set(last.index[(COURSE_DAY - last).dt.days > CHURN_DAYS])
+    assert lost
+    long_lost = _ids(states["state"][states["n_orders"] > 0], "非客户")
+    assert _ids(states["state"], "流失客户") | long_lost == lost
+    assert long_lost == set(states.index[states["days_since_last"] > cu.NON_CUSTOMER_DAYS])
+    assert _ids(infobase_status, "流失") == lost
+    assert _ids(behaviour["loyalty"], "已流失") == lost
+    for fn in (cu.customer_states, cu.value_types):
+        assert inspect.signature(fn).parameters["churn_days"].default == CHURN_DAYS, fn.__name__
 
 
 def _markdown(name: str) -> str:
@@ -278,26 +288,26 @@ def _markdown(name: str) -> str:
     return "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
 
 
-def test_notebooks_state_their_lost_customer_rule(data, states, infobase_status):
-    """Each lesson's prose says its 流失 rule and the head counts it quotes for the other rule are the real ones."""
-    lesson1, lesson2 = len(_ids(states["state"], "流失客户")), len(_ids(infobase_status, "流失"))
-    nb1, nb2, nb3 = (_markdown(n) for n in ("01_identify_customers.ipynb", "02_customer_information.ipynb",
-                                            "03_segmentation.ipynb"))
-    assert "默认 180 天" in nb1 and "365 天" in nb1 and f"（{lesson2} 人）" in nb1
-    assert "365 天" in nb2 and "180 天" in nb2 and f"（{lesson1} 人）" in nb2
-    assert "超过 365 天" in nb3 and "180 天" in nb3
+def test_no_other_churn_horizon_is_called_lost():
+    """No lesson names another number of days as the 流失 rule (the 高危客户 warning of lesson 1 is not called 流失)."""
+    for name in ("01_identify_customers.ipynb", "02_customer_information.ipynb", "03_segmentation.ipynb"):
+        text = _markdown(name)
+        for m in re.finditer(r"(\d+) ?天(?:没买|没有购买|未购买)?[^。；\n]{0,12}流失", text):
+            assert m.group(1) in ("365", "540"), f"{name}: {m.group(0)}"
+    assert "365 天" in _markdown("01_identify_customers.ipynb")
 
 
 def test_lesson1_lost_customers_are_telecom_exit_and_in_decline(data, states, orders):
-    """Within lesson 1: the 180-day rule gives the same 流失客户, E 离网 and 退化期 members."""
+    """Within lesson 1, under the course rule: lost customers (流失 and long-lost 非客户) = E 离网, and 退化期 = D + E."""
     import crmlab.lifecycle as lc
+    from crmlab.course import CHURN_DAYS
 
-    lost = _ids(states["state"], "流失客户")
-    tele = lc.telecom_stage(orders, ASOF, data["customers"])["stage"]
-    four = lc.lifecycle_stage(orders, ASOF)["stage"]
+    lost = _ids(states["state"], "流失客户") | _ids(states["state"][states["n_orders"] > 0], "非客户")
+    tele = lc.telecom_stage(orders, ASOF, data["customers"], churn_days=CHURN_DAYS)["stage"]
+    four = lc.lifecycle_stage(orders, ASOF, churn_days=CHURN_DAYS)["stage"]
     assert _ids(tele, "E 离网") == lost
-    assert _ids(four, "退化期") == _ids(tele, "D 衰退", "E 离网")
-    rel = lc.relationship_metrics(orders, ASOF).set_index("metric")["value"]
+    assert _ids(four, "退化期") >= _ids(tele, "E 离网")
+    rel = lc.relationship_metrics(orders, ASOF, churn_days=CHURN_DAYS).set_index("metric")["value"]
     assert rel["流失客户数"] == len(lost)
     assert rel["活跃客户数"] == len(_ids(states["state"], "现实客户-初次购买", "现实客户-重复购买", "现实客户-忠诚"))
 
@@ -403,8 +413,9 @@ def test_top_20_percent_share_is_the_same_in_lessons_2_and_4(orders):
     abc = cc.abc_tiers(orders).tiers
     pyr = cc.pyramid(orders).tiers
     assert abc.loc["A类客户", "金额占比"] == pytest.approx(lesson2)
-    assert pyr.loc["普通客户", "累计客户占比"] == pytest.approx(0.2, abs=1e-3)
-    assert pyr.loc["普通客户", "累计金额占比"] == pytest.approx(lesson2)
+    third = cc.PYRAMID_LABELS[2]  # the pyramid's third tier ends at 20% of the customers
+    assert pyr.loc[third, "累计客户占比"] == pytest.approx(0.2, abs=1e-3)
+    assert pyr.loc[third, "累计金额占比"] == pytest.approx(lesson2)
 
 
 def test_key_customers_are_the_a_customers_by_profit(orders):
@@ -418,15 +429,15 @@ def test_key_customers_are_the_a_customers_by_profit(orders):
 
 
 def test_key_customers_are_the_top_three_pyramid_tiers_by_profit(orders):
-    """Notebook 01's note '和第4课对一对': ranked by gross profit, 关键客户 = VIP + 主要 + 普通 of the pyramid and
-    普通客户 + 小客户 of lesson 1 = 小客户 of the pyramid."""
+    """Notebook 01's note '和第4课对一对': ranked by gross profit, 关键客户 = VIP + 主要 + 中等 of the pyramid and
+    普通客户 + 小客户 of lesson 1 = 大众客户 of the pyramid (the pyramid's tiers have their own names)."""
     import crmlab.credit as cc
     import crmlab.customers as cu
 
     lesson1 = cu.classify_by_profit(orders)["tier"]
     pyr = cc.pyramid(orders, by="gross_profit").customers.set_index("customer_id")["tier"]
-    assert _ids(lesson1, "关键客户") == _ids(pyr, "VIP客户", "主要客户", "普通客户")
-    assert _ids(lesson1, "普通客户", "小客户") == _ids(pyr, "小客户")
+    assert _ids(lesson1, "关键客户") == _ids(pyr, "VIP客户", "主要客户", "中等客户")
+    assert _ids(lesson1, "普通客户", "小客户") == _ids(pyr, "大众客户")
 
 
 def test_tier_rounding_is_half_up_not_bankers():
@@ -447,26 +458,15 @@ def test_tier_sizes_round_the_same_way_in_lessons_1_and_4(orders):
     assert list(lesson4) == [lesson1["关键客户"], lesson1["普通客户"], lesson1["小客户"]]
 
 
-def test_shared_tier_labels_are_different_cuts_and_both_notebooks_say_so(orders):
-    """普通客户 / 小客户 are textbook names in both lesson 1 (by gross profit, 20/30/50%) and lesson 4's pyramid
-    (by sales by default, 1/4/15/80%): same words, different customers.  Both notebooks must say so, and say
-    which ranking each uses; the exact correspondence (by gross profit) is pinned by the test above."""
+def test_no_tier_name_names_two_groups(orders):
+    """Lesson 1's profit tiers (the seed's 关键客户 / 普通客户 / 小客户) and lesson 4's pyramid have no name in common."""
     import crmlab.credit as cc
     import crmlab.customers as cu
 
-    lesson1 = cu.classify_by_profit(orders)["tier"].astype(str)
-    pyr = cc.pyramid(orders).customers.set_index("customer_id")["tier"].astype(str)
-    ordinary1 = _ids(lesson1, "普通客户")
-    assert ordinary1 != _ids(pyr, "普通客户")
-    assert len(ordinary1 & _ids(pyr, "小客户")) > len(ordinary1) / 2  # "本课的普通客户在金字塔里大多是小客户"
-    nb1, nb4 = _markdown("01_identify_customers.ipynb"), _markdown("04_credit.ipynb")
-    for text in (nb1, nb4):
-        assert "名字相同、指的人不同" in text
-        assert "大多是小客户" in text
-    note1 = nb1[nb1.index("和第4课对一对"):][:400]
-    assert "按**销售额**排队" in note1 and "按**毛利**排队" in note1
-    assert "同样的毛利" not in nb1
-    assert "默认按**销售额**排队" in nb4
+    pyramid_names = set(cc.pyramid(orders).customers["tier"].astype(str))
+    assert set(cu.PROFIT_TIERS) == {"关键客户", "普通客户", "小客户"}
+    assert not set(cu.PROFIT_TIERS) & pyramid_names
+    assert not set(cu.VALUE_TYPES) & (pyramid_names | set(cu.PROFIT_TIERS))
 
 
 def test_payment_method_segments_agree_between_lessons_3_and_4(data, orders, behaviour):
@@ -545,16 +545,18 @@ _DATE_KW = re.compile(r"\b(ASOF|asof|as_of|today|TODAY|COURSE_TODAY)\s*=\s*[\"']
 
 @pytest.mark.parametrize("folder", ["notebooks", "solutions", "exercises"])
 def test_notebooks_use_the_course_date(folder):
-    """Every `ASOF = "..."` / `asof="..."` / `today="..."` in a course notebook is 2026-01-01."""
+    """Every `ASOF = "..."` / `asof="..."` / `today="..."` in a course notebook is 2026-01-01 (or uses COURSE_DATE)."""
     seen = 0
     for path in sorted((ROOT / folder).glob("*.ipynb")):
         nb = json.loads(path.read_text(encoding="utf-8"))
         for cell in nb["cells"]:
             if cell["cell_type"] != "code":
                 continue
-            for name, value in _DATE_KW.findall("".join(cell["source"])):
+            source = "".join(cell["source"])
+            for name, value in _DATE_KW.findall(source):
                 seen += 1
                 assert value == ASOF, f"{path.name}: {name} = {value}"
+            seen += source.count("COURSE_DATE")  # the constant crmlab.course.COURSE_DATE is the course date too
     if folder == "notebooks":
         assert seen >= 4
 

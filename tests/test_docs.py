@@ -116,9 +116,9 @@ def test_glossary_notebooks_exist(glossary):
 
 QUOTED = {
     "01_identify_customers": [
-        "2525", "2167", "0.858", "0.813", "1385", "0.462", "792", "0.264", "113", "2124.01", "356.78", "0.391",
-        "0.236", "0.772", "6247.60", "1,278", "1761", "358", "0.905", "2077", "24.1%", "1161", "582", "369",
-        "431.01", "603.16", "0.399", "0.284", "0.809", "53 位", "2.2%",
+        "2525", "2167", "0.858", "0.813", "279", "0.093", "1639", "0.546", "244", "0.081", "150", "2124.01",
+        "356.78", "0.391", "0.236", "0.772", "402", "0.757", "6247.60", "1,278", "358", "0.905", "2077", "24.1%",
+        "1052", "588", "582", "576", "476", "431.01", "603.16", "0.399", "0.284", "0.809", "53 位", "2.2%",
     ],
     "02_customer_information": [
         "1531", "879", "943", "1,171,215", "100.0%", "99.6%", "P020000428", "447", "2077", "476", "刘凯", "31.9%",
@@ -162,8 +162,11 @@ def _in(guide: str, *snippets: str) -> None:
 def test_answers_lesson1_states(guide, data):
     import crmlab.customers as cu
 
-    lost90 = (cu.customer_states(data["customers"], data["orders"], ASOF, churn_days=90)["state"] == "流失客户").sum()
-    _in(guide, f"从 792 人增加到 {lost90} 人")
+    def lost(**rules):
+        states = cu.customer_states(data["customers"], data["orders"], ASOF, interactions=data["interactions"], **rules)
+        return (states["state"] == "流失客户").sum()
+
+    _in(guide, f"从 {lost()} 人增加到 {lost(churn_days=180)} 人")
     for month in pd.date_range("2024-02-01", "2024-12-01", freq="MS"):
         st = cu.customer_states(data["customers"], data["orders"], month)["state"]
         assert (st == "现实客户-忠诚").sum() == 0, month
@@ -200,8 +203,12 @@ def test_answers_lesson1_relationships(guide, data):
     assert lc.recommend_level(n_customers=300_000, unit_margin=0.08).level == "基本型"
     assert lc.recommend_level(n_customers=300_000, unit_margin=0.15).level == "被动型"
     _in(guide, "→ 伙伴型", "→ 基本型", "则是被动型")
-    counts = lc.lifecycle_stage(data["orders"], ASOF, decline=0.2)["stage"].value_counts()
-    _in(guide, f"退化期从 1161 人增加到 {counts['退化期']} 人", f"稳定期从 514 降到 {counts['稳定期']}")
+    from crmlab.course import CHURN_DAYS
+
+    base = lc.lifecycle_stage(data["orders"], ASOF, churn_days=CHURN_DAYS)["stage"].value_counts()
+    counts = lc.lifecycle_stage(data["orders"], ASOF, churn_days=CHURN_DAYS, decline=0.2)["stage"].value_counts()
+    _in(guide, f"退化期从 {base['退化期']} 人增加到 {counts['退化期']} 人",
+        f"稳定期从 {base['稳定期']} 降到 {counts['稳定期']}")
     costs = lc.retention_economics(retention_cost_ratio=10).costs["合计（元）"]
     _in(guide, f"降到 {costs.iloc[0]:,.0f} / {costs.iloc[1]:,.0f} 元")
     high = lc.retention_economics(base_churn=0.4).summary.loc["profit_increase", "value"]

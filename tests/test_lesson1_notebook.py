@@ -118,3 +118,20 @@ def test_solutions_show_core_and_extension_sections(path):
     assert any(t.startswith("## 交作业") for t in text) and "crmlab.handin(lesson=1)" in text[-1]
     core_checks = [t for t in text[core_start:ext_start] if ".check(answer)" in t]
     assert len(core_checks) >= 8
+
+
+def test_solution_notebook_answers_pass():
+    """Run the solution notebook's code (without the identity and hand-in widgets): every check is correct."""
+    import crmlab
+
+    ns: dict = {"crmlab": crmlab}
+    results = {}
+    for cell in _cells(SOLUTION):
+        src = _src(cell)
+        if cell["cell_type"] != "code" or "student_form" in src or "handin" in src:
+            continue
+        m = re.search(r"(q\d+)\.check\(answer\)", src)
+        exec(src.replace(m.group(0), "") if m else src, ns)
+        if m:
+            results[m.group(1)] = ns[m.group(1)].check(ns["answer"]).correct
+    assert len(results) == 21 and all(results.values()), results
