@@ -168,6 +168,7 @@ def outcome_html(result: pd.DataFrame) -> str:
 def plot_plan_comparison(result: pd.DataFrame, ax=None):
     """Expected sales of the learner's plan next to spreading evenly and serving the best segments first."""
     from crmlab.charts import get_ax
+    from crmlab.charts._format import thousands
 
     _fig, ax = get_ax(ax, figsize=(7.5, 2.6))
     names = ["你的方案", "平均撒网", "重点投放"]
@@ -176,6 +177,7 @@ def plot_plan_comparison(result: pd.DataFrame, ax=None):
     ax.bar_label(bars, labels=[f"{v:,.0f} 元" for v in values[::-1]], padding=3)
     ax.set_xlim(0, max(max(values), 1) * 1.25)
     ax.set_xlabel("预计带来的销售额（元）")
+    ax.xaxis.set_major_formatter(thousands())
     ax.set_title(f"花 {result.attrs['spent']:,.0f} 元（预算 {result.attrs['budget']:,.0f} 元）的预计效果")
     ax.spines[["top", "right"]].set_visible(False)
     return ax
