@@ -1,138 +1,212 @@
-"""Lesson 4 exercise checkers: the reference answer passes, typical mistakes get targeted hints."""
+"""Lesson 4 exercise checkers: the reference answer passes, typical mistakes get targeted hints,
+every wrong answer's message names the mistake (never only the rule), core questions need no code."""
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import crmlab
 import crmlab.credit as cc
+from crmlab import course
 from crmlab.exercises import lesson4 as L
+from crmlab.exercises import questions
 
 
 def _orders():
-    try:
-        return crmlab.datasets.load("orders")
-    except crmlab.CRMDataError:
-        pytest.skip("course data not generated yet")
+    return crmlab.datasets.load("orders")
 
 
 def _wrong(res, word):
     assert not res.correct and res.status == "incorrect"
     assert word in res.message, res.message
-
-
-def test_at_least_eight_questions_and_stubs():
-    assert len(L.QUESTIONS) >= 8
-    for q in L.QUESTIONS:
-        assert q.check(...).status == "not_answered"
-        assert q.hint().message and q.solution().message
-
-
-def test_q1_boundaries():
-    right = ["未到期", "逾期1-30天", "逾期31-60天", "逾期61-90天", "逾期180天以上"]
-    assert L.q1.check(right).correct
-    _wrong(L.q1.check(["逾期1-30天", *right[1:]]), "到期当天")
-    _wrong(L.q1.check([right[0], "逾期31-60天", *right[2:]]), "30 天")
-    _wrong(L.q1.check([*right[:2], "逾期1-30天", *right[3:]]), "31 天")
-    _wrong(L.q1.check("未到期"), "列表")
-
-
-def test_q2_open_at_asof():
-    tab = cc.aging(L.practice_invoices(), L.ASOF)
-    assert L.q2.check(tab["逾期31-60天"].sum()).correct
-    correct, unpaid_only, with_paid, paid_on_asof = L._q2_variants()
-    assert len({correct, unpaid_only, with_paid, paid_on_asof}) == 4
-    _wrong(L.q2.check(unpaid_only), "之后才付款")
-    _wrong(L.q2.check(paid_on_asof), "当天")
-    _wrong(L.q2.check(with_paid), "之前已经付清")
-
-
-def test_q3_percent():
-    ans = sum(L.Q3_AMOUNTS[k] * L.Q3_RATES_PERCENT[k] / 100 for k in L.Q3_AMOUNTS)
-    assert L.q3.check(ans).correct
-    _wrong(L.q3.check(ans * 100), "百分数")
-    # the same answer through the library
-    prov = cc.provision(
-        __import__("pandas").DataFrame([L.Q3_AMOUNTS]),
-        rates={k: v / 100 for k, v in L.Q3_RATES_PERCENT.items()},
-    )
-    assert L.q3.check(prov.loc["合计", "坏账准备"]).correct
-
-
-def test_q4_q5_course_data():
-    orders = _orders()
-    t = cc.pyramid(orders).tiers
-    assert L.q4.check(t.loc["VIP客户", "金额占比"]).correct
-    _wrong(L.q4.check(t.loc["VIP客户", "客户占比"]), "人数")
-    _wrong(L.q4.check(t.loc["VIP客户", "金额占比"] * 100), "小数")
-    credit = orders["payment_method"] == "赊销"
-    assert L.q5.check(orders.loc[credit, "amount"].sum() / orders["amount"].sum()).correct
-    _wrong(L.q5.check(credit.mean()), "笔数")
-
-
-def test_q6_q7_policy():
-    assert L.q6.check(7_200_000 / 360 * 45 * 0.10).correct
-    _wrong(L.q6.check(7_200_000 / 360 * 45), "资金成本率")
-    _wrong(L.q6.check(7_200_000 / 365 * 45 * 0.10), "360")
-    r = cc.credit_policy(**L.Q7)
-    assert L.q7.check(r.profit_change).correct
-    _wrong(L.q7.check(-r.profit_change), "符号")
-    _wrong(L.q7.check(cc.credit_policy(**{**L.Q7, "cost_of_capital": 0}).profit_change), "资金成本")
-
-
-def test_q8_to_q11():
-    assert L.q8.check(["AAA", "AA", "AA", "A", "BB"]).correct
-    _wrong(L.q8.check(["AAA", "AAA", "AA", "A", "BB"]), "四舍五入")
-    _wrong(L.q8.check(["AAA", "AA", "A", "A", "BB"]), "门槛")
-    assert L.q9.check(120_000).correct
-    _wrong(L.q9.check(300_000), "最小值")
-    _wrong(L.q9.check(9_000_000), "天")
-    assert L.q10.check(30).correct
-    _wrong(L.q10.check(270), "颠倒")
-    assert L.q11.check(600 + 20 * np.log2(4)).correct
-    _wrong(L.q11.check(660), "翻一倍")
-    _wrong(L.q11.check(560), "反")
-
-
-def test_odd_answer_types_do_not_raise():
-    import pandas as pd
-
-    for q in L.QUESTIONS:
-        for odd in ("abc", pd.Series([1, 2]), [1, 2, 3], float("nan"), {"a": 1}):
-            res = q.check(odd)
-            assert res.status == "incorrect"
-
-
-# ---------------------------------------------------------------- issue 9: slips found by doing every exercise wrongly
-@pytest.mark.parametrize(
-    "q, answer, word",
-    [
-        (L.q1, [0, 30, 31, 90, 180], "逾期天数"),
-        (L.q2, "¥1,200", "写成 1200"),
-        (L.q3, -15_600.0, "符号反了"),
-        (L.q4, "19%", "0.19"),
-        (L.q6, 9.0, "万元"),
-        (L.q6, -90_000.0, "符号反了"),
-        (L.q9, 12.0, "万元"),
-        (L.q9, 20_000_000.0, "100 倍"),
-        (L.q10, 1_500_000 / 4_500_000 * 365, "90"),
-        (L.q11, 600 + 20 * np.log(4), "log2"),
-        (L.q11, "640分", "写成 640"),
-    ],
-)
-def test_typical_slips_get_targeted_hints(q, answer, word):
-    res = q.check(answer)
-    _wrong(res, word)
     assert "还不对" not in res.message  # the title already says so
 
 
-def test_whole_result_objects_and_amounts_instead_of_shares():
-    res = L.q7.check(cc.credit_policy(**L.Q7))
-    _wrong(res, ".profit_change")
-    assert len(res.message) < 80  # no repr of the whole table
-    _wrong(L.q7.check(cc.credit_policy(**L.Q7).table.loc["净收益", "新政策"]), "新政策的净收益")
+def test_questions_in_order_with_tier_kind_expected():
+    qs = questions(4)
+    assert qs == L.QUESTIONS
+    assert [q.name for q in qs] == [f"练习{i}" for i in range(1, len(qs) + 1)]
+    tiers = [q.tier for q in qs]
+    assert tiers == sorted(tiers, key=lambda t: t != "基础")  # core first, then 拓展
+    core = [q for q in qs if q.tier == "基础"]
+    assert len(core) >= 8 and all(q.kind != "code" for q in core)
+    assert {q.kind for q in qs if q.tier == "拓展"} >= {"code"}
+    for q in qs:
+        assert q.expected() not in (None, "")
+        assert q.check(...).status == "not_answered"
+
+
+def test_hints_say_more_the_second_time_and_react_to_a_wrong_answer():
+    for q in L.QUESTIONS:
+        first, second = q.hint().message, q.hint().message
+        assert first != second
+    L.q9.check("AAA AAA AA A BB")
+    assert "89.5" in L.q9.hint().message
+
+
+def test_q1_pyramid_rank():
+    assert L.q1.check("B").correct
+    assert L.q1.check("b").correct
+    _wrong(L.q1.check("A"), "前 1%")
+    _wrong(L.q1.check("C"), "第三层")
+    _wrong(L.q1.check("D"), "最底层")
+
+
+def test_q2_vip_share_from_the_table():
+    t = cc.pyramid(_orders()).tiers
+    share = t.iloc[0]["金额占比"]
+    for ok in (share, round(share * 100, 1), f"{share:.1%}"):
+        assert L.q2.check(ok).correct, ok
+    _wrong(L.q2.check(t.iloc[0]["客户占比"]), "客户占比")
+    _wrong(L.q2.check(t.iloc[1]["累计金额占比"]), "前两层")
+    _wrong(L.q2.check(t.iloc[0]["金额"]), "金额")
+    _wrong(L.q2.check(share * 0.5), "第一行")
+
+
+@pytest.mark.parametrize("q, right, wrong, word", [
+    (L.q3, "B", "A", "放弃"), (L.q3, "B", "C", "资源有限"), (L.q4, "AB", "ABC", "利润"),
+    (L.q4, "AB", "A", "少选"), (L.q5, "B", "A", "付款记录"), (L.q5, "B", "D", "账期越长"),
+])
+def test_choice_questions(q, right, wrong, word):
+    assert q.check(right).correct
+    _wrong(q.check(wrong), word)
+
+
+def test_q6_payment_terms_widget_number():
+    from crmlab.widgets.credit import PaymentTermsView
+
+    view = PaymentTermsView(_orders(), crmlab.datasets.load("invoices"))
+    res = view.update(terms={"赊销客户": (30, 30)})
+    read = -res.table.loc["赊销客户", "预计坏账"] + res.current.loc["赊销客户", "预计坏账"]
+    assert read > 0
+    assert L.q6.check(round(read)).correct
+    _wrong(L.q6.check(-round(read)), "方向")
+    _wrong(L.q6.check(res.new.loc["合计", "预计坏账"]), "合计")
+    _wrong(L.q6.check(read * 3), "定金是 30%")
+
+
+def test_q7_capital_cost():
+    assert L.q7.check(90_000).correct
+    _wrong(L.q7.check(900_000), "资金成本率")
+    _wrong(L.q7.check(7_200_000 / 365 * 45 * 0.10), "360")
+    _wrong(L.q7.check(720_000), "收账期")
+    _wrong(L.q7.check(9.0), "万元")
+    _wrong(L.q7.check(-90_000), "符号反了")
+    _wrong(L.q7.check(12_345), "三步")
+
+
+def test_q8_five_c_classification():
+    assert L.q8.check("CADEB").correct
+    assert L.q8.check("c a d e b").correct
+    assert L.q8.check(["资本", "品格", "抵押", "条件", "能力"]).correct
+    _wrong(L.q8.check("CBDEA"), "第 2 条")
+    _wrong(L.q8.check("CADEC"), "有没有能力")
+    _wrong(L.q8.check("CADE"), "5 条")
+    _wrong(L.q8.check("CADEX"), "不是选项")
+
+
+def test_q9_grades_name_the_mistake():
+    assert L.q9.check("AAA AA AA A BB").correct
+    assert L.q9.check(["aaa", "AA", "AA", "A", "BB"]).correct
+    _wrong(L.q9.check("AAA AAA AA A BB"), "四舍五入")
+    _wrong(L.q9.check("AAA AA A A BB"), "正好 80 分")
+    _wrong(L.q9.check("AAA AA AA BBB BB"), "正好 70 分")
+    _wrong(L.q9.check("AAA AA AA A BBB"), "59.9")
+    _wrong(L.q9.check("AAA AA AA A B"), "59.9 分评成了 B")
+    _wrong(L.q9.check("AA AA AA A BB"), "90 分评成了 AA")
+    _wrong(L.q9.check("AAA AA AA A"), "5 个分数")
+    _wrong(L.q9.check("AAA AA AA A CC"), "不是信用等级")
+
+
+def test_q10_credit_limit():
+    assert L.q10.check(96_000).correct
+    _wrong(L.q10.check(120_000), "等级系数")
+    _wrong(L.q10.check(300_000 * 0.8), "最大")
+    _wrong(L.q10.check(300_000), "最大")
+    _wrong(L.q10.check((200_000 + 120_000 + 300_000) / 3 * 0.8), "平均值")
+    _wrong(L.q10.check(150_000 * 60 * 0.8), "换算成月")
+    _wrong(L.q10.check(50_000), "200,000、120,000")
+
+
+def test_q11_ageing_buckets():
+    assert L.q11.check("ABCDF").correct
+    assert L.q11.check(["未到期", "逾期1-30天", "逾期31-60天", "逾期61-90天", "逾期180天以上"]).correct
+    _wrong(L.q11.check("BBCDF"), "到期当天")
+    _wrong(L.q11.check("ACCDF"), "逾期 30 天")
+    _wrong(L.q11.check("ABBDF"), "12 月有 31 天")
+    _wrong(L.q11.check("ABCDE"), "181 天")
+
+
+def test_q12_provision():
+    assert L.q12.check(15_600).correct
+    prov = cc.provision(pd.DataFrame([L.Q12_AMOUNTS]), rates={k: v / 100 for k, v in L.Q12_RATES_PERCENT.items()})
+    assert L.q12.check(prov.loc["合计", "坏账准备"]).correct
+    _wrong(L.q12.check(1_560_000), "100 倍")
+    _wrong(L.q12.check(13_600), "未到期")
+    _wrong(L.q12.check(330_000), "还没有乘")
+    _wrong(L.q12.check(16_000), "有一段")
+
+
+def test_q13_dso():
+    assert L.q13.check(30).correct
+    _wrong(L.q13.check(270), "颠倒")
+    _wrong(L.q13.check(1 / 3), "乘以期间天数")
+    _wrong(L.q13.check(1_500_000 / 4_500_000 * 365), "365")
+    _wrong(L.q13.check(1), "月")
+    _wrong(L.q13.check(45), "每天的赊销额")
+
+
+def test_q14_to_q17_extension():
+    tab = cc.aging(L.practice_invoices(), L.ASOF)
+    assert L.q14.check(tab["逾期31-60天"].sum()).correct
+    correct, unpaid_only, with_paid, paid_on_asof = L._q14_variants()
+    assert len({correct, unpaid_only, with_paid, paid_on_asof}) == 4
+    _wrong(L.q14.check(unpaid_only), "之后才付款")
+    _wrong(L.q14.check(paid_on_asof), "当天")
+    _wrong(L.q14.check(with_paid), "之前已经付清")
+    _wrong(L.q14.check(correct + 123), "逐张核对")
     orders = _orders()
-    _wrong(L.q4.check(cc.pyramid(orders).tiers.loc["VIP客户", "金额"]), "不是占比")
-    _wrong(L.q5.check(orders.loc[orders["payment_method"] == "赊销", "amount"].sum()), "不是占比")
-    assert L.q7.check(str(cc.credit_policy(**L.Q7).profit_change)).correct  # a plain number as text is fine
+    credit = orders["payment_method"] == "赊销"
+    assert L.q15.check(orders.loc[credit, "amount"].sum() / orders["amount"].sum()).correct
+    _wrong(L.q15.check(credit.mean()), "笔数")
+    _wrong(L.q15.check(orders.loc[credit, "amount"].sum()), "不是占比")
+    r = cc.credit_policy(**L.Q16)
+    assert L.q16.check(r.profit_change).correct
+    _wrong(L.q16.check(-r.profit_change), "符号")
+    _wrong(L.q16.check(r), ".profit_change")
+    _wrong(L.q16.check(cc.credit_policy(**{**L.Q16, "cost_of_capital": 0}).profit_change), "资金成本")
+    assert L.q17.check(640).correct
+    _wrong(L.q17.check(660), "翻一倍")
+    _wrong(L.q17.check(560), "反")
+    _wrong(L.q17.check(600 + 20 * np.log(4)), "log2")
+    _wrong(L.q17.check(620), "两倍")
+    _wrong(L.q17.check("640分"), "写成 640")
+
+
+def test_odd_answer_types_do_not_raise():
+    for q in L.QUESTIONS:
+        for odd in ("abc", pd.Series([1, 2]), [1, 2, 3], float("nan"), {"a": 1}):
+            res = q.check(odd)
+            assert res.status == "incorrect", (q.name, odd)
+            assert res.message
+
+
+def test_no_fallback_only_repeats_the_rule():
+    """Far-off answers still get a message that says what the answer looks like (issue 14, item 6)."""
+    for q, far in ((L.q7, 1.0), (L.q10, 1.0), (L.q12, 1.0), (L.q13, 999.0), (L.q17, 1.0), (L.q6, 1.0)):
+        msg = q.check(far).message
+        assert "你" in msg and ("大" in msg or "小" in msg), (q.name, msg)
+
+
+@pytest.mark.parametrize("group", course.GROUPS)
+def test_expected_answers_and_classroom_for_every_group(group, monkeypatch):
+    monkeypatch.setattr(course, "_group", group)   # what crmlab.course.set_group does
+    orders = crmlab.datasets.load("orders", group=group)
+    t = cc.pyramid(orders).tiers
+    assert L.q2.check(t.iloc[0]["金额占比"]).correct
+    assert L.q6.expected().endswith("元")
+    for question, answer in L.CLASSROOM:
+        text = answer()
+        assert question and text and "nan" not in text.lower()

@@ -18,7 +18,7 @@ def _values(n, seed=0):
 def test_pyramid_sizes_follow_cutoffs_and_shares_sum_to_one():
     res = pyramid(_values(1000))
     t = res.tiers
-    assert list(t.index) == ["VIP客户", "主要客户", "普通客户", "小客户"]
+    assert list(t.index) == ["VIP客户", "主要客户", "中等客户", "大众客户"]
     assert list(t["客户数"]) == [10, 40, 150, 800]
     assert t["客户占比"].sum() == pytest.approx(1.0)
     assert t["金额占比"].sum() == pytest.approx(1.0)

@@ -161,7 +161,7 @@ def test_pyramid_abc_preset_relabels_sliders():
     assert list(v.result.tiers.index) == ["A类客户", "B类客户", "C类客户"]
     v.preset.value = "金字塔 1/4/15/80"
     assert v.sliders[0].description == "VIP客户%" and v.sliders[3].layout.display is None
-    assert list(v.result.tiers.index) == ["VIP客户", "主要客户", "普通客户", "小客户"]
+    assert list(v.result.tiers.index) == ["VIP客户", "主要客户", "中等客户", "大众客户"]
 
 
 def test_credit_application_summary_widget_follows_state():

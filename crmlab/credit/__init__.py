@@ -48,6 +48,7 @@ from crmlab.credit._pyramid import (
     payment_segments,
     pyramid,
 )
+from crmlab.credit._terms import SegmentTermsResult, segment_baseline, segment_terms
 
 _LAZY = {"Scorecard", "cross_validate_scorecard", "ks_score", "german_credit_xy", "CVResult"}
 
@@ -85,6 +86,7 @@ __all__ = [
     "CreditPolicyResult",
     "PyramidResult",
     "Scorecard",
+    "SegmentTermsResult",
     "abc_tiers",
     "aging",
     "aging_summary",
@@ -108,5 +110,7 @@ __all__ = [
     "provision",
     "pyramid",
     "score_5c",
+    "segment_baseline",
+    "segment_terms",
     "styled",
 ]

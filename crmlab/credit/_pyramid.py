@@ -13,7 +13,7 @@ from crmlab._tiers import tier_bounds
 from crmlab.credit._common import require_columns, require_frame, to_numbers, to_timestamp
 
 PYRAMID_CUTOFFS = (0.01, 0.04, 0.15, 0.80)
-PYRAMID_LABELS = ("VIP客户", "主要客户", "普通客户", "小客户")
+PYRAMID_LABELS = ("VIP客户", "主要客户", "中等客户", "大众客户")
 ABC_CUTOFFS = (0.20, 0.30, 0.50)
 ABC_LABELS = ("A类客户", "B类客户", "C类客户")
 
@@ -134,7 +134,7 @@ def payment_profile(orders, invoices=None, asof=None) -> pd.DataFrame:
 
     Segment: 现金客户 (only cash), 赊销客户 (only credit), 混合客户 (both).
     With ``invoices`` (and ``asof``, default the course date 2026-01-01,
-    :data:`crmlab.infobase.COURSE_TODAY`, as in every lesson) it adds the
+    :data:`crmlab.course.COURSE_DATE`, as in every lesson) it adds the
     number of invoices issued by ``asof``, how many were (or are) paid late,
     the mean days late of those, and the overdue amount still open at ``asof``.
     """
@@ -158,11 +158,11 @@ def payment_profile(orders, invoices=None, asof=None) -> pd.DataFrame:
         [prof["赊销销售额"] <= 0, prof["现金销售额"] <= 0], ["现金客户", "赊销客户"], default="混合客户"
     )
     if invoices is not None:
+        from crmlab.course import COURSE_DATE
         from crmlab.credit._aging import _clean_invoices, open_invoices
-        from crmlab.infobase.base import COURSE_TODAY
 
         inv = _clean_invoices(invoices)
-        asof = to_timestamp(COURSE_TODAY if asof is None else asof, "截止日 asof")
+        asof = to_timestamp(COURSE_DATE if asof is None else asof, "截止日 asof")
         inv = inv[inv["issue_date"] <= asof].copy()
         settled = inv["paid_date"].where(inv["paid_date"] <= asof, asof)
         inv["days_late"] = (settled - inv["due_date"]).dt.days

@@ -5,6 +5,7 @@
 * :class:`CreditApplicationView` - enter one customer's 5C facts; score, grade, limit, reasons.
 * :class:`AgingView` - pick the cut-off date; ageing chart and bad-debt provision.
 * :class:`ScoreCutoffView` - choose the approval score of a fitted scorecard.
+* :class:`PaymentTermsView` - payment terms per payment segment (deposit, credit days): cash flow and risk.
 """
 
 from __future__ import annotations
@@ -62,12 +63,14 @@ class PyramidView(View):
     otherwise a Chinese message explains it.
     """
 
-    def __init__(self, orders: pd.DataFrame, labels=("VIP客户", "主要客户", "普通客户", "小客户")):
+    def __init__(self, orders: pd.DataFrame, labels=None):
         super().__init__()
         import ipywidgets as w
 
+        from crmlab.credit import PYRAMID_LABELS
+
         self.orders = orders
-        self.labels = tuple(labels)
+        self.labels = tuple(PYRAMID_LABELS if labels is None else labels)
         defaults = (1, 4, 15, 80)
         self.sliders = [
             w.FloatSlider(value=d, min=0, max=100, step=0.5, description=f"{lab}%",
@@ -390,4 +393,94 @@ class ScoreCutoffView(View):
         return ax
 
 
-__all__ = ["AgingView", "CreditApplicationView", "CreditPolicyView", "PyramidView", "ScoreCutoffView"]
+_TERM_DEFAULTS = {"现金客户": (0, 0), "赊销客户": (0, 30), "混合客户": (0, 60)}
+_DAY_OPTIONS = [("现金（货到付款）", 0), ("赊销 15 天", 15), ("赊销 30 天", 30), ("赊销 60 天", 60),
+                ("赊销 90 天", 90)]
+
+
+class PaymentTermsView(_SummaryView):
+    """Choose payment terms per payment segment: deposit (定金, percent) and credit days.
+
+    ``update(terms={"赊销客户": (20, 30), ...})`` - deposit in percent (0-100), days;
+    segments left out keep the current terms.  The result is a
+    :class:`crmlab.credit.SegmentTermsResult`; the summary table compares with today.
+    """
+
+    def __init__(self, orders: pd.DataFrame, invoices: pd.DataFrame, asof=None):
+        super().__init__()
+        import ipywidgets as w
+
+        from crmlab.credit import segment_baseline
+
+        self.baseline = segment_baseline(orders, invoices, asof)
+        st = {"description_width": "90px"}
+        self.controls = {}
+        rows = []
+        for seg in self.baseline.index:
+            cur_days = int(self.baseline.loc[seg, "现行账期（天）"])
+            options = _DAY_OPTIONS if cur_days in dict(_DAY_OPTIONS).values() else [
+                *_DAY_OPTIONS, (f"赊销 {cur_days} 天", cur_days)]
+            deposit = w.IntSlider(value=0, min=0, max=100, step=10, description="定金（%）", style=st,
+                                  continuous_update=False, layout=w.Layout(width="330px"))
+            days = w.Dropdown(options=options, value=cur_days, description="余款", style=st,
+                              layout=w.Layout(width="260px"))
+            for c in (deposit, days):
+                c.observe(lambda _change: self._refresh(), names="value")
+            self.controls[seg] = (deposit, days)
+            rows.append(w.HBox([w.HTML(f"<b>{html.escape(seg)}</b>", layout=w.Layout(width="90px")), deposit, days]))
+        self.summary = w.HTML()  # table outside the Output area (see _SummaryView)
+        self.widget = w.VBox([*rows, self.status, self.summary, self.out])
+        self._refresh()
+
+    def _refresh(self):
+        self.update(terms={seg: (d.value, days.value) for seg, (d, days) in self.controls.items()})
+
+    def compute(self, terms=None, cost_of_capital=10):
+        from crmlab.credit import segment_terms
+
+        terms = {} if terms is None else terms
+        if not isinstance(terms, dict):
+            raise CRMDataError("付款条件要按客户类别填写，例如 {'赊销客户': (20, 30)}：定金 20%、余款 30 天。")
+        chosen = {}
+        for seg, value in terms.items():
+            if not isinstance(value, (tuple, list)) or len(value) != 2:
+                raise CRMDataError(f"「{seg}」的付款条件要写成（定金百分数, 账期天数），例如 (20, 30)。")
+            chosen[seg] = (_percent(value[0], f"{seg}的定金"), _num(value[1], f"{seg}的账期"))
+        return segment_terms(self.baseline, chosen, cost_of_capital=_percent(cost_of_capital, "资金成本率"))
+
+    def render(self, result):
+        t = result.table
+        cur = result.current
+        show = pd.DataFrame({
+            "付款条件": [_terms_text(t.loc[s, "定金比例"], t.loc[s, "账期（天）"]) for s in t.index[:-1]] + ["—"],
+            "销售额（元）": t["销售额"],
+            "被占用的资金（元）": t["应收账款平均余额"],
+            "资金变化": t["应收账款平均余额变化"],
+            "预计坏账（元）": t["预计坏账"],
+            "坏账变化": t["预计坏账"] - cur["预计坏账"],
+            "净收益（元）": t["净收益"],
+            "净收益变化": t["净收益变化"],
+        }, index=list(t.index))
+        money = {c: "{:,.0f}" for c in show.columns if c != "付款条件"}
+        change = t.loc["合计", "净收益变化"]
+        word = "多赚" if change > 0 else "少赚" if change < 0 else "不变"
+        self.summary.value = (
+            f"<p>和现在的付款条件相比：被占用的资金 <b>{t.loc['合计', '应收账款平均余额变化']:+,.0f}</b> 元，"
+            f"预计坏账 <b>{t.loc['合计', '预计坏账'] - cur.loc['合计', '预计坏账']:+,.0f}</b> 元，"
+            f"一年净收益{word} <b>{abs(change):,.0f}</b> 元。</p>"
+            + _table_html(show, money)
+        )
+        return None
+
+
+def _terms_text(deposit: float, days: float) -> str:
+    if deposit >= 1:
+        return "全额预付"
+    rest = "货到付款" if days == 0 else f"赊销 {days:.0f} 天"
+    if deposit <= 0:
+        return "现金（货到付款）" if days == 0 else rest
+    return f"定金 {deposit:.0%}，余款{rest}"
+
+
+__all__ = ["AgingView", "CreditApplicationView", "CreditPolicyView", "PaymentTermsView", "PyramidView",
+           "ScoreCutoffView"]

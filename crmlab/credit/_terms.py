@@ -1,0 +1,176 @@
+"""Payment terms per payment-method segment (按付款方式细分，给每一类客户定付款条件).
+
+:func:`segment_baseline` measures, for each payment segment (现金客户 / 赊销客户 /
+混合客户, see :func:`crmlab.credit.payment_segments`), what the last year looked
+like: sales, margin, how much was bought on credit, the usual credit days, how
+late customers paid and how much of the credit went bad.  :func:`segment_terms`
+then applies the terms a learner chooses per segment (a deposit share paid
+before delivery and the credit days for the rest) and reports the effect on
+cash flow (money tied up in receivables and its cost) and on risk (expected bad
+debts), against the current terms.
+
+The model is deliberately small and every assumption is a parameter:
+
+* terms apply to the share of a segment's sales that its customers buy on credit
+  when credit is offered (their share last year; customers without any credit
+  history are assumed to use the credit fully);
+* receivables = credit sales x (1 - deposit) / ``year_days`` x (credit days +
+  the segment's average days late) - the course formula 日销售额 x 收账期;
+* bad debts = credited amount x the segment's bad-debt rate (share of the invoice
+  amount due 90+ days before the cut-off that was paid more than 90 days late or
+  is still unpaid; the whole company's rate for a segment without invoices);
+* offering less credit than today loses part of the credit-dependent sales:
+  ``sensitivity`` x credit sales x (1 - offered / current credit); offering more
+  credit is assumed *not* to raise sales (a cautious assumption - the credit
+  policy simulator :func:`crmlab.credit.credit_policy` is where growth is tried).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from crmlab._errors import CRMDataError
+from crmlab.credit._common import check_fraction, check_nonnegative, to_timestamp
+
+SEGMENTS = ("现金客户", "赊销客户", "混合客户")
+#: days after the due date after which an invoice counts as gone bad
+BAD_DAYS = 90
+
+
+def _window_orders(orders: pd.DataFrame, asof: pd.Timestamp, days: int) -> pd.DataFrame:
+    if "order_date" not in orders.columns:
+        raise CRMDataError("订单表缺少 order_date（下单日期）列，无法按最近一年统计销售额。")
+    dates = pd.to_datetime(orders["order_date"], errors="coerce")
+    return orders[(dates > asof - pd.Timedelta(days=days)) & (dates <= asof)]
+
+
+def _invoice_stats(inv: pd.DataFrame, asof: pd.Timestamp) -> dict:
+    """Usual credit days, average days late (amount-weighted, on-time = 0) and bad-debt rate."""
+    year = inv[(inv["issue_date"] > asof - pd.Timedelta(days=365)) & (inv["issue_date"] <= asof)]
+    terms = (year["due_date"] - year["issue_date"]).dt.days
+    due = inv[(inv["due_date"] > asof - pd.Timedelta(days=365)) & (inv["due_date"] <= asof)]
+    settled = due["paid_date"].where(due["paid_date"] <= asof, asof)
+    late = (settled - due["due_date"]).dt.days.clip(lower=0)
+    old = inv[inv["due_date"] <= asof - pd.Timedelta(days=BAD_DAYS)]
+    old = old[old["due_date"] > asof - pd.Timedelta(days=365 + BAD_DAYS)]
+    old_settled = old["paid_date"].where(old["paid_date"] <= asof, pd.NaT)
+    gone_bad = old_settled.isna() | ((old_settled - old["due_date"]).dt.days > BAD_DAYS)
+    return {
+        "现行账期（天）": float(terms.median()) if len(terms) else np.nan,
+        "平均逾期天数": float(np.average(late, weights=due["amount"])) if due["amount"].sum() > 0 else np.nan,
+        "坏账率": float(old.loc[gone_bad, "amount"].sum() / old["amount"].sum()) if old["amount"].sum() > 0 else np.nan,
+    }
+
+
+def segment_baseline(orders, invoices, asof=None, days: int = 365) -> pd.DataFrame:
+    """Last year per payment segment: 年销售额, 毛利率, 赊销占比, 现行账期（天）, 平均逾期天数, 坏账率.
+
+    ``asof`` defaults to the course date; sales are the ``days`` days up to ``asof``.
+    A segment without invoices (现金客户) gets the whole company's late days and
+    bad-debt rate, so offering it credit is priced like the average credit customer.
+    """
+    from crmlab.course import COURSE_DATE
+    from crmlab.credit._aging import _clean_invoices
+    from crmlab.credit._pyramid import payment_profile
+
+    asof = to_timestamp(COURSE_DATE if asof is None else asof, "截止日")
+    prof = payment_profile(orders, None)
+    recent = _window_orders(orders, asof, days)
+    recent = recent.assign(seg=recent["customer_id"].astype(str).map(prof["付款方式细分"]))
+    inv = _clean_invoices(invoices)
+    inv = inv.assign(seg=inv["customer_id"].astype(str).map(prof["付款方式细分"]))
+    overall = _invoice_stats(inv, asof)
+    rows = {}
+    for seg in SEGMENTS:
+        o = recent[recent["seg"] == seg]
+        sales = float(o["amount"].sum())
+        credit = float(o.loc[o["payment_method"] == "赊销", "amount"].sum())
+        stats = _invoice_stats(inv[inv["seg"] == seg], asof) if (inv["seg"] == seg).any() else {}
+        rows[seg] = {
+            "年销售额": sales,
+            "毛利率": float(o["gross_profit"].sum() / sales) if sales > 0 and "gross_profit" in o else 0.0,
+            "赊销占比": credit / sales if sales > 0 else 0.0,
+            "现行账期（天）": stats.get("现行账期（天）", 0.0),
+            "平均逾期天数": stats.get("平均逾期天数", overall["平均逾期天数"]),
+            "坏账率": stats.get("坏账率", overall["坏账率"]),
+        }
+    out = pd.DataFrame(rows).T.fillna(0.0)
+    out.index.name = "付款方式细分"
+    return out
+
+
+@dataclass
+class SegmentTermsResult:
+    """``table``: per segment (+ 合计) the new terms' 销售额, 赊销额, 应收账款平均余额, 资金成本,
+    预计坏账, 净收益 and the change of each against the current terms (columns ``…变化``).
+    ``current`` / ``new``: the same items under the current and the chosen terms."""
+
+    table: pd.DataFrame
+    current: pd.DataFrame
+    new: pd.DataFrame
+
+
+def _check_terms(terms: Mapping, baseline: pd.DataFrame) -> dict:
+    if not isinstance(terms, Mapping):
+        raise CRMDataError("付款条件要按客户类别给出，例如 {'赊销客户': (20, 30)}：定金 20%、余款 30 天。")
+    unknown = [k for k in terms if k not in baseline.index]
+    if unknown:
+        raise CRMDataError(f"不认识的客户类别：{'、'.join(map(str, unknown))}；可选：{'、'.join(baseline.index)}。")
+    out = {}
+    for seg in baseline.index:
+        deposit, days = terms.get(seg, (0.0, baseline.loc[seg, "现行账期（天）"]))
+        out[seg] = (check_fraction(deposit, f"{seg}的定金比例"), check_nonnegative(days, f"{seg}的账期（天）", upper=365))
+    return out
+
+
+def _segment_items(row: pd.Series, deposit: float, days: float, *, sensitivity, cost_of_capital, year_days) -> dict:
+    """The money items of one segment under terms (deposit share, credit days)."""
+    d0 = row["现行账期（天）"]
+    used = row["赊销占比"] if d0 > 0 else 1.0  # no credit history: assume the credit would be used fully
+    offered = (1 - deposit) * days
+    current = d0 if d0 > 0 else 0.0
+    shortfall = 0.0 if current == 0 else max(0.0, 1 - offered / current)
+    sales = row["年销售额"] * (1 - row["赊销占比"] * sensitivity * shortfall)
+    credited = sales * used * (1 - deposit) if days > 0 else 0.0
+    receivable = credited / year_days * (days + row["平均逾期天数"]) if days > 0 else 0.0
+    gross = sales * row["毛利率"]
+    fin = receivable * cost_of_capital
+    bad = credited * row["坏账率"]
+    return {"销售额": sales, "赊销额": credited, "应收账款平均余额": receivable, "资金成本": fin, "预计坏账": bad,
+            "净收益": gross - fin - bad}
+
+
+def segment_terms(baseline: pd.DataFrame, terms: Mapping, *, sensitivity: float = 0.5,
+                  cost_of_capital: float = 0.10, year_days: int = 360) -> SegmentTermsResult:
+    """Apply payment terms per segment: ``terms = {segment: (deposit_share, credit_days)}``.
+
+    ``deposit_share`` is the fraction paid before delivery (0-1); ``credit_days``
+    the days the rest may wait (0 = the rest is paid on delivery: a cash sale).
+    Segments left out keep their current terms (no deposit, current credit days).
+    ``sensitivity``: share of the credit-dependent sales lost when credit is
+    withdrawn completely (linear in between).
+    """
+    k = check_fraction(cost_of_capital, "资金成本率")
+    s = check_fraction(sensitivity, "客户对赊销的依赖程度")
+    yd = check_nonnegative(year_days, "全年天数", positive=True, upper=366)
+    chosen = _check_terms(terms, baseline)
+    kw = {"sensitivity": s, "cost_of_capital": k, "year_days": yd}
+    cur = pd.DataFrame({seg: _segment_items(row, 0.0, row["现行账期（天）"], **kw)
+                        for seg, row in baseline.iterrows()}).T
+    new = pd.DataFrame({seg: _segment_items(row, *chosen[seg], **kw) for seg, row in baseline.iterrows()}).T
+    cur.loc["合计"], new.loc["合计"] = cur.sum(), new.sum()
+    table = new.copy()
+    table.insert(0, "定金比例", [chosen[s_][0] for s_ in baseline.index] + [np.nan])
+    table.insert(1, "账期（天）", [chosen[s_][1] for s_ in baseline.index] + [np.nan])
+    for col in ("应收账款平均余额", "预计坏账", "净收益"):
+        table[f"{col}变化"] = new[col] - cur[col]
+    for frame in (table, cur, new):
+        frame.index.name = "付款方式细分"
+    return SegmentTermsResult(table=table, current=cur, new=new)
+
+
+__all__ = ["BAD_DAYS", "SEGMENTS", "SegmentTermsResult", "segment_baseline", "segment_terms"]
