@@ -125,6 +125,9 @@ def test_classroom_answers_for_every_group(group, monkeypatch):
         assert any("\u4e00" <= ch <= "\u9fff" for ch in text) and text, question
     for q in questions(1)[:10]:
         assert q.expected() not in (None, "")
+    data = {n: crmlab.datasets.load(n, group=group) for n in ("customers", "orders", "interactions")}
+    states = cu.customer_states(data["customers"], data["orders"], interactions=data["interactions"])
+    assert lesson1.q3.check(int((states["state"] == "非客户").sum())).correct  # the group's own company
 
 
 @pytest.mark.parametrize("group", [0, 1, 2, 3, 4])

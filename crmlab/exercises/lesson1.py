@@ -67,9 +67,11 @@ __all__ = [
 
 # ------------------------------------------------------------------ helpers
 def _load(name: str) -> pd.DataFrame:
+    """A course table of the current group's company (``crmlab.course.current_group()``)."""
     import crmlab
+    from crmlab.course import current_group
 
-    return crmlab.datasets.load(name)
+    return crmlab.datasets.load(name, group=current_group())
 
 
 def _text(answer, what: str, example: str) -> str:
