@@ -29,6 +29,7 @@ import re
 import sys
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -138,7 +139,9 @@ def _load_zip(path: Path, budget: Budget) -> tuple[Any, dict | None, list[str]]:
                     notebook = _parse_json(read_member(zf, members[0], MAX_NOTEBOOK, budget), "笔记本")
                 except CRMDataError as exc:
                     notes.append(f"附带的笔记本没有读：{exc}")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError):
+                except (zipfile.BadZipFile, EOFError, zlib.error):
+                    notes.append("附带的笔记本已损坏（内容和登记的大小或校验码不符），没有读")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, zlib.error):
         raise CRMDataError("不是有效的 zip 文件或已损坏") from None
     return data, notebook if isinstance(notebook, dict) else None, notes
 
@@ -486,7 +489,7 @@ def extract_notebooks(folder: Any, dest: Any) -> tuple[list[Path], list[str]]:
                 out_dir.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(content)
                 written[target] = None
-        except (CRMDataError, OSError, zipfile.BadZipFile, EOFError) as exc:
+        except (CRMDataError, OSError, zipfile.BadZipFile, EOFError, zlib.error) as exc:
             notes.append(f"{sub['file']}：笔记本没有取出（{exc if isinstance(exc, CRMDataError) else type(exc).__name__}）")
     return list(written), notes
 

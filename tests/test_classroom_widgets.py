@@ -124,3 +124,55 @@ def test_progress_view_survives_a_broken_store_and_refreshes(home):
     lesson1.q1.check({"distributor": "客户", "baby_formula": "用户", "free_app": "用户"})
     v.refresh.click()
     assert v.message == "" and "第1课" in v.result._repr_html_()
+
+
+# ---------------------------------------------------------------- identity form and hand-in (issue 16)
+
+
+def test_student_form_registers_this_kernel(home):
+    import crmlab
+    from crmlab import _progress
+
+    form = crmlab.student_form()
+    assert form.update() is None and "姓名" in form.message and _progress.current_student() is None
+    form.controls["name"].value = "张三"
+    form.controls["student_id"].value = "07"
+    form.button.click()
+    assert form.message == "" and form.result.name == "张三"
+    assert _progress.current_student() == _progress.Student("张三", "07", "")
+    again = crmlab.student_form()  # run the cell again: pre-filled, already registered
+    assert again.controls["name"].value == "张三" and "张三" in again.status.value
+
+
+@pytest.mark.parametrize("name", UNSAFE_NAMES)
+def test_student_form_absurd_names(home, name):
+    from crmlab import _progress
+    from crmlab.widgets.classroom import StudentForm
+
+    form = StudentForm()
+    res = form.update(name=name)
+    assert not _generic(form.message), form.message
+    if res is None:
+        assert CHINESE.search(form.message) and _progress.current_student() is None
+    else:
+        assert _progress.current_student() is res and res.name
+
+
+def test_handin_view_submits_the_lesson(out, tmp_path):
+    import crmlab
+    from crmlab import _progress
+
+    view = crmlab.handin(lesson=2, folder=out)
+    assert "Ctrl+S" in view.widget.children[0].value and "第2课" in view.widget.children[0].value
+    assert view.update() is None and "姓名" in view.message
+    view.controls["name"].value = "李四"
+    view.button.click()
+    assert view.message == "" and (out / "作业_第2课_李四.zip").exists()
+    assert _progress.current_student().name == "李四"
+    with zipfile.ZipFile(out / "作业_第2课_李四.zip") as zf:
+        assert '"lessons": [\n  "lesson2"\n ]' in zf.read("submission.json").decode("utf-8")
+    crmlab.student("王五", class_name="2班")
+    view2 = crmlab.handin(lesson="第3课", folder=out)
+    assert view2.controls["name"].value == "王五" and view2.controls["class_name"].value == "2班"
+    with pytest.raises(Exception, match="课次"):
+        crmlab.handin(lesson=9)

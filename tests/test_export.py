@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zipfile
+
 import openpyxl
 import pandas as pd
 import pytest
@@ -122,3 +124,59 @@ def test_sheet_names_are_made_valid(tmp_path):
     frame = pd.DataFrame({"a": [1]})
     path = export.to_excel({"a/b?": frame, "a_b_": frame, "x" * 40: frame}, tmp_path / "s.xlsx")
     assert openpyxl.load_workbook(path).sheetnames == ["a_b_", "a_b__2", "x" * 31]
+
+
+# ---------------------------------------------------------------- hostile text (issue 19)
+
+
+def test_formula_like_text_is_written_as_text(tmp_path):
+    frame = pd.DataFrame({
+        "姓名": ['=HYPERLINK("http://x","点我")', "+1+1", "-2+3", "@SUM(A1)", "  =1+1", "\t=1", "张三", "a=b"],
+        "=危险的列名": [1, -2, 3, 4, 5, 6, 7, 8],
+    })
+    path = export.to_excel(frame, tmp_path / "a.xlsx")
+    ws = openpyxl.load_workbook(path).active
+    cells = {c.coordinate: c for row in ws.iter_rows() for c in row}
+    texts = [cells[f"A{r}"] for r in range(2, 8)] + [cells["B1"]]
+    assert all(c.data_type == "s" and c.quotePrefix for c in texts), [(c.value, c.data_type) for c in texts]
+    assert cells["A8"].value == "张三" and not cells["A8"].quotePrefix and not cells["A9"].quotePrefix
+    assert cells["B3"].value == -2 and cells["B3"].data_type == "n"  # real numbers stay numbers
+    with zipfile.ZipFile(path) as zf:
+        assert "<f>" not in zf.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    back = pd.read_excel(path)
+    assert back["姓名"].tolist()[:4] == frame["姓名"].tolist()[:4]  # the text itself is kept
+
+
+def test_control_characters_are_removed(tmp_path):
+    frame = pd.DataFrame({"名\x00字": ["李\x00四\x1b", "王\u202e五"], "备注": ["第一行\n第二行", "\x07"]})
+    path = export.to_excel({"表\x01": frame}, tmp_path / "c.xlsx")
+    back = pd.read_excel(path, sheet_name=None)
+    (name, sheet), = back.items()
+    assert name == "表" and list(sheet.columns) == ["名字", "备注"]
+    assert sheet["名字"].tolist() == ["李四", "王五"] and sheet["备注"].tolist()[0] == "第一行\n第二行"
+
+
+def test_write_text_never_overwrites(tmp_path):
+    first = export.write_text(tmp_path / "报告.md", "一")
+    second = export.write_text(tmp_path / "报告.md", "二")
+    assert (first.name, second.name) == ("报告.md", "报告_2.md")
+    assert first.read_text(encoding="utf-8") == "一" and second.read_text(encoding="utf-8") == "二"
+    assert export.write_text(first, "三", overwrite=True) == first and first.read_text(encoding="utf-8") == "三"
+    with pytest.raises(CRMDataError, match="找不到文件夹"):
+        export.write_text(tmp_path / "没有" / "x.md", "x")
+
+
+def test_segment_plan_export_keeps_an_earlier_export(rfm_table, tmp_path):
+    from crmlab.widgets.segment import SegmentPlanView
+
+    view = SegmentPlanView(segment.segment_summary(rfm_table))
+    view.set_plan("重要价值客户", goal="维系", budget=100)
+    px1, pm1 = view.export(tmp_path / "我的细分方案.xlsx", tmp_path / "我的细分方案.md")
+    view.set_plan("重要价值客户", goal="=1+1", budget=200)
+    px2, pm2 = view.export(tmp_path / "我的细分方案.xlsx", tmp_path / "我的细分方案.md")
+    assert (px2.name, pm2.name) == ("我的细分方案_2.xlsx", "我的细分方案_2.md")
+    assert pd.read_excel(px1).set_index("客户群").loc["重要价值客户", "目标"] == "维系"
+    assert pd.read_excel(px2).set_index("客户群").loc["重要价值客户", "目标"] == "=1+1"  # text, not 2
+    view.path_xlsx.value, view.path_md.value = str(px1), str(pm1)
+    view._export_clicked()
+    assert "我的细分方案_3.xlsx" in view.status.value and view.message == ""
