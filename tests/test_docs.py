@@ -126,8 +126,8 @@ QUOTED = {
         "31,232", "77.7%", "65.6%", "2.06", "44.3%", "67.9%", "0.87",
     ],
     "03_segmentation": [
-        "133,553", "168,562", "1,125", "44.6%", "78.7%", "1,424", "86.9%", "49.3%", "20.8%", "55.9%", "1,006",
-        "39.4%", "5.3%", "2,357", "1,149", "48.7%", "28.8%", "70.0%", "0.398", "0.329", "617", "76.6%",
+        "142,381", "179,739", "1,125", "44.6%", "77.6%", "1,424", "86.9%", "79.0%", "22.0%", "57.2%", "30.0%",
+        "3.0%", "2,357", "25.7%", "30.8%", "73.0%", "0.398", "0.329", "617", "76.6%",
     ],
     "04_credit": [
         "19.0%", "29.2%", "30.8%", "2,042", "21.0%", "79.0%", "2,291", "89.7%", "50.6%", "34.6%", "47.3%", "31.2%",
@@ -265,8 +265,13 @@ def test_answers_lesson3(guide, data):
     import crmlab.segment as seg
 
     orders = data["orders"]
+    default = seg.rfm(orders, ASOF)["segment"].value_counts()
     value_mean = seg.rfm(orders, ASOF, high_rule="value_mean")["segment"].value_counts()
-    _in(guide, f"重要价值客户从 530 人减少到 {value_mean['重要价值客户']} 人")
+    _in(guide, f"重要价值客户从 {default['重要价值客户']} 人减少到 {value_mean['重要价值客户']} 人")
+    summary = seg.segment_summary(seg.rfm(orders, ASOF))
+    rich = seg.budget_allocation(summary, 30000, cost_per_contact=10)
+    assert summary["customers"].sum() * 10 <= 30000
+    _in(guide, f"{summary['customers'].sum():,} 位客户都能联系到，两种做法预计都是 {rich.attrs['return_even']:,.0f} 元")
     grid = seg.rfm(orders, ASOF, scheme="rf_grid")["segment"].value_counts()
     _in(guide, f"冠军客户 {grid['冠军客户']}、忠诚客户 {grid['忠诚客户']}、有流失风险的客户 {grid['有流失风险的客户']}"
                f"、不能失去的客户 {grid['不能失去的客户']}")
