@@ -234,7 +234,10 @@ def _make_view(name, inputs):
     from crmlab.widgets.start import SetupCheckView
     from crmlab.widgets.value import AtRiskView, CustomerAliveView, DiscountedCLVView, IndicatorCLVView
 
+    from crmlab.widgets.customers import ValueTypeView
+
     makers = {
+        "ValueTypeView": lambda: ValueTypeView(inputs["orders"]),
         "CustomerStateView": lambda: CustomerStateView(inputs["customers"], inputs["orders"]),
         "KotlerLevelView": KotlerLevelView,
         "LifecycleView": lambda: LifecycleView(inputs["orders"], inputs["customers"]),
@@ -250,6 +253,7 @@ def _make_view(name, inputs):
 
 WIDGET_INPUTS = {
     "CustomerStateView": ["asof", "compare_months", "churn_days", "non_customer_days", "loyal_min_orders"],
+    "ValueTypeView": ["top_share", "window_days"],
     "KotlerLevelView": ["n_customers", "unit_margin"],
     "LifecycleView": ["model", "explore_days", "stable_days", "window_days", "growth", "decline", "churn_days"],
     "RetentionView": ["n_customers", "acquisition_cost", "retention_cost_ratio", "base_churn", "churn_reduction",
@@ -360,3 +364,21 @@ def test_widgets_fed_empty_data_show_a_chinese_message(data, name, make):
     assert v.result is None or name == "SetupCheckView", name
     if v.result is None:
         assert _chinese(v.message) and "输入有误" not in v.message and "意外" not in v.message, v.message
+
+
+def test_value_type_view_moves_with_its_rule(data):
+    from crmlab.widgets.customers import ValueTypeView
+
+    _customers, orders = data
+    v = ValueTypeView(orders)
+    base = v.result["summary"]
+    assert v.message == "" and base.loc["关系型-利润最大", "customers"] > 0
+    assert "近期毛利占比" in v.table.value
+    smaller = v.update(top_share=0.1)["summary"]
+    assert smaller.loc["关系型-利润最大", "customers"] < base.loc["关系型-利润最大", "customers"]
+    assert smaller["customers"].sum() == base["customers"].sum()  # the same current customers, other groups
+    v.controls["window_days"].value = 180
+    assert v.result["types"].attrs["window_days"] == 180
+    for bad in ({"top_share": 5}, {"top_share": "很多"}, {"window_days": 0}, {"nope": 1}):
+        assert v.update(**bad) is None and _chinese(v.message) and "Traceback" not in v.message
+    assert v.update() is not None and v.message == ""

@@ -119,8 +119,12 @@ def plot_attitude_quadrant(attitude: pd.DataFrame, ax=None, *, jitter: float = 0
     return ax
 
 
-def plot_profit_tiers(summary: pd.DataFrame, ax=None):
-    """Customer share vs gross-profit share per tier (:func:`crmlab.customers.profit_tier_summary`)."""
+def plot_profit_tiers(summary: pd.DataFrame, ax=None, *, title: str | None = None):
+    """Customer share vs gross-profit share per group.
+
+    ``summary`` is :func:`crmlab.customers.profit_tier_summary` or
+    :func:`crmlab.customers.value_type_summary` (any table with ``share`` and ``profit_share``).
+    """
     _need(summary, ["share", "profit_share"], "请传入 profit_tier_summary(classify_by_profit(orders)) 的结果。")
     _fig, ax = get_ax(ax, figsize=(7.2, 4.2))
     labels = [str(i) for i in summary.index]
@@ -133,10 +137,10 @@ def plot_profit_tiers(summary: pd.DataFrame, ax=None):
             h = r.get_height()
             if np.isfinite(h):
                 ax.text(r.get_x() + r.get_width() / 2, h + 1, f"{h:.0f}%", ha="center", va="bottom", fontsize=10)
-    ax.set_xticks(x, labels)
+    ax.set_xticks(x, [s.replace("-", "\n", 1) for s in labels])
     ax.set_ylabel("占比（%）")
     ax.set_ylim(0, 100)
-    ax.set_title("关键客户人数少，却贡献了大部分毛利")
+    ax.set_title(title or "关键客户人数少，却贡献了大部分毛利")
     ax.legend(frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     return ax

@@ -207,4 +207,57 @@ class CustomerStateView(View):
         return super().update(**values)
 
 
-__all__ = ["CustomerStateView", "RoleQuizView"]
+class ValueTypeView(View):
+    """Transactional vs relational customers: how the rule's two numbers move the groups.
+
+    ``update(top_share=0.2, window_days=365)`` returns ``{"types", "summary"}``
+    (:func:`crmlab.customers.value_types` and :func:`crmlab.customers.value_type_summary`).
+    """
+
+    def __init__(self, orders: pd.DataFrame, asof: str | None = None):
+        super().__init__()
+        import ipywidgets as w
+
+        from crmlab.course import COURSE_DATE
+
+        self.orders = orders
+        self.asof = COURSE_DATE if asof is None else asof
+        st = {"description_width": "180px"}
+        lay = w.Layout(width="460px")
+        self.controls = {
+            "top_share": w.FloatSlider(value=0.2, min=0.05, max=0.5, step=0.05, readout_format=".0%",
+                                       description="“利润最大”取前百分之几", style=st, layout=lay,
+                                       continuous_update=False),
+            "window_days": w.IntSlider(value=365, min=90, max=365, step=5, description="比较最近多少天的毛利",
+                                       style=st, layout=lay, continuous_update=False),
+        }
+        for c in self.controls.values():
+            c.observe(self._on_change, names="value")
+        self.table = w.HTML()
+        self.widget = w.VBox([w.HBox(list(self.controls.values())), self.status, self.table, self.out])
+        self.update()
+
+    def compute(self, **values):
+        from crmlab.customers import value_type_summary, value_types
+
+        v = self.control_values(values)
+        types = value_types(self.orders, self.asof, top_share=v["top_share"], window_days=v["window_days"])
+        return {"types": types, "summary": value_type_summary(types)}
+
+    def render(self, result):
+        from crmlab.charts.customers import plot_profit_tiers
+
+        s = result["summary"]
+        shown = pd.DataFrame({"客户数": s["customers"], "人数占比": [f"{x:.1%}" for x in s["share"]],
+                              "近期毛利占比": [f"{x:.1%}" for x in s["profit_share"]]})
+        self.table.value = shown.rename_axis("类型").T.to_html(border=0)
+        fig = _fig((9, 3.8), left=0.08, right=0.98, bottom=0.2, top=0.88)
+        plot_profit_tiers(s, ax=fig.subplots(), title="各类客户的人数占比和近期毛利占比")
+        return fig
+
+    def update(self, **values):
+        self.table.value = ""
+        return super().update(**values)
+
+
+__all__ = ["CustomerStateView", "RoleQuizView", "ValueTypeView"]
