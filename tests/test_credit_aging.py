@@ -173,3 +173,87 @@ def test_absurd_aging_parameters_give_chinese_errors():
     with pytest.raises(crmlab.CRMDataError, match="数字"):
         crmlab.credit.bucket_of("三十")
     assert crmlab.credit.bucket_of(30) == "逾期1-30天" and crmlab.credit.bucket_of(31) == "逾期31-60天"
+
+
+# --------------------------------------------------------------------------- credit notes and partial payments
+
+
+def _with_adjustments():
+    """Invoices of A and B plus a credit note, two partial payments and an over-credit, each tied to its invoice."""
+    base = _inv([
+        ("A", 1000.0, 45, None, None),  # I000: 31-60 days overdue
+        ("A", 500.0, 200, None, None),  # I001: over 180 days
+        ("B", 800.0, -10, None, None),  # I002: not yet due
+        ("B", 300.0, 10, None, None),  # I003: 1-30 days
+    ])
+    adj = pd.DataFrame({
+        "customer_id": ["A", "A", "B", "B", "A"],
+        "invoice_id": ["CN01", "PAY01", "PAY02", "CN02", "PAY03"],
+        "amount": [-200.0, -300.0, -800.0, -400.0, -100.0],
+        "issue_date": pd.to_datetime(["2025-12-01", "2025-12-20", "2025-12-28", "2025-12-30", "2026-01-05"]),
+        "due_date": pd.NaT,
+        "paid_date": pd.NaT,
+        "ref_invoice_id": ["I000", "I000", "I002", "I003", "I001"],  # PAY03 is after ASOF
+    })
+    return pd.concat([base.assign(ref_invoice_id=np.nan), adj], ignore_index=True)
+
+
+def test_credit_notes_and_partial_payments_net_against_their_invoice():
+    inv = _with_adjustments()
+    op = open_invoices(inv, ASOF).set_index("invoice_id")
+    # I000: 1000 - 200 (credit note) - 300 (partial payment) = 500 still owed
+    assert op.loc["I000", "amount"] == 500.0 and op.loc["I000", "invoiced"] == 1000.0
+    assert op.loc["I000", "adjusted"] == -500.0
+    # I002 fully paid by PAY02; I003 over-credited (300 - 400): both settled, never negative
+    assert "I002" not in op.index and "I003" not in op.index
+    # payment lines are never invoices of their own; PAY03 (after asof) does not count yet
+    assert set(op.index) == {"I000", "I001"} and op.loc["I001", "amount"] == 500.0
+    tab = aging(inv, ASOF)
+    assert (tab.to_numpy() >= 0).all()
+    assert tab.loc["A", "逾期31-60天"] == 500.0 and tab.loc["A", "逾期180天以上"] == 500.0
+    assert list(tab.index) == ["A"]  # B owes nothing
+    # on 2026-01-10 PAY03 has come in
+    assert aging(inv, "2026-01-10").loc["A", "逾期180天以上"] == 400.0
+
+
+def test_provision_and_collection_follow_the_netting():
+    inv = _with_adjustments()
+    p = provision(aging(inv, ASOF))
+    assert p.loc["合计", "应收金额"] == 1000.0
+    assert p.loc["合计", "坏账准备"] == pytest.approx(500 * 0.10 + 500 * 0.80)
+    pri = collection_priority(inv, ASOF).set_index("customer_id")
+    assert list(pri.index) == ["A"]  # B's only overdue invoice was credited in full
+    assert pri.loc["A", "逾期金额"] == 1000.0 and pri.loc["A", "逾期发票数"] == 2
+    assert pri.loc["A", "预计损失"] == pytest.approx(500 * 0.10 + 500 * 0.80)
+    # DSO: receivables are net, sales are the invoices' own amounts (no payment counted as a sale)
+    sales_90 = inv.loc[inv["ref_invoice_id"].isna() & (inv["issue_date"] > ASOF - pd.Timedelta(days=90))
+                       & (inv["issue_date"] <= ASOF), "amount"].sum()
+    assert dso(inv, ASOF) == pytest.approx(1000.0 / sales_90 * 90)
+
+
+def test_negative_line_without_reference_is_refused():
+    inv = _with_adjustments()
+    with pytest.raises(crmlab.CRMDataError, match="ref_invoice_id") as err:
+        aging(inv.drop(columns="ref_invoice_id"), ASOF)
+    assert "负数" in str(err.value) and "第 5、6、7、8、9 行" in str(err.value)
+    blank = inv.copy()
+    blank.loc[5, "ref_invoice_id"] = " "
+    with pytest.raises(crmlab.CRMDataError, match="第 6 行"):
+        aging(blank, ASOF)
+    wrong = inv.copy()
+    wrong.loc[5, "ref_invoice_id"] = "I999"
+    with pytest.raises(crmlab.CRMDataError, match="找不到对应的原发票"):
+        open_invoices(wrong, ASOF)
+    other = inv.copy()
+    other.loc[5, "ref_invoice_id"] = "I002"  # A's credit note against B's invoice
+    with pytest.raises(crmlab.CRMDataError, match="另一位客户"):
+        open_invoices(other, ASOF)
+
+
+def test_repeated_invoice_ids_are_refused():
+    inv = _inv(ROWS)
+    twice = pd.concat([inv, inv.iloc[[3]]], ignore_index=True)
+    with pytest.raises(crmlab.CRMDataError, match="invoice_id 有重复：I003"):
+        aging(twice, ASOF)
+    with pytest.raises(crmlab.CRMDataError, match="重复"):
+        collection_priority(twice, ASOF)

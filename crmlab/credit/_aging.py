@@ -34,28 +34,97 @@ DEFAULT_PROVISION_RATES = {
     "逾期180天以上": 0.80,
 }
 
-INVOICE_COLUMNS = ("customer_id", "invoice_id", "amount", "issue_date", "due_date", "paid_date")
+INVOICE_COLUMNS = ("customer_id", "invoice_id", "amount", "issue_date", "due_date", "paid_date", "ref_invoice_id")
+#: Column naming the invoice a credit note (红字发票) or a partial payment (部分回款) belongs to.
+REF_COLUMN = "ref_invoice_id"
+
+
+def _rows(mask) -> str:
+    """The first few 1-based row numbers of ``mask`` for an error message."""
+    return "、".join(str(i + 1) for i in np.flatnonzero(np.asarray(mask))[:5])
+
+
+def _check_references(out: pd.DataFrame) -> None:
+    """Unique invoice ids; every negative line names an invoice of the same customer."""
+    ids = out["invoice_id"]
+    dup = ids.notna() & ids.duplicated(keep=False)
+    if dup.any():
+        shown = "、".join(map(str, pd.unique(ids[dup])[:5]))
+        raise CRMDataError(
+            f"发票表 invoices 的 invoice_id 有重复：{shown}（第 {_rows(dup)} 行）。每张发票的编号只能出现一次；"
+            f"红字发票和部分回款要用自己的编号，并在 {REF_COLUMN} 列写上它冲减的原发票编号。"
+        )
+    ref = out[REF_COLUMN]
+    no_ref = (out["amount"] < 0) & ref.isna()
+    if no_ref.any():
+        raise CRMDataError(
+            f"发票表 invoices 第 {_rows(no_ref)} 行的金额是负数（红字发票或部分回款），但没有写它冲减的是哪张发票。"
+            f"请加一列 {REF_COLUMN}，填上原发票的 invoice_id；负数行不能单独当作一张发票。"
+        )
+    has_ref = ref.notna()
+    originals = out.loc[~has_ref].set_index("invoice_id")["customer_id"]
+    originals = originals[originals.index.notna()]
+    unknown = has_ref & ~ref.isin(originals.index)
+    if unknown.any():
+        raise CRMDataError(
+            f"发票表 invoices 第 {_rows(unknown)} 行的 {REF_COLUMN} 找不到对应的原发票"
+            f"（{'、'.join(map(str, pd.unique(ref[unknown])[:5]))}）。请检查原发票编号是否写对。"
+        )
+    other = has_ref & (ref.map(originals) != out["customer_id"])
+    if other.any():
+        raise CRMDataError(
+            f"发票表 invoices 第 {_rows(other)} 行冲减的原发票属于另一位客户。红字发票和回款只能冲减同一客户的发票。"
+        )
 
 
 def _clean_invoices(invoices) -> pd.DataFrame:
+    """Validated invoice lines: ids unique, negative lines tied to their invoice by ``ref_invoice_id``.
+
+    Lines with a ``ref_invoice_id`` are adjustments of that invoice (credit notes and
+    partial payments: negative; debit notes: positive) dated by their ``issue_date``;
+    they need no due date of their own.
+    """
     inv = require_frame(invoices, "发票表 invoices")
     require_columns(inv, ("customer_id", "amount", "issue_date", "due_date"), "发票表 invoices")
-    out = inv.copy()
+    out = inv.copy().reset_index(drop=True)
     if "invoice_id" not in out.columns:
         out["invoice_id"] = [f"row{i}" for i in range(len(out))]
-    if "paid_date" not in out.columns:
-        out["paid_date"] = pd.NaT
+    for col in ("paid_date", REF_COLUMN):
+        if col not in out.columns:
+            out[col] = pd.NaT if col == "paid_date" else np.nan
     out["customer_id"] = out["customer_id"].astype(str)
+    ref = out[REF_COLUMN].where(out[REF_COLUMN].notna() & (out[REF_COLUMN].astype(str).str.strip() != ""))
+    out[REF_COLUMN] = ref.astype(object)
     out["amount"] = to_numbers(out["amount"], "amount", "发票表 invoices")
     for col in ("issue_date", "due_date", "paid_date"):
         out[col] = to_dates(out[col], col, "发票表 invoices")
     if out["amount"].isna().any():
-        rows = ", ".join(map(str, list(out.index[out["amount"].isna()])[:5]))
-        raise CRMDataError(f"发票表 invoices 的 amount 列有空值（行 {rows}），请补上金额。")
-    for col in ("issue_date", "due_date"):
-        if out[col].isna().any():
-            rows = ", ".join(map(str, list(out.index[out[col].isna()])[:5]))
-            raise CRMDataError(f"发票表 invoices 的 {col} 列有空值（行 {rows}），每张发票都要有开票日和到期日。")
+        raise CRMDataError(f"发票表 invoices 的 amount 列有空值（第 {_rows(out['amount'].isna())} 行），请补上金额。")
+    _check_references(out)
+    for col, need in (("issue_date", True), ("due_date", out[REF_COLUMN].isna())):  # adjustments need no due date
+        missing = out[col].isna() & need
+        if missing.any():
+            raise CRMDataError(
+                f"发票表 invoices 的 {col} 列有空值（第 {_rows(missing)} 行），每张发票都要有开票日和到期日"
+                "（红字发票、回款行要有日期 issue_date）。"
+            )
+    return out
+
+
+def _net_invoices(inv: pd.DataFrame, asof: pd.Timestamp) -> pd.DataFrame:
+    """The original invoices with ``amount`` = what is still owed on them at ``asof``.
+
+    ``invoiced``: the invoice's own amount; ``adjusted``: credit notes, partial payments
+    and debit notes dated on or before ``asof``; ``amount`` = invoiced + adjusted,
+    never below 0 (an over-credited invoice is settled; the excess is the customer's
+    credit, not a negative receivable).
+    """
+    is_adj = inv[REF_COLUMN].notna()
+    adj = inv.loc[is_adj & (inv["issue_date"] <= asof)].groupby(REF_COLUMN)["amount"].sum()
+    out = inv.loc[~is_adj].drop(columns=REF_COLUMN).copy()
+    out["invoiced"] = out["amount"]
+    out["adjusted"] = out["invoice_id"].map(adj).fillna(0.0).astype(float)
+    out["amount"] = (out["invoiced"] + out["adjusted"]).clip(lower=0.0)
     return out
 
 
@@ -76,14 +145,19 @@ def bucket_of(days_overdue) -> str:
 def open_invoices(invoices, asof) -> pd.DataFrame:
     """Invoices still open at ``asof`` with ``days_overdue`` and ``bucket``.
 
-    Open at ``asof`` means: issued on or before ``asof`` and not paid on or
-    before ``asof`` (an invoice paid after ``asof`` was still open that day).
+    Open at ``asof`` means: issued on or before ``asof``, not paid on or before
+    ``asof`` (an invoice paid after ``asof`` was still open that day) and something
+    still owed after netting.  Credit notes (红字发票) and partial payments (部分回款)
+    are negative lines whose ``ref_invoice_id`` names the invoice they reduce: they
+    are netted against it (column ``amount`` = what is still owed; ``invoiced`` and
+    ``adjusted`` show the two parts) and never count as invoices of their own.
     An invoice due on ``asof`` has 0 days overdue and is 未到期.
     """
     inv = _clean_invoices(invoices)
     asof = to_timestamp(asof, "截止日 asof")
-    is_open = (inv["issue_date"] <= asof) & (inv["paid_date"].isna() | (inv["paid_date"] > asof))
-    out = inv.loc[is_open].copy()
+    net = _net_invoices(inv, asof)
+    is_open = (net["issue_date"] <= asof) & (net["paid_date"].isna() | (net["paid_date"] > asof)) & (net["amount"] > 0)
+    out = net.loc[is_open].copy()
     out["days_overdue"] = (asof - out["due_date"]).dt.days.astype(int)
     bins = [-np.inf, *BUCKET_UPPER]
     out["bucket"] = pd.cut(out["days_overdue"], bins=bins, labels=list(BUCKETS), right=True).astype(str)
@@ -94,7 +168,9 @@ def aging(invoices, asof) -> pd.DataFrame:
     """Open amount per customer and ageing bucket at ``asof``, plus ``合计``.
 
     Rows: customers with at least one open invoice (index ``customer_id``,
-    sorted); columns: the six buckets of :data:`BUCKETS` then ``合计``.
+    sorted); columns: the six buckets of :data:`BUCKETS` then ``合计``.  Credit
+    notes and partial payments are netted against their invoice first (see
+    :func:`open_invoices`), so every amount is 0 or more.
     """
     op = open_invoices(invoices, asof)
     table = op.pivot_table(
@@ -175,14 +251,16 @@ def dso(invoices, asof, period_days: int = 90) -> float:
 
     DSO = open receivables at ``asof`` / credit sales invoiced in the last
     ``period_days`` days (``asof - period_days < issue_date <= asof``) x ``period_days``.
-    Returns NaN when there were no sales in the period.
+    Sales are the invoices' own amounts (adjustment lines are netted in the
+    receivables, not counted as sales).  Returns NaN when there were no sales in the period.
     """
     period_days = check_int(period_days, "统计天数 period_days", low=1, high=3650)
     inv = _clean_invoices(invoices)
     asof = to_timestamp(asof, "截止日 asof")
     op = open_invoices(inv, asof)
     start = asof - pd.Timedelta(days=period_days)
-    sales = inv.loc[(inv["issue_date"] > start) & (inv["issue_date"] <= asof), "amount"].sum()
+    own = inv[REF_COLUMN].isna()
+    sales = inv.loc[own & (inv["issue_date"] > start) & (inv["issue_date"] <= asof), "amount"].sum()
     if sales <= 0:
         return float("nan")
     return float(op["amount"].sum() / sales * period_days)
@@ -208,7 +286,9 @@ def collection_priority(invoices, asof, accounts=None, rates=None) -> pd.DataFra
     """Customers with overdue receivables, most urgent first.
 
     Priority = expected loss = sum over overdue buckets of amount x provision
-    rate (so old and large debts come first).  Columns: open amount, overdue
+    rate (so old and large debts come first).  Amounts are what is still owed
+    after credit notes and partial payments; an invoice settled by them is not
+    overdue, and a payment line is never counted as an overdue invoice.  Columns: open amount, overdue
     amount, maximum days overdue, expected loss, suggested action (Chinese).
     With ``accounts`` the company name is added.
     """
