@@ -163,6 +163,7 @@ def lesson4(data: LessonData) -> list[Page]:
         ("信用申请评估", wcr.CreditApplicationView),
         ("评分卡分数线", lambda: wcr.ScoreCutoffView(*data.scorecard_points())),
         ("应收账款账龄", lambda: wcr.AgingView(data.table("invoices"), asof=ASOF)),
+        ("付款条件", lambda: wcr.PaymentTermsView(data.table("orders"), data.table("invoices"))),
     ]
 
 
