@@ -272,7 +272,7 @@ def test_choice_explains_the_chosen_wrong_option():
     assert "不是选项" in q.check("E").message and "A、B、C、D" in q.check("E").message
     assert "选项字母" in q.check(2).message
     assert q.kind == "choice" and q.tier == "基础"
-    assert q.expected() == "B：B（看客户带来的利润）"
+    assert q.expected() == "B（看客户带来的利润）"
     assert "A. 只看购买金额" in repr(q)
     assert 'answer = "B"' in q.solution().message
 
@@ -301,7 +301,12 @@ def test_number_tolerance_slips_and_text():
     assert not q.check(0.36).correct
     assert "流失率" in q.check(0.65).message
     assert "100 倍" in q.check(35).message
-    assert "0.35" in q.check("35%").message  # a number typed as text gets the as_number hint
+    assert "0.35" in q.check("35%").message and "answer = 0.35" in q.check("35%").message  # typed as text
+    assert q.check("0.35").correct  # a plain number in quotes is the number it spells
+    pct = number("练习6", "留存率是百分之几？", 35, hint="看表。")
+    msg = pct.check("35%").message
+    assert "answer = 35" in msg and "0.35" not in msg  # the advice fits what this question wants
+    assert "¥" in number("练习7", "多少元？", 1200, hint="看表。").check("¥1,300").message
     assert "偏" not in q.check(0.2).message and "小" in q.check(0.2).message
     assert "大" in q.check(0.5).message
     assert q.kind == "number" and q.expected() == "0.35"

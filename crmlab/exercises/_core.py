@@ -455,13 +455,12 @@ def choice(name: str, prompt: str, options: Mapping[str, str], answer: Any, *,
     right = frozenset(_letters(answer, options))
     explain = {unicodedata.normalize("NFKC", str(k)).strip().upper(): str(v) for k, v in (explain or {}).items()}
     shown = "；".join(f"{k}. {v}" for k, v in options.items())
-    key = "、".join(sorted(right))
     expected = "；".join(f"{k}（{options[k]}）" for k in sorted(right))
     if solution is None:
         solution = f'answer = "{"".join(sorted(right))}"   # {expected}'
     prompt_text = f"{prompt}\n选项：{shown}" + ("（多选）" if len(right) > 1 else "")
     q = Question(name, prompt_text, _choice_checker(options, right, explain), hint, solution,
-                 tier=tier, kind="choice", expected=f"{key}：{expected}", **where)
+                 tier=tier, kind="choice", expected=expected, **where)
     q.options, q.answer_letters = options, right
     return q
 
@@ -474,8 +473,10 @@ def _number_checker(expected: Any, rel: float, abs_: float, unit: str, slips: Se
     def check(answer: Any) -> None:
         from crmlab.exercises._slips import number as slip_number
 
-        value = slip_number(answer, "一个数字")
         want = _value(expected)
+        if isinstance(answer, str):
+            _typed_number(answer, want, rel, abs_)
+        value = slip_number(answer, "一个数字")
         tol = {"rel": rel, "abs_": abs_}
         if is_close(value, want, **tol):
             return
@@ -484,6 +485,22 @@ def _number_checker(expected: Any, rel: float, abs_: float, unit: str, slips: Se
                 raise Wrong(message)
         raise Wrong(_number_fallback(value, want, unit, tol))
     return check
+
+
+def _typed_number(text: str, want: float, rel: float, abs_: float) -> None:
+    """A number typed as text ("35%", "¥1,200") whose digits are right: say exactly how to write it."""
+    plain = re.sub(r"[¥￥,，\s元%％]", "", unicodedata.normalize("NFKC", text))
+    try:
+        digits = float(plain)
+    except ValueError:
+        return
+    if plain == text.strip():
+        return  # "0.35" in quotes: accepted as the number it spells
+    shown = f"{want:.10g}"
+    if is_close(digits, want, rel=rel, abs_=abs_):
+        raise Wrong(f"数是对的，但你交的是文字「{text}」：去掉引号和符号，直接写 answer = {shown}。")
+    if is_close(digits / 100, want, rel=rel, abs_=abs_):
+        raise Wrong(f"你交的是文字「{text}」：这里要写成小数，不加引号和 %，即 answer = {shown}。")
 
 
 def _number_fallback(value: float, want: float, unit: str, tol: dict) -> str:
