@@ -105,7 +105,8 @@ def lesson1(data: LessonData) -> list[Page]:
         return cv.clv_metrics(data.table("orders"), data.table("interactions"), data.table("survey"))
 
     return [
-        ("客户状态", lambda: wc.CustomerStateView(data.table("customers"), data.table("orders"))),
+        ("客户状态", lambda: wc.CustomerStateView(data.table("customers"), data.table("orders"),
+                                               interactions=data.table("interactions"))),
         ("角色小测", wc.RoleQuizView),
         ("让渡价值", wv.DeliveredValueView),
         ("指标法终身价值", lambda: wv.IndicatorCLVView(metrics())),
