@@ -30,7 +30,7 @@ import sys
 import unicodedata
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -58,9 +58,9 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u20
 
 @dataclass
 class Budget:
-    """Bytes this run may still read from all hand-in files together."""
+    """Bytes this run may still read from all hand-in files together (default :data:`RUN_BUDGET`)."""
 
-    left: int = RUN_BUDGET
+    left: int = field(default_factory=lambda: RUN_BUDGET)
 
     def take(self, n: int) -> None:
         if n > self.left:

@@ -221,3 +221,16 @@ def test_zip_bombs_are_refused_under_a_memory_limit(tmp_path):
     table = openpyxl.load_workbook(tmp_path / "成绩.xlsx")["成绩表"]
     names = {table.cell(row=r, column=1).value for r in range(2, table.max_row + 1)}
     assert "正常的学生" in names and "炸弹二" in names  # its results count, its notebook is refused
+
+
+def test_total_read_budget_skips_the_rest_with_a_reason(tmp_path, monkeypatch):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(4):
+        _zip(folder / f"{i}.zip", _good(f"学生{i}"), [("notebook/a.ipynb", json.dumps({"cells": [], "pad": "x" * 4000}))])
+    size = len(json.dumps(_good("学生0")).encode("utf-8")) + 4100
+    monkeypatch.setattr(grade, "RUN_BUDGET", 2 * size + 10)
+    table = grade.class_table(folder)
+    assert table["姓名"].tolist() == ["学生0", "学生1"]
+    skipped = dict(table.attrs["skipped"])
+    assert set(skipped) == {"2.zip", "3.zip"} and all("总量已到上限" in r for r in skipped.values())
