@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from crmlab._errors import CRMDataError
-from crmlab.io._common import _clean_name, _key, _Table
+from crmlab.io._common import _clean_name, _key, _names_text, _Table
 
 _CUSTOMER_ID_ALIASES = (
     "customer_id", "客户编号", "客户ID", "客户号", "客户代码", "客户编码", "客户账号",
@@ -125,8 +125,8 @@ def _map_columns(table: _Table, aliases: Mapping[str, tuple[str, ...]], columns:
         hits = [i for i, (n, k) in enumerate(zip(names, keys)) if n == _clean_name(user_name) or k == uk]
         if not hits:
             raise CRMDataError(
-                f"columns 参数中指定的列「{user_name}」在{table.label}中不存在。"
-                f"现有的列：{'、'.join(names)}。请检查列名的写法。"
+                f"columns 参数中指定的列「{str(user_name)[:30]}」在{table.label}中不存在。"
+                f"现有的列：{_names_text(names)}。请检查列名的写法。"
             )
         if len(hits) > 1:
             raise CRMDataError(
@@ -170,7 +170,7 @@ def _map_columns(table: _Table, aliases: Mapping[str, tuple[str, ...]], columns:
 def _missing_column_error(table: _Table, canon: str, aliases: Mapping[str, tuple[str, ...]], extra: str = "") -> CRMDataError:
     label = _LABELS.get(canon, canon)
     accepted = "、".join(aliases[canon])
-    found = "、".join(f"「{n}」" for n in table.names)
+    found = _names_text(table.names)
     return CRMDataError(
         f"{table.label}缺少必需的列：{label}（{canon}）。现有的列：{found}。"
         f"可以识别的列名有：{accepted}（不区分大小写和空格）。{extra}"

@@ -54,6 +54,13 @@ def _rows_text(rows: Iterable[Any], excel: bool) -> str:
     return f"索引为 {shown} 的行{more}"
 
 
+def _names_text(names: Iterable[Any], limit: int = 30) -> str:
+    """Column names for a message: quoted, each cut to 20 characters, at most ``limit`` of them."""
+    names = list(names)
+    shown = "、".join(f"「{n if len(str(n)) <= 20 else str(n)[:20] + '…'}」" for n in names[:limit])
+    return shown + (f" 等共 {len(names)} 列" if len(names) > limit else "")
+
+
 def _show_value(v: Any) -> str:
     if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT:
         return "（空）"

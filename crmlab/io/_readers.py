@@ -34,6 +34,8 @@ from crmlab.io._values import (
     _Parsed,
 )
 
+_MAX_ISSUES = 8  # problems listed in one message (the message stays readable)
+
 
 @dataclass
 class _Issue:
@@ -57,6 +59,8 @@ class _Collector:
         if p.bad.any():
             hint = p.hint + (p.extra_hint and " " + p.extra_hint)
             self.add(pos, p.bad, p.reason, hint)
+        if p.far is not None and p.far.any():
+            self.add(pos, p.far, p.far_reason, p.far_hint)
         if required and p.missing.any():
             self.add(pos, p.missing, f"{label}为空", f"每一行都必须填写{label}。")
 
@@ -68,7 +72,7 @@ class _Collector:
     def message(self) -> str:
         t = self.table
         lines = [f"{t.label}中有无法读取的数据："]
-        for iss in self.issues:
+        for iss in self.issues[:_MAX_ISSUES]:
             raw = self.raw_values(iss)
             sample, seen = [], set()
             for v in raw:
@@ -79,9 +83,11 @@ class _Collector:
                 if len(sample) >= 5:
                     break
             lines.append(
-                f"- 列「{iss.column}」：{_rows_text(t.rows[iss.positions], t.excel_rows)}{iss.reason}"
+                f"- 列「{iss.column if len(iss.column) <= 30 else iss.column[:30] + '…'}」：{_rows_text(t.rows[iss.positions], t.excel_rows)}{iss.reason}"
                 f"（示例：{'、'.join(sample)}）。{iss.hint}"
             )
+        if len(self.issues) > _MAX_ISSUES:
+            lines.append(f"- 另外还有 {len(self.issues) - _MAX_ISSUES} 处问题没有列出。")
         where = "（行号就是用 Excel 打开时左侧显示的行号）" if t.excel_rows else ""
         lines.append(
             f"请改正这些单元格后重新读取{where}；或者传入 errors=\"drop\" 跳过这些行"
@@ -177,8 +183,9 @@ def _extra_column(s: pd.Series, *, from_file: bool, text: bool = False) -> pd.Se
     if pd.to_numeric(vals.iloc[:50], errors="coerce").isna().any():
         return st
     num = pd.to_numeric(vals, errors="coerce")
-    if not np.isfinite(num.to_numpy(dtype=float)).all() or vals.str.match(_LEADING_ZERO).any():
-        return st  # text, 010020 (leading zero) or "inf" / "-Infinity": kept as written
+    x = num.to_numpy(dtype=float)
+    if not np.isfinite(x).all() or vals.str.match(_LEADING_ZERO).any() or (np.abs(x) >= 2**53).any():
+        return st  # text, 010020 (leading zero), "inf" or a 20-digit number: kept as written
     if present.all() and not vals.str.contains(r"[.eE]", regex=True).any():
         return num.astype(np.int64).reindex(s.index)
     out = pd.Series(np.nan, index=s.index)

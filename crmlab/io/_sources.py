@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
+from crmlab.io import _limits
 from crmlab.io._columns import _all_alias_keys, _excel_letter
 from crmlab.io._common import (
     _BOM,
@@ -43,7 +44,7 @@ _XLS_EXT = {".xls"}
 
 def _source_label(name: str | None) -> str:
     if name:
-        return f"文件「{os.path.basename(str(name))}」"
+        return f"文件「{_limits.short(os.path.basename(str(name)), 60)}」"
     return "上传的数据"
 
 
@@ -148,10 +149,12 @@ def _read_text(text: str, label: str, ext: str, header_keys: frozenset[str]) -> 
         raise CRMDataError(f"{label}是空的，没有任何内容。请确认导出时选中了数据，再重新保存。")
     head_lines = text[:200_000].splitlines()[:_HEADER_SCAN + 20]
     sep = _sniff_sep(head_lines, ext)
-    records = list(csv.reader(head_lines[:_HEADER_SCAN + 10], delimiter=sep))
+    records = _csv_records(head_lines[:_HEADER_SCAN + 10], sep, label)
     h = _find_header(records, header_keys)
     if h is None:
         raise CRMDataError(f"{label}是空的，没有任何内容。请确认导出时选中了数据，再重新保存。")
+    if max(len(r) for r in records) > _limits.MAX_COLUMNS:
+        raise _limits.too_many_columns(label, max(len(r) for r in records))
     try:
         frame = pd.read_csv(
             io.StringIO(text), sep=sep, header=None, skiprows=h, dtype=str, keep_default_na=False,
@@ -160,9 +163,12 @@ def _read_text(text: str, label: str, ext: str, header_keys: frozenset[str]) -> 
     except pd.errors.ParserError as exc:
         width = len(records[h])
         bad = []
-        for i, rec in enumerate(csv.reader(io.StringIO(text), delimiter=sep)):
-            if i > h and len(rec) > width:
-                bad.append(i + 1)
+        try:
+            for i, rec in enumerate(csv.reader(io.StringIO(text), delimiter=sep)):
+                if i > h and len(rec) > width:
+                    bad.append(i + 1)
+        except csv.Error:
+            pass  # a cell too long for the csv module: the rows found so far are listed
         where = _rows_text(bad, True) if bad else "部分行"
         sep_name = {",": "逗号", "\t": "制表符", ";": "分号", "|": "竖线"}[sep]
         raise CRMDataError(
@@ -170,8 +176,16 @@ def _read_text(text: str, label: str, ext: str, header_keys: frozenset[str]) -> 
             f"最常见的原因是值里含有分隔符（{sep_name}），例如没有加引号的金额 1,200。"
             "请在 Excel 中打开并重新「另存为 CSV」（Excel 会自动加引号），或删除这些多余的单元格。"
         ) from exc
+    except MemoryError as exc:
+        raise CRMDataError(f"{label}太大，内存不够读取它。请只保留需要的数据后重试。") from exc
     except (UnicodeError, ValueError, csv.Error) as exc:
-        raise CRMDataError(f"{label}无法按表格读取：{exc}。请在 Excel 中打开并另存为 CSV UTF-8 或 .xlsx 后重试。") from exc
+        raise CRMDataError(
+            f"{label}无法按表格读取：{_limits.short(exc, 120)}。请在 Excel 中打开并另存为 CSV UTF-8 或 .xlsx 后重试。"
+        ) from exc
+    if frame.shape[1] > _limits.MAX_COLUMNS:
+        raise _limits.too_many_columns(label, frame.shape[1])
+    if len(text) > _limits.MAX_FIELD and _may_hold_long_cells(text, len(frame) + h):
+        _check_field_lengths(frame, label, h)
     if frame.empty:
         raise CRMDataError(f"{label}是空的，没有任何内容。请确认导出时选中了数据，再重新保存。")
     names = [_clean_name(v) for v in frame.iloc[0].tolist()]
@@ -183,6 +197,51 @@ def _read_text(text: str, label: str, ext: str, header_keys: frozenset[str]) -> 
     body.columns = range(body.shape[1])
     rows = np.arange(len(body)) + h + 1 + skip
     return _Table(names, body, rows, label, True, text=True)
+
+
+def _csv_records(lines: list[str], sep: str, label: str) -> list[list[str]]:
+    """The first lines as CSV records; a cell longer than the csv module's limit is a Chinese error."""
+    records: list[list[str]] = []
+    try:
+        for rec in csv.reader(lines, delimiter=sep):
+            records.append(rec)
+    except csv.Error as exc:
+        raise CRMDataError(
+            f"{label}第 {len(records) + 1} 行附近有一个单元格太长或引号不成对，无法读取（{_limits.short(exc, 60)}）。"
+            f"一个单元格最多 {_limits.MAX_FIELD:,} 个字符：请检查这一行。"
+        ) from exc
+    return records
+
+
+def _may_hold_long_cells(text: str, n_records: int) -> bool:
+    """Could some cell be longer than MAX_FIELD?  Only if a line is, or quoted cells span lines.
+
+    One vectorised pass over the encoded text, so the exact per-column check runs only
+    for the rare files that need it.
+    """
+    raw = np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    breaks = np.flatnonzero(raw == 10)
+    if len(breaks) > n_records + 1:
+        return True  # fewer records than lines: quoted cells hold line breaks
+    gaps = np.diff(np.concatenate(([-1], breaks, [len(raw)])))
+    return bool(gaps.max() > _limits.MAX_FIELD)
+
+
+def _check_field_lengths(frame: pd.DataFrame, label: str, h: int) -> None:
+    """No cell may be longer than Excel's 32,767 characters (a cell that swallowed the rest of the file)."""
+    for c in frame.columns:
+        if pd.api.types.infer_dtype(frame[c], skipna=True) != "string":
+            continue
+        lengths = frame[c].str.len()
+        if lengths.max() > _limits.MAX_FIELD:
+            pos = int(np.argmax(lengths.fillna(0).to_numpy() > _limits.MAX_FIELD))
+            name = _clean_name(frame.iat[0, c]) if pos > 0 else ""
+            column = f"列「{_limits.short(name, 20)}」" if name else f"第 {_excel_letter(int(c))} 列"
+            raise CRMDataError(
+                f"{label}的{column}第 {h + 1 + pos} 行有一个单元格长达 {int(lengths.max()):,} 个字符，"
+                f"超过了一个单元格最多 {_limits.MAX_FIELD:,} 个字符的上限。常见原因是少了一个引号（\"），"
+                "把后面的内容都吞进了这个单元格：请在记事本中检查这一行。"
+            )
 
 
 def _two_row_header(top: list[Any], below: list[Any] | None) -> list[str] | None:
@@ -210,6 +269,7 @@ def _two_row_header(top: list[Any], below: list[Any] | None) -> list[str] | None
 def _read_xlsx(data: bytes, label: str, sheet_name: int | str, header_keys: frozenset[str]) -> _Table:
     import openpyxl
 
+    _limits.check_xlsx_sizes(data, label)  # from the zip directory, before anything is unpacked
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException...
@@ -219,31 +279,73 @@ def _read_xlsx(data: bytes, label: str, sheet_name: int | str, header_keys: froz
         ) from exc
     try:
         names = wb.sheetnames
-        if isinstance(sheet_name, int):
-            if not 0 <= sheet_name < len(names):
-                raise CRMDataError(f"{label}只有 {len(names)} 个工作表（{'、'.join(names)}），没有第 {sheet_name + 1} 个。")
-            title = names[sheet_name]
-        else:
-            if sheet_name not in names:
-                raise CRMDataError(f"{label}中没有名为「{sheet_name}」的工作表。已有的工作表：{'、'.join(names)}。")
-            title = sheet_name
+        title = _pick_sheet(names, sheet_name, label)
         ws = wb[title]
         if not hasattr(ws, "iter_rows"):
-            raise CRMDataError(f"{label}的工作表「{title}」是图表，不是数据表。请用 sheet_name= 选择数据所在的工作表。")
+            raise CRMDataError(f"{label}的工作表「{_limits.short(title)}」是图表，不是数据表。请用 sheet_name= 选择数据所在的工作表。")
+        _limits.check_dimension(_limits.sheet_dimension(data, getattr(ws, "_worksheet_path", "")), label)
         if hasattr(ws, "reset_dimensions"):
             ws.reset_dimensions()  # some exporters write a wrong sheet size
-        rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
+        rows, rows_no = _filled_rows(ws, label)
     except CRMDataError:
         raise
+    except MemoryError as exc:
+        raise CRMDataError(f"{label}太大，内存不够读取它。请只保留需要的数据，另存为新的 .xlsx 或 CSV 后重试。") from exc
     except Exception as exc:
-        raise CRMDataError(f"读取 Excel {label}时出错：{exc}。请在 Excel 中另存为新的 .xlsx 或 CSV 后重试。") from exc
+        raise CRMDataError(
+            f"读取 Excel {label}时出错：{_limits.short(exc, 120)}。请在 Excel 中另存为新的 .xlsx 或 CSV 后重试。"
+        ) from exc
     finally:
         wb.close()
+    return _xlsx_table(rows, rows_no, label, f"{label}的工作表「{_limits.short(title)}」" if len(names) > 1 else label,
+                       header_keys)
+
+
+def _pick_sheet(names: list[str], sheet_name: int | str, label: str) -> str:
+    """The title of the sheet asked for by index or name, or a Chinese error listing the sheets."""
+    listed = "、".join(_limits.short(n, 20) for n in names[:20]) + (" 等" if len(names) > 20 else "")
+    if isinstance(sheet_name, int) and not isinstance(sheet_name, bool):
+        if not 0 <= sheet_name < len(names):
+            raise CRMDataError(f"{label}只有 {len(names)} 个工作表（{listed}），没有第 {sheet_name + 1} 个。")
+        return names[sheet_name]
+    if sheet_name not in names:
+        raise CRMDataError(f"{label}中没有名为「{_limits.short(sheet_name)}」的工作表。已有的工作表：{listed}。")
+    return sheet_name
+
+
+def _filled_rows(ws: Any, label: str) -> tuple[list[tuple], np.ndarray]:
+    """The filled rows of a read-only sheet (trailing empty cells cut) and their Excel row numbers.
+
+    Empty rows are skipped as they are read, so a stray cell at row 200,000 costs one
+    row, not 200,000; the table that will be built (rows x widest row) is checked
+    against :data:`~crmlab.io._limits.MAX_CELLS` while reading.
+    """
+    rows: list[tuple] = []
+    numbers: list[int] = []
+    width = 0
+    for i, r in enumerate(ws.iter_rows(values_only=True), start=1):
+        if i > _limits.EXCEL_ROWS:
+            raise CRMDataError(f"{label}的行号超出了 Excel 的范围（超过 {_limits.EXCEL_ROWS:,} 行），文件可能已损坏。")
+        n = len(r)
+        while n and (r[n - 1] is None or (isinstance(r[n - 1], str) and not r[n - 1].strip(_WS))):
+            n -= 1
+        if n == 0:
+            continue
+        rows.append(tuple(r[:n]) if n < len(r) else tuple(r))
+        numbers.append(i)
+        width = max(width, n)
+        if len(rows) * width > _limits.MAX_CELLS:
+            raise _limits.too_many_cells(label, len(rows), width)
+    return rows, np.asarray(numbers, dtype=np.int64)
+
+
+def _xlsx_table(rows: list[tuple], rows_no: np.ndarray, label: str, where: str, header_keys: frozenset[str]) -> _Table:
+    """The raw table of an Excel sheet's filled rows (header found, two-row header combined)."""
     h = _find_header([list(r) for r in rows[:_HEADER_SCAN + 10]], header_keys)
     if h is None:
-        where = f"{label}的工作表「{title}」" if len(names) > 1 else f"{label}"
         raise CRMDataError(f"{where}是空的，没有任何数据。请确认数据在这个工作表里（可用 sheet_name= 选择工作表）。")
-    two = _two_row_header(list(rows[h]), list(rows[h + 1]) if len(rows) > h + 1 else None)
+    adjacent = len(rows) > h + 1 and rows_no[h + 1] == rows_no[h] + 1
+    two = _two_row_header(list(rows[h]), list(rows[h + 1]) if adjacent else None)
     skip = 2 if two is not None else 1
     body_rows = rows[h + skip:]
     header = two if two is not None else list(rows[h])
@@ -251,9 +353,7 @@ def _read_xlsx(data: bytes, label: str, sheet_name: int | str, header_keys: froz
     header = header + [None] * (width - len(header))
     padded = [r + (None,) * (width - len(r)) if len(r) < width else r for r in body_rows]
     body = pd.DataFrame(padded, columns=range(width), dtype=object) if padded else pd.DataFrame(columns=range(width), dtype=object)
-    names_clean = [_clean_name(v) for v in header]
-    rows_no = np.arange(len(body)) + h + 1 + skip
-    return _Table(names_clean, body, rows_no, label, True)
+    return _Table([_clean_name(v) for v in header], body, rows_no[h + skip:], label, True)
 
 
 def _read_xls(data: bytes, label: str, sheet_name: int | str, header_keys: frozenset[str]) -> _Table:
@@ -399,6 +499,8 @@ def _tidy(table: _Table) -> _Table:
             nm = f"未命名列{_excel_letter(pos)}" if table.excel_rows else f"未命名列{pos + 1}"
         keep_cols.append(pos)
         names.append(nm)
+    if len(keep_cols) > _limits.MAX_COLUMNS:
+        raise _limits.too_many_columns(table.label, len(keep_cols))
     frame = frame[keep_cols]
     frame.columns = range(len(keep_cols))
     full_empty = empty[keep_cols].all(axis=1).to_numpy(bool) if keep_cols else np.ones(len(frame), bool)

@@ -7,7 +7,9 @@ first, the slow path only for the values it could not read.
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
+from crmlab.io import _limits
 from crmlab.io._common import _NA_TOKENS, _STR_DTYPE, _WS, _has_edge_ws, _has_empty, _joined, _show_value
 
 
@@ -89,6 +92,9 @@ class _Parsed:
     reason: str = ""
     hint: str = ""
     extra_hint: str = ""
+    far: np.ndarray | None = None  # present and readable, but beyond the range that can be handled
+    far_reason: str = ""
+    far_hint: str = ""
 
 
 _AMOUNT_HINT = (
@@ -143,7 +149,8 @@ def _scale_exactly(value: np.ndarray, mult: np.ndarray, num: pd.Series) -> np.nd
     The product has at most (decimals written - zeros of the unit) decimals, so it
     is rounded to that many.
     """
-    out = value * mult
+    with np.errstate(over="ignore", invalid="ignore"):  # 1e308万 is inf here; the caller rejects it
+        out = value * mult
     scaled = mult != 1.0
     if scaled.any():
         written = num.str.extract(r"\.(\d*)$")[0].str.len().fillna(0).to_numpy(dtype=float)
@@ -162,10 +169,7 @@ def _parse_number(s: pd.Series) -> _Parsed:
                        "无法识别为数字", _AMOUNT_HINT)
     if pd.api.types.is_numeric_dtype(s.dtype):
         out = s.to_numpy(dtype=float, na_value=np.nan, copy=True)
-        missing = np.isnan(out)
-        bad = np.isinf(out)
-        out[bad] = np.nan
-        return _Parsed(pd.Series(out, index=s.index), missing, bad, "无法识别为数字", _AMOUNT_HINT)
+        return _number_result(out, np.isnan(out), s.index)
     out = np.full(n, np.nan)
     done = np.zeros(n, bool)
     if s.dtype == object:
@@ -184,9 +188,27 @@ def _parse_number(s: pd.Series) -> _Parsed:
         if failed.any():
             fast[failed] = _number_slow(sub[failed]).to_numpy(dtype=float)
         out[todo] = fast
-    bad = ~missing & ~np.isfinite(out)
-    out[bad] = np.nan
-    return _Parsed(pd.Series(out, index=s.index), missing, bad, "无法识别为数字", _AMOUNT_HINT)
+    return _number_result(out, missing, s.index, texts=st)
+
+
+_FAR_NUMBER_REASON = "数字太大，超出了可处理的范围"
+
+_FAR_NUMBER_HINT = "金额、数量和单价的绝对值必须小于 1,000,000,000,000,000（10 的 15 次方）：请检查是否多写了数字或单位（如「万」「亿」）。"
+
+
+def _number_result(out: np.ndarray, missing: np.ndarray, index: pd.Index, texts: pd.Series | None = None) -> _Parsed:
+    """Values with unreadable cells (NaN) and too large ones (|x| >= 10^15, inf, 1e308万) split apart."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        far = ~missing & (np.isinf(out) | (np.abs(out) >= _limits.MAX_NUMBER))
+    if texts is not None and not far.all():  # "1e400" is read as inf by pandas, "nan"/"inf" text is not a number
+        words = texts.str.contains(r"(?i)inf|nan", regex=True).fillna(False).to_numpy(bool) if far.any() else None
+        if words is not None:
+            far &= ~words
+    bad = ~missing & ~far & ~np.isfinite(out)
+    out = out.copy()
+    out[bad | far] = np.nan
+    return _Parsed(pd.Series(out, index=index), missing, bad, "无法识别为数字", _AMOUNT_HINT,
+                   far=far, far_reason=_FAR_NUMBER_REASON, far_hint=_FAR_NUMBER_HINT)
 
 
 _TS_MIN = pd.Timestamp("1678-01-01")
@@ -288,7 +310,8 @@ def _parse_date(s: pd.Series, *, dayfirst: bool | None = None) -> _Parsed:
     """Vectorised date parser; returns datetime64[ns] values and masks."""
     typed = _dates_of_typed_column(s)
     if typed is not None:
-        return typed
+        return _with_far_dates(typed, s)
+    original = s
     n = len(s)
     out = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
     done = np.zeros(n, bool)
@@ -304,7 +327,43 @@ def _parse_date(s: pd.Series, *, dayfirst: bool | None = None) -> _Parsed:
         ambiguous[np.flatnonzero(todo)[amb]] = True
     bad = ~missing & np.isnat(out)
     extra = _AMBIGUOUS_HINT if ambiguous.any() else ""
-    return _Parsed(pd.Series(out, index=s.index), missing, bad, "无法识别为日期", _DATE_HINT, extra)
+    return _with_far_dates(_Parsed(pd.Series(out, index=s.index), missing, bad, "无法识别为日期", _DATE_HINT, extra), original)
+
+
+_FAR_DATE_REASON = "日期超出了可处理的范围（只能处理 1678 年到 2261 年之间的日期）"
+
+_FAR_DATE_HINT = (
+    "2262 年以后（或 1678 年以前）的日期超出了可处理的范围：如果它表示「长期有效」，请把单元格留空；"
+    "否则请检查年份是否打错。"
+)
+
+_YEAR_FIRST = re.compile(r"^\s*(\d{4})(?:\s*[-/.年]\s*\d{1,2}|\d{4}$)")
+
+
+def _year_of(v: Any) -> int | None:
+    """The year a cell clearly states (a date object, or text starting with a 4-digit year), else None."""
+    if isinstance(v, (_dt.date, pd.Timestamp)):
+        return v.year
+    if isinstance(v, str):
+        m = _YEAR_FIRST.match(unicodedata.normalize("NFKC", v))
+        return int(m.group(1)) if m else None
+    return None
+
+
+def _with_far_dates(p: _Parsed, original: pd.Series) -> _Parsed:
+    """Move dates that are readable but outside pandas' range (year 2262 and later) from ``bad`` to ``far``."""
+    far = np.zeros(len(p.bad), bool)
+    if p.bad.any():
+        idx = np.flatnonzero(p.bad)
+        if pd.api.types.is_datetime64_any_dtype(original.dtype):
+            far[idx] = True  # a real date value that does not fit datetime64[ns]
+        else:
+            vals = original.to_numpy(dtype=object)[idx]
+            years = [_year_of(v) for v in vals]
+            far[idx] = [y is not None and not 1678 <= y <= 2261 for y in years]
+    p.bad = p.bad & ~far
+    p.far, p.far_reason, p.far_hint = far, _FAR_DATE_REASON, _FAR_DATE_HINT
+    return p
 
 
 def _dates_of_typed_column(s: pd.Series) -> _Parsed | None:
@@ -510,6 +569,18 @@ def _parse_bool(s: pd.Series) -> _Parsed:
     return _Parsed(values, p.missing, bad, "无法识别为 是/否", "请用 是/否（或 Y/N、1/0、TRUE/FALSE）填写。")
 
 
+def _raise_for(s: pd.Series, mask: np.ndarray | None, name: str, reason: str, hint: str) -> None:
+    """A short Chinese error listing where (index) and what (examples) the masked values are."""
+    if mask is None or not mask.any():
+        return
+    vals = s.to_numpy(dtype=object)[mask][:5]
+    where = "、".join(_limits.short(v, 20) for v in s.index[mask][:10]) + (" 等" if mask.sum() > 10 else "")
+    raise CRMDataError(
+        f"{_limits.short(name, 30)}中有 {int(mask.sum())} 个值{reason}，位置（索引）：{where}；"
+        f"示例：{'、'.join(_show_value(v) for v in vals)}。{hint}"
+    )
+
+
 def parse_amounts(values: Any, *, errors: str = "raise", name: str = "金额") -> pd.Series:
     """Parse money values (``¥1,200.00``, ``1.2万``, ``(300)``...) to float.
 
@@ -518,12 +589,9 @@ def parse_amounts(values: Any, *, errors: str = "raise", name: str = "金额") -
     """
     s = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
     p = _parse_number(s)
-    if p.bad.any() and errors == "raise":
-        bad_vals = s.to_numpy(dtype=object)[p.bad][:5]
-        raise CRMDataError(
-            f"{name}中有 {int(p.bad.sum())} 个值无法识别为金额，位置（索引）：{'、'.join(map(str, s.index[p.bad][:10]))}；"
-            f"示例：{'、'.join(_show_value(v) for v in bad_vals)}。{_AMOUNT_HINT}"
-        )
+    if errors == "raise":
+        _raise_for(s, p.far, name, "太大，超出了可处理的范围", _FAR_NUMBER_HINT)
+        _raise_for(s, p.bad, name, "无法识别为金额", _AMOUNT_HINT)
     return pd.Series(p.values.to_numpy(float), index=s.index, name=s.name)
 
 
@@ -535,10 +603,7 @@ def parse_dates(values: Any, *, errors: str = "raise", dayfirst: bool | None = N
     """
     s = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
     p = _parse_date(s, dayfirst=dayfirst)
-    if p.bad.any() and errors == "raise":
-        bad_vals = s.to_numpy(dtype=object)[p.bad][:5]
-        raise CRMDataError(
-            f"{name}中有 {int(p.bad.sum())} 个值无法识别为日期，位置（索引）：{'、'.join(map(str, s.index[p.bad][:10]))}；"
-            f"示例：{'、'.join(_show_value(v) for v in bad_vals)}。{_DATE_HINT}{p.extra_hint}"
-        )
+    if errors == "raise":
+        _raise_for(s, p.far, name, "超出了可处理的日期范围（1678 年到 2261 年）", _FAR_DATE_HINT)
+        _raise_for(s, p.bad, name, "无法识别为日期", _DATE_HINT + p.extra_hint)
     return pd.Series(p.values.to_numpy("datetime64[ns]"), index=s.index, name=s.name)
