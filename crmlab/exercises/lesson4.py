@@ -102,12 +102,12 @@ def _q1() -> Question:
     return choice(
         "练习1",
         f"公司有 {Q1_CUSTOMERS:,} 位客户，按销售额从高到低排名。按默认比例（1%、4%、15%、80%）分层，"
-        f"下面哪一位属于「{main}」？",
+        f"下面哪一位属于“{main}”？",
         opts, "B",
         explain={
             "A": f"第 15 名在前 1%（前 {Q1_CUSTOMERS // 100} 名）之内，是{vip}，不是{main}。",
-            "C": f"第 350 名在前 5%（前 100 名）之外、前 20%（前 400 名）之内，属于第三层「{third}」。",
-            "D": f"第 1,200 名在前 20%（前 400 名）之外，属于最底层「{bottom}」。",
+            "C": f"第 350 名在前 5%（前 100 名）之外、前 20%（前 400 名）之内，属于第三层“{third}”。",
+            "D": f"第 1,200 名在前 20%（前 400 名）之外，属于最底层“{bottom}”。",
         },
         hint=[
             "比例是从塔顶往下累加的：先算出每一层最后一名的名次。",
@@ -143,7 +143,7 @@ def _check_q2(answer):
     if _close(v, t.iloc[-1]["金额占比"], abs_=6e-4):
         raise Wrong("这是塔底（人数最多的一层）的金额占比；题目问的是塔顶那一层。")
     side = "大" if v > t.iloc[0]["金额占比"] else "小"
-    raise Wrong(f"你填的 {v:.1%} 比塔顶的金额占比{side}，也不是表里其他常见的格子：看金字塔表第一行的「金额占比」。")
+    raise Wrong(f"你填的 {v:.1%} 比塔顶的金额占比{side}，也不是表里其他常见的格子：看金字塔表第一行的“金额占比”。")
 
 
 q2 = Question(
@@ -151,8 +151,8 @@ q2 = Question(
     "看本课的客户金字塔表（按销售额）：塔顶的 VIP 客户贡献了全部销售额的百分之几？（例如 19.0% 填 19.0）",
     _check_q2,
     hint=["表里每一层有两个比例：一个说人数，一个说销售额。题目问的是哪一个？",
-          "看第一行（VIP客户）的「金额占比」一列。"],
-    solution=lambda: f"answer = {_vip_share() * 100:.1f}   # 金字塔表第一行的「金额占比」",
+          "看第一行（VIP客户）的“金额占比”一列。"],
+    solution=lambda: f"answer = {_vip_share() * 100:.1f}   # 金字塔表第一行的“金额占比”",
     tier="基础", kind="number", expected=lambda: f"{_vip_share():.1%}",
 )
 
@@ -208,7 +208,7 @@ q5 = choice(
 
 
 # ------------------------------------------------------------------ q6 payment terms widget
-Q6_TERMS = {"赊销客户": (0.30, 30)}
+Q6_TERMS = {"混合客户": (0.20, 30)}
 
 
 def _q6_results():
@@ -220,7 +220,7 @@ def _q6_results():
 
 def _q6_saving() -> float:
     r = _q6_results()
-    return float(r.current.loc["赊销客户", "预计坏账"] - r.new.loc["赊销客户", "预计坏账"])
+    return float(r.current.loc["混合客户", "预计坏账"] - r.new.loc["混合客户", "预计坏账"])
 
 
 def _q6_slips():
@@ -229,23 +229,23 @@ def _q6_slips():
         return float(r.new.loc["合计", "预计坏账"])
 
     def segment_new():
-        return float(_q6_results().new.loc["赊销客户", "预计坏账"])
+        return float(_q6_results().new.loc["混合客户", "预计坏账"])
 
     return [(lambda: -_q6_saving(), "方向弄反了：问的是“少了多少”，填一个正数（现在的预计坏账 − 新的预计坏账）。"),
-            (total, "这是三类客户合计的预计坏账金额，不是“少了多少”：看「坏账变化」一列。"),
-            (segment_new, "这是改了以后赊销客户的预计坏账本身；题目问比现在少了多少，看「坏账变化」一列。")]
+            (total, "这是三类客户合计的预计坏账金额，不是“少了多少”：看“坏账变化”一列。"),
+            (segment_new, "这是改了以后混合客户的预计坏账本身；题目问比现在少了多少，看“坏账变化”一列。")]
 
 
 q6 = _numq(
     "练习6",
-    "在“付款条件”控制器里，只把「赊销客户」改成：定金 30%、余款赊销 30 天（其他类别不变）。"
-    "赊销客户一年的预计坏账比现在少多少元？（填正数，按元取整即可）",
+    "在“付款条件”控制器里，只把“混合客户”改成：定金 20%、余款赊销 30 天（其他类别不变）。"
+    "混合客户一年的预计坏账比现在少多少元？（填正数，按元取整即可）",
     _q6_saving, tol=1.0, unit=" 元", slips=_q6_slips,
-    fallback=lambda v, want: f"你填的 {v:,.0f} 元比控制器算出的减少额{_side(v, want)}：检查控制器是否只改了赊销客户一行，"
-    "定金是 30%、余款选的是“赊销 30 天”，然后读那一行的「坏账变化」。",
-    hint=["收了定金，客户欠我们的钱就少了；看控制器表格里赊销客户那一行。",
-          "在赊销客户那一行把定金拖到 30%、余款选“赊销 30 天”，读「坏账变化」那一格（负数表示减少），填它的绝对值。"],
-    solution=lambda: f"answer = {_q6_saving():.0f}   # 控制器里赊销客户一行的「坏账变化」是 {-_q6_saving():,.0f} 元",
+    fallback=lambda v, want: f"你填的 {v:,.0f} 元比控制器算出的减少额{_side(v, want)}：检查控制器是否只改了混合客户一行，"
+    "定金是 20%、余款选的是“赊销 30 天”，然后读那一行的“坏账变化”。",
+    hint=["收了定金，客户欠我们的钱就少了；看控制器表格里混合客户那一行。",
+          "在混合客户那一行把定金拖到 20%、余款选“赊销 30 天”，读“坏账变化”那一格（负数表示减少），填它的绝对值。"],
+    solution=lambda: f"answer = {_q6_saving():.0f}   # 控制器里混合客户一行的“坏账变化”是 {-_q6_saving():,.0f} 元",
 )
 
 
@@ -304,7 +304,7 @@ def _letters_of(answer, n: int, allowed: dict, what: str) -> list[str]:
         raise Wrong(f"一共有 {n} 条{what}，你写了 {len(parts)} 个答案：每条一个字母，按顺序写。")
     unknown = [p for p in parts if p not in allowed]
     if unknown:
-        raise Wrong(f"「{unknown[0]}」不是选项：只能用 {'、'.join(f'{k}（{v}）' for k, v in allowed.items())}。")
+        raise Wrong(f"“{unknown[0]}”不是选项：只能用 {'、'.join(f'{k}（{v}）' for k, v in allowed.items())}。")
     return parts
 
 
@@ -354,7 +354,7 @@ def _check_q9(answer):
     parts = _grades(answer, len(Q9_SCORES))
     unknown = [p for p in parts if p not in (*DEFAULT_GRADES, LOWEST_GRADE)]
     if unknown:
-        raise Wrong(f"「{unknown[0]}」不是信用等级：等级只有 AAA、AA、A、BBB、BB、B。")
+        raise Wrong(f"“{unknown[0]}”不是信用等级：等级只有 AAA、AA、A、BBB、BB、B。")
     for score, got in zip(Q9_SCORES, parts):
         want = grade_of(score)
         if got == want:
