@@ -231,10 +231,9 @@ def lesson1_inputs(data, bgnbd_models):
 
 
 def _make_view(name, inputs):
+    from crmlab.widgets.customers import ValueTypeView
     from crmlab.widgets.start import SetupCheckView
     from crmlab.widgets.value import AtRiskView, CustomerAliveView, DiscountedCLVView, IndicatorCLVView
-
-    from crmlab.widgets.customers import ValueTypeView
 
     makers = {
         "ValueTypeView": lambda: ValueTypeView(inputs["orders"]),
