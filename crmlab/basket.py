@@ -41,6 +41,7 @@ __all__ = [
     "MIN_SUPPORT",
     "basket_matrix",
     "customer_items",
+    "example_customer",
     "explain_rule",
     "find_rules",
     "recommend",
@@ -275,3 +276,29 @@ def recommend(rules: pd.DataFrame, lines: pd.DataFrame, customer_id: str, top: i
             "且提升度大于 1”的规则，暂时没有可推荐的类别。可以降低门槛，或按客户（by=\"customer\"）找规则。"
         )
     return out
+
+
+def example_customer(rules: pd.DataFrame, lines: pd.DataFrame, item: str = "category") -> str:
+    """A customer of ``lines`` for whom :func:`recommend` gives a recommendation (the lesson's example).
+
+    The customer holds every antecedent but no consequent of the strongest rule with
+    lift > 1 and has bought the most items among such customers (ties: smallest id), so
+    the example is the same on every run and fits each group's own data.
+    Raises :class:`CRMDataError` when no rule has lift > 1 or nobody fits.
+    """
+    _check_rules(rules)
+    _check_lines(lines, "customer_id", item)
+    useful = rules[rules["lift"] > 1]
+    if useful.empty:
+        raise CRMDataError("规则表里没有提升度大于 1 的规则，找不到可以推荐的例子：请降低门槛后再找规则。")
+    onehot = basket_matrix(lines, by="customer", item=item)
+    for a, c in zip(useful["antecedents"], useful["consequents"]):
+        a, c = sorted(map(str, a)), [x for x in map(str, c) if x in onehot.columns]
+        if not c or any(x not in onehot.columns for x in a):
+            continue
+        fits = onehot.index[onehot[a].all(axis=1) & ~onehot[c].any(axis=1)]
+        if len(fits):
+            size = onehot.loc[fits].sum(axis=1)
+            order = sorted(fits, key=lambda cid: (-int(size[cid]), str(cid)))
+            return str(order[0])
+    raise CRMDataError("没有客户“买过前项、却没买过后项”：每位客户都已经买过推荐的类别了。")

@@ -14,6 +14,14 @@
   sensitive personal information (ID numbers, biometrics, financial accounts,
   health, whereabouts) needs separate consent (单独同意).
 * **Channels and methods** (渠道与方法): :data:`CHANNELS`, :data:`METHODS`.
+* **Learner feedback** for the lesson's widgets: :func:`sort_feedback` (which type is
+  a field?) and :func:`minimisation_feedback` (which fields does a purpose need?).
+* **What an information base holds** (原始信息 / 统计分析信息 / 企业投入记录):
+  :data:`INFOBASE_CONTENTS` and :func:`infobase_contents`, which ties each part to the
+  tables of the course's SQLite :class:`~crmlab.infobase.InfoBase`.
+
+The customer identification process and screening decisions live in
+:mod:`crmlab.identify`.
 """
 
 from __future__ import annotations
@@ -106,6 +114,8 @@ COLUMN_LABELS: dict[str, str] = {
     "id_number": "身份证号",
     "customer_role": "客户角色",
     "acquisition_channel": "获客渠道",
+    "order_id": "订单编号",
+    "bn_price": "追求的利益：价格实惠",
     "signup_date": "注册日期",
     "order_date": "下单日期",
     "category": "购买品类",
@@ -114,7 +124,7 @@ COLUMN_LABELS: dict[str, str] = {
     "payment_method": "付款方式",
     "channel": "购买渠道",
     "occasion": "购买场合",
-    "type": "接触类型",
+    "type": "服务记录类型（咨询、投诉、退货）",
     "service_cost": "服务成本",
     "satisfaction": "满意度",
     "loyalty": "忠诚度",
@@ -298,6 +308,122 @@ def minimise(fields: Iterable[str], declared: Iterable[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+# --------------------------------------------------------------------------
+# feedback for the lesson's widgets
+# --------------------------------------------------------------------------
+TYPE_REASONS = {
+    DESCRIPTIVE: "说明客户是谁、在哪里、怎么联系，是基本、较稳定的属性",
+    BEHAVIOURAL: "记录客户做过什么（买了什么、什么时候、联系过什么），要随时记录",
+    ASSOCIATIVE: "反映客户的态度和心理（为什么这样做），要靠调查才能获得",
+}
+#: fields the sorting widget asks about (same for every group's company)
+SORT_FIELDS = ("phone", "category", "satisfaction", "age", "order_date", "loyalty", "type", "city", "bn_price",
+               "amount")
+
+
+def _short(t: str) -> str:
+    return t.replace("信息", "")
+
+
+def sort_feedback(answers: dict) -> pd.DataFrame:
+    """Check a learner's sorting ``{column: chosen type}`` against :func:`info_type`.
+
+    A chosen type may be the full name (描述类信息) or short (描述类); empty means "not
+    sorted yet".  One row per field: 字段, 你的分类, 正确分类, 对错 (✓ / ✗ / 未选), 说明.
+    ``attrs``: ``n_right``, ``n_answered``, ``n``.
+    """
+    if not isinstance(answers, dict) or not answers:
+        raise CRMDataError("请给出每个字段的分类，例如 {\"phone\": \"描述类\"}。")
+    rows, right, answered = [], 0, 0
+    for col, chosen in answers.items():
+        correct = info_type(col)
+        if correct not in INFO_TYPES:
+            raise CRMDataError(f"字段“{col}”不在本课的信息分类表里，换一个字段试试。")
+        pick = str(chosen or "").strip()
+        pick = pick + "信息" if pick and not pick.endswith("信息") else pick
+        if pick and pick not in INFO_TYPES:
+            raise CRMDataError(f"“{chosen}”不是信息类型：只能选描述类、行为类或关联类。")
+        ok = pick == correct
+        right += ok
+        answered += bool(pick)
+        mark = "未选" if not pick else ("✓" if ok else "✗")
+        why = f"{COLUMN_LABELS.get(col, col)}{TYPE_REASONS[correct]}，所以是{_short(correct)}。"
+        rows.append({"字段": COLUMN_LABELS.get(col, col), "你的分类": _short(pick) if pick else "—",
+                     "正确分类": _short(correct), "对错": mark, "说明": why})
+    out = pd.DataFrame(rows)
+    out.attrs.update(n_right=right, n_answered=answered, n=len(rows))
+    return out
+
+
+#: fields offered in the data-minimisation widget
+MINIMISE_FIELDS = ("name", "phone", "address", "email", "birth_date", "id_number", "income", "face_photo",
+                   "consent_marketing", "satisfaction", "loyalty", "order_id", "category", "amount")
+
+
+def minimisation_feedback(ticked: Iterable[str], purpose: str, offered: Iterable[str] = MINIMISE_FIELDS) -> pd.DataFrame:
+    """Feedback on a learner's choice of fields for one purpose (最小必要).
+
+    ``ticked``: the fields the learner would collect; ``offered``: the fields shown.
+    One row per offered field: 字段, 你的选择, 应该, 对错, 说明.  ``attrs``:
+    ``too_many`` (collected but not needed), ``too_few`` (needed but missing), ``verdict``.
+    """
+    if purpose not in PURPOSES:
+        raise CRMDataError(f"未知的用途“{purpose}”。可选的用途：{'、'.join(PURPOSES)}。")
+    if ticked is None or isinstance(ticked, str):
+        raise CRMDataError("请给出打算收集的字段列表，例如 [\"name\", \"phone\"]（一个也不选就写 []）。")
+    ticked, offered = set(ticked), list(dict.fromkeys(offered))
+    unknown = sorted(ticked - set(offered))
+    if unknown:
+        raise CRMDataError(f"这些字段不在表单里：{'、'.join(unknown)}。")
+    needed = set(PURPOSES[purpose][0])
+    advice = minimise(offered, [purpose]).set_index("字段")["建议"]
+    rows = []
+    for f in offered:
+        want, got = f in needed, f in ticked
+        mark = "✓" if want == got else ("多收了" if got else "漏掉了")
+        why = advice[f] if want or got else "不收集：这个用途用不到它"
+        if want and not got:
+            why = f"“{purpose}”离不开它：不收集，这件事就做不成"
+        rows.append({"字段": COLUMN_LABELS.get(f, f), "你的选择": "收集" if got else "不收集",
+                     "应该": "收集" if want else "不收集", "对错": mark, "说明": why})
+    out = pd.DataFrame(rows)
+    too_many = [r["字段"] for r in rows if r["对错"] == "多收了"]
+    too_few = [r["字段"] for r in rows if r["对错"] == "漏掉了"]
+    verdict = ("正好：只收集了这个用途需要的字段。" if not too_many and not too_few else
+               "；".join(x for x in (f"多收了 {len(too_many)} 个（{'、'.join(too_many)}）" if too_many else "",
+                                     f"漏掉了 {len(too_few)} 个（{'、'.join(too_few)}）" if too_few else "") if x) + "。")
+    out.attrs.update(too_many=too_many, too_few=too_few, verdict=verdict)
+    return out
+
+
+# --------------------------------------------------------------------------
+# what a customer information base holds
+# --------------------------------------------------------------------------
+INFOBASE_CONTENTS = pd.DataFrame(
+    [
+        ("原始信息", "第一手资料：客户的基本信息、交易记录", "raw_records、customers、orders"),
+        ("统计分析信息", "第二手资料：分析或购买得到的态度评价、信用状况、经营状况", "survey_answers、companies"),
+        ("企业投入记录", "企业为客户做了什么：谁在何时以何种方式联系、服务花了多少钱", "interactions、contacts"),
+    ],
+    columns=["内容", "包括什么", "课程信息库中的表"],
+)
+
+
+def infobase_contents(counts: pd.Series | None = None) -> pd.DataFrame:
+    """:data:`INFOBASE_CONTENTS` with the number of rows of each part's tables.
+
+    ``counts``: rows per table, e.g. ``InfoBase.counts()``; without it the table has no 记录数 column.
+    """
+    out = INFOBASE_CONTENTS.copy()
+    if counts is None:
+        return out
+    if not isinstance(counts, pd.Series):
+        raise CRMDataError("counts 应是每张表的记录数（信息库的 counts() 的结果）。")
+    tables = out["课程信息库中的表"].str.split("、")
+    out["记录数"] = [int(sum(int(counts.get(t, 0)) for t in ts)) for ts in tables]
+    return out
+
+
 __all__ = [
     "ASSOCIATIVE",
     "BEHAVIOURAL",
@@ -305,13 +431,20 @@ __all__ = [
     "COLLECT_CHANNELS",
     "COLUMN_TYPES",
     "DESCRIPTIVE",
+    "INFOBASE_CONTENTS",
     "INFO_TYPES",
     "METHODS",
+    "MINIMISE_FIELDS",
     "PURPOSES",
     "SENSITIVE",
+    "SORT_FIELDS",
     "TYPE_DESCRIPTIONS",
+    "TYPE_REASONS",
     "classify_columns",
     "info_type",
+    "infobase_contents",
+    "minimisation_feedback",
     "minimise",
     "purposes",
+    "sort_feedback",
 ]

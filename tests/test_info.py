@@ -62,46 +62,47 @@ def test_lesson2_exercises_accept_solutions_and_catch_mistakes():
 
     orders, customers, inter = datasets.load("orders"), datasets.load("customers"), datasets.load("interactions")
     good = {
-        L.q1: {c: info.info_type(c) for c in L.Q1_COLUMNS},
-        L.q2: id_check_digit(L.Q2_FIRST17),
-        L.q3: [validate_id_number(x) for x in L.Q3_IDS],
-        L.q4: L.Q4_PHONE[:3] + "****" + L.Q4_PHONE[-4:],
-        L.q5: [normalize_phone(p) for p in L.Q5_PHONES],
-        L.q6: info.minimise(L.Q6_FIELDS, L.Q6_PURPOSES).query("~必要")["字段"].tolist(),
-        L.q7: analysis.favourite_by_age(orders, customers).loc[L.Q7_BAND, "最爱品类"],
-        L.q8: analysis.top_share(orders, 0.2),
-        L.q9: analysis.month_over_month(orders, inter, L.Q9_MONTH).attrs["verdict"],
-        L.q10: tuple(pairwise_scores(L.Q10_CLUSTERS, L.Q10_TRUTH)[["precision", "recall"]]),
+        L.q14: {c: info.info_type(c) for c in L.Q14_COLUMNS},
+        L.q15: id_check_digit(L.Q15_FIRST17),
+        L.q16: [validate_id_number(x) for x in L.Q16_IDS],
+        L.q7: L.Q7_PHONE[:3] + "****" + L.Q7_PHONE[-4:],
+        L.q17: [normalize_phone(p) for p in L.Q17_PHONES],
+        L.q18: info.minimise(L.Q18_FIELDS, L.Q18_PURPOSES).query("~必要")["字段"].tolist(),
+        L.q8: analysis.favourite_by_age(orders, customers).loc[L.Q8_BAND, "最爱品类"],
+        L.q9: analysis.top_share(orders, 0.2),
+        L.q10: analysis.month_over_month(orders, inter, L.Q10_MONTH).attrs["verdict"],
+        L.q19: tuple(pairwise_scores(L.Q19_CLUSTERS, L.Q19_TRUTH)[["precision", "recall"]]),
     }
     for q, ans in good.items():
         assert q.check(ans).correct, (q.name, q.check(ans))
         assert q.check(...).status == "not_answered"
         assert q.hint().message and q.solution().message
-    assert L.q3.check([True, False, False, True, False]).correct  # the expected answer spelled out
-    assert L.q10.check((0.5, 1.0)).correct  # 2 correct of 4 predicted pairs; both true pairs found
+    assert L.q16.check([True, False, False, True, False]).correct  # the expected answer spelled out
+    assert L.q19.check((0.5, 1.0)).correct  # 2 correct of 4 predicted pairs; both true pairs found
 
     def msg(q, a):
         r = q.check(a)
         assert not r.correct
         return r.message
 
-    wrong_q1 = dict(good[L.q1], satisfaction="描述类信息")
-    assert "关联类" in msg(L.q1, wrong_q1)
-    assert "余数" in msg(L.q2, str(sum(int(d) * w for d, w in zip(L.Q2_FIRST17, [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])) % 11))
-    assert "中间" in msg(L.q4, "1391234****")
-    assert "86" in msg(L.q5, ["8613912345678"] + good[L.q5][1:])
-    assert "不能删" in msg(L.q6, good[L.q6] + ["name"])
-    by_amount = analysis.favourite_by_age(orders, customers, value="amount").loc[L.Q7_BAND, "最爱品类"]
-    if by_amount != good[L.q7]:
-        assert "金额" in msg(L.q7, by_amount)
-    assert "交叉表" in msg(L.q7, "不存在的品类")
-    assert "百分数" in msg(L.q8, good[L.q8] * 100)
-    assert "顺序" in msg(L.q10, (1.0, 0.5))
-    assert msg(L.q9, "很好")
-    unweighted = analysis.month_over_month(orders, inter, L.Q9_MONTH, weights={"购买数量": 1, "投诉次数": 1, "退货次数": 1})
-    assert unweighted.attrs["verdict"] != good[L.q9]  # the exercise month is one where the weighting matters
-    assert "权重" in msg(L.q9, unweighted.attrs["verdict"])
-    assert not L.q8.check(pd.Series([1.0])).correct
+    wrong_q1 = dict(good[L.q14], satisfaction="描述类信息")
+    assert "关联类" in msg(L.q14, wrong_q1)
+    assert "余数" in msg(L.q15, str(sum(int(d) * w for d, w in zip(L.Q15_FIRST17, [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])) % 11))
+    assert "中间" in msg(L.q7, "1391234****")
+    assert "86" in msg(L.q17, ["8613912345678"] + good[L.q17][1:])
+    assert "不能删" in msg(L.q18, good[L.q18] + ["name"])
+    by_amount = analysis.favourite_by_age(orders, customers, value="amount").loc[L.Q8_BAND, "最爱品类"]
+    if by_amount != good[L.q8]:
+        assert "金额" in msg(L.q8, by_amount)
+    assert "品类名称" in msg(L.q8, "不存在的品类")
+    assert "百分数" in msg(L.q9, good[L.q9] * 100)
+    assert "顺序" in msg(L.q19, (1.0, 0.5))
+    assert msg(L.q10, "很好")
+    table = analysis.month_over_month(orders, inter, L.Q10_MONTH)
+    by_units = {"好转": "变好", "变坏": "变差", "持平": "持平"}[table["评价"].iloc[0]]
+    assert by_units != good[L.q10]  # the exercise month is one where looking at purchases alone misleads
+    assert "你只看了购买数量" in msg(L.q10, by_units)
+    assert not L.q9.check(pd.Series([1.0])).correct
 
 
 def test_info_functions_reject_absurd_inputs():

@@ -1,21 +1,66 @@
-"""Lesson 2 exercises (收集客户信息): information types, ID check digit, validation,
-masking, phone normalisation, data minimisation, the four analyses, screening metric,
-association rules (lift, a lift threshold, why a rule with lift < 1 is useless).
+"""Lesson 2 exercises (收集客户信息).
+
+基础 (no code, q1-q13): information types, 需要 vs 需求, data minimisation, the
+identification flow, what an information base holds, a screening decision, masking,
+the four analyses read from the lesson's tables and widgets, association rules (lift,
+a lift threshold, why a rule with lift < 1 is useless).
+拓展 (code, q14-q19): sorting columns, the ID check digit, validating IDs, normalising
+phones, minimisation as a list, the pairwise precision / recall of screening.
 
 Use in a notebook::
 
     from crmlab.exercises.lesson2 import *
     q1.check(answer)   # q1.hint(), q1.solution()
+
+``CLASSROOM`` holds the lesson's classroom questions with answers computed for the
+current group (for ``python -m crmlab.key``).
 """
 
 from __future__ import annotations
 
+import functools
 import numbers
 
 import pandas as pd
 
-from crmlab.exercises._core import Question, Wrong, is_close
+from crmlab.exercises._core import Question, Wrong, choice, is_close, number
 from crmlab.exercises._slips import number as _number
+
+
+def _group() -> int:
+    from crmlab.course import current_group
+
+    return current_group()
+
+
+def _load(name: str):
+    from crmlab import datasets
+
+    return datasets.load(name)
+
+
+def _info():
+    from crmlab import info
+
+    return info
+
+
+def _codes():
+    from crmlab.infobase import codes
+
+    return codes
+
+
+def _analysis():
+    from crmlab import analysis
+
+    return analysis
+
+
+def _screening():
+    from crmlab.infobase import screening
+
+    return screening
 
 
 def _close(a, b, abs_=1e-4) -> bool:
@@ -32,155 +77,130 @@ def _as_list(answer, n, what):
 
 
 # ------------------------------------------------------------------ q1 information types
-Q1_COLUMNS = ["age", "city", "phone", "order_date", "amount", "category", "satisfaction", "loyalty", "bn_price", "type"]
-
-
-def _q1_keys_and_names(answer: dict, types) -> None:
-    missing = [c for c in Q1_COLUMNS if c not in answer]
-    if missing and any(k not in Q1_COLUMNS and str(k).strip().lower() in Q1_COLUMNS for k in answer):
-        raise Wrong("字典的键要和 Q1_COLUMNS 中的列名一模一样（小写英文），例如 'age'。")
-    if missing:
-        raise Wrong(f"还有列没有归类：{missing}。")
-    bad_names = {str(v) for v in answer.values() if v not in types}
-    for name in sorted(bad_names):
-        full = [t for t in types if name.strip() and t.startswith(name.strip())]
-        if full:
-            raise Wrong(f"类型名请写全称：「{name}」要写成「{full[0]}」。三种类型是 {'、'.join(types)}。")
-    if bad_names:
-        raise Wrong(f"信息类型只能写 {'、'.join(types)}；「{sorted(bad_names)[0]}」不是。")
-
-
-def _check_q1(answer):
-    from crmlab import info
-
-    if isinstance(answer, pd.Series):
-        answer = answer.to_dict()
-    if not isinstance(answer, dict):
-        raise Wrong("请交一个字典：{列名: 信息类型}，例如 {'age': '描述类信息', ...}。")
-    _q1_keys_and_names(answer, info.INFO_TYPES)
-    wrong = [c for c in Q1_COLUMNS if answer[c] != info.info_type(c)]
-    if not wrong:
-        return
-    c = wrong[0]
-    right = info.info_type(c)
-    if right == info.ASSOCIATIVE:
-        raise Wrong(
-            f"「{c}」归错了：它反映客户的态度和心理（为什么买），要靠调查才能获得，属于关联类信息。一共错了 {len(wrong)} 个。"
-        )
-    if right == info.BEHAVIOURAL:
-        raise Wrong(
-            f"「{c}」归错了：它记录的是客户做过什么（买了什么、什么时候、联系了什么），属于行为类信息。一共错了 {len(wrong)} 个。"
-        )
-    raise Wrong(
-        f"「{c}」归错了：它说明客户是谁、在哪里、怎么联系，是基本的静态属性，属于描述类信息。一共错了 {len(wrong)} 个。"
-    )
-
-
-q1 = Question(
+q1 = choice(
     "练习1",
-    "把 Q1_COLUMNS 中的每一列归入描述类、行为类或关联类信息（字典 {列名: 类型}）",
-    _check_q1,
-    hint="问自己：这一列回答的是“客户是谁”（描述类）、“客户做了什么”（行为类），还是“客户为什么这样做”（关联类）？bn_ 开头的是“追求的利益”调查题。",
-    solution="from crmlab import info\nanswer = {c: info.info_type(c) for c in Q1_COLUMNS}",
+    "下面哪些是客户的行为类信息？（多选）",
+    {"A": "购买品类", "B": "手机号", "C": "投诉记录", "D": "满意度", "E": "出生日期"},
+    {"A", "C"},
+    explain={
+        "B": "手机号说明怎么联系客户，是描述类信息（客户是谁、在哪里）。",
+        "D": "满意度是客户的态度，要靠调查才能知道，是关联类信息（客户为什么这样做）。",
+        "E": "出生日期是基本、稳定的属性，是描述类信息。",
+    },
+    hint=["行为类信息回答“客户做了什么”：买过什么、什么时候买、联系过企业什么。",
+          "逐个问：这是客户“是谁”（描述类）、“做了什么”（行为类），还是“为什么这样做”（关联类）？选出“做了什么”的两个。"],
 )
 
-
-# ------------------------------------------------------------------ q2 ID check digit
-Q2_FIRST17 = "44030419850615123"
-
-
-def _check_q2(answer):
-    from crmlab.infobase.codes import ID_WEIGHTS, id_check_digit
-
-    expected = id_check_digit(Q2_FIRST17)
-    if isinstance(answer, numbers.Integral) and not isinstance(answer, bool):
-        answer = int(answer)
-        if str(answer) == expected:
-            raise Wrong("数值对了，但校验码要写成字符串（例如 '7' 或 'X'），因为它可能是字母 X。")
-        answer = str(answer)
-    if not isinstance(answer, str):
-        raise Wrong("请交一个字符：'0'~'9' 或 'X'。")
-    a = answer.strip()
-    if a == expected:
-        return
-    if a.upper() == expected:
-        raise Wrong("校验码是大写的 X，请写成 'X'。")
-    if len(a) == 18 and a.startswith(Q2_FIRST17):
-        raise Wrong("你交的是完整的 18 位号码；这里只要第 18 位那一个字符，例如 answer = '7'。")
-    total = sum(int(d) * w for d, w in zip(Q2_FIRST17, ID_WEIGHTS))
-    table = "10X98765432"
-    if a in (table[(total % 11 + 1) % 11], table[(total % 11 - 1) % 11]):
-        raise Wrong(f"查表时差了一位：余数是 {total % 11}，取 '10X98765432'[{total % 11}]，位置要从 0 开始数。")
-    if a == str(total % 11):
-        raise Wrong(
-            f"你算出了余数 {total % 11}，但余数还要查对照表 '10X98765432' 才是校验码：余数是几，就取第几位（从 0 数起）。"
-        )
-    if a in (str(total), str(total % 10)):
-        raise Wrong("加权和之后还要除以 11 取余数，再查对照表 '10X98765432'。")
-    raise Wrong(f"还不对。加权和应是 {total}：检查每一位是否乘对了权重（7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2）。")
-
-
-q2 = Question(
+# ------------------------------------------------------------------ q2 需要 vs 需求
+q2 = choice(
     "练习2",
-    "算出身份证号前 17 位 Q2_FIRST17 的第 18 位校验码（字符串）",
-    _check_q2,
-    hint="前 17 位分别乘以权重 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2 并求和；和除以 11 取余数 r；校验码是 '10X98765432'[r]。",
-    solution="W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]\ns = sum(int(d) * w for d, w in zip(Q2_FIRST17, W))\nanswer = '10X98765432'[s % 11]",
+    "顾客甲说：“走了半天，口渴了。”顾客乙说：“我想要一瓶冰镇的无糖气泡水。”哪一句说出的是“需求”？",
+    {"A": "甲", "B": "乙", "C": "两句都是需求", "D": "两句都只是需要"},
+    "B",
+    explain={
+        "A": "口渴是生活中离不开的“需要”；“需求”是想怎样满足它，带着具体的要求（冰镇、无糖、气泡水）。",
+        "C": "甲只说了口渴，没有说想怎样满足，是“需要”，不是“需求”。",
+        "D": "乙已经说出了想要的具体东西和要求：这就是“需求”，比“需要”多了附加的要求。",
+    },
+    hint=["“需要”是缺了就不行的东西；“需求”是想用什么方式、什么东西来满足它。",
+          "看哪一句带着具体的要求（什么样的、什么牌子、什么口味）。"],
 )
 
-
-# ------------------------------------------------------------------ q3 validate IDs
-Q3_IDS = ["11010519491231002X", "110105194912310021", "44030419850615123", "320508198207169006", "110101199013011238"]
-
-
-def _check_q3(answer):
-    from crmlab.infobase.codes import validate_id_number
-
-    expected = [validate_id_number(x) for x in Q3_IDS]
-    answer = _as_list(answer, len(Q3_IDS), "每个身份证号是否有效（True/False）")
-    if not all(type(a).__name__ in ("bool", "bool_") for a in answer):
-        if any(isinstance(a, str) for a in answer):
-            raise Wrong("列表里请只放 True 或 False，不要加引号（写 True，不写 'True' 或 '有效'）。")
-        raise Wrong("列表里请只放 True 或 False（不用 1/0）。")
-    answer = [bool(a) for a in answer]
-    if answer == expected:
-        return
-    i = next(k for k in range(len(expected)) if answer[k] != expected[k])
-    x = Q3_IDS[i]
-    if len(x) != 18:
-        raise Wrong(f"第 {i + 1} 个号码只有 {len(x)} 位：18 位是最基本的要求。")
-    if x[10:12] > "12":
-        raise Wrong(f"第 {i + 1} 个号码的出生日期部分（第 7-14 位）是 {x[6:14]}，月份不存在。")
-    raise Wrong(f"第 {i + 1} 个号码判断错了：重新计算它的校验码，和最后一位比一比。")
-
-
-q3 = Question(
+# ------------------------------------------------------------------ q3 data minimisation
+q3 = choice(
     "练习3",
-    "判断 Q3_IDS 中 5 个身份证号是否有效（True/False 列表）",
-    _check_q3,
-    hint="有效的号码要同时满足：18 位；前 17 位是数字；第 7-14 位是真实存在的日期；最后一位等于校验码。可以用 validate_id_number 验证你的判断。",
-    solution="from crmlab.infobase import validate_id_number\nanswer = [validate_id_number(x) for x in Q3_IDS]",
+    "网店登记表只用于“订单配送”。按“最小必要”原则，下面哪一项不应该收集？",
+    {"A": "姓名", "B": "手机号", "C": "收货地址", "D": "身份证号"},
+    "D",
+    explain={
+        "A": "送货要知道收件人是谁：姓名是配送必需的。",
+        "B": "快递员要联系收件人：手机号是配送必需的。",
+        "C": "没有地址就送不到货：收货地址是配送必需的。",
+    },
+    hint=["最小必要：只收集这个用途离不开的信息，多一项都不收。",
+          "想一想送一件快递要知道什么；身份证号是敏感个人信息，配送用不到它。"],
 )
 
 
-# ------------------------------------------------------------------ q4 masking
-Q4_PHONE = "13912345678"
+# ------------------------------------------------------------------ q4 identification flow
+@functools.lru_cache(maxsize=8)
+def _flow(group: int):
+    from crmlab.identify import identification_flow
+
+    return identification_flow(_load("raw_records"), _load("customers"))
 
 
-def _check_q4(answer):
+def _q4_slips():
+    f = lambda: _flow(_group())  # noqa: E731 - evaluated at check time, for the current group
+    return [
+        (lambda: f().n_people, "这是合并后的总人数：其中很多人已经是本公司的客户，要减去他们。"),
+        (lambda: f().n_known, "这是已经是本公司客户的人数；题目问的是还不是客户的潜在客户。"),
+        (lambda: f().n_records, "这是合并前的零散记录条数；同一个人可能有好几条记录，要看合并以后。"),
+        (lambda: int(f().summary.iloc[0]), "这只是“A 优先”那一级的人数；题目问的是潜在客户一共多少人。"),
+    ]
+
+
+q4 = number(
+    "练习4",
+    "课上“客户识别的过程”那张表：本公司的零散记录合并后，有多少人还不是本公司的客户（潜在客户）？",
+    lambda: len(_flow(_group()).prospects),
+    rel=0, abs_=0.5, unit=" 人", slips=_q4_slips(),
+    hint=["看“3 整合、管理客户信息”那一行：合并成多少人、其中多少人已是客户。",
+          "潜在客户 = 合并后的人数 − 已是本公司客户的人数；那一行直接写着“…人是潜在客户”。"],
+)
+
+# ------------------------------------------------------------------ q5 what an information base holds
+q5 = choice(
+    "练习5",
+    "客服人员上门维修的时间、方式和花费，记在客户信息库的哪一部分？",
+    {"A": "原始信息", "B": "统计分析信息", "C": "企业投入记录"},
+    "C",
+    explain={
+        "A": "原始信息是客户自己的第一手资料（基本信息、交易记录）；上门维修是企业为客户做的事。",
+        "B": "统计分析信息是分析或购买得到的第二手资料（态度评价、信用状况）；上门维修是企业的付出。",
+    },
+    hint=["信息库的三部分：客户是谁、买了什么（原始信息）；分析出来的评价（统计分析信息）；企业为客户做了什么（企业投入记录）。",
+          "上门维修花的是谁的人力和钱？是企业为争取和保持客户付出的。"],
+)
+
+# ------------------------------------------------------------------ q6 a screening decision
+q6 = choice(
+    "练习6",
+    "两条记录：姓名“王伟”和“王玮”，手机号相同，都没有填身份证号，出生日期也相同。按本课的筛选规则应该怎样处理？",
+    {"A": "合并：手机号相同，姓名只差一个字（可能是错别字）",
+     "B": "不合并：姓名不一样就是两个人",
+     "C": "合并：只要手机号相同就一定合并",
+     "D": "不合并：没有身份证号就不能合并"},
+    "A",
+    explain={
+        "B": "录入时打错一个字（错别字）很常见：手机号相同、出生日期也相同，两个字的姓名只差一个字，规则判为同一人。",
+        "C": "手机号相同但姓名差别很大时不合并：可能是家人共用一个号码。这里合并，是因为姓名只差一个字、生日也相同。",
+        "D": "身份证号不是唯一的依据：手机号、邮箱也是强标识，加上姓名相近就可以合并。",
+    },
+    hint=["筛选规则：强标识（身份证号、手机号、邮箱）相同且姓名相近的合并；身份证号、生日或性别不同的绝不合并。",
+          "两个字的姓名只差一个字（王伟/王玮）证据较弱：要有手机号等强标识相同，再加上生日或地址相同，才算同一人。"
+          "再看有没有不能合并的矛盾（生日、性别、身份证号不同）。"],
+)
+
+
+# ------------------------------------------------------------------ q7 masking
+Q7_PHONE = "13912345678"
+
+
+def _check_q7(answer):
     if not isinstance(answer, str):
         raise Wrong("请交一个字符串，例如 '138****5678'。")
     a = answer.strip()
-    expected = Q4_PHONE[:3] + "****" + Q4_PHONE[-4:]
+    expected = Q7_PHONE[:3] + "****" + Q7_PHONE[-4:]
     if a == expected:
         return
-    _q4_slip(a, expected)
+    _q7_slip(a, expected)
 
 
-def _q4_slip(a: str, expected: str) -> None:
+def _q7_slip(a: str, expected: str) -> None:
     if a.replace(" ", "").replace("-", "") == expected:
         raise Wrong("不要加空格或短横线，直接写成“前 3 位 + **** + 后 4 位”。")
-    if a == Q4_PHONE or a.isdigit():
+    if a == Q7_PHONE or a.isdigit():
         raise Wrong("你交的还是完整的手机号，没有脱敏：中间 4 位要换成 ****。")
     if "*" in a and a.count("*") != 4:
         raise Wrong(f"星号的个数不对（你用了 {a.count('*')} 个）：只遮住中间 4 位，正好 4 个 *。")
@@ -192,140 +212,71 @@ def _q4_slip(a: str, expected: str) -> None:
         raise Wrong("还没有打上 * 号：中间 4 位要换成 4 个 *。")
     if a.startswith("****"):
         raise Wrong("遮住的应是中间 4 位：前 3 位（号段）要保留。")
-    if a[:3] != Q4_PHONE[:3] or a[-4:] != Q4_PHONE[-4:]:
-        raise Wrong(f"留下的数字要和原号码 {Q4_PHONE} 一样：前 3 位是 {Q4_PHONE[:3]}，后 4 位是 {Q4_PHONE[-4:]}。")
-    raise Wrong("格式是“前 3 位 + **** + 后 4 位”。")
-
-
-q4 = Question(
-    "练习4",
-    "把手机号 Q4_PHONE 脱敏成“前 3 位 + **** + 后 4 位”",
-    _check_q4,
-    hint="字符串切片：phone[:3] 是前 3 位，phone[-4:] 是后 4 位。",
-    solution="answer = Q4_PHONE[:3] + '****' + Q4_PHONE[-4:]",
-)
-
-
-# ------------------------------------------------------------------ q5 normalise phones
-Q5_PHONES = ["+86 139 1234 5678", "139-1234-5678", "１３９１２３４５６７８", "8613912345678", "139 1234 5679"]
-
-
-def _is_deduplicated(answer, expected: list[str]) -> bool:
-    if isinstance(answer, (str, bytes)) or not hasattr(answer, "__len__") or not 0 < len(answer) < len(expected):
-        return False
-    texts = [str(a) for a in answer]
-    return len(set(texts)) == len(texts) and set(texts) <= set(expected)
-
-
-def _check_q5(answer):
-    from crmlab.infobase.codes import normalize_phone
-
-    expected = [normalize_phone(p) for p in Q5_PHONES]
-    if _is_deduplicated(answer, expected):
-        raise Wrong(f"这里不要去重：每个原始号码对应一个整理结果，按原来的顺序一共 {len(Q5_PHONES)} 项。")
-    answer = _as_list(answer, len(Q5_PHONES), "整理后的手机号")
-    answer = [str(a) for a in answer]
-    if answer == expected:
-        return
-    a, e, raw = next(t for t in zip(answer, expected, Q5_PHONES) if t[0] != t[1])
-    if a.startswith("86") or a.startswith("+86"):
-        raise Wrong(f"「{raw}」：国家代码 +86/86 要去掉，只留 11 位手机号。")
-    if any(ch in a for ch in " -"):
-        raise Wrong(f"「{raw}」：空格和短横线都要去掉。")
-    if not a.isascii():
-        raise Wrong(f"「{raw}」是全角数字，要转成普通的半角数字（可用 unicodedata.normalize('NFKC', s)）。")
-    if a.isdigit() and len(a) == 11:
-        raise Wrong(f"「{raw}」整理后是 {e}：只去掉符号、转换全角，不能改动数字本身（看着像同一个号码也不能改）。")
-    raise Wrong(f"「{raw}」整理后应是 11 位数字。")
-
-
-q5 = Question(
-    "练习5",
-    "把 Q5_PHONES 整理成统一的 11 位手机号（列表）",
-    _check_q5,
-    hint="先把全角转半角（unicodedata.normalize('NFKC', s)），再去掉空格、短横线和 +，最后去掉开头的国家代码 86。",
-    solution="from crmlab.infobase.codes import normalize_phone\nanswer = [normalize_phone(p) for p in Q5_PHONES]",
-)
-
-
-# ------------------------------------------------------------------ q6 minimisation
-Q6_FIELDS = ["name", "phone", "address", "id_number", "birth_date", "income", "hobby", "email"]
-Q6_PURPOSES = ["订单配送", "营销推送"]
-
-
-def _check_q6(answer):
-    from crmlab.info import minimise
-
-    r = minimise(Q6_FIELDS, Q6_PURPOSES)
-    expected = set(r.loc[~r["必要"], "字段"])
-    if isinstance(answer, pd.DataFrame):
-        raise Wrong("你交的是整张表；这里只要不应收集的字段名列表，例如 ['income', ...]（表中“必要”为 False 的字段）。")
-    if isinstance(answer, str) or not hasattr(answer, "__iter__"):
-        raise Wrong("请交一个列表，写出不应收集的字段名。")
-    a = {str(x) for x in answer}
-    if a == expected:
-        return
-    if a == set(Q6_FIELDS) - expected:
-        raise Wrong("你列出的是应当收集的字段；题目问的是反过来：哪些字段不应收集。")
-    unknown = sorted(a - set(Q6_FIELDS))
-    if unknown:
-        raise Wrong(f"「{unknown[0]}」不在 Q6_FIELDS 里：只从 {Q6_FIELDS} 中挑，字段名照原样写英文。")
-    kept_wrongly = expected - a
-    dropped_wrongly = a - expected
-    if dropped_wrongly:
-        f = sorted(dropped_wrongly)[0]
-        raise Wrong(f"「{f}」是声明的用途需要的字段（看一看 purposes() 表），不能删。")
-    f = sorted(kept_wrongly)[0]
-    raise Wrong(f"「{f}」没有任何声明的用途需要它，按最小必要原则不应收集。还差 {len(kept_wrongly)} 个。")
-
-
-q6 = Question(
-    "练习6",
-    "信息库的用途只有 Q6_PURPOSES。Q6_FIELDS 中哪些字段不应收集？（列表）",
-    _check_q6,
-    hint="对照 purposes() 表：一个字段只要有一个声明的用途需要它，就可以收集；没有任何用途需要的，按“最小必要”原则不收集。",
-    solution="from crmlab.info import minimise\nr = minimise(Q6_FIELDS, Q6_PURPOSES)\nanswer = r.loc[~r['必要'], '字段'].tolist()",
-)
-
-
-# ------------------------------------------------------------------ q7 basic: favourite of an age band
-Q7_BAND = "25-34岁"
-
-
-def _check_q7(answer):
-    from crmlab import analysis, datasets
-
-    t = analysis.favourite_by_age(datasets.load("orders"), datasets.load("customers"))
-    expected = t.loc[Q7_BAND, "最爱品类"]
-    if isinstance(answer, (pd.DataFrame, pd.Series)):
-        raise Wrong(f"你交的是整张表或一行；只要一个品类名称：在表后面加上 .loc['{Q7_BAND}', '最爱品类']。")
-    if not isinstance(answer, str):
-        raise Wrong("请交一个品类名称（字符串），例如 '生鲜果蔬'。")
-    if answer.strip() == expected:
-        return
-    others = [band for band in t.index if band != Q7_BAND and t.loc[band, "最爱品类"] == answer.strip()]
-    if others:
-        raise Wrong(f"这是「{others[0]}」等其他年龄段最爱的品类；题目问的是「{Q7_BAND}」这一行。")
-    by_amount = analysis.favourite_by_age(datasets.load("orders"), datasets.load("customers"), value="amount")
-    if answer.strip() == by_amount.loc[Q7_BAND, "最爱品类"]:
-        raise Wrong("你按购买金额比较了；题目要比较的是购买件数（quantity），就像口红例子里比较的是买了多少支。")
-    overall = datasets.load("orders").groupby("category")["quantity"].sum().idxmax()
-    if answer.strip() == overall:
-        raise Wrong("这是所有客户合计最多的品类；题目只看这个年龄段的客户。")
-    raise Wrong(f"还不对。先用 favourite_by_age(orders, customers) 做交叉表，再看「{Q7_BAND}」这一行。")
+    if a[:3] != Q7_PHONE[:3] or a[-4:] != Q7_PHONE[-4:]:
+        raise Wrong(f"留下的数字要和原号码 {Q7_PHONE} 一样：前 3 位是 {Q7_PHONE[:3]}，后 4 位是 {Q7_PHONE[-4:]}。")
+    raise Wrong(f"「{a}」遮住的位置不对：应该保留前 3 位和后 4 位，只把中间 4 位换成 ****。")
 
 
 q7 = Question(
     "练习7",
-    "课程数据中，25-34 岁的个人客户购买件数最多的是哪个品类？",
+    "客服人员不需要看到完整的手机号。把手机号 Q7_PHONE（13912345678）脱敏成“前 3 位 + **** + 后 4 位”，写成文字",
     _check_q7,
-    hint="像口红颜色的例子一样：先把客户按年龄分段，再统计每段购买各品类的件数，件数最多的就是该段的偏好。",
+    hint=["脱敏只遮住中间 4 位：号段（前 3 位）和尾号（后 4 位）留着，客服核对身份时还用得上。",
+          "13912345678 的前 3 位是 139，后 4 位是 5678：写成 answer = \"139****5678\" 这样的格式。"],
+    solution="answer = \"139****5678\"   # 也可以写 Q7_PHONE[:3] + '****' + Q7_PHONE[-4:]",
+    tier="基础", kind="text", expected=Q7_PHONE[:3] + "****" + Q7_PHONE[-4:],
+)
+
+
+# ------------------------------------------------------------------ q8 basic: favourite of an age band
+Q8_BAND = "25-34岁"
+
+
+def _q8_expected() -> str:
+    from crmlab import analysis
+
+    return analysis.favourite_by_age(_load("orders"), _load("customers")).loc[Q8_BAND, "最爱品类"]
+
+
+def _check_q8(answer):
+    from crmlab import analysis, datasets
+
+    t = analysis.favourite_by_age(datasets.load("orders"), datasets.load("customers"))
+    expected = t.loc[Q8_BAND, "最爱品类"]
+    if isinstance(answer, (pd.DataFrame, pd.Series)):
+        raise Wrong(f"你交的是整张表或一行；只要一个品类名称：在表后面加上 .loc['{Q8_BAND}', '最爱品类']。")
+    if not isinstance(answer, str):
+        raise Wrong("请交一个品类名称（字符串），例如 '生鲜果蔬'。")
+    if answer.strip() == expected:
+        return
+    others = [band for band in t.index if band != Q8_BAND and t.loc[band, "最爱品类"] == answer.strip()]
+    if others:
+        raise Wrong(f"这是「{others[0]}」等其他年龄段最爱的品类；题目问的是「{Q8_BAND}」这一行。")
+    by_amount = analysis.favourite_by_age(datasets.load("orders"), datasets.load("customers"), value="amount")
+    if answer.strip() == by_amount.loc[Q8_BAND, "最爱品类"]:
+        raise Wrong("你按购买金额比较了；题目要比较的是购买件数（quantity），就像口红例子里比较的是买了多少支。")
+    overall = datasets.load("orders").groupby("category")["quantity"].sum().idxmax()
+    if answer.strip() == overall:
+        raise Wrong("这是所有客户合计最多的品类；题目只看这个年龄段的客户。")
+    if answer.strip() not in set(datasets.load("orders")["category"]):
+        raise Wrong(f"「{answer.strip()}」不是本公司的品类名称：照图里的写法一字不差地抄下来。")
+    raise Wrong(f"「{answer.strip()}」不是「{Q8_BAND}」件数最多的品类：在图里找到这一段，比一比各品类的件数。")
+
+
+q8 = Question(
+    "练习8",
+    "看课上“各年龄段最爱的品类”那张图：25-34 岁的个人客户购买件数最多的是哪个品类？写出品类名称",
+    _check_q8,
+    hint=["像口红颜色的例子一样：先把客户按年龄分段，再比较每段购买各品类的件数，件数最多的就是该段的偏好。",
+          "在课上的图或表里找“25-34岁”这一段，读件数最多的品类，写成 answer = \"品类名称\"。"],
+    tier="基础", kind="text",
+    expected=lambda: _q8_expected(),
     solution="from crmlab import analysis\nanswer = analysis.favourite_by_age(orders, customers).loc['25-34岁', '最爱品类']",
 )
 
 
-# ------------------------------------------------------------------ q8 statistical: top 20 %
-def _check_q8(answer):
+# ------------------------------------------------------------------ q9 statistical: top 20 %
+def _check_q9(answer):
     from crmlab import analysis, datasets
 
     orders = datasets.load("orders")
@@ -335,7 +286,7 @@ def _check_q8(answer):
         return
     if _close(v, expected * 100, abs_=0.05):
         raise Wrong("你写成了百分数；请写成小数（例如 0.65 而不是 65）。")
-    _q8_slip(v, orders, expected)
+    _q9_slip(v, orders, expected)
     customers = datasets.load("customers")
     all_cust = orders.groupby("customer_id")["amount"].sum().reindex(customers["customer_id"], fill_value=0)
     k = round(0.2 * len(customers))
@@ -347,10 +298,11 @@ def _check_q8(answer):
         / orders["amount"].sum(),
     ):
         raise Wrong("你按订单排了序；要先把每位客户的销售额加总，再按客户排序。")
-    raise Wrong("还不对：先按客户汇总销售额，从高到低排序，取前 20% 的客户，算他们的销售额之和占总额的比例。")
+    raise Wrong(f"{v:g} 不是前 20% 客户的份额（比正确答案{'大' if v > expected else '小'}）：回到课上统计分析那一格，"
+                "读“排名前 20% 的客户贡献了 …% 的销售额”那句话里的百分数，写成小数。")
 
 
-def _q8_slip(v: float, orders, expected: float) -> None:
+def _q9_slip(v: float, orders, expected: float) -> None:
     per = orders.groupby("customer_id")["amount"].sum().sort_values(ascending=False)
     k = round(0.2 * len(per))
     if _close(v, 1 - expected):
@@ -363,23 +315,26 @@ def _q8_slip(v: float, orders, expected: float) -> None:
         raise Wrong(f"人数差了一位：共有 {len(per)} 位有销售额的客户，前 20% 是 round(0.2 × {len(per)}) = {k} 位。")
 
 
-q8 = Question(
-    "练习8",
-    "课程订单数据中，销售额排名前 20% 的客户贡献了全部销售额的多大比例？（小数）",
-    _check_q8,
-    hint="groupby('customer_id')['amount'].sum() → sort_values(ascending=False) → 取前 20% 个客户 → 求和 ÷ 总额。",
+q9 = Question(
+    "练习9",
+    "课上的统计分析算出了“排名前 20% 的客户贡献了全部销售额的多大比例”。把这个比例写成小数（例如 0.652）",
+    _check_q9,
+    hint=["这个数在课上“统计分析”那一格的输出里：“排名前 20% 的客户贡献了 …% 的销售额”。",
+          "把那个百分数写成小数：例如 65.2% 写成 answer = 0.652。"],
+    tier="基础", kind="number",
+    expected=lambda: round(_analysis().top_share(_load("orders"), 0.2), 3),
     solution="from crmlab import analysis\nanswer = analysis.top_share(orders, 0.2)",
 )
 
 
-# ------------------------------------------------------------------ q9 association: verdict
-Q9_MONTH = "2025-11"
+# ------------------------------------------------------------------ q10 association: verdict
+Q10_MONTH = "2025-11"
 
 
-def _check_q9(answer):
+def _check_q10(answer):
     from crmlab import analysis, datasets
 
-    t = analysis.month_over_month(datasets.load("orders"), datasets.load("interactions"), Q9_MONTH)
+    t = analysis.month_over_month(datasets.load("orders"), datasets.load("interactions"), Q10_MONTH)
     expected = t.attrs["verdict"]
     if isinstance(answer, pd.DataFrame):
         raise Wrong("你交的是整张对比表；只要一个结论：看“结论”列，或用 table.attrs['verdict']。")
@@ -389,73 +344,42 @@ def _check_q9(answer):
         raise Wrong("请回答 '变好'、'变差' 或 '持平' 之一。")
     if answer.strip() == expected:
         return
-    unweighted = analysis.month_over_month(
-        datasets.load("orders"),
-        datasets.load("interactions"),
-        Q9_MONTH,
-        weights={"购买数量": 1, "投诉次数": 1, "退货次数": 1},
-    ).attrs["verdict"]
-    if answer.strip() == unweighted:
-        raise Wrong("你把三项指标看得一样重。规则里购买数量的权重是 3，投诉、退货各是 1：先乘以权重再相加。")
-    raise Wrong(
-        "再看看三个指标的方向：购买数量增加是好事，投诉和退货增加是坏事。"
-        "逐项打分（好 +1、坏 −1、变化不超过 5% 算 0），再乘以权重（购买数量 3，投诉、退货各 1），"
-        "加权总分为正就是变好，为负就是变差。"
-    )
+    _q10_slip(answer.strip(), t)
 
 
-q9 = Question(
-    "练习9",
-    "比较 2025-11 与 2025-10 的购买数量、投诉次数和退货次数，经营情况是变好、变差还是持平？",
-    _check_q9,
-    hint="用 month_over_month(orders, interactions, '2025-11') 得到对比表，看“评价”和“得分”列（得分 = 权重 × ±1），把得分加起来。",
-    solution="from crmlab import analysis\nanswer = analysis.month_over_month(orders, interactions, '2025-11').attrs['verdict']",
-)
-
-
-# ------------------------------------------------------------------ q10 screening metric
-Q10_CLUSTERS = pd.Series([1, 1, 1, 2, 2, 3], index=["R1", "R2", "R3", "R4", "R5", "R6"], name="合并结果")
-Q10_TRUTH = pd.DataFrame(
-    {"record_id": ["R1", "R2", "R3", "R4", "R5", "R6"], "person_id": ["甲", "甲", "乙", "丙", "丙", "丁"]}
-)
-
-
-def _check_q10(answer):
-    from crmlab.infobase.screening import pairwise_scores
-
-    s = pairwise_scores(Q10_CLUSTERS, Q10_TRUTH)
-    if isinstance(answer, dict):
-        raise Wrong("你交的是整个字典；请写成两个数的元组：(s['precision'], s['recall'])。")
-    if isinstance(answer, (str, bytes)) or not hasattr(answer, "__len__") or len(answer) != 2:
-        raise Wrong("请交两个数：(精确率, 召回率)，都写成小数。")
-    p, r = (_number(x, "小数") for x in answer)
-    if _close(p, s["precision"]) and _close(r, s["recall"]):
-        return
-    if _close(p, s["recall"]) and _close(r, s["precision"]):
-        raise Wrong("两个数的顺序反了：精确率在前，召回率在后。")
-    if p > 1 or r > 1:
-        if float(p).is_integer() and float(r).is_integer() and max(p, r) <= 15:
-            raise Wrong(
-                "你交的是“对数”，还要相除：精确率 = 判对的对数 ÷ 判为同一人的对数，召回率 = 判对的对数 ÷ 答案里同一人的对数。"
-            )
-        raise Wrong("请写成小数（0 到 1 之间），不是百分数。")
-    raise Wrong(
-        "数“记录对”：合并结果中同一组里的每两条记录是一对“判为同一人”的对；"
-        "精确率 = 其中真属于同一人的对数 ÷ 判为同一人的对数；召回率 = 其中真属于同一人的对数 ÷ 答案里同一人的对数。"
-    )
+def _q10_slip(answer: str, t: pd.DataFrame) -> None:
+    """A wrong verdict: say which indicator the learner probably looked at alone, then the rule."""
+    first = t.index[0]
+    alone = {"好转": "变好", "变坏": "变差", "持平": "持平"}.get(str(t["评价"].iloc[0]))
+    total = float(t["得分"].sum())
+    if answer == alone:
+        raise Wrong(f"你只看了{first}：它{t.loc[first, '评价']}了，可另外两项也要打分、加进总分。"
+                    "在控件的表里把三项的“得分”加起来，再看总分是正是负。")
+    raise Wrong(f"「{answer}」和三项得分之和对不上（{'总分不是 0' if abs(total) > 1e-9 else '总分正好是 0'}）。"
+                "在控件的表里把三项的“得分”加起来：为正是“变好”，为负是“变差”，为 0 是“持平”。")
 
 
 q10 = Question(
     "练习10",
-    "6 条记录的合并结果 Q10_CLUSTERS 与正确答案 Q10_TRUTH，计算两两配对的精确率和召回率 (precision, recall)",
+    "在课上“本月比上月”的控件里选 2025-11：和 2025-10 比，经营情况是“变好”、“变差”还是“持平”？",
     _check_q10,
-    hint="组 1 有 3 条记录，能配成 3 对；组 2 有 2 条，1 对；一共判了 4 对。答案中“甲”2 条 1 对，“丙”2 条 1 对。再数判出的 4 对里哪些是对的。",
-    solution="from crmlab.infobase.screening import pairwise_scores\ns = pairwise_scores(Q10_CLUSTERS, Q10_TRUTH)\nanswer = (s['precision'], s['recall'])",
+    hint=["在“本月比上月”控件里把“本月”选成 2025-11，看表里每项指标的“评价”和“得分”。",
+          "把三项的得分加起来：总分为正是“变好”，为负是“变差”，为 0 是“持平”。写成 answer = \"变好\" 这样的文字。"],
+    tier="基础", kind="text",
+    expected=lambda: _analysis().month_over_month(_load("orders"), _load("interactions"), Q10_MONTH).attrs["verdict"],
+    solution="from crmlab import analysis\nanswer = analysis.month_over_month(orders, interactions, '2025-11').attrs['verdict']",
 )
 
 
 # ------------------------------------------------------------------ q11-q13 association rules (data mining)
-Q11_RULE = ("酒水饮料", "休闲零食")  # antecedent, consequent
+def _cross_sell() -> tuple[str, str]:
+    """The current group's strongest pair (antecedent, consequent) of the lesson's example."""
+    from crmlab.datasets._companies import get_company
+
+    return tuple(get_company(_group()).cross_sell)
+
+
+Q11_RULE = _cross_sell()[::-1]  # antecedent, consequent: the reverse direction of the lesson's top rule
 Q13_OPTIONS = {
     "A": "置信度 68% 还不够高，要到 80% 以上才可信",
     "B": "生鲜果蔬本来就在约 78% 的订单里，买了节日礼盒的订单里反而只有 68% 有它：这条规则没有带来额外的信息",
@@ -490,10 +414,19 @@ def _check_q11(answer):
     if _close(value, r["lift"] * 100, abs_=1):
         raise Wrong("提升度是“倍数”，不是百分数：请写成 1.5 这样的小数。")
     _q11_slip(value, rules, r)
-    raise Wrong(f"还不对。在规则表里找前项是{Q11_RULE[0]}、后项是{Q11_RULE[1]}的那一行（注意方向），读“提升度”列。")
+    raise Wrong(f"{value:g} 不是表里的任何一个数：提升度不分方向（{Q11_RULE[0]} → {Q11_RULE[1]} 和反过来的规则一样），"
+                f"在规则表里找到这两个类别的那一行，照抄“提升度”列的数（两位小数，例如 {r['lift']:.2f} 这样的格式）。")
 
 
 def _q11_slip(value: float, rules, r) -> None:
+    lift = float(r["lift"])
+    if any(_close(value, f(lift * 10) / 10, abs_=1e-9) for f in (round, int)) or any(
+            _close(value, f(lift), abs_=1e-9) for f in (round, int)):
+        raise Wrong(f"方向和读的列都对，只是你把提升度取整得太粗了（{value:g}）：请保留两位小数，"
+                    "两位小数才分得清 2.06 和 2.14 这样相近的规则。")
+    others = rules[(rules["lift"] - value).abs() <= 0.005]
+    if len(others) and not _close(value, lift, abs_=0.01):
+        raise Wrong(f"{value:g} 是规则 {others['rule'].iloc[0]} 的提升度，不是 {Q11_RULE[0]} 和 {Q11_RULE[1]} 这两个类别之间的规则。")
     if _close(value, r["confidence"] / r["support"], abs_=0.01):
         raise Wrong("分母用错了：要除以后项支持度（全部订单中买后项的比例），不是这条规则的支持度。")
     back = rules[rules["rule"] == f"{Q11_RULE[1]} → {Q11_RULE[0]}"]
@@ -503,20 +436,28 @@ def _q11_slip(value: float, rules, r) -> None:
 
 q11 = Question(
     "练习11",
-    f"用默认门槛找出按订单的关联规则，规则 {Q11_RULE[0]} → {Q11_RULE[1]} 的提升度是多少？（保留两位小数即可）",
+    f"课上按订单找出的关联规则表里，规则 {Q11_RULE[0]} → {Q11_RULE[1]} 的提升度是多少？（保留两位小数）",
     _check_q11,
-    hint="rules = analysis.find_rules(order_lines)，再用 analysis.rules_table(rules) 查看；"
-    "注意 A → B 和 B → A 是两条规则，置信度不同，提升度却一样。",
-    solution="from crmlab import analysis, datasets\nrules = analysis.find_rules(datasets.load('order_lines'))\n"
-    "answer = rules.loc[rules['rule'] == '酒水饮料 → 休闲零食', 'lift'].iloc[0]",
+    hint=["提升度在规则表的“提升度”列；A → B 和 B → A 是两条规则，置信度不同，提升度却一样。",
+          f"在课上的规则表里找到 {Q11_RULE[0]} 和 {Q11_RULE[1]} 那一行，照抄“提升度”，例如 answer = 1.23。"],
+    solution=lambda: (f"answer = {_rule_row(_course_rules(), *Q11_RULE)['lift']:.2f}   "
+                      f"# 规则表里 {Q11_RULE[0]} → {Q11_RULE[1]} 那一行的提升度"),
+    tier="基础", kind="number",
+    expected=lambda: round(float(_rule_row(_course_rules(), *Q11_RULE)["lift"]), 2),
 )
+
+
+def _q12_expected() -> str:
+    rules = _course_rules()
+    top = float(rules["lift"].max())
+    rest = rules.loc[rules["lift"] <= 1.0, "lift"]
+    low = max(1.0, float(rest.max()) if len(rest) else 1.0)
+    return f"大于 {low:.2f}、不超过 {top:.2f} 的任意数（例如 {min(1.2, top):.1f}）"
 
 
 def _check_q12(answer):
     from crmlab._errors import CRMDataError
-    from crmlab.datasets._companies import get_company
-
-    x, y = get_company(0).cross_sell
+    x, y = _cross_sell()
     value = _number(answer, "最小提升度（一个数）")
     if value < 0:
         raise Wrong("提升度不会是负数，门槛也不能是负数。")
@@ -539,52 +480,401 @@ q12 = Question(
     "支持度和置信度门槛保持默认，只调“最小提升度”：给出一个门槛，让规则表里只剩下提升度大于 1 的规则，"
     "同时留下最强的那条规则。",
     _check_q12,
-    hint="先看全部规则的提升度：最强的规则约为 2，其余都在 1 附近或小于 1。门槛应该落在两者之间。",
-    solution="answer = 1.2",
+    hint=["提升度大于 1 的规则才说明“一起买”；门槛要把提升度不超过 1 的规则都筛掉，又不能把最强的规则筛掉。",
+          "在课上的规则表里看最强规则的提升度和其余规则的提升度：门槛落在两者之间，例如 answer = 1.2。"],
+    solution="answer = 1.2   # 大于 1、又不超过最强规则提升度的数都可以",
+    tier="基础", kind="number",
+    expected=lambda: _q12_expected(),
 )
 
 
-def _check_q13(answer):
-    if isinstance(answer, (list, tuple, set)) and len(answer) == 1:
-        answer = next(iter(answer))
-    if not isinstance(answer, str) or answer.strip().upper().rstrip(".、") not in Q13_OPTIONS:
-        raise Wrong("请回答一个选项字母：'A'、'B'、'C' 或 'D'。")
-    choice = answer.strip().upper().rstrip(".、")
-    if choice == "B":
+q13 = choice(
+    "练习13",
+    "规则“节日礼盒 → 生鲜果蔬”的置信度约 68%，看起来很高，可提升度只有约 0.87。为什么不能据此在礼盒旁边推销生鲜果蔬？",
+    Q13_OPTIONS,
+    "B",
+    explain={
+        "A": "置信度高低不是关键：就算置信度有 90%，只要后项本来就在 95% 的订单里，这条规则也说明不了什么。要和后项本来的比例比，也就是看提升度。",
+        "C": "支持度 8% 并不算低（每 12 笔订单就有 1 笔）；问题出在提升度：买了节日礼盒的订单里有生鲜果蔬的比例，比全部订单的平均水平还低。",
+        "D": "提升度不是“成立的比例”，而是“比平时高几倍”：0.87 表示买了礼盒的订单买生鲜果蔬的可能性只有平时的 0.87 倍，反而更低。",
+    },
+    hint=["提升度 = 置信度 ÷ 全部订单中买生鲜果蔬的比例。先看看全部订单里有多少比例买了生鲜果蔬。",
+          "生鲜果蔬本来就在近八成的订单里：买了礼盒的订单里只有 68% 有它，是多了还是少了？"],
+)
+
+
+# ------------------------------------------------------------------ q14 information types
+Q14_COLUMNS = ["age", "city", "phone", "order_date", "amount", "category", "satisfaction", "loyalty", "bn_price", "type"]
+
+
+def _q14_keys_and_names(answer: dict, types) -> None:
+    missing = [c for c in Q14_COLUMNS if c not in answer]
+    if missing and any(k not in Q14_COLUMNS and str(k).strip().lower() in Q14_COLUMNS for k in answer):
+        raise Wrong("字典的键要和 Q14_COLUMNS 中的列名一模一样（小写英文），例如 'age'。")
+    if missing:
+        raise Wrong(f"还有列没有归类：{missing}。")
+    bad_names = {str(v) for v in answer.values() if v not in types}
+    for name in sorted(bad_names):
+        full = [t for t in types if name.strip() and t.startswith(name.strip())]
+        if full:
+            raise Wrong(f"类型名请写全称：「{name}」要写成「{full[0]}」。三种类型是 {'、'.join(types)}。")
+    if bad_names:
+        raise Wrong(f"信息类型只能写 {'、'.join(types)}；「{sorted(bad_names)[0]}」不是。")
+
+
+def _check_q14(answer):
+    from crmlab import info
+
+    if isinstance(answer, pd.Series):
+        answer = answer.to_dict()
+    if not isinstance(answer, dict):
+        raise Wrong("请交一个字典：{列名: 信息类型}，例如 {'age': '描述类信息', ...}。")
+    _q14_keys_and_names(answer, info.INFO_TYPES)
+    wrong = [c for c in Q14_COLUMNS if answer[c] != info.info_type(c)]
+    if not wrong:
         return
+    c = wrong[0]
+    right = info.info_type(c)
+    if right == info.ASSOCIATIVE:
+        raise Wrong(
+            f"「{c}」归错了：它反映客户的态度和心理（为什么买），要靠调查才能获得，属于关联类信息。一共错了 {len(wrong)} 个。"
+        )
+    if right == info.BEHAVIOURAL:
+        raise Wrong(
+            f"「{c}」归错了：它记录的是客户做过什么（买了什么、什么时候、联系了什么），属于行为类信息。一共错了 {len(wrong)} 个。"
+        )
     raise Wrong(
-        {
-            "A": "置信度高低不是关键：就算置信度有 90%，只要后项本来就在 95% 的订单里，这条规则也说明不了什么。要和后项本来的比例比，也就是看提升度。",
-            "C": "支持度 8% 并不算低（每 12 笔订单就有 1 笔）；问题出在提升度：买了节日礼盒的订单里有生鲜果蔬的比例，比全部订单的平均水平还低。",
-            "D": "提升度不是“成立的比例”，而是“比平时高几倍”：0.87 表示买了礼盒的订单买生鲜果蔬的可能性只有平时的 0.87 倍，反而更低。",
-        }[choice]
+        f"「{c}」归错了：它说明客户是谁、在哪里、怎么联系，是基本的静态属性，属于描述类信息。一共错了 {len(wrong)} 个。"
     )
 
 
-q13 = Question(
-    "练习13",
-    "规则“节日礼盒 → 生鲜果蔬”的置信度约 68%，看起来很高，可提升度只有约 0.87。为什么不能据此在礼盒旁边推销生鲜果蔬？"
-    "从 Q13_OPTIONS 中选一个字母。",
-    _check_q13,
-    hint="提升度 = 置信度 ÷ 全部订单中买生鲜果蔬的比例。先看看全部订单里有多少比例买了生鲜果蔬。",
-    solution="answer = 'B'",
+q14 = Question(
+    "练习14",
+    "把 Q14_COLUMNS 中的每一列归入描述类、行为类或关联类信息（字典 {列名: 类型}）",
+    _check_q14,
+    hint=["问自己：这一列回答的是“客户是谁”（描述类）、“客户做了什么”（行为类），还是“客户为什么这样做”（关联类）？",
+          "bn_ 开头的是“追求的利益”调查题，满意度、忠诚度也来自调查：都是关联类。类型名要写全称，例如 '描述类信息'。"],
+    solution="from crmlab import info\nanswer = {c: info.info_type(c) for c in Q14_COLUMNS}",
+    tier="拓展", kind="code",
+    expected=lambda: {c: _info().info_type(c) for c in Q14_COLUMNS},
 )
 
 
+# ------------------------------------------------------------------ q15 ID check digit
+Q15_FIRST17 = "44030419850615123"
+
+
+def _check_q15(answer):
+    from crmlab.infobase.codes import ID_WEIGHTS, id_check_digit
+
+    expected = id_check_digit(Q15_FIRST17)
+    if isinstance(answer, numbers.Integral) and not isinstance(answer, bool):
+        answer = int(answer)
+        if str(answer) == expected:
+            raise Wrong("数值对了，但校验码要写成字符串（例如 '7' 或 'X'），因为它可能是字母 X。")
+        answer = str(answer)
+    if not isinstance(answer, str):
+        raise Wrong("请交一个字符：'0'~'9' 或 'X'。")
+    a = answer.strip()
+    if a == expected:
+        return
+    if a.upper() == expected:
+        raise Wrong("校验码是大写的 X，请写成 'X'。")
+    if len(a) == 18 and a.startswith(Q15_FIRST17):
+        raise Wrong("你交的是完整的 18 位号码；这里只要第 18 位那一个字符，例如 answer = '7'。")
+    total = sum(int(d) * w for d, w in zip(Q15_FIRST17, ID_WEIGHTS))
+    table = "10X98765432"
+    if a in (table[(total % 11 + 1) % 11], table[(total % 11 - 1) % 11]):
+        raise Wrong(f"查表时差了一位：余数是 {total % 11}，取 '10X98765432'[{total % 11}]，位置要从 0 开始数。")
+    if a == str(total % 11):
+        raise Wrong(
+            f"你算出了余数 {total % 11}，但余数还要查对照表 '10X98765432' 才是校验码：余数是几，就取第几位（从 0 数起）。"
+        )
+    if a in (str(total), str(total % 10)):
+        raise Wrong("加权和之后还要除以 11 取余数，再查对照表 '10X98765432'。")
+    raise Wrong(f"「{a}」不是按权重算出的校验码：多半是某一位乘错了权重或加漏了一位。"
+                "把 17 位数字和权重 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2 一一对齐，重新求和、除以 11 取余数、查表。")
+
+
+q15 = Question(
+    "练习15",
+    "算出身份证号前 17 位 Q15_FIRST17 的第 18 位校验码（字符串）",
+    _check_q15,
+    hint=["校验码由前 17 位算出来：每一位乘以各自的权重，加起来，再除以 11 取余数。",
+          "权重是 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2；余数 r 查表：校验码是 '10X98765432'[r]（位置从 0 数起）。"],
+    tier="拓展", kind="code",
+    expected=lambda: _codes().id_check_digit(Q15_FIRST17),
+    solution="W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]\ns = sum(int(d) * w for d, w in zip(Q15_FIRST17, W))\nanswer = '10X98765432'[s % 11]",
+)
+
+
+# ------------------------------------------------------------------ q16 validate IDs
+Q16_IDS = ["11010519491231002X", "110105194912310021", "44030419850615123", "320508198207169006", "110101199013011238"]
+
+
+def _check_q16(answer):
+    from crmlab.infobase.codes import validate_id_number
+
+    expected = [validate_id_number(x) for x in Q16_IDS]
+    answer = _as_list(answer, len(Q16_IDS), "每个身份证号是否有效（True/False）")
+    if not all(type(a).__name__ in ("bool", "bool_") for a in answer):
+        if any(isinstance(a, str) for a in answer):
+            raise Wrong("列表里请只放 True 或 False，不要加引号（写 True，不写 'True' 或 '有效'）。")
+        raise Wrong("列表里请只放 True 或 False（不用 1/0）。")
+    answer = [bool(a) for a in answer]
+    if answer == expected:
+        return
+    i = next(k for k in range(len(expected)) if answer[k] != expected[k])
+    x = Q16_IDS[i]
+    if len(x) != 18:
+        raise Wrong(f"第 {i + 1} 个号码只有 {len(x)} 位：18 位是最基本的要求。")
+    if x[10:12] > "12":
+        raise Wrong(f"第 {i + 1} 个号码的出生日期部分（第 7-14 位）是 {x[6:14]}，月份不存在。")
+    raise Wrong(f"第 {i + 1} 个号码判断错了：重新计算它的校验码，和最后一位比一比。")
+
+
+q16 = Question(
+    "练习16",
+    "判断 Q16_IDS 中 5 个身份证号是否有效（True/False 列表）",
+    _check_q16,
+    hint=["有效的号码要同时满足：18 位；前 17 位是数字；第 7-14 位是真实存在的日期；最后一位等于校验码。",
+          "逐个检查：先数位数，再看第 7-14 位的日期（月份不超过 12），最后用 codes.validate_id_number(号码) 验证。"],
+    tier="拓展", kind="code",
+    expected=lambda: [_codes().validate_id_number(x) for x in Q16_IDS],
+    solution="from crmlab.infobase import validate_id_number\nanswer = [validate_id_number(x) for x in Q16_IDS]",
+)
+
+
+# ------------------------------------------------------------------ q17 normalise phones
+Q17_PHONES = ["+86 139 1234 5678", "139-1234-5678", "１３９１２３４５６７８", "8613912345678", "139 1234 5679"]
+
+
+def _is_deduplicated(answer, expected: list[str]) -> bool:
+    if isinstance(answer, (str, bytes)) or not hasattr(answer, "__len__") or not 0 < len(answer) < len(expected):
+        return False
+    texts = [str(a) for a in answer]
+    return len(set(texts)) == len(texts) and set(texts) <= set(expected)
+
+
+def _check_q17(answer):
+    from crmlab.infobase.codes import normalize_phone
+
+    expected = [normalize_phone(p) for p in Q17_PHONES]
+    if _is_deduplicated(answer, expected):
+        raise Wrong(f"这里不要去重：每个原始号码对应一个整理结果，按原来的顺序一共 {len(Q17_PHONES)} 项。")
+    answer = _as_list(answer, len(Q17_PHONES), "整理后的手机号")
+    answer = [str(a) for a in answer]
+    if answer == expected:
+        return
+    a, e, raw = next(t for t in zip(answer, expected, Q17_PHONES) if t[0] != t[1])
+    if a.startswith("86") or a.startswith("+86"):
+        raise Wrong(f"「{raw}」：国家代码 +86/86 要去掉，只留 11 位手机号。")
+    if any(ch in a for ch in " -"):
+        raise Wrong(f"「{raw}」：空格和短横线都要去掉。")
+    if not a.isascii():
+        raise Wrong(f"「{raw}」是全角数字，要转成普通的半角数字（可用 unicodedata.normalize('NFKC', s)）。")
+    if a.isdigit() and len(a) == 11:
+        raise Wrong(f"「{raw}」整理后是 {e}：只去掉符号、转换全角，不能改动数字本身（看着像同一个号码也不能改）。")
+    raise Wrong(f"「{raw}」整理后应是 11 位数字。")
+
+
+q17 = Question(
+    "练习17",
+    "把 Q17_PHONES 整理成统一的 11 位手机号（列表）",
+    _check_q17,
+    hint=["同一个号码有好几种写法：国家代码、空格、短横线、全角数字。整理就是把写法统一，数字本身一个不改。",
+          "先把全角转半角（unicodedata.normalize('NFKC', s)），再去掉空格、短横线和 +，最后去掉开头的国家代码 86。"],
+    tier="拓展", kind="code",
+    expected=lambda: [_codes().normalize_phone(p) for p in Q17_PHONES],
+    solution="from crmlab.infobase.codes import normalize_phone\nanswer = [normalize_phone(p) for p in Q17_PHONES]",
+)
+
+
+# ------------------------------------------------------------------ q18 minimisation
+Q18_FIELDS = ["name", "phone", "address", "id_number", "birth_date", "income", "hobby", "email"]
+Q18_PURPOSES = ["订单配送", "营销推送"]
+
+
+def _q18_expected() -> list[str]:
+    r = _info().minimise(Q18_FIELDS, Q18_PURPOSES)
+    return r.loc[~r["必要"], "字段"].tolist()
+
+
+def _check_q18(answer):
+    expected = set(_q18_expected())
+    if isinstance(answer, pd.DataFrame):
+        raise Wrong("你交的是整张表；这里只要不应收集的字段名列表，例如 ['income', ...]（表中“必要”为 False 的字段）。")
+    if isinstance(answer, str) or not hasattr(answer, "__iter__"):
+        raise Wrong("请交一个列表，写出不应收集的字段名。")
+    a = {str(x) for x in answer}
+    if a == expected:
+        return
+    if a == set(Q18_FIELDS) - expected:
+        raise Wrong("你列出的是应当收集的字段；题目问的是反过来：哪些字段不应收集。")
+    unknown = sorted(a - set(Q18_FIELDS))
+    if unknown:
+        raise Wrong(f"「{unknown[0]}」不在 Q18_FIELDS 里：只从 {Q18_FIELDS} 中挑，字段名照原样写英文。")
+    kept_wrongly = expected - a
+    dropped_wrongly = a - expected
+    if dropped_wrongly:
+        f = sorted(dropped_wrongly)[0]
+        raise Wrong(f"「{f}」是声明的用途需要的字段（看一看 purposes() 表），不能删。")
+    f = sorted(kept_wrongly)[0]
+    raise Wrong(f"「{f}」没有任何声明的用途需要它，按最小必要原则不应收集。还差 {len(kept_wrongly)} 个。")
+
+
+q18 = Question(
+    "练习18",
+    "信息库的用途只有 Q18_PURPOSES。Q18_FIELDS 中哪些字段不应收集？（列表）",
+    _check_q18,
+    hint=["对照 purposes() 表：一个字段只要有一个声明的用途需要它，就可以收集；没有任何用途需要的，按“最小必要”原则不收集。",
+          "把两个用途需要的字段合在一起，Q18_FIELDS 里不在其中的就是答案，例如 answer = ['id_number', ...]。"],
+    tier="拓展", kind="code",
+    expected=lambda: _q18_expected(),
+    solution="from crmlab.info import minimise\nr = minimise(Q18_FIELDS, Q18_PURPOSES)\nanswer = r.loc[~r['必要'], '字段'].tolist()",
+)
+
+
+# ------------------------------------------------------------------ q19 screening metric
+Q19_CLUSTERS = pd.Series([1, 1, 1, 2, 2, 3], index=["R1", "R2", "R3", "R4", "R5", "R6"], name="合并结果")
+Q19_TRUTH = pd.DataFrame(
+    {"record_id": ["R1", "R2", "R3", "R4", "R5", "R6"], "person_id": ["甲", "甲", "乙", "丙", "丙", "丁"]}
+)
+
+
+def _check_q19(answer):
+    from crmlab.infobase.screening import pairwise_scores
+
+    s = pairwise_scores(Q19_CLUSTERS, Q19_TRUTH)
+    if isinstance(answer, dict):
+        raise Wrong("你交的是整个字典；请写成两个数的元组：(s['precision'], s['recall'])。")
+    if isinstance(answer, (str, bytes)) or not hasattr(answer, "__len__") or len(answer) != 2:
+        raise Wrong("请交两个数：(精确率, 召回率)，都写成小数。")
+    p, r = (_number(x, "小数") for x in answer)
+    if _close(p, s["precision"]) and _close(r, s["recall"]):
+        return
+    if _close(p, s["recall"]) and _close(r, s["precision"]):
+        raise Wrong("两个数的顺序反了：精确率在前，召回率在后。")
+    if p > 1 or r > 1:
+        if float(p).is_integer() and float(r).is_integer() and max(p, r) <= 15:
+            raise Wrong(
+                "你交的是“对数”，还要相除：精确率 = 判对的对数 ÷ 判为同一人的对数，召回率 = 判对的对数 ÷ 答案里同一人的对数。"
+            )
+        raise Wrong("请写成小数（0 到 1 之间），不是百分数。")
+    raise Wrong(
+        "数“记录对”：合并结果中同一组里的每两条记录是一对“判为同一人”的对；"
+        "精确率 = 其中真属于同一人的对数 ÷ 判为同一人的对数；召回率 = 其中真属于同一人的对数 ÷ 答案里同一人的对数。"
+    )
+
+
+q19 = Question(
+    "练习19",
+    "6 条记录的合并结果 Q19_CLUSTERS 与正确答案 Q19_TRUTH，计算两两配对的精确率和召回率 (precision, recall)",
+    _check_q19,
+    hint=["按“记录对”数：同一组里的每两条记录是一对“判为同一人”的对；答案里同一个人的每两条记录是一对“真同一人”的对。",
+          "组 1 有 3 条记录，能配成 3 对；组 2 有 2 条，1 对；一共判了 4 对。答案中“甲”2 条 1 对，“丙”2 条 1 对。再数判出的 4 对里哪些是对的。"],
+    tier="拓展", kind="code",
+    expected=lambda: tuple(round(float(_screening().pairwise_scores(Q19_CLUSTERS, Q19_TRUTH)[k]), 4)
+                           for k in ("precision", "recall")),
+    solution="from crmlab.infobase.screening import pairwise_scores\ns = pairwise_scores(Q19_CLUSTERS, Q19_TRUTH)\nanswer = (s['precision'], s['recall'])",
+)
+
+
+# ------------------------------------------------------------------ classroom questions (teacher's answer key)
+def _cls_birthday() -> str:
+    plan = ["name", "phone", "address", "email", "birth_date", "id_number", "income", "face_photo", "consent_marketing"]
+    advice = _info().minimise(plan, ["订单配送", "营销推送", "生日关怀"]).set_index("字段")["建议"]
+    return (f"要增加“生日关怀”这个用途；出生日期的建议变为“{advice['birth_date']}”。"
+            f"身份证号仍是“{advice['id_number']}”。")
+
+
+def _cls_identify() -> str:
+    f = _flow(_group())
+    parts = "、".join(f"{k} {v} 人" for k, v in f.summary.items())
+    return (f"{f.n_records:,} 条零散记录合并成 {f.n_people:,} 人，其中 {f.n_known:,} 人已是客户，"
+            f"{len(f.prospects):,} 人是潜在客户（{parts}）。这些人都只在外购名单里，联系前要先核实来源和真实性。")
+
+
+def _cls_airline() -> str:
+    orders = _load("orders")
+    share = _analysis().top_share(orders, 0.2)
+    n = orders["customer_id"].nunique()
+    return (f"本公司 {n:,} 位有购买的客户中，排名前 20%（约 {round(0.2 * n):,} 位）贡献了 {share:.1%} 的销售额："
+            "和航空公司一样，促销和服务改进应先对准这些客户。")
+
+
+def _cls_screen() -> str:
+    from crmlab.identify import explain_pair, screening_examples
+
+    raw = _load("raw_records")
+    recs = raw.set_index("record_id")
+    lines = []
+    for k, (a, b) in enumerate(screening_examples(raw)):
+        d = explain_pair(recs.loc[a], recs.loc[b])
+        lines.append(f"第 {k + 1} 对（{a}、{b}）：{d.rule}")
+    return "；".join(lines) + "。"
+
+
+def _cls_month() -> str:
+    t = _analysis().month_over_month(_load("orders"), _load("interactions"), "2025-08")
+    return t.attrs["explanation"]
+
+
+def _cls_month_discussion() -> str:
+    a = _analysis()
+    t = a.month_over_month(_load("orders"), _load("interactions"), "2025-12")
+    heavy = a.month_over_month(_load("orders"), _load("interactions"), "2025-08",
+                               weights={"购买数量": 5, "投诉率": 1, "退货率": 1})
+    return (f"不一定：卖得多，投诉次数自然多，要看每千件的投诉率。2025-12：{t.attrs['explanation']}"
+            f"（若把 2025-08 购买数量的权重设成 5，总分 {heavy.attrs['score']:+.2f}，结论仍是“{heavy.attrs['verdict']}”。）")
+
+
+def _cls_recommend() -> str:
+    from crmlab import basket
+
+    lines = _load("order_lines")
+    rules = basket.find_rules(lines)
+    who = basket.example_customer(rules, lines)
+    recs = basket.recommend(rules, lines, who)
+    return (f"例子客户 {who} 买过：{'、'.join(recs.attrs['bought'])}；推荐 {recs.iloc[0]['推荐类别']}"
+            f"（{recs.iloc[0]['理由']}）。")
+
+
+def _cls_confidence() -> str:
+    from crmlab import basket
+
+    strict = basket.find_rules(_load("order_lines"), min_confidence=0.7)
+    return (f"最小置信度 70% 时剩下 {len(strict)} 条规则，提升度在 {strict['lift'].min():.2f}–{strict['lift'].max():.2f}："
+            + "、".join(strict["rule"].head(5)) + "。提升度不超过 1 的规则不能作为交叉销售的依据。")
+
+
+CLASSROOM = [
+    ("课堂讨论：超市还想给会员发生日优惠券，要增加哪个用途？哪个字段的建议会改变？", _cls_birthday),
+    ("客户识别的过程：本公司的零散记录合并成多少人？潜在客户有多少，各优先级多少人？", _cls_identify),
+    ("案例（航空公司）：本公司排名前 20% 的客户贡献了多少销售额？促销应先对准谁？", _cls_airline),
+    ("课堂互动（合并还是不合并）：控件里每一对记录，筛选规则怎样判断？", _cls_screen),
+    ("关联分析：2025 年 8 月比 7 月，经营情况是变好还是变差？", _cls_month),
+    ("课堂讨论：投诉次数多了，一定是服务变差了吗？2025-12 购买少了，结论为什么是“变好”？", _cls_month_discussion),
+    ("交叉销售：课上的例子客户买过什么？该向他推荐什么？", _cls_recommend),
+    ("课堂讨论（调门槛）：只把最小置信度拉到 70%，留下哪些规则？提升度是多少？", _cls_confidence),
+]
+
+
 __all__ = [
-    "Q1_COLUMNS",
-    "Q2_FIRST17",
-    "Q3_IDS",
-    "Q4_PHONE",
-    "Q5_PHONES",
-    "Q6_FIELDS",
-    "Q6_PURPOSES",
-    "Q7_BAND",
-    "Q9_MONTH",
-    "Q10_CLUSTERS",
-    "Q10_TRUTH",
+    "CLASSROOM",
+    "Q7_PHONE",
+    "Q8_BAND",
+    "Q10_MONTH",
     "Q11_RULE",
     "Q13_OPTIONS",
+    "Q14_COLUMNS",
+    "Q15_FIRST17",
+    "Q16_IDS",
+    "Q17_PHONES",
+    "Q18_FIELDS",
+    "Q18_PURPOSES",
+    "Q19_CLUSTERS",
+    "Q19_TRUTH",
     "q1",
     "q2",
     "q3",
@@ -598,4 +888,10 @@ __all__ = [
     "q11",
     "q12",
     "q13",
+    "q14",
+    "q15",
+    "q16",
+    "q17",
+    "q18",
+    "q19",
 ]

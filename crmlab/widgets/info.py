@@ -6,6 +6,9 @@
 * :class:`ParetoView` -- statistical analysis (top share, region).
 * :class:`ForecastView` -- trend analysis (horizon, level, region).
 * :class:`MonthCompareView` -- association analysis (month, region).
+* :class:`InfoTypeSortView` -- sort fields into descriptive / behavioural / associative, with feedback.
+* :class:`MinimiseView` -- tick the fields a purpose needs (data minimisation), with feedback.
+* :class:`ScreeningPairView` -- merge two records or not? The screening rules answer, with the reason.
 """
 
 from __future__ import annotations
@@ -318,17 +321,182 @@ class MonthCompareView(View):
                                 region=None if region == ALL else region)
 
     def render(self, table):
+        from IPython.display import HTML, display
+
         from crmlab.charts.info import plot_month_over_month
 
+        text = html.escape(str(table.attrs.get("explanation", "")))
+        display(HTML(f"<p style='font-size:15px'>{text}</p>"))
         return plot_month_over_month(table).figure
+
+
+# --------------------------------------------------------------------------
+# learner decisions with feedback: sorting, minimisation, screening
+# --------------------------------------------------------------------------
+_OK_STYLE = "color:#1b7f3b"
+_BAD_STYLE = "color:#b3261e"
+
+
+def _feedback_html(table: pd.DataFrame, head: str) -> str:
+    rows = []
+    for _, r in table.iterrows():
+        style = _OK_STYLE if r["对错"] == "✓" else (_BAD_STYLE if r["对错"] not in ("未选",) else "color:#8a6d00")
+        cells = "".join(f"<td>{html.escape(str(v))}</td>" for v in r.to_numpy())
+        rows.append(f"<tr style='{style}'>{cells}</tr>")
+    th = "".join(f"<th>{html.escape(c)}</th>" for c in table.columns)
+    return f"<p style='font-size:15px'>{head}</p><table><tr>{th}</tr>{''.join(rows)}</table>"
+
+
+class InfoTypeSortView(View):
+    """信息分类: pick a type for each field, press 检查, see which are right and why.
+
+    ``update(phone="描述类", satisfaction="关联类", ...)`` returns the feedback table
+    (:func:`crmlab.info.sort_feedback`); fields left empty count as not yet sorted.
+    """
+
+    OPTIONS = (("请选择", ""), ("描述类", "描述类信息"), ("行为类", "行为类信息"), ("关联类", "关联类信息"))
+
+    def __init__(self, fields=None):
+        super().__init__()
+        import ipywidgets as w
+
+        from crmlab.info import COLUMN_LABELS, SORT_FIELDS
+
+        fields = list(fields or SORT_FIELDS)
+        self.controls = {f: w.Dropdown(options=list(self.OPTIONS), value="", layout=w.Layout(width="120px")) for f in fields}
+        rows = [w.HBox([w.Label(COLUMN_LABELS.get(f, f), layout=w.Layout(width="230px")), c])
+                for f, c in self.controls.items()]
+        self.check = w.Button(description="检查", button_style="primary")
+        self.check.on_click(lambda _b: self.update())
+        half = (len(rows) + 1) // 2
+        self.widget = w.VBox([w.HBox([w.VBox(rows[:half]), w.VBox(rows[half:])]), self.check, self.status, self.out])
+
+    def compute(self, **values):
+        from crmlab.info import sort_feedback
+
+        return sort_feedback(self.control_values(values))
+
+    def render(self, table: pd.DataFrame) -> str:
+        a = table.attrs
+        head = f"答对 <b>{a['n_right']}</b> / {a['n']} 个。"
+        if a["n_answered"] < a["n"]:
+            head += f"还有 {a['n'] - a['n_answered']} 个没有选。"
+        return _feedback_html(table, head)
+
+
+class MinimiseView(View):
+    """按需收集: choose a purpose, tick the fields it needs, press 检查.
+
+    ``update(purpose="订单配送", ticked=["name", "phone", "address"])`` returns the feedback
+    table of :func:`crmlab.info.minimisation_feedback` (too many / too few fields).
+    """
+
+    def __init__(self, purpose: str = "订单配送"):
+        super().__init__()
+        import ipywidgets as w
+
+        from crmlab.info import COLUMN_LABELS, MINIMISE_FIELDS, PURPOSES
+
+        self.controls = {"purpose": w.Dropdown(options=list(PURPOSES), value=purpose, description="用途")}
+        self.boxes = {f: w.Checkbox(description=COLUMN_LABELS.get(f, f), value=False, indent=False,
+                                    layout=w.Layout(width="140px")) for f in MINIMISE_FIELDS}
+        self.controls["purpose"].observe(lambda _c: self._clear(), names="value")
+        self.check = w.Button(description="检查我的选择", button_style="primary")
+        self.check.on_click(lambda _b: self.update())
+        boxes = list(self.boxes.values())
+        grid = w.VBox([w.HBox(boxes[i:i + 5]) for i in range(0, len(boxes), 5)])
+        self.widget = w.VBox([self.controls["purpose"], w.HTML("勾选这个用途<b>需要</b>收集的字段："), grid,
+                              self.check, self.status, self.out])
+
+    def _clear(self) -> None:
+        self.out.clear_output()
+        self.status.value = ""
+
+    def compute(self, purpose: str | None = None, ticked=None):
+        from crmlab.info import minimisation_feedback
+
+        purpose = self.controls["purpose"].value if purpose is None else purpose
+        if ticked is None:
+            ticked = [f for f, b in self.boxes.items() if b.value]
+        return minimisation_feedback(ticked, purpose)
+
+    def render(self, table: pd.DataFrame) -> str:
+        ok = not table.attrs["too_many"] and not table.attrs["too_few"]
+        head = ("✓ " if ok else "× ") + html.escape(table.attrs["verdict"])
+        return _feedback_html(table, f"<b style='{_OK_STYLE if ok else _BAD_STYLE}'>{head}</b>")
+
+
+class ScreeningPairView(View):
+    """合并还是不合并？ Two records of the company's own data; the learner decides, the rules answer.
+
+    ``update(pair=0, decision="合并")`` returns a dict with ``table`` (the two records),
+    ``decision`` (the rules' :class:`~crmlab.identify.PairDecision`), ``correct`` (the
+    learner agreed with the rules) and ``same_person`` (from the answer file, if given).
+    ``decision=None`` only shows the pair.
+    """
+
+    def __init__(self, raw: pd.DataFrame, truth: pd.DataFrame | None = None, n: int = 6):
+        super().__init__()
+        import ipywidgets as w
+
+        from crmlab.identify import screening_examples
+
+        self.raw, self.truth = raw, truth
+        self.pairs = screening_examples(raw, n=n)
+        if not self.pairs:
+            raise CRMDataError("这批记录里找不到需要判断的记录对（没有两条记录有相同的电话、邮箱、身份证号或姓名生日）。")
+        self.controls = {"pair": w.Dropdown(options=[(f"第 {k + 1} 对", k) for k in range(len(self.pairs))], value=0,
+                                            description="记录对")}
+        self.controls["pair"].observe(lambda _c: self.update(decision=None), names="value")
+        self.buttons = [w.Button(description=d, button_style=s) for d, s in (("合并", "success"), ("不合并", "warning"))]
+        for b in self.buttons:
+            b.on_click(lambda btn: self.update(decision=btn.description))
+        self.widget = w.VBox([w.HBox([self.controls["pair"], *self.buttons]), self.status, self.out])
+        self.update(decision=None)
+
+    def compute(self, pair: int | None = None, decision: str | None = None) -> dict:
+        from crmlab.identify import explain_pair, pair_table
+
+        k = self.controls["pair"].value if pair is None else pair
+        if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k < len(self.pairs):
+            raise CRMDataError(f"没有第 {k} 对记录：请从 0 到 {len(self.pairs) - 1} 中选。")
+        if decision not in (None, "合并", "不合并"):
+            raise CRMDataError(f"判断只能是“合并”或“不合并”，不是“{decision}”。")
+        a, b = self.pairs[k]
+        recs = self.raw.set_index("record_id")
+        rules = explain_pair(recs.loc[a], recs.loc[b])
+        same = None
+        if self.truth is not None:
+            person = self.truth.set_index("record_id")["person_id"]
+            same = bool(person.get(a) == person.get(b))
+        correct = None if decision is None else (decision == "合并") == rules.merge
+        return {"table": pair_table(self.raw, (a, b)), "decision": rules, "choice": decision, "correct": correct,
+                "same_person": same}
+
+    def render(self, result: dict) -> str:
+        out = result["table"].to_html(border=0, escape=True)
+        if result["choice"] is None:
+            return out + "<p>这两条记录是同一个人吗？点“合并”或“不合并”。</p>"
+        d = result["decision"]
+        mark = (f"<b style='{_OK_STYLE}'>✓ 和筛选规则的判断一致。</b>" if result["correct"]
+                else f"<b style='{_BAD_STYLE}'>× 筛选规则的判断是：{'合并' if d.merge else '不合并'}。</b>")
+        text = f"<p style='font-size:15px'>{mark} {html.escape(d.rule)}：{html.escape(d.reason)}</p>"
+        if result["same_person"] is not None:
+            fact = "同一个人" if result["same_person"] else "两个不同的人"
+            agree = "规则判对了" if result["same_person"] == d.merge else "这一次规则判错了：规则不是万能的，拿不准时要人工核实"
+            text += f"<p>对照答案：这两条记录其实属于<b>{fact}</b>，{agree}。</p>"
+        return out + text
 
 
 __all__ = [
     "AgeFavouriteView",
     "DataCardView",
     "ForecastView",
+    "InfoTypeSortView",
+    "MinimiseView",
     "MonthCompareView",
     "ParetoView",
     "RegionSalesView",
     "RoleView",
+    "ScreeningPairView",
 ]
