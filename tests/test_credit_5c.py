@@ -218,3 +218,37 @@ def test_absurd_limit_parameters_give_chinese_errors(kw, msg):
 def test_grade_of_text_score():
     with pytest.raises(crmlab.CRMDataError, match="0-100"):
         grade_of("高")
+
+
+# --------------------------------------------------------------------------- the collateral C, graded
+
+
+def _collateral(**kw) -> float:
+    return score_5c(_acc(**kw)).loc[0, "抵押"]
+
+
+def test_a_customer_who_owes_us_nothing_gets_full_collateral_marks():
+    # a cash customer (no terms, no limit) owes nothing: there is nothing to secure
+    assert _collateral(payment_terms_days=0, avg_monthly_sales=90_000.0, credit_limit=0.0, collateral_value=0.0) == 100
+    # a customer without any debts at all, even on credit terms
+    assert _collateral(debt_ratio=0.0, avg_monthly_sales=0.0, credit_limit=0.0, collateral_value=0.0) == 100
+
+
+def test_collateral_score_is_graded_by_how_much_of_the_debts_it_covers():
+    # debts: exposure to us 90,000 x 30 / 30 = 90,000 plus other debts 1,000,000 x 0.5 / 0.5 = 1,000,000
+    debts = 90_000 + 1_000_000
+    scores = [_collateral(debt_ratio=0.5, collateral_value=share * debts) for share in (0, 0.25, 0.5, 0.75, 1.0, 2.0)]
+    assert scores == pytest.approx([0, 25, 50, 75, 100, 100], abs=0.05)
+
+
+def test_insolvent_customer_has_no_collateral_cover():
+    # debts at least as large as the assets: the collateral secures nothing
+    assert _collateral(debt_ratio=1.2, collateral_value=500_000.0) == 0
+    assert _collateral(debt_ratio=0.5, collateral_value=500_000.0) > 0
+
+
+def test_course_accounts_collateral_scores_are_graded():
+    s = score_5c(crmlab.datasets.load("accounts"))["抵押"]
+    strictly_between = s[(s > 0) & (s < 100)]
+    assert len(strictly_between) >= 0.2 * len(s)  # not a 0/100 switch
+    assert strictly_between.round().nunique() >= 20

@@ -374,9 +374,13 @@ def test_5c_score_is_monotone_in_each_fact(base, fact, data):
     lo, hi = sorted([data.draw(values), data.draw(values)])
     worse, better = (lo, hi) if sign > 0 else (hi, lo)
     out = C.score_5c(accounts([{**base, fact: worse}, {**base, fact: better}]))
-    assert out.at[1, "score"] >= out.at[0, "score"]
-    for col in SUBSCORES:
+    # the one deliberate exception: more net worth at the same debt ratio means larger debts, so the same
+    # collateral covers a smaller share of them (the capital C rewards the net worth itself)
+    cs = [col for col in SUBSCORES if not (fact == "net_worth" and col == "抵押")]
+    for col in cs:
         assert out.at[1, col] >= out.at[0, col]
+    if fact != "net_worth":
+        assert out.at[1, "score"] >= out.at[0, "score"]
 
 
 @FEW

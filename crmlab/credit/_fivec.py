@@ -25,9 +25,10 @@ FIVE_C = {
     "conditions": "条件",
 }
 
-#: Which account facts feed each C.  ``collateral_coverage`` is derived:
-#: collateral_value / exposure, exposure = avg_monthly_sales x payment_terms_days / 30
-#: (what the customer will typically owe), or ``credit_limit`` when sales are missing.
+#: Which account facts feed each C.  ``collateral_coverage`` is derived (see
+#: ``_collateral_coverage``): collateral_value / (exposure to us + the customer's other
+#: debts), exposure = avg_monthly_sales x payment_terms_days / 30 (what the customer
+#: will typically owe) or ``credit_limit``; a customer who owes us nothing scores full marks.
 ITEMS = {
     "character": ("on_time_payment_rate", "late_payments_12m", "years_in_business"),
     "capacity": ("annual_revenue", "working_capital", "debt_ratio"),
@@ -163,15 +164,41 @@ def _facts(accounts: pd.DataFrame) -> pd.DataFrame:
                 rows = list(acc.index[bad])[:5]
                 ids = acc.loc[rows, "customer_id"].astype(str).tolist() if "customer_id" in acc.columns else rows
                 raise CRMDataError(f"{msg}；有问题的客户：{'、'.join(map(str, ids))}（值：{f.loc[rows, col].tolist()}）。")
+    f["collateral_coverage"] = _collateral_coverage(f)
+    return f
+
+
+def _collateral_coverage(f: pd.DataFrame) -> pd.Series:
+    """Collateral / the debts it has to secure, graded; 1 (full marks) when there is nothing to secure.
+
+    * exposure to us: ``avg_monthly_sales x payment_terms_days / 30`` (what the customer
+      typically owes on its terms), or ``credit_limit`` when that is 0 or unknown;
+    * the customer's other debts: ``net_worth x debt_ratio / (1 - debt_ratio)`` (its
+      liabilities, from the balance sheet: assets = net worth / (1 - debt ratio));
+      a debt ratio of 1 or more (debts at least as large as the assets) leaves nothing
+      for the collateral to cover them with: coverage 0;
+    * coverage = collateral / (exposure + other debts): collateral worth half of all the
+      debts is 0.5 (50 points on the default scale), fully covered debts score 100.
+
+    A customer that owes us nothing (a cash customer) or has no debts at all scores 1.
+    Other debts are unknown without a positive net worth (they count as 0); with neither
+    exposure nor balance sheet known only "some collateral" (1) or "none" (0) is left.
+    A larger net worth at the same debt ratio means larger debts, so the collateral
+    covers a smaller share of them (the capital C rewards the net worth itself).
+    """
     exposure = pd.Series(np.nan, index=f.index)
     if "avg_monthly_sales" in f.columns and "payment_terms_days" in f.columns:
         exposure = f["avg_monthly_sales"] * f["payment_terms_days"] / 30
     if "credit_limit" in f.columns:
         exposure = exposure.where(exposure > 0, f["credit_limit"])
-    cov = f["collateral_value"] / exposure.where(exposure > 0)
-    # no exposure (cash customer): collateral fully covers nothing is owed
-    f["collateral_coverage"] = cov.where(exposure.notna() & (exposure > 0), np.where(f["collateral_value"] > 0, 1.0, 0.0))
-    return f
+    ratio, worth = f["debt_ratio"], f["net_worth"]
+    other = (worth * ratio / (1 - ratio).where(ratio < 1)).where(worth > 0)
+    other = other.where(ratio < 1, np.inf)
+    debts = exposure.fillna(0.0) + other.fillna(0.0)
+    has_collateral = (f["collateral_value"] > 0).astype(float)
+    cov = (f["collateral_value"] / debts.where(debts > 0)).fillna(1.0)  # no debts at all: nothing to secure
+    cov = cov.where(exposure.notna() | other.notna(), has_collateral)
+    return cov.where(~(exposure == 0), 1.0)  # nothing owed to us: nothing to secure
 
 
 def score_5c(accounts, weights=None, scales=None, thresholds=None) -> pd.DataFrame:
