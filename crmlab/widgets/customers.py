@@ -135,7 +135,7 @@ class CustomerStateView(View):
         self.asof = w.Dropdown(options=options, value=asof if asof in options else options[-1],
                                description="分析日期", style=st)
         slow = {"continuous_update": False}  # recompute once when the slider is let go, not while dragging
-        wide = w.Layout(width="460px")
+        wide = w.Layout(width="430px")
         self.compare_months = w.IntSlider(value=3, min=1, max=12, description="和几个月前比", style=st,
                                           layout=wide, **slow)
         self.churn_days = w.IntSlider(value=CHURN_DAYS, min=30, max=720, step=5, description="多少天没买算流失",
@@ -223,7 +223,7 @@ class ValueTypeView(View):
         self.orders = orders
         self.asof = COURSE_DATE if asof is None else asof
         st = {"description_width": "180px"}
-        lay = w.Layout(width="460px")
+        lay = w.Layout(width="430px")
         self.controls = {
             "top_share": w.FloatSlider(value=0.2, min=0.05, max=0.5, step=0.05, readout_format=".0%",
                                        description="“利润最大”取前百分之几", style=st, layout=lay,
