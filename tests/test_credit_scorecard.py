@@ -161,3 +161,48 @@ def test_not_fitted_is_still_a_sklearn_not_fitted_error():
 
     with pytest.raises(NotFittedError):
         crmlab.credit.Scorecard().predict_proba(_toy(50)[0])
+
+
+# --------------------------------------------------------------------------- one KS, ties handled
+
+
+def _ks_by_definition(y, s) -> float:
+    """max over every possible cut-off c of |P(score <= c | bad) - P(score <= c | good)|, by brute force."""
+    y, s = np.asarray(y), np.asarray(s, dtype=float)
+    return max(abs((s[y == 1] <= c).mean() - (s[y == 0] <= c).mean()) for c in np.unique(s))
+
+
+def test_ks_with_tied_scores_does_not_depend_on_the_order_of_ties():
+    # all four customers share one score: no cut-off separates anybody, KS = 0
+    assert crmlab.credit.ks_score([1, 0, 1, 0], [5, 5, 5, 5]) == 0.0
+    y = np.array([1, 1, 0, 1, 0, 0, 0, 1])
+    s = np.array([300, 300, 300, 450, 450, 500, 500, 500])
+    expected = _ks_by_definition(y, s)
+    assert crmlab.credit.ks_score(y, s) == pytest.approx(expected)
+    rev = np.argsort(-np.arange(len(y)))  # the same customers in the opposite order
+    assert crmlab.credit.ks_score(y[rev], s[rev]) == pytest.approx(expected)
+    t = crmlab.credit.ks_table(y, s)
+    assert t["分数"].tolist() == [300, 450, 500]  # one row per distinct score
+    assert t["累计坏客户占比"].iloc[-1] == 1 and t["累计好客户占比"].iloc[-1] == 1
+
+
+def test_ks_chart_shows_the_domain_ks():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from crmlab.charts.credit import plot_ks
+
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 2, 300)
+    points = np.round(rng.normal(500 + 40 * (1 - y), 30) / 10) * 10  # rounded: many ties
+    ax = plot_ks(y, points)
+    legend = ax.get_legend().get_texts()[-1].get_text()
+    assert f"KS = {crmlab.credit.ks_score(y, points):.2f}" in legend
+    # the curves step once per distinct score (a cut-off never splits customers with equal scores)
+    assert list(ax.lines[0].get_xdata()) == sorted(set(points.tolist()))
+    gap = ax.collections[-1].get_segments()[0]  # the dashed KS line: its length is the KS
+    assert abs(gap[1][1] - gap[0][1]) == pytest.approx(crmlab.credit.ks_score(y, points))
+    assert crmlab.credit.ks_score(y, points) == pytest.approx(_ks_by_definition(y, points))
+    plt.close("all")

@@ -144,19 +144,14 @@ def plot_iv(iv_table: pd.DataFrame, ax=None, top=20, labels=None):
     return ax
 
 
-def ks_table(y, points) -> pd.DataFrame:
-    """Cumulative shares of bads and goods when customers are sorted by points (lowest first)."""
-    y = np.asarray(y).astype(int)
-    points = np.asarray(points, dtype=float)
-    order = np.argsort(points, kind="mergesort")
-    ys, ps = y[order], points[order]
-    cum_bad = np.cumsum(ys) / max(ys.sum(), 1)
-    cum_good = np.cumsum(1 - ys) / max((1 - ys).sum(), 1)
-    return pd.DataFrame({"分数": ps, "累计坏客户占比": cum_bad, "累计好客户占比": cum_good, "差值": cum_bad - cum_good})
-
-
 def plot_ks(y, points, ax=None):
-    """KS curve: cumulative share of bads vs goods by score; the largest gap is the KS."""
+    """KS curve: cumulative share of bads vs goods by score; the largest gap is the KS.
+
+    Uses the domain's :func:`crmlab.credit._scorecard.ks_table`, so the KS in the legend
+    is exactly :func:`crmlab.credit.ks_score` (equal scores enter together).
+    """
+    from crmlab.credit._scorecard import ks_table
+
     t = ks_table(y, points)
     _fig, ax = get_ax(ax)
     ax.plot(t["分数"], t["累计坏客户占比"], color="#c62828", label="累计坏客户占比")
@@ -246,7 +241,6 @@ def plot_dso_trend(trend: pd.Series, ax=None, target=None):
 
 
 __all__ = [
-    "ks_table",
     "plot_5c",
     "plot_aging",
     "plot_credit_policy",

@@ -50,7 +50,7 @@ from crmlab.credit._pyramid import (
 )
 from crmlab.credit._terms import SegmentTermsResult, segment_baseline, segment_terms
 
-_LAZY = {"Scorecard", "cross_validate_scorecard", "ks_score", "german_credit_xy", "CVResult"}
+_LAZY = {"Scorecard", "cross_validate_scorecard", "ks_score", "ks_table", "german_credit_xy", "CVResult"}
 
 
 def __getattr__(name: str):
@@ -103,6 +103,7 @@ __all__ = [
     "german_credit_xy",
     "grade_of",
     "ks_score",
+    "ks_table",
     "open_invoices",
     "over_limit",
     "payment_profile",

@@ -327,20 +327,49 @@ class Scorecard(ClassifierMixin, BaseEstimator):
         return pd.DataFrame(rows)
 
 
-def ks_score(y_true, y_score) -> float:
-    """Kolmogorov-Smirnov statistic: max distance between the score CDFs of bads and goods."""
-    from sklearn.metrics import roc_curve
-
+def _ks_inputs(y_true, y_score) -> tuple[np.ndarray, np.ndarray]:
+    """Labels (1 = bad, 0 = good) and scores as arrays, checked."""
     yt = np.asarray(y_true).ravel()
-    ys = np.asarray(y_score, dtype=float).ravel() if not isinstance(y_score, str) else np.array([])
+    try:
+        ys = np.asarray(y_score, dtype=float).ravel() if not isinstance(y_score, str) else np.array([])
+    except (TypeError, ValueError) as exc:
+        raise CRMDataError("KS 的分数里有不是数字的内容，请先转换成数字。") from exc
     if len(yt) != len(ys):
         raise CRMDataError(f"KS 需要一一对应的标签和分数：标签 {len(yt)} 个，分数 {len(ys)} 个。")
     if len(set(yt.tolist())) < 2:
         raise CRMDataError("KS 需要同时有好客户和坏客户，现在只有一种。")
+    if not set(yt.tolist()) <= {0, 1}:
+        raise CRMDataError("KS 的标签只能是 1（坏客户）和 0（好客户）。")
     if np.isnan(ys).any():
         raise CRMDataError("分数里有空值，请先去掉。")
-    fpr, tpr, _ = roc_curve(yt, ys)
-    return float(np.max(np.abs(tpr - fpr)))
+    return yt.astype(int), ys
+
+
+def ks_table(y_true, y_score) -> pd.DataFrame:
+    """Cumulative shares of bads and goods up to each distinct score (lowest score first).
+
+    One row per distinct score: ``分数``, ``累计坏客户占比`` and ``累计好客户占比``
+    (share of all bads / goods with a score at or below it) and ``差值`` (bads minus
+    goods).  Customers with equal scores enter together: a cut-off can only fall
+    between two different scores, so the KS never depends on how ties are ordered.
+    ``y_score`` may be scorecard points (low = risky) or a probability of being bad;
+    the KS (:func:`ks_score`) is the largest absolute ``差值`` either way.
+    """
+    yt, ys = _ks_inputs(y_true, y_score)
+    scores, inverse = np.unique(ys, return_inverse=True)
+    bads = np.bincount(inverse, weights=yt, minlength=len(scores))
+    goods = np.bincount(inverse, weights=1 - yt, minlength=len(scores))
+    cum_bad, cum_good = np.cumsum(bads) / bads.sum(), np.cumsum(goods) / goods.sum()
+    return pd.DataFrame({"分数": scores, "累计坏客户占比": cum_bad, "累计好客户占比": cum_good, "差值": cum_bad - cum_good})
+
+
+def ks_score(y_true, y_score) -> float:
+    """Kolmogorov-Smirnov statistic: max distance between the score distributions of bads and goods.
+
+    Computed from :func:`ks_table` (cut-offs only between distinct scores), the one
+    KS used by the scorecard, its cross-validation and the KS chart.
+    """
+    return float(ks_table(y_true, y_score)["差值"].abs().max())
 
 
 @dataclass
