@@ -261,3 +261,46 @@ def test_solutions_have_two_tracks_form_and_handin():
         if sources[i].startswith("## 作业"):
             break
         assert _optional(cells[i]), sources[i][:40]
+
+
+# ------------------------------------------------------------------ the core path for another group's company
+@pytest.mark.xfail(
+    strict=True,
+    reason="crmlab.datasets.load() without group= does not follow course.current_group() yet (helper room, "
+    "CONTRACTS.md 'Group awareness'); remove this marker when it does",
+)
+def test_core_cells_run_for_another_group():
+    """Every core code cell runs for group 2, and its numbers are that company's, not group 0's."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    previous = crmlab.course.current_group()
+    crmlab.course.set_group(2)
+    namespace: dict = {}
+    try:
+        for cell in _cells(LESSON):
+            if cell["cell_type"] == "code" and not _optional(cell):
+                exec(compile(_source(cell), "lesson3-cell", "exec"), namespace)
+                plt.close("all")
+        own = crmlab.datasets.load("orders", group=2)
+        assert namespace["company"] == crmlab.datasets.company(2)["name"]
+        assert len(namespace["orders"]) == len(own)
+        assert namespace["top20"] == pytest.approx(crmlab.analysis.top_share(own, 0.2))
+    finally:
+        crmlab.course.set_group(previous)
+        plt.close("all")
+
+
+def test_the_scoring_examples_in_the_prose_hold():
+    """拓展 打分的细节: ten different values score 1,1,2,2,...,5,5; on CDNOW nobody has F = 1."""
+    from crmlab.segment import quintile_scores, rfm
+
+    assert list(quintile_scores(range(10))) == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
+    assert list(quintile_scores([7] * 5)) == [3] * 5
+    cd = rfm(crmlab.datasets.load("cdnow"))
+    assert cd["F"].min() > 1
+    assert cd.loc[cd["frequency"] == 1, "F"].nunique() == 1
+    text = "\n".join(_source(c) for c in _cells(LESSON))
+    assert "没有人得 F = 1 分" in text and "第 1、2 名得 1 分" in text
