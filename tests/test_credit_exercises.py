@@ -158,31 +158,44 @@ def test_q13_dso():
     _wrong(L.q13.check(45), "每天的赊销额")
 
 
-def test_q14_to_q17_extension():
+def test_q14_reads_the_provision_table():
+    p = cc.provision(cc.aging(crmlab.datasets.load("invoices"), L.ASOF))
+    share = p.loc["逾期180天以上", "坏账准备"] / p.loc["合计", "坏账准备"]
+    assert share > 0.5
+    for ok in (share, round(share * 100, 1), f"{share:.1%}"):
+        assert L.q14.check(ok).correct, ok
+    _wrong(L.q14.check(p.loc["逾期180天以上", "应收金额"] / p.loc["合计", "应收金额"]), "账龄表")
+    _wrong(L.q14.check(80), "计提比例")
+    _wrong(L.q14.check(p.loc["合计", "计提比例"]), "合计行")
+    _wrong(L.q14.check(share / 2), "比正确答案小")
+    _wrong(L.q14.check(p.loc["逾期180天以上", "坏账准备"]), "金额")
+
+
+def test_q15_to_q18_extension():
     tab = cc.aging(L.practice_invoices(), L.ASOF)
-    assert L.q14.check(tab["逾期31-60天"].sum()).correct
-    correct, unpaid_only, with_paid, paid_on_asof = L._q14_variants()
+    assert L.q15.check(tab["逾期31-60天"].sum()).correct
+    correct, unpaid_only, with_paid, paid_on_asof = L._q15_variants()
     assert len({correct, unpaid_only, with_paid, paid_on_asof}) == 4
-    _wrong(L.q14.check(unpaid_only), "之后才付款")
-    _wrong(L.q14.check(paid_on_asof), "当天")
-    _wrong(L.q14.check(with_paid), "之前已经付清")
-    _wrong(L.q14.check(correct + 123), "逐张核对")
+    _wrong(L.q15.check(unpaid_only), "之后才付款")
+    _wrong(L.q15.check(paid_on_asof), "当天")
+    _wrong(L.q15.check(with_paid), "之前已经付清")
+    _wrong(L.q15.check(correct + 123), "逐张核对")
     orders = _orders()
     credit = orders["payment_method"] == "赊销"
-    assert L.q15.check(orders.loc[credit, "amount"].sum() / orders["amount"].sum()).correct
-    _wrong(L.q15.check(credit.mean()), "笔数")
-    _wrong(L.q15.check(orders.loc[credit, "amount"].sum()), "不是占比")
-    r = cc.credit_policy(**L.Q16)
-    assert L.q16.check(r.profit_change).correct
-    _wrong(L.q16.check(-r.profit_change), "符号")
-    _wrong(L.q16.check(r), ".profit_change")
-    _wrong(L.q16.check(cc.credit_policy(**{**L.Q16, "cost_of_capital": 0}).profit_change), "资金成本")
-    assert L.q17.check(640).correct
-    _wrong(L.q17.check(660), "翻一倍")
-    _wrong(L.q17.check(560), "反")
-    _wrong(L.q17.check(600 + 20 * np.log(4)), "log2")
-    _wrong(L.q17.check(620), "两倍")
-    _wrong(L.q17.check("640分"), "写成 640")
+    assert L.q16.check(orders.loc[credit, "amount"].sum() / orders["amount"].sum()).correct
+    _wrong(L.q16.check(credit.mean()), "笔数")
+    _wrong(L.q16.check(orders.loc[credit, "amount"].sum()), "不是占比")
+    r = cc.credit_policy(**L.Q17)
+    assert L.q17.check(r.profit_change).correct
+    _wrong(L.q17.check(-r.profit_change), "符号")
+    _wrong(L.q17.check(r), ".profit_change")
+    _wrong(L.q17.check(cc.credit_policy(**{**L.Q17, "cost_of_capital": 0}).profit_change), "资金成本")
+    assert L.q18.check(640).correct
+    _wrong(L.q18.check(660), "翻一倍")
+    _wrong(L.q18.check(560), "反")
+    _wrong(L.q18.check(600 + 20 * np.log(4)), "log2")
+    _wrong(L.q18.check(620), "两倍")
+    _wrong(L.q18.check("640分"), "写成 640")
 
 
 def test_odd_answer_types_do_not_raise():
@@ -195,7 +208,7 @@ def test_odd_answer_types_do_not_raise():
 
 def test_no_fallback_only_repeats_the_rule():
     """Far-off answers still get a message that says what the answer looks like (issue 14, item 6)."""
-    for q, far in ((L.q7, 1.0), (L.q10, 1.0), (L.q12, 1.0), (L.q13, 999.0), (L.q17, 1.0), (L.q6, 1.0)):
+    for q, far in ((L.q7, 1.0), (L.q10, 1.0), (L.q12, 1.0), (L.q13, 999.0), (L.q18, 1.0), (L.q6, 1.0), (L.q14, 0.01)):
         msg = q.check(far).message
         assert "你" in msg and ("大" in msg or "小" in msg), (q.name, msg)
 

@@ -44,6 +44,7 @@ def test_exercise_answers_in_the_guide():
     assert f"应为 {L._Q10_BASE * 0.8:,.0f} 元" in text
     assert f"应收余额 {L._Q7_RECEIVABLE:,.0f} 元" in text
     assert f"（{L._q6_saving():,.0f} 元）" in text
+    assert f"坏账准备合计（{L._oldest_share():.1%}）" in text
     core = sum(q.tier == "基础" for q in L.QUESTIONS)
     assert f"基础 {core} 题，拓展 {len(L.QUESTIONS) - core} 题选做" in text
 

@@ -494,6 +494,45 @@ q13 = _numq(
 )
 
 
+# ------------------------------------------------------------------ q14 read the ageing and provision tables
+def _provision_table() -> pd.DataFrame:
+    from crmlab.credit import aging, provision
+
+    return provision(aging(_load("invoices"), ASOF))
+
+
+def _oldest_share() -> float:
+    p = _provision_table()
+    return float(p.loc["逾期180天以上", "坏账准备"] / p.loc["合计", "坏账准备"])
+
+
+def _check_q14(answer):
+    v = _share(answer, "坏账准备里的占比")
+    p = _provision_table()
+    want = _oldest_share()
+    if _close(v, want, abs_=1.5e-3):
+        return
+    if _close(v, p.loc["逾期180天以上", "应收金额"] / p.loc["合计", "应收金额"], abs_=1.5e-3):
+        raise Wrong("这是逾期180天以上的应收金额占全部应收的比例（账龄表的“占比”）；题目问的是它的坏账准备占坏账准备合计的比例。")
+    if _close(v, p.loc["逾期180天以上", "计提比例"], abs_=1.5e-3):
+        raise Wrong("80% 是这一段的计提比例；题目问的是这一段的坏账准备占全部坏账准备的比例：两个金额相除。")
+    if _close(v, p.loc["合计", "计提比例"], abs_=1.5e-3):
+        raise Wrong("这是坏账准备合计占全部应收的比例（合计行的计提比例）；题目只问逾期180天以上这一段占坏账准备合计的比例。")
+    raise Wrong(f"你填的 {v:.1%} 比正确答案{_side(v, want)}：在坏账准备表里，用“逾期180天以上”那一行的坏账准备 ÷ “合计”行的坏账准备。")
+
+
+q14 = Question(
+    "练习14",
+    "看本课的坏账准备表（截止日 2026-01-01）：逾期180天以上这一段的坏账准备，占坏账准备合计的百分之几？"
+    "（例如 50.5% 填 50.5）想一想：为什么催收要先盯住这些老欠款？",
+    _check_q14,
+    hint=["坏账准备表里每一段有应收金额、计提比例和坏账准备三列，这道题只用“坏账准备”一列。",
+          "逾期180天以上那一行的坏账准备 ÷ 合计行的坏账准备，再换成百分数。"],
+    solution=lambda: f"answer = {_oldest_share() * 100:.1f}   # 逾期180天以上的坏账准备 ÷ 坏账准备合计",
+    tier="基础", kind="number", expected=lambda: f"{_oldest_share():.1%}",
+)
+
+
 # ================================================================== 拓展 (code)
 def practice_invoices() -> pd.DataFrame:
     """Ten hand-made invoices for the ageing exercise (cut-off date = the course date)."""
@@ -517,8 +556,8 @@ def practice_invoices() -> pd.DataFrame:
     )
 
 
-# ------------------------------------------------------------------ q14 ageing table (code)
-def _q14_variants():
+# ------------------------------------------------------------------ q15 ageing table (code)
+def _q15_variants():
     inv = practice_invoices()
     asof = pd.Timestamp(ASOF)
     days = (asof - inv["due_date"]).dt.days
@@ -530,9 +569,9 @@ def _q14_variants():
     return correct, unpaid_only, with_paid, paid_on_asof
 
 
-def _check_q14(answer):
+def _check_q15(answer):
     v = _number(answer, "一个金额（元）")
-    correct, unpaid_only, with_paid, paid_on_asof = _q14_variants()
+    correct, unpaid_only, with_paid, paid_on_asof = _q15_variants()
     if _close(v, correct):
         return
     if _close(v, unpaid_only):
@@ -546,24 +585,24 @@ def _check_q14(answer):
     raise Wrong(f"你的结果 {v:,.2f} 比正确金额{side}：逐张核对“逾期 31～60 天”和“截止日仍未收回”这两个条件。")
 
 
-q14 = Question(
-    "练习14",
+q15 = Question(
+    "练习15",
     "用 practice_invoices() 的 10 张发票，计算截止日那天“逾期31-60天”这一段的应收金额合计（元）。",
-    _check_q14,
+    _check_q15,
     hint=["先找出截止日仍未收回的发票，再挑出逾期 31～60 天的。",
           "可以直接用 cc.aging(practice_invoices(), ASOF)，再对“逾期31-60天”这一列求和。"],
     solution="tab = cc.aging(practice_invoices(), ASOF)\nanswer = tab['逾期31-60天'].sum()",
-    tier="拓展", kind="code", expected=lambda: f"{_q14_variants()[0]:,.2f} 元",
+    tier="拓展", kind="code", expected=lambda: f"{_q15_variants()[0]:,.2f} 元",
 )
 
 
-# ------------------------------------------------------------------ q15 credit share of sales (code)
+# ------------------------------------------------------------------ q16 credit share of sales (code)
 def _credit_share() -> float:
     o = _load("orders")
     return float(o.loc[o["payment_method"] == "赊销", "amount"].sum() / o["amount"].sum())
 
 
-def _check_q15(answer):
+def _check_q16(answer):
     v = _number(answer, "一个比例（小数）")
     o = _load("orders")
     credit = o["payment_method"] == "赊销"
@@ -582,10 +621,10 @@ def _check_q15(answer):
     raise Wrong(f"你的结果 {v:.4f} 比正确的比例{side}：分子是赊销订单的金额合计，分母是全部订单的金额合计。")
 
 
-q15 = Question(
-    "练习15",
+q16 = Question(
+    "练习16",
     "在课程订单数据中，赊销（payment_method == '赊销'）的销售额占全部销售额的比例是多少？（小数）",
-    _check_q15,
+    _check_q16,
     hint=["比例 = 赊销金额合计 ÷ 全部金额合计，按金额算，不按笔数算。",
           "orders.loc[orders['payment_method'] == '赊销', 'amount'].sum() 是分子。"],
     solution="answer = orders.loc[orders['payment_method'] == '赊销', 'amount'].sum() / orders['amount'].sum()",
@@ -593,63 +632,63 @@ q15 = Question(
 )
 
 
-# ------------------------------------------------------------------ q16 credit policy (code)
-Q16 = {"sales": 2_000_000, "margin": 0.25, "sales_increase": 0.20, "current_days": 30, "new_days": 60,
+# ------------------------------------------------------------------ q17 credit policy (code)
+Q17 = {"sales": 2_000_000, "margin": 0.25, "sales_increase": 0.20, "current_days": 30, "new_days": 60,
        "current_bad_debt": 0.01, "new_bad_debt": 0.025, "current_collection_cost": 0.005,
        "new_collection_cost": 0.01, "cost_of_capital": 0.12}
 
 
-def _q16_change() -> float:
+def _q17_change() -> float:
     from crmlab.credit import credit_policy
 
-    return float(credit_policy(**Q16).profit_change)
+    return float(credit_policy(**Q17).profit_change)
 
 
-def _check_q16(answer):
+def _check_q17(answer):
     from crmlab.credit import credit_policy
 
     v = _number(answer, "净收益变化（元）", attribute="profit_change")
-    correct = _q16_change()
+    correct = _q17_change()
     if _close(v, correct, abs_=0.5):
         return
     if _close(v, -correct, abs_=0.5):
         raise Wrong("符号反了：净收益变化 = 新政策净收益 − 现行政策净收益。")
-    if _close(v, credit_policy(**{**Q16, "cost_of_capital": 0}).profit_change, abs_=0.5):
+    if _close(v, credit_policy(**{**Q17, "cost_of_capital": 0}).profit_change, abs_=0.5):
         raise Wrong("漏掉了应收账款的资金成本：账期拉长后，被占用的资金变多，要乘以资金成本率 12%。")
-    if _close(v, Q16["sales"] * Q16["sales_increase"] * Q16["margin"], abs_=0.5):
+    if _close(v, Q17["sales"] * Q17["sales_increase"] * Q17["margin"], abs_=0.5):
         raise Wrong("这只是新增销售带来的毛利，还要减去新增的坏账、收账费用和资金成本。")
-    if _close(v, credit_policy(**Q16).table.loc["净收益", "新政策"], abs_=0.5):
+    if _close(v, credit_policy(**Q17).table.loc["净收益", "新政策"], abs_=0.5):
         raise Wrong("这是新政策的净收益本身；题目问的是变化：新政策净收益 − 现行政策净收益。")
     sign_or_unit(v, correct, tol=0.5)
-    raise Wrong(f"你的结果 {v:,.2f} 不是上面几种常见的半成品：用 cc.credit_policy(**Q16).table 看各项明细，逐项对照。")
+    raise Wrong(f"你的结果 {v:,.2f} 不是上面几种常见的半成品：用 cc.credit_policy(**Q17).table 看各项明细，逐项对照。")
 
 
-q16 = Question(
-    "练习16",
-    "按 Q16 的参数（年销售额 200 万元，毛利率 25%，放宽后销售增长 20%，收账期 30→60 天，坏账率 1%→2.5%，"
+q17 = Question(
+    "练习17",
+    "按 Q17 的参数（年销售额 200 万元，毛利率 25%，放宽后销售增长 20%，收账期 30→60 天，坏账率 1%→2.5%，"
     "收账费用率 0.5%→1%，资金成本率 12%），新信用政策使净收益变化多少元？",
-    _check_q16,
+    _check_q17,
     hint=["净收益 = 毛利 − 资金成本 − 坏账损失 − 收账费用；两种政策各算一次，再相减（新 − 旧）。",
-          "cc.credit_policy(**Q16) 一步算完，结果的 .profit_change 就是变化。"],
-    solution="answer = cc.credit_policy(**Q16).profit_change",
-    tier="拓展", kind="code", expected=lambda: f"{_q16_change():,.2f} 元",
+          "cc.credit_policy(**Q17) 一步算完，结果的 .profit_change 就是变化。"],
+    solution="answer = cc.credit_policy(**Q17).profit_change",
+    tier="拓展", kind="code", expected=lambda: f"{_q17_change():,.2f} 元",
 )
 
 
-# ------------------------------------------------------------------ q17 scorecard points (拓展)
-Q17_ODDS = 200
-_Q17 = 600 + 20 / np.log(2) * np.log(Q17_ODDS / 50)
+# ------------------------------------------------------------------ q18 scorecard points (拓展)
+Q18_ODDS = 200
+_Q18 = 600 + 20 / np.log(2) * np.log(Q18_ODDS / 50)
 
-q17 = _numq(
-    "练习17",
+q18 = _numq(
+    "练习18",
     "评分卡设定：好坏比 50:1 时为 600 分，好坏比每翻一倍加 20 分。好坏比为 200:1 的客户得多少分？",
-    _Q17, tol=0.5, unit=" 分",
+    _Q18, tol=0.5, unit=" 分",
     fallback=lambda v, want: f"你的结果 {v:g} 分比正确答案{_side(v, want)}：从 50:1 到 200:1 翻了两倍，每翻一倍加 20 分，"
     "从 600 分往上加。",
-    slips=[(600 + 20 * (Q17_ODDS / 50 - 1), "分数和好坏比不是正比：好坏比每翻一倍才加 20 分；50→100→200 只翻了两倍。"),
-           (600 + 20 * Q17_ODDS / 50, "分数和好坏比不是正比：好坏比每翻一倍才加 20 分；50→100→200 只翻了两倍。"),
-           (600 - 20 / np.log(2) * np.log(Q17_ODDS / 50), "方向反了：好坏比越高（客户越安全），分数越高。"),
-           (600 + 20 * np.log(Q17_ODDS / 50), "你用的是自然对数：要数的是“翻了几倍”，即以 2 为底的对数，log2(4) = 2。"),
+    slips=[(600 + 20 * (Q18_ODDS / 50 - 1), "分数和好坏比不是正比：好坏比每翻一倍才加 20 分；50→100→200 只翻了两倍。"),
+           (600 + 20 * Q18_ODDS / 50, "分数和好坏比不是正比：好坏比每翻一倍才加 20 分；50→100→200 只翻了两倍。"),
+           (600 - 20 / np.log(2) * np.log(Q18_ODDS / 50), "方向反了：好坏比越高（客户越安全），分数越高。"),
+           (600 + 20 * np.log(Q18_ODDS / 50), "你用的是自然对数：要数的是“翻了几倍”，即以 2 为底的对数，log2(4) = 2。"),
            (620, "50:1 到 200:1 不是翻一倍，而是翻了两倍（50→100→200），要加两次 20 分。")],
     hint=["从 50:1 到 200:1 翻了几倍？每翻一倍加 20 分。", "50→100→200：翻了两倍，600 + 2 × 20 = ？"],
     solution="answer = 600 + 20 * 2   # 640 分（50→100→200 翻了两倍）",
@@ -657,7 +696,7 @@ q17 = _numq(
 )
 
 
-QUESTIONS = [q1, q2, q3, q4, q5, q6, q7, q8, q9, q10, q11, q12, q13, q14, q15, q16, q17]
+QUESTIONS = [q1, q2, q3, q4, q5, q6, q7, q8, q9, q10, q11, q12, q13, q14, q15, q16, q17, q18]
 
 
 # ================================================================== classroom questions (teacher's key)
@@ -749,9 +788,10 @@ __all__ = [
     "Q12_AMOUNTS",
     "Q12_RATES_PERCENT",
     "Q13",
-    "Q16",
-    "Q17_ODDS",
+    "Q17",
+    "Q18_ODDS",
     "QUESTIONS",
     "practice_invoices",
     "q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8", "q9", "q10", "q11", "q12", "q13", "q14", "q15", "q16", "q17",
+    "q18",
 ]
