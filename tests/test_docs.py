@@ -121,9 +121,9 @@ QUOTED = {
         "1052", "588", "582", "576", "476", "431.01", "603.16", "0.399", "0.284", "0.809", "53 位", "2.2%",
     ],
     "02_customer_information": [
-        "1531", "879", "943", "1,171,215", "100.0%", "99.6%", "P020000428", "447", "2077", "476", "刘凯", "31.9%",
-        "2553", "79.0%", "1.36%", "2,801", "1,221,219", "34.9%", "65.4%", "51.4%", "8.6", "4.6",
-        "31,232", "77.7%", "65.6%", "2.06", "44.3%", "67.9%", "0.87",
+        "1,531", "286", "704", "176", "943", "1,171,215", "100.0%", "99.5%", "P020000428", "31.9%", "2553", "79.0%",
+        "-0.6%", "-3,671", "1,080,781", "644,102", "8,260", "12.2", "-1.08", "77.7%", "65.6%", "2.06", "44.3%",
+        "67.9%", "0.87", "C00018",
     ],
     "03_segmentation": [
         "142,381", "179,739", "1,125", "44.6%", "77.6%", "1,424", "86.9%", "79.0%", "22.0%", "57.2%", "30.0%",
@@ -233,10 +233,15 @@ def test_answers_lesson2(guide, data):
     assert advice["birth_date"].startswith("保留，须事先告知并取得客户同意")
     assert advice["id_number"].startswith("不收集")
     _in(guide, "“保留，须事先告知并取得客户同意”")
-    equal = analysis.month_over_month(data["orders"], data["interactions"], "2025-12",
-                                      weights={"购买数量": 1, "投诉次数": 1, "退货次数": 1})
-    assert "加权总分 +1，总体变好" in equal.attrs["explanation"]
-    _in(guide, "总分变成 +1，结论变成“变好”")
+    heavy = analysis.month_over_month(data["orders"], data["interactions"], "2025-08",
+                                      weights={"购买数量": 5, "投诉率": 1, "退货率": 1})
+    _in(guide, f"总分 {heavy.attrs['score']:+.2f}，结论仍是“{heavy.attrs['verdict']}”")
+    dec = analysis.month_over_month(data["orders"], data["interactions"], "2025-12")
+    _in(guide, dec.attrs["explanation"])
+    from crmlab import identify
+
+    flow = identify.identification_flow(crmlab.datasets.load("raw_records"), data["customers"])
+    _in(guide, f"{flow.n_known} 人已是本公司客户，{len(flow.prospects)} 人是潜在客户")
 
 
 def test_answers_lesson2_rules(guide):
@@ -257,8 +262,12 @@ def test_answers_lesson2_rules(guide):
     by_customer = analysis.find_rules(lines, min_support=0.3, min_confidence=0.8, by="customer")
     _in(guide, f"{by_customer.attrs['n_baskets']} 位客户，规则有 {len(by_customer)} 条",
         f"提升度都只有 {by_customer['lift'].max():.1f} 左右")
-    recs = analysis.recommend(rules.reset_index(), lines, "C00012")
+    from crmlab import basket
+
+    who = basket.example_customer(rules.reset_index(), lines)
+    recs = analysis.recommend(rules.reset_index(), lines, who)
     assert recs.iloc[0, 0] == "酒水饮料"
+    _in(guide, f"例子客户 {who}", f"推荐的是{recs.iloc[0, 0]}")
 
 
 def test_answers_lesson3(guide, data):
