@@ -204,7 +204,7 @@ class BudgetView(View):
         self.sliders = {
             seg: w.FloatSlider(value=0.0, min=0.0, max=float(n * self.cost), step=self.cost, description=seg,
                                continuous_update=False, readout_format=",.0f",
-                               style={"description_width": "96px"}, layout=w.Layout(width="450px"))
+                               style={"description_width": "96px"}, layout=w.Layout(width="420px"))
             for seg, n in self.base["customers"].items()
         }
         buttons = []
@@ -217,7 +217,7 @@ class BudgetView(View):
         for c in (self.budget, *self.sliders.values()):
             c.observe(lambda _change: self._refresh(), names="value")
         grid = w.GridBox(list(self.sliders.values()),
-                         layout=w.Layout(grid_template_columns="repeat(2, 460px)", width="940px"))
+                         layout=w.Layout(grid_template_columns="repeat(2, 430px)", width="870px"))
         help_text = w.HTML("<small>每个滑块是分给这个客户群的钱（元）；每联系一位客户花 "
                            f"{self.cost:g} 元。响应率是假设的，客单价来自真实订单。</small>")
         self.widget = w.VBox([w.HBox([self.budget, *buttons]), help_text, grid, self.spent, self.status,
