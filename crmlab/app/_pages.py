@@ -146,12 +146,14 @@ def lesson2(data: LessonData) -> list[Page]:
 def lesson3(data: LessonData) -> list[Page]:
     from crmlab import segment
     from crmlab.widgets import segment as ws
+    from crmlab.widgets.budget import BudgetView
 
     return [
         ("RFM 细分", lambda: ws.RFMExplorer(data.table("orders"), asof=ASOF)),
         ("K 均值聚类", lambda: ws.KMeansExplorer(data.rfm())),
         ("分群方案", lambda: ws.SegmentPlanView(segment.segment_summary(data.rfm()))),
         ("上传自己的数据", lambda: ws.UploadRFMView(asof=ASOF)),
+        ("预算分配", lambda: BudgetView(segment.segment_summary(data.rfm()))),
     ]
 
 
