@@ -11,8 +11,11 @@
   stages A-E (获取 / 提升 / 成熟 / 衰退 / 离网); :func:`stage_strategy`.
 * :func:`retention_economics` -- why keeping customers pays: acquisition vs
   retention cost, what 5 points less churn does to the profit of a customer
-  (and why the published range is 25-85%), selling success to new vs existing
-  customers, new customers from referrals.
+  (and why the published range is 25-85%: the gain depends on how fast a
+  customer's profit grows with tenure), selling success to new vs existing
+  customers, new customers from referrals.  Lifetime profits use the discounting
+  convention of :mod:`crmlab.value` (profit at the end of each year, discounted
+  by ``(1 + d)**t``), computed by :func:`crmlab.value.discounted_clv`.
 """
 
 from __future__ import annotations
@@ -536,12 +539,19 @@ class RetentionEconomics:
 
 
 def _lifetime_profit(churn, margin, growth, years, discount, acquisition_cost):
+    """Discounted yearly profit flows and the lifetime profit, with :func:`crmlab.value.discounted_clv`.
+
+    One discounting convention for lesson 1 (the one of :mod:`crmlab.value`): the
+    customer is won at t = 0 (paying ``acquisition_cost``, not discounted); the
+    profit of year t is earned at the *end* of year t if the customer is still
+    there (probability ``(1 - churn)**t``) and discounted by ``(1 + discount)**t``.
+    """
+    from crmlab.value import discounted_clv
+
     t = np.arange(1, years + 1)
-    survive = (1 - churn) ** (t - 1)
-    m = margin * (1 + growth) ** (t - 1)
-    disc = (1 + discount) ** (-(t - 1))
-    flow = survive * m * disc
-    return flow, float(flow.sum() - acquisition_cost)
+    table = discounted_clv(margin * (1 + growth) ** (t - 1), 1 - churn, discount, years,
+                           acquisition_cost=acquisition_cost)
+    return table["discounted_margin"].to_numpy(), float(table["cumulative_clv"].iloc[-1])
 
 
 def retention_economics(
@@ -565,10 +575,13 @@ def retention_economics(
     * Costs: acquiring a customer costs ``acquisition_cost``, keeping one costs
       ``acquisition_cost / retention_cost_ratio``; replacing the customers who
       leave each year (``n_customers * churn``) is compared for the two churn rates.
-    * Lifetime profit per new customer: ``-acquisition_cost + sum_t (1-churn)^(t-1)
-      * margin * (1+margin_growth)^(t-1) / (1+discount_rate)^(t-1)`` over ``years``
-      years, for ``base_churn`` and ``base_churn - churn_reduction`` (churn in
-      fractions; ``churn_reduction`` = 0.05 means 5 percentage points).  The
+    * Lifetime profit per new customer: ``-acquisition_cost + sum_t (1-churn)^t
+      * margin * (1+margin_growth)^(t-1) / (1+discount_rate)^t`` for t = 1..``years``,
+      for ``base_churn`` and ``base_churn - churn_reduction`` (churn in fractions;
+      ``churn_reduction`` = 0.05 means 5 percentage points).  The convention is the
+      one of :func:`crmlab.value.discounted_clv` (which computes it): profit at the
+      end of each year, kept only if the customer stayed that year, discounted by
+      ``(1 + discount_rate)^t``.  The
       increase depends on how fast the profit per customer grows with tenure;
       ``by_margin_growth`` shows it for every value in ``growth_levels``.
     * Selling: ``pitches`` sales attempts to new customers (success
@@ -648,8 +661,8 @@ def _retention_yearly(v: dict) -> tuple[pd.DataFrame, float, float]:
     yearly = pd.DataFrame(
         {
             "year": t,
-            "survival_base": (1 - churn) ** (t - 1),
-            "survival_improved": (1 - improved) ** (t - 1),
+            "survival_base": (1 - churn) ** t,
+            "survival_improved": (1 - improved) ** t,
             "margin": m * (1 + g) ** (t - 1),
             "cum_profit_base": np.cumsum(flow0) - acq,
             "cum_profit_improved": np.cumsum(flow1) - acq,

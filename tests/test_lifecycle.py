@@ -125,21 +125,35 @@ def test_kotler_inputs_from_data(orders):
     assert k["unit_margin"] == pytest.approx(0.25)
 
 
+def _direct_clv(churn, growth, years=20, margin=100.0, discount=0.08, acq=100.0):
+    """End-of-year convention, written out: profit of year t kept with (1-churn)^t, discounted by 1.08^t."""
+    t = np.arange(1, years + 1)
+    return ((1 - churn) ** t * margin * (1 + growth) ** (t - 1) / (1 + discount) ** t).sum() - acq
+
+
 def test_retention_economics_depends_on_margin_growth():
     r = lc.retention_economics()
     inc = r.by_margin_growth["profit_increase"].to_numpy()
     assert (np.diff(inc) > 0).all()  # faster-growing margin -> larger gain from retention
-    assert inc[0] == pytest.approx(0.25, abs=0.08)
-    assert inc[-1] == pytest.approx(0.85, abs=0.1)
-    # the lifetime profit matches a direct computation
-    t = np.arange(20)
-    direct = (0.85 ** t * 100 * 1.1 ** t / 1.08 ** t).sum() - 100
-    assert r.summary.loc["clv_improved", "value"] == pytest.approx(direct, abs=0.01)
+    for g, value in zip(r.by_margin_growth["margin_growth"], inc):
+        assert value == pytest.approx(_direct_clv(0.15, g) / _direct_clv(0.20, g) - 1, rel=1e-3)
+    assert r.summary.loc["clv_improved", "value"] == pytest.approx(_direct_clv(0.15, 0.10), abs=0.01)
+    assert r.summary.loc["clv_base", "value"] == pytest.approx(_direct_clv(0.20, 0.10), abs=0.01)
     assert r.summary.loc["retention_cost", "value"] == pytest.approx(20)
     assert r.selling["预计成交（单）"].tolist() == [15.0, 50.0]
     assert r.referrals["人数"].iloc[0] == pytest.approx(200 * 0.6)
     # no churn reduction -> no gain
     assert lc.retention_economics(churn_reduction=0).profit_increase == pytest.approx(0)
+
+
+def test_one_discounting_convention_in_lesson_1():
+    """Lifecycle's lifetime profit is crmlab.value's discounted CLV with the same inputs."""
+    from crmlab.value import clv_value
+
+    r = lc.retention_economics(margin_growth=0.0, years=10, discount_rate=0.1, base_churn=0.3, churn_reduction=0.1)
+    assert r.summary.loc["clv_base", "value"] == pytest.approx(clv_value(100.0, 0.7, 0.1, 10, acquisition_cost=100), abs=0.005)
+    assert r.summary.loc["clv_improved", "value"] == pytest.approx(clv_value(100.0, 0.8, 0.1, 10, acquisition_cost=100), abs=0.005)
+    assert r.yearly["survival_base"].iloc[0] == pytest.approx(0.7)  # the first year's profit needs the first year's stay
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,14 @@ Three ways to put a number on a customer, as in lesson 1 (识别客户):
   purchase; :func:`predict_clv` combines them into a per-customer CLV and
   :func:`at_risk` lists valuable customers who are probably leaving (高危客户预警).
 
+Discounting convention (one for all of lesson 1, also used by
+:func:`crmlab.lifecycle.retention_economics`): money is counted at the *end* of
+each period.  The customer is won at t = 0 (an acquisition cost is paid then,
+undiscounted); the profit of period t is earned at the end of period t, only if the
+customer is still there, and is discounted by ``(1 + discount)**t``.  So the first
+period's profit is already discounted once and already needs one retention.
+:func:`predict_clv` does the same month by month (``(1 + d)**m``, m = 1, 2, ...).
+
 Sub-modules: ``_delivered`` (delivered value), ``_clv`` (indicator method and
 discounted formula), ``_models`` (BG/NBD, Gamma-Gamma, predictions); shared
 names and checks in ``_common``. scipy is imported inside the functions that
