@@ -136,3 +136,24 @@ def test_course_companies(group):
     r = cc.segment_terms(b, {"混合客户": (0.3, 30)})
     assert r.table.loc["混合客户", "应收账款平均余额变化"] < 0
     assert r.table.loc["混合客户", "预计坏账变化"] <= 0
+
+
+def test_credit_notes_and_partial_payments_are_netted():
+    """A credit note (红字发票) cancelling B's unpaid invoice 2 removes it from the bad debts and from the
+    late invoices; a partial payment only lowers what is owed (issue 18: the same netting as the ageing)."""
+    base = _invoices()
+    note = pd.DataFrame({"customer_id": ["B"], "invoice_id": ["2-红字"], "amount": [-3000.0],
+                         "issue_date": pd.to_datetime(["2025-07-15"]), "due_date": pd.NaT, "paid_date": pd.NaT,
+                         "ref_invoice_id": ["2"]})
+    with_note = pd.concat([base.assign(ref_invoice_id=None), note], ignore_index=True)
+    b = cc.segment_baseline(_orders(), with_note, "2026-01-01")
+    assert b.loc["赊销客户", "坏账率"] == 0
+    assert b.loc["赊销客户", "平均逾期天数"] == pytest.approx(10)
+    prof = cc.payment_profile(_orders(), with_note, "2026-01-01")
+    assert prof.loc["B", "发票数"] == 1 and prof.loc["B", "当前逾期金额"] == 0
+    part = note.assign(invoice_id="2-回款", amount=-1000.0)
+    with_part = pd.concat([base.assign(ref_invoice_id=None), part], ignore_index=True)
+    prof = cc.payment_profile(_orders(), with_part, "2026-01-01")
+    assert prof.loc["B", "发票数"] == 2 and prof.loc["B", "当前逾期金额"] == pytest.approx(2000)
+    b = cc.segment_baseline(_orders(), with_part, "2026-01-01")
+    assert b.loc["赊销客户", "坏账率"] == pytest.approx(2000 / 5000)

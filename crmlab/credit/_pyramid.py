@@ -159,11 +159,12 @@ def payment_profile(orders, invoices=None, asof=None) -> pd.DataFrame:
     )
     if invoices is not None:
         from crmlab.course import COURSE_DATE
-        from crmlab.credit._aging import _clean_invoices, open_invoices
+        from crmlab.credit._aging import _clean_invoices, _net_invoices, open_invoices
 
-        inv = _clean_invoices(invoices)
         asof = to_timestamp(COURSE_DATE if asof is None else asof, "截止日 asof")
-        inv = inv[inv["issue_date"] <= asof].copy()
+        # credit notes and partial payments net against their invoice; a fully credited invoice is no invoice
+        inv = _net_invoices(_clean_invoices(invoices), asof)
+        inv = inv[(inv["issue_date"] <= asof) & (inv["amount"] > 0)].copy()
         settled = inv["paid_date"].where(inv["paid_date"] <= asof, asof)
         inv["days_late"] = (settled - inv["due_date"]).dt.days
         inv["late"] = inv["days_late"] > 0

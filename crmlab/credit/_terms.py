@@ -19,6 +19,8 @@ The model is deliberately small and every assumption is a parameter:
 * bad debts = credited amount x the segment's bad-debt rate (share of the invoice
   amount due 90+ days before the cut-off that was paid more than 90 days late or
   is still unpaid; the whole company's rate for a segment without invoices);
+  credit notes and partial payments (lines with ``ref_invoice_id``) are netted
+  into their invoice first, as in the ageing of :func:`crmlab.credit.aging`;
 * offering less credit than today loses part of the credit-dependent sales:
   ``sensitivity`` x credit sales x (1 - offered / current credit); offering more
   credit is assumed *not* to raise sales (a cautious assumption - the credit
@@ -74,14 +76,15 @@ def segment_baseline(orders, invoices, asof=None, days: int = 365) -> pd.DataFra
     bad-debt rate, so offering it credit is priced like the average credit customer.
     """
     from crmlab.course import COURSE_DATE
-    from crmlab.credit._aging import _clean_invoices
+    from crmlab.credit._aging import _clean_invoices, _net_invoices
     from crmlab.credit._pyramid import payment_profile
 
     asof = to_timestamp(COURSE_DATE if asof is None else asof, "截止日")
     prof = payment_profile(orders, None)
     recent = _window_orders(orders, asof, days)
     recent = recent.assign(seg=recent["customer_id"].astype(str).map(prof["付款方式细分"]))
-    inv = _clean_invoices(invoices)
+    inv = _net_invoices(_clean_invoices(invoices), asof)  # credit notes and partial payments netted
+    inv = inv[inv["amount"] > 0]
     inv = inv.assign(seg=inv["customer_id"].astype(str).map(prof["付款方式细分"]))
     overall = _invoice_stats(inv, asof)
     rows = {}
