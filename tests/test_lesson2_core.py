@@ -341,3 +341,14 @@ def test_screening_pair_widget():
     assert isinstance(v.update(pair=1)["same_person"], bool)
     assert v.update(pair=99) is None and "没有第" in v.message
     assert v.update(pair=0, decision="也许") is None and "合并" in v.message
+
+
+@pytest.mark.parametrize("group", [0, 2])
+def test_rules_view_starts_with_the_lessons_example_customer(group):
+    from crmlab.widgets.basket import RulesView
+
+    lines = crmlab.datasets.load("order_lines", group=group)
+    view = RulesView(lines)
+    who = basket.example_customer(basket.find_rules(lines), lines)
+    assert view.controls["customer"].value == who and who in view.controls["customer"].placeholder
+    assert len(view.result["recommendations"]) >= 1

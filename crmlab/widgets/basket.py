@@ -58,14 +58,20 @@ class RulesView(View):
                                       readout_format=".1f", style=style, layout=lay, continuous_update=False),
             "by": w.ToggleButtons(options=BY_OPTIONS, value="order", description="购物篮", tooltips=BY_TOOLTIPS,
                                   style=style),
-            "customer": w.Combobox(value="", placeholder="例如 C00012", description="推荐给客户", style=style,
+            "customer": w.Combobox(value="", placeholder="客户编号", description="推荐给客户", style=style,
                                    layout=lay, ensure_option=False),
         }
-        try:  # a few customers who lack the consequent of the top rule, as suggestions
-            suggestions = _suggested_customers(find_rules(lines), lines)
+        try:  # the lesson's example first, then a few customers who lack the consequent of the top rule
+            from crmlab.basket import example_customer
+
+            default_rules = find_rules(lines)
+            suggestions = list(dict.fromkeys([example_customer(default_rules, lines),
+                                              *_suggested_customers(default_rules, lines)]))
         except CRMDataError:
             suggestions = []
         self.controls["customer"].options = suggestions
+        if suggestions:
+            self.controls["customer"].placeholder = f"例如 {suggestions[0]}"
         self.controls["customer"].value = customer if customer is not None else (suggestions[0] if suggestions else "")
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
