@@ -43,9 +43,9 @@ _SUBMODULES = {
 # Top-level functions that live in sub-modules, imported on first use.
 _FUNCTIONS = {
     "present": "crmlab._present",      # teacher's presentation mode (projector)
-    "progress": "crmlab._progress",    # student's exercise progress
+    "progress": "crmlab.exercises.progress",  # student's exercise progress
     "submit": "crmlab._submit",        # student's hand-in file
-    "student": "crmlab._progress",     # who works in this kernel (checks are recorded under it)
+    "student": "crmlab.records",       # who works in this kernel (checks are recorded under it)
     "student_form": "crmlab.widgets.classroom",  # the same as a small form
     "handin": "crmlab.widgets.classroom",        # hand-in widget: identity, save reminder, 提交
 }

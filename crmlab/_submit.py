@@ -3,7 +3,7 @@
 ``crmlab.student("张三")`` once, then ``crmlab.submit(lesson=1)`` writes
 ``作业_第1课_张三.zip`` containing
 
-* ``submission.json`` - who, when, the stored checks of this student (:mod:`crmlab._progress`)
+* ``submission.json`` - who, when, the stored checks of this student (:mod:`crmlab.records`)
   and the results the saved notebook shows (its check records, see
   :data:`crmlab.exercises.RECORD_MIME`);
 * ``notebook/<name>.ipynb`` - the notebook as last saved;
@@ -177,10 +177,11 @@ def homework_files(lesson: str | None, folder: Path) -> list[Path]:
 
 
 def _results(lessons: list[str], who) -> tuple[dict, dict]:
-    from crmlab import _progress
+    from crmlab import records
+    from crmlab.exercises.progress import lesson_questions
 
-    checks = _progress.student_checks(_progress.load_store(), who)
-    catalogue = _progress.lesson_questions()
+    checks = records.student_checks(records.load_store(), who)
+    catalogue = lesson_questions()
     results = {k: checks.get(k, {}) if isinstance(checks.get(k), dict) else {} for k in lessons}
     questions = {k: [q for q, _name in catalogue.get(k, [])] for k in lessons}
     return results, questions
@@ -188,11 +189,11 @@ def _results(lessons: list[str], who) -> tuple[dict, dict]:
 
 def build_submission(who, lesson: str | None, *, notebook: Path | None = None,
                      files: list[Path] | None = None) -> dict:
-    """The JSON content of a hand-in file for the identity ``who`` (a :class:`crmlab._progress.Student`)."""
+    """The JSON content of a hand-in file for the identity ``who`` (a :class:`crmlab.records.Student`)."""
     import crmlab
-    from crmlab import _progress
+    from crmlab.labels import LESSON_TITLES
 
-    lessons = [lesson] if lesson else list(_progress.LESSON_TITLES)
+    lessons = [lesson] if lesson else list(LESSON_TITLES)
     results, questions = _results(lessons, who)
     shown = summarise_records(notebook_records(read_notebook(notebook)), lessons) if notebook else {}
     return {
@@ -259,12 +260,12 @@ class SubmitResult:
 
 
 def _target(folder: Any, name: str, lesson: str | None) -> Path:
-    from crmlab import _progress
+    from crmlab import records
 
     where = Path(folder).expanduser()
     if not where.is_dir():
         raise CRMDataError(f"找不到文件夹「{folder}」：请先建好这个文件夹，或者不写 folder，直接保存在当前文件夹。")
-    label = _progress.lesson_title(lesson).split()[0] if lesson else "全部课次"
+    label = records.lesson_title(lesson).split()[0] if lesson else "全部课次"
     return where / f"作业_{label}_{name}.zip"
 
 
@@ -286,31 +287,32 @@ def _write_zip(path: Path, data: dict, notebook: Path | None, files: list[Path])
 
 def _identity(name: Any, class_name: Any, student_id: Any):
     """The identity to hand in under: the given name (registered now) or this kernel's identity."""
-    from crmlab import _progress
+    from crmlab import records
 
-    who = _progress.current_student()
+    who = records.current_student()
     if name is None:
         if who is None:
             raise CRMDataError("还没有登记你是谁：请先在笔记本开头的表单里填写姓名并点「确定」，"
                                "或者运行 crmlab.student(\"你的姓名\")，然后再提交。")
         if class_name or student_id:
-            who = _progress.student(who.name, student_id or who.student_id, class_name or who.class_name)
+            who = records.student(who.name, student_id or who.student_id, class_name or who.class_name)
         return who
     safe_name(name)
     same = who is not None and who.name == " ".join(unicodedata.normalize("NFC", name).split())
     sid = student_id or (who.student_id if same else "")
     cls = class_name or (who.class_name if same else "")
-    return _progress.student(name, sid, cls)
+    return records.student(name, sid, cls)
 
 
 def _unsaved(notebook: Path | None) -> bool:
     """The notebook file is older than this kernel's last check: the latest results are not saved yet."""
-    from crmlab import _progress
+    from crmlab import records
 
-    if notebook is None or _progress._LAST_EVENT is None:
+    last = records.last_event()
+    if notebook is None or last is None:
         return False
     try:
-        return notebook.stat().st_mtime + 1 < _progress._LAST_EVENT <= time.time()
+        return notebook.stat().st_mtime + 1 < last <= time.time()
     except OSError:
         return False
 
@@ -325,9 +327,9 @@ def submit(name: Any = None, lesson: Any = None, notebook: Any = None, folder: A
     ``notebook``: path of the notebook to include; by default the notebook this kernel
     runs (JupyterLab); save it first, the file holds its last saved version.
     """
-    from crmlab import _progress
+    from crmlab import records
 
-    key = _progress.lesson_key(lesson) if lesson is not None else None
+    key = records.lesson_key(lesson) if lesson is not None else None
     nb = detect_notebook() if notebook is None else Path(notebook).expanduser()
     if nb is not None and not nb.is_file():
         raise CRMDataError(f"找不到笔记本文件「{notebook}」：请检查文件名（含 .ipynb），并先保存笔记本。")

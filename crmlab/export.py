@@ -3,11 +3,10 @@
 ``crmlab.export.to_excel(obj, "我的作业.xlsx")`` writes a DataFrame (an RFM table,
 a segment summary or plan, a 5C score table, credit limits, an aging table ...)
 or several of them (a dict ``{"工作表名": frame}`` -> one sheet each).  English
-column names get the Chinese labels the lessons already use
-(:data:`crmlab.segment.COLUMN_LABELS`, the lesson-4 display labels in
-:mod:`crmlab.credit._display` and the plan labels of
-:class:`crmlab.widgets.segment.SegmentPlanView`); shares get a percent format,
-yuan amounts a thousands format, columns are as wide as their content.
+column names get their Chinese labels from the course vocabulary
+(:mod:`crmlab.labels`; by default in lesson 3's context, whose tables are the
+homework exported most, ``context=`` chooses another); shares get a percent
+format, yuan amounts a thousands format, columns are as wide as their content.
 
 An existing file is never overwritten silently: the new file gets a numbered
 name (``我的作业_2.xlsx``) unless ``overwrite=True``; :func:`write_text` does the same
@@ -33,13 +32,9 @@ from typing import Any
 import pandas as pd
 
 from crmlab._errors import CRMDataError
+from crmlab.labels import PERCENT, UNITS
+from crmlab.labels import labels as vocabulary
 
-#: extra Chinese headers for English column names not covered by the lesson modules
-EXTRA_LABELS: dict[str, str] = {
-    "credit_limit": "建议额度（元）",
-    "strongest": "最强项",
-    "weakest": "最弱项",
-}
 PERCENT_FORMAT = "0.0%"
 MONEY_FORMAT = "#,##0.00"
 MONEY_INT_FORMAT = "#,##0"
@@ -50,29 +45,23 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\u202a-\u202e
 _FORMULA_START = re.compile(r"^\s*[=+\-@]")
 
 
-def column_labels() -> dict[str, str]:
-    """English column name -> Chinese header, from the lesson modules (first match wins)."""
-    from crmlab.credit._display import HEADER_LABELS  # private module: the lesson-4 display labels
-    from crmlab.segment import COLUMN_LABELS
+#: the vocabulary context exports use unless told otherwise (lesson 3: RFM codes, cluster names)
+DEFAULT_CONTEXT = "segment"
 
-    labels: dict[str, str] = {}
-    with contextlib.suppress(ImportError):  # the plan widget needs ipywidgets
-        from crmlab.widgets.segment import PLAN_LABELS
 
-        labels.update(PLAN_LABELS)
-    labels.update(EXTRA_LABELS)
-    labels.update(HEADER_LABELS)
-    labels.update(COLUMN_LABELS)
-    return labels
+def column_labels(context: str | None = DEFAULT_CONTEXT) -> dict[str, str]:
+    """English column name -> Chinese header: the course vocabulary (:func:`crmlab.labels.labels`)."""
+    return vocabulary(context)
 
 
 def _kinds() -> tuple[frozenset, frozenset]:
-    """(percent columns, money columns) by original name, from lessons 3 and 4 (aging buckets hold yuan)."""
-    from crmlab import segment
-    from crmlab.credit import BUCKETS, _display
+    """(percent columns, money columns) by name: the vocabulary's shares and yuan amounts, lesson 4's
+    Chinese-named credit columns and the ageing buckets (they hold yuan)."""
+    from crmlab.credit import BUCKETS
+    from crmlab.credit._display import MONEY_COLUMNS, PERCENT_COLUMNS  # lesson 4's Chinese column names
 
-    return (segment.PERCENT_COLUMNS | _display.PERCENT_COLUMNS,
-            segment.MONEY_COLUMNS | _display.MONEY_COLUMNS | frozenset(BUCKETS))
+    yuan = frozenset(name for name, u in UNITS.items() if u == "元")
+    return PERCENT | PERCENT_COLUMNS, yuan | MONEY_COLUMNS | frozenset(BUCKETS)
 
 
 # ---------------------------------------------------------------------------
@@ -147,12 +136,13 @@ def _column_format(name: Any, label: str, series: pd.Series, percent: frozenset,
 
 
 def prepare(frame: pd.DataFrame, labels: Mapping[str, str] | None = None, index: bool | None = None,
-            percent: Iterable[str] = ()) -> tuple[pd.DataFrame, dict[str, str]]:
+            percent: Iterable[str] = (), context: str | None = DEFAULT_CONTEXT) -> tuple[pd.DataFrame, dict[str, str]]:
     """``frame`` with Chinese headers and plain cell values, and the Excel number format per header.
 
-    ``percent`` names extra columns holding fractions (shown as percentages).
+    ``percent`` names extra columns holding fractions (shown as percentages); ``context`` is the
+    vocabulary context of :mod:`crmlab.labels` (``None``: the course-wide labels).
     """
-    all_labels = {**column_labels(), **(labels or {})}
+    all_labels = {**column_labels(context), **(labels or {})}
     percent_cols, money = _kinds()
     percent = percent_cols | frozenset(percent)
     flat = _flatten_index(frame, index)
@@ -274,16 +264,18 @@ def _write_workbook(target: Path, sheets: dict[str, tuple[pd.DataFrame, dict]]) 
 
 
 def to_excel(obj: Any, path: Any, *, sheet_name: str | None = None, labels: Mapping[str, str] | None = None,
-             index: bool | None = None, percent: Iterable[str] = (), overwrite: bool = False) -> Path:
+             index: bool | None = None, percent: Iterable[str] = (), overwrite: bool = False,
+             context: str | None = DEFAULT_CONTEXT) -> Path:
     """Write ``obj`` (a table, or a dict / list of tables) to the Excel file ``path``; returns the path written.
 
     ``labels`` adds or overrides Chinese headers; ``index`` keeps (``True``) or drops
     (``False``) the row labels (default: kept unless they are just 0, 1, 2 ...); ``percent`` names
-    extra columns of fractions to show as percentages.
+    extra columns of fractions to show as percentages; ``context`` chooses the vocabulary context
+    (:mod:`crmlab.labels`).
     If ``path`` exists it is kept and ``<name>_2.xlsx`` is written instead, unless ``overwrite=True``.
     """
     target = _target(path, overwrite)
     percent = tuple(percent)
-    sheets = {name: prepare(frame, labels, index, percent) for name, frame in _sheets(obj, sheet_name).items()}
+    sheets = {name: prepare(frame, labels, index, percent, context) for name, frame in _sheets(obj, sheet_name).items()}
     _write_workbook(target, sheets)
     return target

@@ -13,7 +13,7 @@ NOTEBOOK_DIRS = ("notebooks", "solutions", "exercises")
 
 # Kernels started by nbval / nbclient inherit this: no debugpy "frozen modules" warning.
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-# Exercise checks record progress (crmlab._progress); tests and nbval kernels must never touch the
+# Exercise checks record progress (crmlab.records); tests and nbval kernels must never touch the
 # developer's own store, so the whole run gets a throw-away one.
 os.environ.setdefault("CRMLAB_HOME", tempfile.mkdtemp(prefix="crmlab-test-home-"))
 

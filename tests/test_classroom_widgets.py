@@ -18,11 +18,11 @@ UNSAFE_NAMES = ["", "   ", "..", "../../逃出去", "/tmp/张三", "..\\..\\张�
 
 @pytest.fixture(autouse=True)
 def _nobody():
-    from crmlab import _progress
+    from crmlab import records
 
-    _progress.forget_student()
+    records.forget_student()
     yield
-    _progress.forget_student()
+    records.forget_student()
 
 
 @pytest.fixture
@@ -110,17 +110,17 @@ def test_submit_view_missing_folder_is_explained(tmp_path, home):
 
 
 def test_progress_view_survives_a_broken_store_and_refreshes(home):
-    from crmlab import _progress
+    from crmlab import records
     from crmlab.exercises import lesson1
 
     v = ProgressView()
     assert v.result is not None and v.message == ""
     home.mkdir(parents=True, exist_ok=True)
-    _progress.store_path().write_text("{not json", encoding="utf-8")
+    records.store_path().write_text("{not json", encoding="utf-8")
     assert v.update() is not None and v.message == ""  # a broken file reads as "no progress yet"
-    _progress.store_path().write_text('{"checks": 5}', encoding="utf-8")
+    records.store_path().write_text('{"checks": 5}', encoding="utf-8")
     assert v.update() is not None and v.message == ""
-    _progress.store_path().unlink()
+    records.store_path().unlink()
     lesson1.q1.check({"distributor": "客户", "baby_formula": "用户", "free_app": "用户"})
     v.refresh.click()
     assert v.message == "" and "第1课" in v.result._repr_html_()
@@ -131,36 +131,36 @@ def test_progress_view_survives_a_broken_store_and_refreshes(home):
 
 def test_student_form_registers_this_kernel(home):
     import crmlab
-    from crmlab import _progress
+    from crmlab import records
 
     form = crmlab.student_form()
-    assert form.update() is None and "姓名" in form.message and _progress.current_student() is None
+    assert form.update() is None and "姓名" in form.message and records.current_student() is None
     form.controls["name"].value = "张三"
     form.controls["student_id"].value = "07"
     form.button.click()
     assert form.message == "" and form.result.name == "张三"
-    assert _progress.current_student() == _progress.Student("张三", "07", "")
+    assert records.current_student() == records.Student("张三", "07", "")
     again = crmlab.student_form()  # run the cell again: pre-filled, already registered
     assert again.controls["name"].value == "张三" and "张三" in again.status.value
 
 
 @pytest.mark.parametrize("name", UNSAFE_NAMES)
 def test_student_form_absurd_names(home, name):
-    from crmlab import _progress
+    from crmlab import records
     from crmlab.widgets.classroom import StudentForm
 
     form = StudentForm()
     res = form.update(name=name)
     assert not _generic(form.message), form.message
     if res is None:
-        assert CHINESE.search(form.message) and _progress.current_student() is None
+        assert CHINESE.search(form.message) and records.current_student() is None
     else:
-        assert _progress.current_student() is res and res.name
+        assert records.current_student() is res and res.name
 
 
 def test_handin_view_submits_the_lesson(out, tmp_path):
     import crmlab
-    from crmlab import _progress
+    from crmlab import records
 
     view = crmlab.handin(lesson=2, folder=out)
     assert "Ctrl+S" in view.widget.children[0].value and "第2课" in view.widget.children[0].value
@@ -168,7 +168,7 @@ def test_handin_view_submits_the_lesson(out, tmp_path):
     view.controls["name"].value = "李四"
     view.button.click()
     assert view.message == "" and (out / "作业_第2课_李四.zip").exists()
-    assert _progress.current_student().name == "李四"
+    assert records.current_student().name == "李四"
     with zipfile.ZipFile(out / "作业_第2课_李四.zip") as zf:
         assert '"lessons": [\n  "lesson2"\n ]' in zf.read("submission.json").decode("utf-8")
     crmlab.student("王五", class_name="2班")

@@ -14,9 +14,10 @@ import matplotlib.pyplot as plt
 import pytest
 
 import crmlab
-from crmlab import _progress
-from crmlab._errors import CRMDataError
+from crmlab import CRMDataError, records
+from crmlab.charts.progress import plot_progress
 from crmlab.exercises import Question, Wrong, lesson1
+from crmlab.exercises import progress as progress_view
 
 Q1_RIGHT = 1
 
@@ -32,9 +33,9 @@ BOUND_Q1 = Question("练习1", "写 1", _one, hint="1", solution="answer = 1", l
 
 @pytest.fixture(autouse=True)
 def _nobody():
-    _progress.forget_student()
+    records.forget_student()
     yield
-    _progress.forget_student()
+    records.forget_student()
 
 
 @pytest.fixture
@@ -50,8 +51,8 @@ def _stored(home: Path) -> dict:
 
 # ---------------------------------------------------------------- location
 def test_crmlab_home_overrides(home):
-    assert _progress.data_dir() == home.resolve()
-    assert _progress.store_path() == home.resolve() / "progress.json"
+    assert records.data_dir() == home.resolve()
+    assert records.store_path() == home.resolve() / "progress.json"
 
 
 @pytest.mark.parametrize(
@@ -72,7 +73,7 @@ def test_platform_data_dirs(monkeypatch, tmp_path, platform, env, expected):
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("USERPROFILE", str(tmp_path))
     monkeypatch.setattr(sys, "platform", platform)
-    assert _progress.data_dir() == Path(expected.replace("HOME", str(tmp_path)))
+    assert records.data_dir() == Path(expected.replace("HOME", str(tmp_path)))
 
 
 # ---------------------------------------------------------------- recording
@@ -107,21 +108,21 @@ def test_unwritable_store_never_breaks_a_check(tmp_path, monkeypatch):
     monkeypatch.setenv("CRMLAB_HOME", str(blocker / "crmlab"))  # mkdir fails: parent is a file
     res = BOUND_Q1.check(Q1_RIGHT)
     assert res.correct
-    assert _progress.record_check("lesson1", "q1", True) is False
+    assert records.record_check("lesson1", "q1", True) is False
 
 
 def test_corrupt_store_is_replaced(home):
     home.mkdir(parents=True)
     (home / "progress.json").write_text("{ not json", encoding="utf-8")
-    assert _progress.load_store()["checks"] == {}
-    assert _progress.record_check("lesson2", "q3", False) is True
+    assert records.load_store()["checks"] == {}
+    assert records.record_check("lesson2", "q3", False) is True
     assert _stored(home) == {"lesson2": {"q3": _stored(home)["lesson2"]["q3"]}}
     assert _stored(home)["lesson2"]["q3"]["attempts"] == 1
     assert (home / "progress.broken.json").read_text(encoding="utf-8") == "{ not json"  # kept for the teacher
 
 
 def test_unreadable_store_is_not_replaced_by_an_empty_one(home, monkeypatch):
-    assert _progress.record_check("lesson1", "q1", True)
+    assert records.record_check("lesson1", "q1", True)
     real_read = Path.read_text
 
     def busy(self, *args, **kwargs):
@@ -131,7 +132,7 @@ def test_unreadable_store_is_not_replaced_by_an_empty_one(home, monkeypatch):
 
     with monkeypatch.context() as m:
         m.setattr(Path, "read_text", busy)
-        assert _progress.record_check("lesson1", "q2", True) is False
+        assert records.record_check("lesson1", "q2", True) is False
     assert list(_stored(home)["lesson1"]) == ["q1"]
 
 
@@ -141,14 +142,14 @@ def test_stale_lock_is_broken(home):
     lock.write_text("")
     old = time.time() - 60
     os.utime(lock, (old, old))
-    assert _progress.record_check("lesson1", "q2", True) is True
+    assert records.record_check("lesson1", "q2", True) is True
     assert not lock.exists()
 
 
 def test_concurrent_writers_lose_nothing(home):
     def work():
         for _ in range(15):
-            assert _progress.record_check("lesson3", "q1", False)
+            assert records.record_check("lesson3", "q1", False)
 
     threads = [threading.Thread(target=work) for _ in range(6)]
     for t in threads:
@@ -165,10 +166,10 @@ def _n_questions(module) -> int:
 
 
 def test_progress_counts_passed_out_of_all_questions(home):
-    _progress.record_check("lesson1", "q1", True)
-    _progress.record_check("lesson1", "q3", False)
-    _progress.record_check("lesson1", "q3", True)
-    _progress.record_check("lesson4", "q2", False)
+    records.record_check("lesson1", "q1", True)
+    records.record_check("lesson1", "q3", False)
+    records.record_check("lesson1", "q3", True)
+    records.record_check("lesson4", "q2", False)
     p = crmlab.progress()
     summary = p.summary
     assert list(summary.index) == ["lesson1", "lesson2", "lesson3", "lesson4"]
@@ -189,8 +190,8 @@ def test_progress_counts_passed_out_of_all_questions(home):
 
 
 def test_progress_one_lesson_and_reset(home):
-    _progress.record_check("lesson1", "q1", True)
-    _progress.record_check("lesson2", "q1", True)
+    records.record_check("lesson1", "q1", True)
+    records.record_check("lesson2", "q1", True)
     assert set(crmlab.progress(lesson=2).frame["lesson"]) == {"lesson2"}
     crmlab.progress(1, reset=True)
     assert "lesson1" not in _stored(home) and "lesson2" in _stored(home)
@@ -201,12 +202,12 @@ def test_progress_one_lesson_and_reset(home):
 
 @pytest.mark.parametrize("value, key", [(1, "lesson1"), ("2", "lesson2"), ("lesson3", "lesson3"), ("第4课", "lesson4")])
 def test_lesson_key(value, key):
-    assert _progress.lesson_key(value) == key
+    assert records.lesson_key(value) == key
 
 
 def test_plot_progress(home):
-    _progress.record_check("lesson3", "q2", True)
-    ax = _progress.plot_progress(crmlab.progress())
+    records.record_check("lesson3", "q2", True)
+    ax = plot_progress(crmlab.progress().summary)
     try:
         assert "学习进度" in ax.get_title()
         widths = [bar.get_width() for bar in ax.containers[1]]  # passed bars, lesson 4 first (top-down order)
@@ -223,7 +224,7 @@ def test_progress_view_refreshes(home):
     view = ProgressView()
     assert view.message == ""
     assert view.result.summary["passed"].sum() == 0
-    _progress.record_check("lesson2", "q5", True)
+    records.record_check("lesson2", "q5", True)
     view.refresh.click()
     assert view.result.summary.loc["lesson2", "passed"] == 1
 
@@ -231,7 +232,7 @@ def test_progress_view_refreshes(home):
 def test_concurrent_kernels_lose_nothing(home):
     import subprocess
 
-    code = "from crmlab import _progress\nfor _ in range(30): assert _progress.record_check('lesson4', 'q1', True)"
+    code = "from crmlab import records\nfor _ in range(30): assert records.record_check('lesson4', 'q1', True)"
     procs = [subprocess.Popen([sys.executable, "-c", code], env={**os.environ, "CRMLAB_HOME": str(home)})
              for _ in range(3)]
     assert [p.wait(timeout=120) for p in procs] == [0, 0, 0]
@@ -249,18 +250,18 @@ def test_two_students_on_one_login_keep_separate_results(home):
     crmlab.student("张三", student_id="01", class_name="营销1班")
     assert BOUND_Q1.check(1).correct
     crmlab.student("赵六", student_id="02")
-    assert _progress.progress(1).frame.set_index("question").loc["q1", "passed"] == False  # noqa: E712
+    assert progress_view.progress(1).frame.set_index("question").loc["q1", "passed"] == False  # noqa: E712
     BOUND_Q1.check(5)
     assert _bucket(home, "张三|01")["lesson1"]["q1"]["passed"] is True
     assert _bucket(home, "赵六|02")["lesson1"]["q1"] == {**_bucket(home, "赵六|02")["lesson1"]["q1"],
                                                           "passed": False, "attempts": 1}
     assert "lesson1" not in _stored(home)  # nothing in the unnamed checks
     crmlab.student("张三", student_id="01")
-    assert _progress.progress(1).frame.set_index("question").loc["q1", "passed"] == True  # noqa: E712
-    assert "张三" in repr(_progress.progress())
+    assert progress_view.progress(1).frame.set_index("question").loc["q1", "passed"] == True  # noqa: E712
+    assert "张三" in repr(progress_view.progress())
     # the same name with another student number is another student
     crmlab.student("张三", student_id="03")
-    assert not _progress.progress(1).frame["passed"].any()
+    assert not progress_view.progress(1).frame["passed"].any()
 
 
 def test_checks_before_registering_move_to_the_first_identity(home):
@@ -281,7 +282,7 @@ def test_reset_forgets_only_this_students_checks(home):
     BOUND_Q1.check(1)
     crmlab.student("赵六")
     BOUND_Q1.check(1)
-    _progress.progress(reset=True)
+    progress_view.progress(reset=True)
     assert not _bucket(home, "赵六|") and _bucket(home, "张三|")["lesson1"]["q1"]["passed"]
 
 
@@ -290,7 +291,7 @@ def test_student_refuses_unusable_names_in_chinese(home, bad):
     with pytest.raises(CRMDataError) as info:
         crmlab.student(bad)
     assert re.search(r"[\u4e00-\u9fff]", str(info.value))
-    assert _progress.current_student() is None
+    assert records.current_student() is None
 
 
 def test_student_id_typed_as_a_number_and_control_characters(home):
@@ -313,7 +314,7 @@ def test_version1_store_is_read(home):
     home.mkdir(parents=True)
     (home / "progress.json").write_text('{"version": 1, "checks": {"lesson1": {"q1": {"passed": true, "attempts": 1}}}}',
                                         encoding="utf-8")
-    assert _progress.progress(1).frame.set_index("question").loc["q1", "passed"]
+    assert progress_view.progress(1).frame.set_index("question").loc["q1", "passed"]
     crmlab.student("张三")
     BOUND_Q1.check(1)
     data = json.loads((home / "progress.json").read_text(encoding="utf-8"))

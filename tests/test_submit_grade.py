@@ -13,11 +13,12 @@ import pytest
 from IPython.core.formatters import DisplayFormatter
 
 import crmlab
-from crmlab import _progress, _submit, grade
+from crmlab import _submit, grade, records
 from crmlab._errors import CRMDataError
 from crmlab.exercises import Question, Wrong
+from crmlab.exercises.progress import lesson_questions
 
-N1 = len(_progress.lesson_questions()["lesson1"])
+N1 = len(lesson_questions()["lesson1"])
 
 
 def _one(answer):
@@ -32,9 +33,9 @@ Q = {(lesson, i): Question(f"练习{i}", "写 1", _one, hint="1", solution="answ
 
 @pytest.fixture(autouse=True)
 def _nobody():
-    _progress.forget_student()
+    records.forget_student()
     yield
-    _progress.forget_student()
+    records.forget_student()
 
 
 @pytest.fixture
@@ -126,7 +127,7 @@ def test_two_students_on_one_login_hand_in_their_own_results(home, tmp_path):
 def test_a_given_name_registers_it(home, tmp_path):
     Q[1, 1].check(1)  # before anyone registered: moves to the first identity
     res = crmlab.submit("王五", lesson=1, folder=tmp_path, student_id="03")
-    assert _progress.current_student().name == "王五"
+    assert records.current_student().name == "王五"
     assert _content(res.path)["results"]["lesson1"]["q1"]["passed"] is True
     assert _content(res.path)["student_id"] == "03"
 
@@ -140,7 +141,7 @@ def test_handin_from_a_saved_notebook_after_the_store_is_wiped(home, tmp_path):
     import shutil
 
     shutil.rmtree(home)  # reboot with a restore card
-    _progress.forget_student()
+    records.forget_student()
     crmlab.student("张三")
     res = crmlab.submit(lesson=1, notebook=nb, folder=tmp_path)
     assert _content(res.path)["results"]["lesson1"] == {}

@@ -26,7 +26,7 @@ A lesson question knows which lesson and variable (``q3``) it is: the module
 (:func:`questions` reads the module's namespace, by object identity, in
 definition order).  ``lesson=`` / ``qid=`` set this explicitly for questions
 defined elsewhere.  Checks and looked-at solutions of lesson questions are
-recorded in the progress store (:mod:`crmlab._progress`) and leave a small
+recorded in the progress store (:mod:`crmlab.records`) and leave a small
 machine-readable record (:data:`RECORD_MIME`) in the cell output, so a saved
 notebook carries its own results.
 """
@@ -35,13 +35,17 @@ from __future__ import annotations
 
 import html
 import importlib
-import math
 import re
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from crmlab.exercises._slips import number as _slip_number
+from crmlab.exercises.answers import Wrong, _short, is_close
+from crmlab.exercises.answers import as_number as as_number  # re-exported: the lessons' checkers use it from here
+from crmlab.records import current_student, record_check, record_hint, record_solution
 
 NOT_ANSWERED = "not_answered"
 CORRECT = "correct"
@@ -65,18 +69,6 @@ _STYLE = {
 }
 _LESSON_MODULE = re.compile(r"^crmlab\.exercises\.(lesson\d+)$")
 _QID = re.compile(r"q\d+")
-
-
-class Wrong(Exception):
-    """Raised by a checker: the answer is wrong; the message is a Chinese hint.
-
-    ``hint`` (optional) is what the next :meth:`Question.hint` says first about this
-    wrong answer; by default the hint repeats the gist of the message.
-    """
-
-    def __init__(self, message: str = "", *, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.hint = hint
 
 
 _INLINE_CODE = re.compile(r"`([^`\n]+)`")
@@ -150,17 +142,6 @@ _SOLUTION_NOTE_SEP = "\n\n——\n"
 
 def _is_unanswered(answer: Any) -> bool:
     return answer is Ellipsis or answer is None
-
-
-def _short(answer: Any, limit: int = 40) -> str:
-    """A short, safe description of the learner's answer for feedback text."""
-    if hasattr(answer, "shape") and hasattr(answer, "to_numpy"):
-        return f"一张 {answer.shape[0]} 行的表" if getattr(answer, "ndim", 1) == 2 else f"一列 {len(answer)} 个值"
-    try:
-        text = repr(answer)
-    except Exception:
-        text = type(answer).__name__
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _levels(hint: str | Sequence[str]) -> tuple[str, ...]:
@@ -325,12 +306,7 @@ class Question:
 
 
 def _current_student():
-    try:
-        from crmlab import _progress
-
-        return _progress.current_student()
-    except Exception:
-        return None
+    return current_student()
 
 
 def _notify(event: str, question: Question, value: Any) -> None:
@@ -339,14 +315,12 @@ def _notify(event: str, question: Question, value: Any) -> None:
     if where is None:
         return
     try:
-        from crmlab import _progress
-
         if event == "check":
-            _progress.record_check(*where, bool(value))
+            record_check(*where, bool(value))
         elif event == "solution":
-            _progress.record_solution(*where)
+            record_solution(*where)
         elif event == "hint":
-            _progress.record_hint(*where)
+            record_hint(*where)
     except Exception:  # recording must never break a check
         pass
 
@@ -471,12 +445,10 @@ def _value(v: Any) -> float:
 
 def _number_checker(expected: Any, rel: float, abs_: float, unit: str, slips: Sequence) -> Callable:
     def check(answer: Any) -> None:
-        from crmlab.exercises._slips import number as slip_number
-
         want = _value(expected)
         if isinstance(answer, str):
             _typed_number(answer, want, rel, abs_)
-        value = slip_number(answer, "一个数字")
+        value = _slip_number(answer, "一个数字")
         tol = {"rel": rel, "abs_": abs_}
         if is_close(value, want, **tol):
             return
@@ -534,54 +506,3 @@ def number(name: str, prompt: str, expected: Any, *, rel: float = 0.005, abs_: f
             return f"answer = {int(v) if float(v).is_integer() else round(v, 6)!r}"
     return Question(name, prompt, _number_checker(expected, rel, abs_tol, unit, slips), hint, solution,
                     tier=tier, kind="number", expected=shown, **where)
-
-
-# ---------------------------------------------------------------------------
-# Helpers shared by the lesson checkers
-# ---------------------------------------------------------------------------
-
-
-def _text_number_hint(text: str, what: str) -> str:
-    """Say how to turn a number typed as text ("¥1,200", "35%", "1.2万") into a number."""
-    core = text.strip()
-    tips = []
-    if any(c in core for c in "¥￥元"):
-        tips.append("去掉货币符号 ¥ 或“元”")
-    if "," in core or "，" in core:
-        tips.append("去掉千位分隔的逗号")
-    if "%" in core or "％" in core:
-        tips.append("把百分数换成小数（例如 35% 写成 0.35），或按题目要求直接写 35")
-    if "万" in core:
-        tips.append("把“万”换算成数字（1.2万 写成 12000）")
-    how = "；".join(tips) if tips else "不要加引号，直接写数字，或写出计算它的代码"
-    return f"这里要的是{what}，你交的是文字「{text}」，不是数字。{how}。"
-
-
-def as_number(answer: Any, what: str = "一个数字") -> float:
-    """The learner's answer as a float, or :class:`Wrong` saying what kind of thing was handed in.
-
-    A one-cell Series/DataFrame is unwrapped; a longer one, a bool, text or NaN is refused.
-    """
-    if hasattr(answer, "to_numpy") and hasattr(answer, "size"):  # pandas objects
-        if answer.size == 1:
-            return as_number(answer.to_numpy().ravel()[0], what)
-        raise Wrong(f"这里要的是{what}，你交的是一张表/一列。可以用 .sum()、len(...) 或 .loc[...] 取出一个数。")
-    if isinstance(answer, bool):
-        raise Wrong(f"这里要的是{what}，你交的是 True/False。请交一个数。")
-    try:
-        value = float(answer)
-    except (TypeError, ValueError, OverflowError):
-        if isinstance(answer, str):
-            raise Wrong(_text_number_hint(answer, what)) from None
-        raise Wrong(f"这里要的是{what}，你交的是「{_short(answer)}」。") from None
-    if math.isnan(value):
-        raise Wrong("你的结果是 NaN（空值）：检查一下筛选条件是否把数据都筛掉了，或者是不是有客户没有数据。")
-    return value
-
-
-def is_close(a: Any, b: Any, *, rel: float = 1e-6, abs_: float = 1e-6) -> bool:
-    """``a`` and ``b`` are equal numbers within the tolerances (non-numbers are never close)."""
-    try:
-        return math.isclose(float(a), float(b), rel_tol=rel, abs_tol=abs_)
-    except (TypeError, ValueError, OverflowError):
-        return False

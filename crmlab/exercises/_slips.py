@@ -1,6 +1,6 @@
 """Targeted feedback for slips common to many numeric exercises (lessons 3 and 4).
 
-* :func:`number` - like :func:`crmlab.exercises._core.as_number`, but a whole result object
+* :func:`number` - like :func:`crmlab.exercises.answers.as_number`, but a whole result object
   (e.g. a ``CreditPolicyResult``) or a number typed as text with a unit or separators
   ("¥1,200", "19%", "640分") gets a message that says how to hand it in;
 * :func:`sign_or_unit` - the right number with the wrong sign, or in 万元 instead of 元.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from crmlab.exercises._core import Wrong, as_number, is_close
+from crmlab.exercises.answers import Wrong, as_number, is_close
 
 _TYPED_NUMBER = re.compile(r"[¥￥]?\s*-?[\d,，]+(\.\d+)?\s*(元|万元|%|％|分|天)?")
 

@@ -24,7 +24,7 @@ class QuizView(View):
         super().__init__()
         import ipywidgets as w
 
-        from crmlab import quiz
+        from crmlab.quiz import items as quiz
 
         self.items = quiz.questions(lesson)
         self.lesson = self.items[0].lesson
@@ -45,7 +45,7 @@ class QuizView(View):
     def _control(self, item):
         import ipywidgets as w
 
-        from crmlab.quiz import LETTERS
+        from crmlab.quiz.items import LETTERS
 
         full = w.Layout(width="100%")
         if item.kind == "多选题":
@@ -80,7 +80,7 @@ class QuizView(View):
         self.update(answers={item.number: self._answer(item) for item in self.items})
 
     def compute(self, answers: Mapping[int, Any] | None = None):
-        from crmlab.quiz import check_answer
+        from crmlab.quiz.items import check_answer
 
         if answers is None:
             answers = {}

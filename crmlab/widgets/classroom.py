@@ -44,7 +44,7 @@ class ProgressView(View):
         self.update()
 
     def compute(self):
-        from crmlab._progress import progress
+        from crmlab.exercises.progress import progress
 
         return progress()
 
@@ -86,7 +86,7 @@ class SubmitView(View):
 
 
 def _identity_controls(w) -> dict:
-    from crmlab._progress import current_student
+    from crmlab.records import current_student
 
     who = current_student()
     return {
@@ -98,7 +98,7 @@ def _identity_controls(w) -> dict:
 
 def _register(v: dict):
     """Register the identity typed into the form (Chinese errors for an empty or unusable name)."""
-    from crmlab._progress import student
+    from crmlab.records import student
 
     if not isinstance(v["name"], str) or not v["name"].strip():
         raise CRMDataError("请先在「姓名」一栏写上你的名字（汉字或字母），再点按钮。")
@@ -118,7 +118,7 @@ class StudentForm(View):
         intro = ("<b>先登记你是谁</b>：写上姓名（学号、班级可不填），点「确定」。"
                  "之后本笔记本里做的练习都记在你的名下；同一台电脑上的其他同学的记录不会混进来。")
         self.widget = w.VBox([w.HTML(intro), *self.controls.values(), self.button, self.status, self.out])
-        from crmlab._progress import current_student
+        from crmlab.records import current_student
 
         if current_student() is not None:
             self.result = current_student()
@@ -137,7 +137,7 @@ class HandinView(View):
     def __init__(self, lesson: Any, folder: Any = ".", notebook: Any = None) -> None:
         import ipywidgets as w
 
-        from crmlab._progress import lesson_key, lesson_title
+        from crmlab.records import lesson_key, lesson_title
 
         super().__init__()
         self.lesson = lesson_key(lesson)

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
+from crmlab.labels import pick
 from crmlab.widgets._base import View
 
 HIGH_RULE_OPTIONS = [
@@ -240,7 +241,7 @@ class KMeansExplorer(View):
         self.score.value = ""
         if chart not in {v: k for k, v in KM_CHART_OPTIONS}:
             self.error(f"没有名为「{chart}」的图表，可选：蛇形图（snake）或雷达图（radar）。")
-            self.out.clear_output()
+            self.out.outputs = ()
             self.result = None
             return None
         self._chart = chart
@@ -248,7 +249,7 @@ class KMeansExplorer(View):
 
 
 PLAN_FIELDS = ("goal", "offer", "channel", "budget")
-PLAN_LABELS = {"goal": "目标", "offer": "方案/优惠", "channel": "渠道", "budget": "预算（元）"}
+PLAN_LABELS = pick(PLAN_FIELDS, "plan")  # 目标, 方案/优惠, 渠道, 预算（元）: crmlab.labels
 MAX_AMOUNT = 1e12  # yuan per transaction in an uploaded file: more is a unit or typing error
 MAX_BUDGET = 1e9  # yuan per segment: more is a typing slip in a classroom plan
 CHANNELS = ["", "专属客户经理", "电话回访", "短信", "微信/公众号", "电子邮件", "门店活动", "上门拜访", "线上商城推送"]
