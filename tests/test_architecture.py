@@ -1,0 +1,157 @@
+"""The package's shape holds (ARCHITECTURE.md): import-linter contracts, no import cycle, one course date.
+
+* the contracts in pyproject.toml ([tool.importlinter]) are kept;
+* each contract can fail: in a copy of the package with one forbidden import per contract,
+  every contract reports BROKEN (a contract that checks nothing would stay KEPT);
+* every module a contract names exists (a misspelt name silently checks nothing);
+* no import cycle inside crmlab (computed with grimp, the graph import-linter builds on).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import grimp
+import pytest
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+CONTRACTS = CONFIG["contracts"]
+
+#: one import per contract that the contract forbids (file relative to crmlab/, import added at its end)
+VIOLATIONS = {
+    "layers": ("charts/__init__.py", "import crmlab.widgets.value"),
+    "classroom-layers": ("records.py", "import crmlab.exercises"),
+    "domain-stays-down": ("segment/_base.py", "import crmlab.export"),
+    "charts-draw-data": ("charts/customers.py", "import crmlab.grade"),
+    "widgets-no-stores": ("widgets/value.py", "import crmlab.records"),
+    "lessons-independent": ("credit/_common.py", "import crmlab.segment"),
+    "no-lesson2-storage": ("value/_common.py", "import crmlab.infobase"),
+}
+
+
+def _lint(cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    exe = Path(sys.executable).with_name("lint-imports")
+    command = [str(exe)] if exe.exists() else [shutil.which("lint-imports") or "lint-imports"]
+    env = {**os.environ, "COLUMNS": "400", "NO_COLOR": "1", **(env or {})}
+    return subprocess.run([*command, "--no-cache"], cwd=cwd, env=env, capture_output=True, text=True,
+                          encoding="utf-8", timeout=300)
+
+
+def _status(output: str, name: str) -> str | None:
+    for line in output.splitlines():
+        line = line.strip()
+        if line.startswith(name):
+            return line[len(name):].split()[0] if line[len(name):].split() else None
+    return None
+
+
+def test_at_least_three_contracts_each_with_an_id_and_a_violation():
+    ids = [c.get("id") for c in CONTRACTS]
+    assert len(ids) >= 3 and len(set(ids)) == len(ids) and None not in ids
+    assert set(ids) == set(VIOLATIONS), "give every contract a forbidden import in VIOLATIONS"
+
+
+def test_contracts_are_kept():
+    result = _lint(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for contract in CONTRACTS:
+        assert _status(result.stdout, contract["name"]) == "KEPT", result.stdout
+
+
+def test_every_contract_can_break(tmp_path):
+    """A copy of crmlab with one forbidden import per contract: every contract must report it."""
+    shutil.copytree(ROOT / "crmlab", tmp_path / "crmlab", ignore=shutil.ignore_patterns("__pycache__", "fonts"))
+    (tmp_path / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    for relative, statement in VIOLATIONS.values():
+        path = tmp_path / "crmlab" / relative
+        path.write_text(path.read_text(encoding="utf-8") + f"\n{statement}  # planted by test_architecture\n",
+                        encoding="utf-8")
+    result = _lint(tmp_path, {"PYTHONPATH": str(tmp_path)})
+    assert result.returncode != 0, result.stdout
+    for contract in CONTRACTS:
+        assert _status(result.stdout, contract["name"]) == "BROKEN", (contract["id"], result.stdout)
+
+
+@pytest.fixture(scope="module")
+def graph():
+    return grimp.build_graph("crmlab")
+
+
+def _named_modules(contract: dict) -> list[str]:
+    names = []
+    for key in ("source_modules", "forbidden_modules", "modules"):
+        names += contract.get(key, [])
+    for layer in contract.get("layers", []):
+        names += [part.strip() for part in layer.replace("|", ":").split(":")]
+    return names
+
+
+def test_every_module_a_contract_names_exists(graph):
+    missing = {c["id"]: [m for m in _named_modules(c) if m not in graph.modules] for c in CONTRACTS}
+    assert not {k: v for k, v in missing.items() if v}
+
+
+def _cycles(graph) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan, iterative)."""
+    adjacency = {m: sorted(graph.find_modules_directly_imported_by(m)) for m in sorted(graph.modules)}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found = []
+    for root in adjacency:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            for j in range(i, len(adjacency[node])):
+                nxt = adjacency[node][j]
+                if nxt not in index:
+                    work += [(node, j + 1), (nxt, 0)]
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            else:
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    if len(component) > 1:
+                        found.append(sorted(component))
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+    return found
+
+
+def test_no_import_cycle_inside_crmlab(graph):
+    cycles = _cycles(graph)
+    chains = [graph.find_shortest_chain(c[0], c[1]) for c in cycles]
+    assert not cycles, f"import cycles: {cycles}; e.g. {chains}"
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    from types import SimpleNamespace
+
+    edges = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    fake = SimpleNamespace(modules=set(edges), find_modules_directly_imported_by=edges.__getitem__)
+    assert _cycles(fake) == [["a", "b", "c"]]
