@@ -34,9 +34,7 @@ LINKED_TABLES = ("orders", "interactions", "survey", "accounts", "invoices")
 
 @pytest.fixture(scope="module")
 def data() -> dict[str, pd.DataFrame]:
-    names = ["customers", *LINKED_TABLES, "raw_records", "raw_records_truth"]
-    if "order_lines" in crmlab.datasets.names():
-        names.append("order_lines")
+    names = ["customers", *LINKED_TABLES, "raw_records", "raw_records_truth", "order_lines"]
     return {n: crmlab.datasets.load(n) for n in names}
 
 
@@ -189,8 +187,6 @@ def test_scattered_records_carry_the_customers_id_number(data):
 
 def test_order_lines_belong_to_their_order(data, orders):
     """Lesson 2's order lines (association rules) add up to the order and keep its customer and main category."""
-    if "order_lines" not in data:
-        pytest.skip("order_lines is not a course data set yet")
     lines = data["order_lines"]
     o = orders.set_index("order_id")
     assert set(lines["order_id"]) == set(o.index)

@@ -64,8 +64,7 @@ def metrics_frame() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def cdnow() -> pd.DataFrame:
-    if not (DATA / "cdnow_summary.csv").exists():
-        pytest.skip("data/cdnow_summary.csv is missing")
+    assert (DATA / "cdnow_summary.csv").exists(), "data/cdnow_summary.csv ships with the course"
     import crmlab
 
     return crmlab.datasets.load("cdnow_summary")
@@ -217,8 +216,7 @@ def test_clv_metrics_from_small_frames():
 
 
 def test_clv_metrics_on_course_data():
-    if not (DATA / "orders.csv").exists():
-        pytest.skip("course data not generated")
+    assert (DATA / "orders.csv").exists(), "data/orders.csv ships with the course"
     import crmlab
 
     m = V.clv_metrics(crmlab.datasets.load("orders"), crmlab.datasets.load("interactions"), crmlab.datasets.load("survey"))
@@ -340,8 +338,7 @@ def test_gamma_gamma_reproduces_published(fitted):
 def test_summary_from_orders_rebuilds_cdnow_summary(cdnow):
     import crmlab
 
-    if not (DATA / "cdnow.csv").exists():
-        pytest.skip("data/cdnow.csv is missing")
+    assert (DATA / "cdnow.csv").exists(), "data/cdnow.csv ships with the course"
     rebuilt = V.summary_from_orders(crmlab.datasets.load("cdnow"), today="1997-09-30")
     ref = cdnow.set_index("customer_id").reindex(rebuilt.index)
     assert (rebuilt["frequency"] == ref["frequency"]).all()
