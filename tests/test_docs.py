@@ -1,8 +1,9 @@
 """The teacher guide (notebooks/README.md) and the glossary (notebooks/glossary.md) stay true.
 
 * every ``crmlab.…`` name and widget class they mention exists, every file they point to exists;
-* every number the guide quotes from a lesson notebook is in that notebook (text and outputs), so a
-  change of the course data or of a notebook shows up here;
+* every number the guide quotes from a lesson notebook is a whole token of one of that notebook's cells
+  (source or outputs, never part of a longer number), so a change of the course data or of a notebook
+  shows up here;
 * every answer the guide gives for a classroom widget question is recomputed with crmlab;
 * the group table matches ``crmlab.datasets.companies()`` and the exercise counts match the exercises;
 * the glossary covers the course's concepts, one well-formed table row each.
@@ -36,19 +37,38 @@ def glossary() -> str:
     return GLOSSARY.read_text(encoding="utf-8")
 
 
-def notebook_text(name: str) -> str:
-    """Markdown, code and text outputs of notebooks/<name>.ipynb as one string."""
+def notebook_cells(name: str) -> list[str]:
+    """Per cell of notebooks/<name>.ipynb: its source and its text outputs as one string."""
     nb = json.loads((ROOT / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
-    parts = []
+    cells = []
     for cell in nb["cells"]:
-        parts.append("".join(cell["source"]))
+        parts = ["".join(cell["source"])]
         for out in cell.get("outputs", []):
             if "text" in out:
                 parts.append("".join(out["text"]))
             for kind in ("text/plain", "text/html"):
                 if kind in out.get("data", {}):
                     parts.append("".join(out["data"][kind]))
-    return "\n".join(parts)
+        cells.append("\n".join(parts))
+    return cells
+
+
+def notebook_text(name: str) -> str:
+    """Markdown, code and text outputs of notebooks/<name>.ipynb as one string."""
+    return "\n".join(notebook_cells(name))
+
+
+def whole(quote: str, text: str) -> bool:
+    """``quote`` occurs in ``text`` as a whole token: not part of a longer number or code.
+
+    "0.858" is not found in "0.8581", "2525" not in "12525" or "2525.3", "1,278" not in
+    "1,278,000", "0.6%" not in "-0.6%"; a unit or a Chinese word may follow ("24.1%", "53 位"), and
+    so may zero decimals ("358" is "358.000").  The typographic minus − counts as "-".
+    """
+    quote, text = quote.replace("\u2212", "-"), text.replace("\u2212", "-")
+    left = r"(?<![0-9A-Za-z.,\-])" if quote[:1].isdigit() else r"(?<![0-9A-Za-z.,])"
+    zeros = r"(?:\.0+)?" if quote[-1:].isdigit() and "." not in quote else ""
+    return re.search(left + re.escape(quote) + zeros + r"(?![0-9A-Za-z]|[.,][0-9])", text) is not None
 
 
 # ------------------------------------------------------------------ names and files exist
@@ -131,7 +151,7 @@ QUOTED = {
     ],
     "04_credit": [
         "19.0%", "29.2%", "30.8%", "2,042", "21.0%", "79.0%", "2,291", "89.7%", "50.6%", "34.6%", "47.3%", "31.2%",
-        "11,833", "23.3%", "263", "142", "0.786", "0.473", "28.85", "487.1", "158", "50.8%", "27.8%", "185,257",
+        "-11,833", "23.3%", "263", "142", "0.786", "0.473", "28.85", "487.1", "158", "50.8%", "27.8%", "185,257",
         "175,162", "26.3%", "67.3", "C01373", "51,217", "691",
     ],
 }
@@ -139,9 +159,10 @@ QUOTED = {
 
 @pytest.mark.parametrize("notebook", sorted(QUOTED))
 def test_quoted_numbers_are_in_the_notebook(guide, notebook):
-    text = notebook_text(notebook)
-    missing_nb = [q for q in QUOTED[notebook] if q not in text]
-    missing_guide = [q for q in QUOTED[notebook] if q not in guide]
+    """Each quoted number is a whole token of one cell (source or outputs) and of the guide."""
+    cells = notebook_cells(notebook)
+    missing_nb = [q for q in QUOTED[notebook] if not any(whole(q, cell) for cell in cells)]
+    missing_guide = [q for q in QUOTED[notebook] if not whole(q, guide)]
     assert not missing_nb, f"the guide quotes numbers that {notebook}.ipynb no longer shows: {missing_nb}"
     assert not missing_guide, f"QUOTED lists numbers the guide does not contain: {missing_guide}"
 
@@ -393,3 +414,16 @@ def test_glossary_terms_are_used_in_the_course(glossary):
         if first not in text:
             unused.append(first)
     assert not unused, unused
+
+
+@pytest.mark.parametrize("quote, text, found", [
+    ("0.858", "比例 0.858。", True), ("0.858", "0.8581", False), ("2525", "12525 人", False),
+    ("2525", "2525.3", False), ("2525", "共 2525 人", True), ("1,278", "1,278,000", False),
+    ("1,278", "¥1,278 元", True), ("24.1%", "占 24.1%。", True), ("0.6%", "-0.6%", False),
+    ("-0.6%", "变化 -0.6%", True), ("C00018", "C000181", False), ("C00018", "客户C00018的", True),
+    ("53 位", "共 53 位客户", True), ("158", "<td>158</td>", True), ("158", "1.158", False),
+    ("358", "新客户数 358.000 人", True), ("358", "358.0003", False), ("11,833", "变化 −11,833 元", False),
+    ("-11,833", "变化 −11,833 元", True), ("-11,833", "-11,833</td>", True),
+])
+def test_whole_token_matching(quote, text, found):
+    assert whole(quote, text) is found
