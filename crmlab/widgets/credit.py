@@ -88,6 +88,8 @@ class PyramidView(View):
         self._refresh()
 
     def _on_preset(self, change):
+        if not isinstance(change["new"], str):  # preset deselected (None): keep the sliders as they are
+            return
         pyr = change["new"].startswith("金字塔")
         vals = (1, 4, 15, 80) if pyr else (20, 30, 50, 0)
         names = self.labels if pyr else ("A类客户", "B类客户", "C类客户", self.labels[-1])
