@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import Any
 
 from crmlab._errors import CRMDataError
@@ -15,6 +16,40 @@ def friendly_message(exc: BaseException) -> str:
     if isinstance(exc, (ValueError, KeyError, TypeError)):
         return f"输入有误：{exc}。请检查输入的数值和所选的列后再试。"
     return f"出现了意外的问题（{type(exc).__name__}）。请调整输入后重试；如果一直出现，请告诉老师。"
+
+
+def captured_outputs(draw: Callable[[], Any]) -> tuple[dict, ...]:
+    """Run ``draw()`` and return what it displayed or printed as Output-widget output dicts.
+
+    Nothing is sent to the front end while ``draw`` runs: the outputs are collected with
+    IPython's ``capture_output`` (outside IPython, ``display`` falls back to printing, which is
+    captured as text).
+    """
+    from IPython.utils.capture import capture_output
+
+    with capture_output() as captured:
+        draw()
+    outputs: list[dict] = []
+    for name, text in (("stdout", captured.stdout), ("stderr", captured.stderr)):
+        if text:
+            outputs.append({"output_type": "stream", "name": name, "text": text})
+    outputs += [{"output_type": "display_data", "data": dict(item.data), "metadata": dict(item.metadata or {})}
+                for item in captured.outputs]
+    return tuple(outputs)
+
+
+def show_in(out: Any, draw: Callable[[], Any]) -> None:
+    """Replace the contents of the Output widget ``out`` with what ``draw()`` displays, in one step.
+
+    Use this instead of ``with out:`` / ``out.clear_output()``.  Those route every display
+    through the kernel's output capture: a notebook runner (nbclient, nbval, nbconvert, Voilà)
+    then mirrors each captured output back to the kernel as a ``comm_msg`` on the shell channel
+    while it is waiting for the cell's ``execute_reply``; when that send meets the arriving reply,
+    pyzmq's asyncio socket can miss the reply's wake-up and the run waits forever (the
+    intermittent "kernel idle, cell never finishes" hang).  Setting ``out.outputs`` directly
+    is a plain widget-state update the runner never answers.  It also redraws without flicker.
+    """
+    out.outputs = captured_outputs(draw)
 
 
 class View:
@@ -78,16 +113,17 @@ class View:
         except Exception as exc:  # never show a traceback to a learner
             self.result = None
             self.error(friendly_message(exc))
-            self.out.clear_output()
+            self.out.outputs = ()
             return None
         self.result = result
-        self.out.clear_output(wait=True)
-        with self.out:
+
+        def draw() -> None:
             try:
-                shown = self.render(result)
-                self._show(shown)
+                self._show(self.render(result))
             except Exception as exc:
                 self.error(friendly_message(exc))
+
+        show_in(self.out, draw)
         return result
 
     def _show(self, shown: Any) -> None:
