@@ -77,6 +77,12 @@ class IdentificationResult:
     n_people: int
     n_known: int
 
+    @property
+    def priority_text(self) -> str:
+        """``"潜在客户 176 人：A 优先 64 人、B 一般 66 人、C 暂缓 46 人"``."""
+        parts = "、".join(f"{k} {int(v)} 人" for k, v in self.summary.items())
+        return f"潜在客户 {len(self.prospects)} 人：{parts}"
+
 
 def _known_customers(merged: pd.DataFrame, customers: pd.DataFrame) -> np.ndarray:
     """Whether each merged person matches an existing customer by phone, ID number or e-mail."""
@@ -120,7 +126,7 @@ def _masked_prospects(p: pd.DataFrame, checks: pd.DataFrame) -> pd.DataFrame:
         "姓名": p["name"].map(security.mask_name), "手机号": p["phone"].map(security.mask_phone),
         "城市": p["city"].fillna("—"), "单位": p["company"].fillna("—"), "记录条数": p["n_records"].astype(int),
         "最近收集": pd.to_datetime(p["collected_at"]).dt.strftime("%Y-%m-%d"), "来源": p["来源"],
-    }).join(checks)
+    }).join(checks.replace({True: "是", False: "否"}))
     rank = {k: i for i, k in enumerate(PRIORITY_ORDER)}
     out = out.assign(_r=out["优先级"].map(rank)).sort_values(["_r", "最近收集"], ascending=[True, False], kind="stable")
     return out.drop(columns="_r").reset_index(drop=True)

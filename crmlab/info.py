@@ -99,6 +99,9 @@ COLUMN_TYPES: dict[str, str] = {
 }
 
 COLUMN_LABELS: dict[str, str] = {
+    "record_id": "记录编号",
+    "source": "来源",
+    "collected_at": "收集时间",
     "customer_id": "客户编号",
     "customer_type": "客户类型",
     "name": "姓名",
@@ -397,6 +400,41 @@ def minimisation_feedback(ticked: Iterable[str], purpose: str, offered: Iterable
 
 
 # --------------------------------------------------------------------------
+# Chinese headers for the information base's tables
+# --------------------------------------------------------------------------
+#: headers of the change log, retired values and audit log
+LOG_LABELS = {
+    "field": "字段", "changed_at": "修改时间", "old_value": "旧值", "new_value": "新值", "valid_from": "有效期起",
+    "valid_to": "有效期止", "reason": "原因", "value": "旧信息", "at": "时间", "user": "查看人", "role": "角色",
+    "action": "操作", "fields": "看到的完整字段", "n_rows": "行数", "customer_ids": "客户编号", "seq": "顺序号",
+}
+
+
+def chinese(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with Chinese column headers, and field names in ``field``/``fields`` written in Chinese.
+
+    For showing tables of the information base (raw records, customers, change log,
+    retired values, audit log) to learners; unknown columns keep their names.
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise CRMDataError("chinese() 需要一张表（DataFrame）。")
+    from crmlab.infobase.base import FIELD_LABELS
+
+    labels = {**COLUMN_LABELS, **FIELD_LABELS, **LOG_LABELS}
+
+    def names(v):
+        if not isinstance(v, str):
+            return v
+        return "、".join(labels.get(f.strip(), f.strip()) for f in v.replace("、", ",").split(",") if f.strip())
+
+    out = df.copy()
+    for col in ("field", "fields"):
+        if col in out.columns:
+            out[col] = out[col].map(names)
+    return out.rename(columns=labels)
+
+
+# --------------------------------------------------------------------------
 # what a customer information base holds
 # --------------------------------------------------------------------------
 INFOBASE_CONTENTS = pd.DataFrame(
@@ -433,6 +471,7 @@ __all__ = [
     "DESCRIPTIVE",
     "INFOBASE_CONTENTS",
     "INFO_TYPES",
+    "LOG_LABELS",
     "METHODS",
     "MINIMISE_FIELDS",
     "PURPOSES",
@@ -440,6 +479,7 @@ __all__ = [
     "SORT_FIELDS",
     "TYPE_DESCRIPTIONS",
     "TYPE_REASONS",
+    "chinese",
     "classify_columns",
     "info_type",
     "infobase_contents",

@@ -352,3 +352,19 @@ def test_rules_view_starts_with_the_lessons_example_customer(group):
     who = basket.example_customer(basket.find_rules(lines), lines)
     assert view.controls["customer"].value == who and who in view.controls["customer"].placeholder
     assert len(view.result["recommendations"]) >= 1
+
+
+def test_learner_tables_get_chinese_headers():
+    log = pd.DataFrame({"customer_id": ["C1"], "field": ["phone"], "fields": ["name,phone"], "at": ["2026-01-01"],
+                        "mystery": [1]})
+    t = info.chinese(log)
+    assert list(t.columns) == ["客户编号", "字段", "看到的完整字段", "时间", "mystery"]
+    assert t.loc[0, "字段"] == "手机号" and t.loc[0, "看到的完整字段"] == "姓名/名称、手机号"
+    with pytest.raises(CRMDataError):
+        info.chinese(["phone"])
+
+
+def test_priority_text_and_yes_no_columns():
+    flow = identify.identification_flow(crmlab.datasets.load("raw_records"), crmlab.datasets.load("customers"))
+    assert flow.priority_text.startswith(f"潜在客户 {len(flow.prospects)} 人：A 优先")
+    assert set(flow.prospects["能联系"]) <= {"是", "否"} and set(flow.prospects["有单位"]) == {"是", "否"}
