@@ -7,7 +7,8 @@
   levels (基本型 / 被动型 / 负责型 / 能动型 / 伙伴型) chosen from the number of
   customers and the unit margin; :func:`kotler_inputs` measures both on the data.
 * :func:`lifecycle_stage` -- 考察期 / 形成期 / 稳定期 / 退化期 per customer from
-  tenure and the trend of spending; :func:`telecom_stage` -- the five telecom
+  tenure, silence and the timing of purchases (rules in plain numbers:
+  :func:`stage_rules`; against the planted patterns: :func:`stage_confusion`); :func:`telecom_stage` -- the five telecom
   stages A-E (获取 / 提升 / 成熟 / 衰退 / 离网); :func:`stage_strategy`.
 * :func:`retention_economics` -- why keeping customers pays: acquisition vs
   retention cost, what 5 points less churn does to the profit of a customer
@@ -34,11 +35,13 @@ from crmlab.customers import _columns, _date, _frame, _int_param, _prepare_order
 __all__ = [
     "CUSTOMER_BANDS",
     "DEFAULT_KOTLER_THRESHOLDS",
+    "DEFAULT_STAGE_RULES",
     "KOTLER_DESCRIPTIONS",
     "KOTLER_GRID",
     "KOTLER_LEVELS",
     "LABELS",
     "MARGIN_BANDS",
+    "PATTERN_STAGE",
     "STAGES",
     "STAGE_RULES",
     "TELECOM_STAGES",
@@ -51,6 +54,8 @@ __all__ = [
     "recommend_level",
     "relationship_metrics",
     "retention_economics",
+    "stage_confusion",
+    "stage_rules",
     "stage_strategy",
     "stage_summary",
     "telecom_stage",
@@ -110,9 +115,11 @@ def relationship_metrics(
     asof: Any = "2026-01-01",
     *,
     window_days: int = 365,
-    churn_days: int = 180,
+    churn_days: int | None = None,
 ) -> pd.DataFrame:
     """Breadth, length and depth of the customer relationships on ``asof``.
+
+    ``churn_days`` defaults to the course's one churn rule, :data:`crmlab.course.CHURN_DAYS`.
 
     Only orders before ``asof`` count; "the window" is the ``window_days`` days
     before ``asof``.
@@ -130,8 +137,10 @@ def relationship_metrics(
     Returns rows ``dimension`` (广度/长度/深度), ``metric``, ``value``, ``unit``.
     """
     asof = _date(asof, "分析日期 asof")
+    from crmlab.course import CHURN_DAYS
+
     window_days = _int_param(window_days, "window_days（统计窗口天数）", minimum=1)
-    churn_days = _int_param(churn_days, "churn_days（多少天没买算流失）", minimum=1)
+    churn_days = _int_param(CHURN_DAYS if churn_days is None else churn_days, "churn_days（多少天没买算流失）", minimum=1)
     o = _order_history(orders, asof)
     if o.empty:
         raise CRMDataError(f"{asof.date()} 之前没有任何订单，无法衡量客户关系。请换一个更晚的分析日期。")
@@ -297,100 +306,181 @@ def kotler_inputs(orders: pd.DataFrame, asof: Any = "2026-01-01", *, window_days
 STAGES: tuple[str, ...] = ("考察期", "形成期", "稳定期", "退化期")
 TELECOM_STAGES: tuple[str, ...] = ("A 获取", "B 提升", "C 成熟", "D 衰退", "E 离网")
 
-#: Rules of :func:`lifecycle_stage` in Chinese, in the order they are applied.
+#: Rules of :func:`lifecycle_stage` in Chinese, in the order they are applied; the numbers are the
+#: defaults (:func:`stage_rules` writes them with the numbers actually used).
 STAGE_RULES: list[tuple[str, str]] = [
     (
         "退化期",
-        "最近一次购买已超过 churn_days 天；或者关系已满 explore_days 天，且近期消费比前期下降了 decline 以上"
-        "（消费变化率 ≤ −decline）。",
+        "超过 365 天没买（课程的流失规则）；或者关系已满 183 天，并且已经沉默很久（超过 180 天没买，"
+        "而且超过自己平常购买间隔的 3 倍），或者购买重心低于 41%（买得越来越少）。",
     ),
-    ("考察期", "第一次购买到分析日期不满 explore_days 天：刚开始接触、试着买一点。"),
-    ("形成期", "关系还不满 stable_days 天，或者近期消费比前期增长了 growth 以上：关系在快速加深。"),
-    ("稳定期", "其余的客户：关系已经满 stable_days 天，消费基本平稳。"),
+    ("考察期", "第一次购买到分析日期不满 183 天：刚开始接触、试着买一点。"),
+    ("形成期", "购买重心高于 58%：后来的购买比前期多，关系在加深。"),
+    ("稳定期", "其余的客户：购买重心在 41%～58% 之间，买得均匀。"),
 ]
 
+#: Default rules of :func:`lifecycle_stage` (checked against the planted patterns of the course company).
+DEFAULT_STAGE_RULES: dict[str, float] = {
+    "explore_days": 183, "early": 0.41, "late": 0.58, "silence_days": 180, "silence_factor": 3.0,
+}
 
-def _stage_rules(explore_days, stable_days, window_days, growth, decline, churn_days):
+
+def _stage_rules(explore_days, early, late, silence_days, silence_factor, window_days, churn_days):
     explore_days = _int_param(explore_days, "explore_days（考察期天数）", minimum=1)
-    stable_days = _int_param(stable_days, "stable_days（进入稳定期至少的关系天数）", minimum=1)
+    silence_days = _int_param(silence_days, "silence_days（沉默多少天）", minimum=1)
     window_days = _int_param(window_days, "window_days（比较消费的窗口天数）", minimum=7, maximum=3650)
     churn_days = _int_param(churn_days, "churn_days（多少天没买算流失）", minimum=1)
-    if stable_days <= explore_days:
-        raise CRMDataError(
-            f"stable_days（{stable_days}）应大于 explore_days（{explore_days}）：稳定期一定在考察期之后。"
-        )
-    growth = _number(growth, "growth（增长门槛）")
-    decline = _number(decline, "decline（下降门槛）")
-    if growth > 5 or decline > 1:
-        raise CRMDataError(
-            f"growth = {growth}、decline = {decline} 看起来是百分数。请写成小数，例如增长 20% 写成 0.2、下降 30% 写成 0.3。"
-        )
-    if growth <= 0 or decline <= 0:
-        raise CRMDataError("growth 和 decline 都要大于 0，例如 growth=0.2（增长 20%）、decline=0.3（下降 30%）。")
-    return explore_days, stable_days, window_days, float(growth), float(decline), churn_days
+    early, late = _number(early, "early（购买重心下限）"), _number(late, "late（购买重心上限）")
+    if early > 1 or late > 1:
+        raise CRMDataError(f"early = {early}、late = {late} 看起来是百分数。请写成小数，例如 41% 写成 0.41。")
+    if not 0 < early < late < 1:
+        raise CRMDataError(f"购买重心的两个界限要满足 0 < early < late < 1，现在 early = {early}、late = {late}。")
+    silence_factor = _number(silence_factor, "silence_factor（平常购买间隔的几倍）")
+    if silence_factor < 1:
+        raise CRMDataError(f"silence_factor = {silence_factor} 不合理：沉默要比平常的购买间隔更长，至少 1 倍。")
+    return explore_days, float(early), float(late), silence_days, float(silence_factor), window_days, churn_days
+
+
+def _purchase_centre(o: pd.DataFrame, asof: pd.Timestamp) -> pd.Series:
+    """Mean position of each customer's repeat purchases between the first purchase (0) and ``asof`` (1).
+
+    About 0.5 when purchases are spread evenly, lower when they bunch early (buying less
+    and less, including a long silence at the end), higher when they bunch late; NaN
+    with a single purchase.
+    """
+    first = o.groupby("customer_id")["order_date"].transform("min")
+    span = (asof - first).dt.days.clip(lower=1)
+    pos = (o["order_date"] - first).dt.days / span
+    repeat = o.groupby("customer_id").cumcount() > 0
+    return pos[repeat].groupby(o.loc[repeat, "customer_id"]).mean()
 
 
 def lifecycle_stage(
     orders: pd.DataFrame,
     asof: Any = "2026-01-01",
     *,
-    explore_days: int = 90,
-    stable_days: int = 365,
+    explore_days: int = 183,
+    early: float = 0.41,
+    late: float = 0.58,
+    silence_days: int = 180,
+    silence_factor: float = 3.0,
     window_days: int = 365,
-    growth: float = 0.5,
-    decline: float = 0.4,
-    churn_days: int = 180,
+    churn_days: int | None = None,
 ) -> pd.DataFrame:
     """Life-cycle stage of every customer who bought before ``asof``.
 
-    Spending trend: ``recent_amount`` is the spend in the last ``window_days``
-    days before ``asof``, ``previous_amount`` in the ``window_days`` days before
-    that; ``trend = recent / previous - 1`` (``inf`` when there was no previous
-    spend).  Rules in order (see :data:`STAGE_RULES`):
+    Measures per customer: ``tenure_days`` (first purchase to ``asof``),
+    ``days_since_last``, ``usual_gap`` (mean days between purchases), and
+    ``centre`` (购买重心): the mean position of the repeat purchases on the line from
+    the first purchase (0 %) to ``asof`` (100 %) -- about 50 % when purchases are
+    spread evenly, lower when they bunch early (fading), higher when they bunch late
+    (deepening).  Rules in order (plain-number table: :func:`stage_rules`):
 
-    1. 退化期: last purchase more than ``churn_days`` ago, or tenure >=
-       ``explore_days`` and ``trend <= -decline``;
+    1. 退化期: no purchase for more than ``churn_days`` (default the course's
+       :data:`crmlab.course.CHURN_DAYS`); or tenure >= ``explore_days`` and either
+       silent (more than ``silence_days`` days without a purchase *and* more than
+       ``silence_factor`` times the usual gap, or only one purchase) or
+       ``centre < early``;
     2. 考察期: tenure < ``explore_days``;
-    3. 形成期: tenure < ``stable_days`` or ``trend >= growth``;
+    3. 形成期: ``centre > late``;
     4. 稳定期: the rest.
 
+    The defaults recover the planted life-cycle patterns of the course company
+    (see :func:`stage_confusion`): new customers and customers who stopped buying
+    almost always, growing / stable / fading customers about 70 % of the time --
+    with two years of a few orders each, purchase timing alone cannot tell these
+    three apart more reliably.
+
     Returns one row per customer (index ``customer_id``) with ``n_orders``,
-    ``tenure_days``, ``days_since_last``, ``recent_amount``, ``previous_amount``,
-    ``trend`` and ``stage`` (categorical over :data:`STAGES`).
+    ``tenure_days``, ``days_since_last``, ``usual_gap``, ``centre``,
+    ``recent_amount`` / ``previous_amount`` (spend in the last ``window_days`` days and
+    the ``window_days`` before, for display), ``trend`` (recent / previous - 1) and
+    ``stage`` (categorical over :data:`STAGES`).
     """
+    from crmlab.course import CHURN_DAYS
+
     asof = _date(asof, "分析日期 asof")
-    explore_days, stable_days, window_days, growth, decline, churn_days = _stage_rules(
-        explore_days, stable_days, window_days, growth, decline, churn_days
+    explore_days, early, late, silence_days, silence_factor, window_days, churn_days = _stage_rules(
+        explore_days, early, late, silence_days, silence_factor, window_days,
+        CHURN_DAYS if churn_days is None else churn_days,
     )
     o = _order_history(orders, asof)
     _columns(o, ["amount"], "订单表")
     if o.empty:
         raise CRMDataError(f"{asof.date()} 之前没有任何订单，没有客户可以划分生命周期阶段。请换一个更晚的分析日期。")
     out = _spending_trend(o, asof, window_days)
-    tenure = out["tenure_days"].to_numpy()
-    since = out["days_since_last"].to_numpy()
-    tr = np.nan_to_num(out["trend"].to_numpy(dtype=float), nan=-1.0)
-    stage = np.select(
-        [
-            (since > churn_days) | ((tenure >= explore_days) & (tr <= -decline)),
-            tenure < explore_days,
-            (tenure < stable_days) | (tr >= growth),
-        ],
-        [STAGES[3], STAGES[0], STAGES[1]],
-        default=STAGES[2],
-    )
+    out["centre"] = _purchase_centre(o, asof).reindex(out.index)
+    tenure, since = out["tenure_days"].to_numpy(), out["days_since_last"].to_numpy()
+    n, gap = out["n_orders"].to_numpy(), out["usual_gap"].to_numpy(dtype=float)
+    centre = out["centre"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        silent = (since > silence_days) & ((n == 1) | (since > silence_factor * gap))
+        fading = (tenure >= explore_days) & (silent | (centre < early))
+        stage = np.select([(since > churn_days) | fading, tenure < explore_days, centre > late],
+                          [STAGES[3], STAGES[0], STAGES[1]], default=STAGES[2])
     out["stage"] = pd.Categorical(stage, categories=list(STAGES), ordered=True)
     out.index.name = "customer_id"
-    out.attrs.update(
-        asof=asof,
-        explore_days=explore_days,
-        stable_days=stable_days,
-        window_days=window_days,
-        growth=growth,
-        decline=decline,
-        churn_days=churn_days,
-    )
+    out.attrs.update(asof=asof, explore_days=explore_days, early=early, late=late, silence_days=silence_days,
+                     silence_factor=silence_factor, window_days=window_days, churn_days=churn_days)
     return out
+
+
+def stage_rules(**rules: Any) -> pd.DataFrame:
+    """The rules of :func:`lifecycle_stage` in Chinese with their numbers (defaults updated by ``rules``).
+
+    One row per stage, in the order the rules are applied: ``阶段`` and ``规则``.
+    """
+    from crmlab.course import CHURN_DAYS
+
+    unknown = set(rules) - {*DEFAULT_STAGE_RULES, "churn_days", "window_days"}
+    if unknown:
+        raise CRMDataError(f"没有这些规则参数：{'、'.join(sorted(unknown))}。可用的是：{'、'.join(DEFAULT_STAGE_RULES)}、churn_days。")
+    r = {**DEFAULT_STAGE_RULES, "window_days": 365, "churn_days": CHURN_DAYS, **rules}
+    ex, early, late, sil, fac, _w, churn = _stage_rules(
+        r["explore_days"], r["early"], r["late"], r["silence_days"], r["silence_factor"], r["window_days"],
+        r["churn_days"])
+    rows = [
+        ("退化期", f"超过 {churn} 天没买（课程的流失规则）；或者关系已满 {ex} 天，并且已经沉默很久"
+                  f"（超过 {sil} 天没买，而且超过自己平常购买间隔的 {fac:g} 倍；只买过一次的也算），"
+                  f"或者购买重心低于 {early:.0%}（买得越来越少）"),
+        ("考察期", f"第一次购买到分析日期不满 {ex} 天：刚开始接触、试着买一点"),
+        ("形成期", f"购买重心高于 {late:.0%}：后来的购买比前期多，关系在加深"),
+        ("稳定期", f"其余的客户：购买重心在 {early:.0%}～{late:.0%} 之间，买得均匀"),
+    ]
+    out = pd.DataFrame(rows, columns=["阶段", "规则"])
+    out.attrs["centre"] = ("购买重心：把从第一次购买到分析日期的这段时间看成 0%～100%，"
+                           "以后每次购买落在百分之几的位置，取平均。买得均匀约为 50%。")
+    return out
+
+
+#: Planted life-cycle pattern of the course data (``customer_truth.pattern_cn``) -> the stage that recovers it.
+PATTERN_STAGE: dict[str, str] = {
+    "新客户": "考察期", "成长客户": "形成期", "稳定客户": "稳定期", "衰退客户": "退化期", "流失客户": "退化期",
+}
+
+
+def stage_confusion(stages: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
+    """Planted pattern (rows) x assigned stage (columns): customers, plus the share recovered.
+
+    ``stages``: :func:`lifecycle_stage` output; ``truth``: ``crmlab.datasets.load("customer_truth")``
+    (``customer_id``, ``pattern_cn``).  Customers who never bought (潜在客户) have no stage and
+    are left out.  Column ``识别率``: share of the pattern's customers in the stage that
+    recovers it (:data:`PATTERN_STAGE`: a customer who stopped buying belongs in 退化期).
+    """
+    _columns(stages, ["stage"], "阶段结果")
+    t = _frame(truth, "真实类型表 customer_truth")
+    _columns(t, ["customer_id", "pattern_cn"], "真实类型表 customer_truth")
+    pattern = t.assign(customer_id=t["customer_id"].astype(str)).set_index("customer_id")["pattern_cn"]
+    pattern = pattern.reindex(stages.index.astype(str))
+    if pattern.isna().all():
+        raise CRMDataError("阶段结果里的客户编号在真实类型表里一个也找不到：两张表是不是来自不同的公司（组）？")
+    rows = [p for p in PATTERN_STAGE if (pattern == p).any()]
+    tab = pd.crosstab(pd.Categorical(pattern, categories=rows), stages["stage"].to_numpy(), dropna=False)
+    tab = tab.reindex(index=rows, columns=list(STAGES), fill_value=0)
+    tab["合计"] = tab.sum(axis=1)
+    tab["识别率"] = [tab.at[p, PATTERN_STAGE[p]] / tab.at[p, "合计"] for p in rows]
+    tab.index.name, tab.columns.name = "真实类型", "划分的阶段"
+    return tab
 
 
 def _spending_trend(o: pd.DataFrame, asof: pd.Timestamp, window_days: int) -> pd.DataFrame:
@@ -401,6 +491,8 @@ def _spending_trend(o: pd.DataFrame, asof: pd.Timestamp, window_days: int) -> pd
     out = g["order_date"].agg(n_orders="size", first="min", last="max")
     out["tenure_days"] = (asof - out["first"]).dt.days
     out["days_since_last"] = (asof - out["last"]).dt.days
+    span = (out["last"] - out["first"]).dt.days
+    out["usual_gap"] = (span / (out["n_orders"] - 1)).where(out["n_orders"] > 1).round(1)
     w1 = asof - pd.Timedelta(days=window_days)
     w0 = asof - pd.Timedelta(days=2 * window_days)
     recent = o.loc[o["order_date"] >= w1].groupby("customer_id")["amount"].sum()

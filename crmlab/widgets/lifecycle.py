@@ -73,8 +73,8 @@ MODEL_OPTIONS = [("四阶段（考察→退化）", "four"), ("电信五阶段 A
 class LifecycleView(View):
     """Life-cycle stage rules -> customers per stage, the curve and the strategy table.
 
-    ``update(model="four", explore_days=90, stable_days=365, window_days=365,
-    growth=0.5, decline=0.4, churn_days=365)`` returns ``{"stages", "summary", "strategy"}``.
+    ``update(model="four", explore_days=183, silence_days=180, silence_factor=3, early=0.41,
+    late=0.58, churn_days=365)`` returns ``{"stages", "summary", "strategy"}``.
     """
 
     def __init__(self, orders: pd.DataFrame, customers: pd.DataFrame | None = None, asof: str = "2026-01-01"):
@@ -87,36 +87,36 @@ class LifecycleView(View):
         st = {"description_width": "150px"}
         lay = w.Layout(width="430px")
         self.model = w.ToggleButtons(options=MODEL_OPTIONS, value="four", description="阶段划分", style=st)
-        self.explore_days = w.IntSlider(value=90, min=7, max=365, step=1, description="考察期（天）", style=st, layout=lay, continuous_update=False)
-        self.stable_days = w.IntSlider(value=365, min=30, max=720, step=5, description="满多少天才算稳定", style=st,
-                                       layout=lay, continuous_update=False)
-        self.window_days = w.IntSlider(value=365, min=30, max=365, step=5, description="比较消费的窗口（天）",
-                                       style=st, layout=lay, continuous_update=False)
-        self.growth = w.FloatSlider(value=0.5, min=0.05, max=2.0, step=0.05, readout_format=".0%",
-                                    description="增长多少算“在加深”", style=st, layout=lay, continuous_update=False)
-        self.decline = w.FloatSlider(value=0.4, min=0.05, max=0.95, step=0.05, readout_format=".0%",
-                                     description="下降多少算“在退化”", style=st, layout=lay, continuous_update=False)
+        self.explore_days = w.IntSlider(value=183, min=7, max=365, step=1, description="考察期（天）", style=st, layout=lay, continuous_update=False)
+        self.silence_days = w.IntSlider(value=180, min=30, max=720, step=5, description="沉默多少天算“很久”", style=st,
+                                        layout=lay, continuous_update=False)
+        self.silence_factor = w.FloatSlider(value=3.0, min=1.0, max=10.0, step=0.5, description="且超过平常间隔几倍",
+                                            style=st, layout=lay, continuous_update=False)
+        self.late = w.FloatSlider(value=0.58, min=0.51, max=0.95, step=0.01, readout_format=".0%",
+                                  description="购买重心高于多少算“在加深”", style=st, layout=lay, continuous_update=False)
+        self.early = w.FloatSlider(value=0.41, min=0.05, max=0.49, step=0.01, readout_format=".0%",
+                                   description="购买重心低于多少算“在退化”", style=st, layout=lay, continuous_update=False)
         from crmlab.course import CHURN_DAYS
 
         self.churn_days = w.IntSlider(value=CHURN_DAYS, min=30, max=720, step=5, description="多少天没买算流失",
                                       style=st, layout=lay, continuous_update=False)
         self.table = w.HTML()
-        controls = (self.model, self.explore_days, self.stable_days, self.window_days, self.growth, self.decline,
+        controls = (self.model, self.explore_days, self.silence_days, self.silence_factor, self.late, self.early,
                     self.churn_days)
         for c in controls:
             c.observe(lambda _change: self._refresh(), names="value")
         self.widget = w.VBox([
             self.model,
-            w.HBox([w.VBox([self.explore_days, self.stable_days, self.window_days]),
-                    w.VBox([self.growth, self.decline, self.churn_days])]),
+            w.HBox([w.VBox([self.explore_days, self.silence_days, self.silence_factor]),
+                    w.VBox([self.late, self.early, self.churn_days])]),
             self.status, self.out, self.table,
         ])
         self._refresh()
 
     def _values(self) -> dict:
         return {"model": self.model.value, "explore_days": self.explore_days.value,
-                    "stable_days": self.stable_days.value, "window_days": self.window_days.value,
-                    "growth": self.growth.value, "decline": self.decline.value, "churn_days": self.churn_days.value}
+                    "silence_days": self.silence_days.value, "silence_factor": self.silence_factor.value,
+                    "late": self.late.value, "early": self.early.value, "churn_days": self.churn_days.value}
 
     def _refresh(self):
         self.update(**self._values())
