@@ -90,17 +90,16 @@ def to_simplified(s: pd.Series) -> pd.Series:
     converted once.
     """
     global _T2S
-    s = s.astype(object).where(s.notna(), "").astype(str)
-    non_ascii = s.str.contains(r"[^\x00-\x7f]", regex=True)
-    if not non_ascii.any():
-        return s
+    codes, uniq = pd.factorize(s.astype(object).where(s.notna(), ""), use_na_sentinel=False)
+    values = [str(v) for v in uniq]
+    if all(v.isascii() for v in values):
+        return pd.Series(np.asarray(values, dtype=object)[codes], index=s.index, dtype=object)
     if _T2S is None:
         import opencc
 
         _T2S = opencc.OpenCC("t2s")
-    uniq = pd.unique(s[non_ascii])
-    table = {v: _T2S.convert(v) for v in uniq}
-    return s.where(~non_ascii, s.map(table))
+    converted = np.asarray([v if v.isascii() else _T2S.convert(v) for v in values], dtype=object)
+    return pd.Series(converted[codes], index=s.index, dtype=object)
 
 
 def normalize_names(s: pd.Series) -> pd.Series:
@@ -126,8 +125,10 @@ GENDER_SPELLINGS = {
 
 def normalize_genders(s: pd.Series) -> pd.Series:
     """M/F/男性/女士/先生/Female... -> 男/女; anything else (保密, 未知) -> '' (not compared)."""
-    t = to_simplified(_text(s)).str.lower().str.replace(r"\s", "", regex=True)
-    return t.map(GENDER_SPELLINGS).fillna("").astype(object)
+    codes, uniq = pd.factorize(to_simplified(_text(s)), use_na_sentinel=False)
+    keys = ("".join(str(v).lower().split()) for v in uniq)
+    mapped = np.asarray([GENDER_SPELLINGS.get(k, "") for k in keys], dtype=object)
+    return pd.Series(mapped[codes], index=s.index, dtype=object)
 
 
 def parse_dates(s: pd.Series) -> pd.Series:
@@ -345,7 +346,10 @@ def _resolve(raw: pd.DataFrame, norm: pd.DataFrame, labels: np.ndarray, trust: d
     out["name"] = counts.drop_duplicates("_label").set_index("_label")["name"]
     out["n_records"] = g.size()
     out["collected_at"] = g["_when"].max()
-    out["members"] = g["_id"].agg(list)
+    # members of each person in priority order (df is sorted by label): one split, no per-group Python call
+    lab, ids = df["_label"].to_numpy(), df["_id"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, lab[1:] != lab[:-1]])
+    out["members"] = pd.Series([part.tolist() for part in np.split(ids, starts[1:])], index=lab[starts])
     out = out.fillna(dict.fromkeys(FIELDS, "")).replace({f: {"": None} for f in FIELDS})
     cols = ["name", "gender", "birth_date", "phone", "email", "id_number", "address", "city", "company", "n_records", "collected_at", "members"]
     return out[cols].reset_index()
