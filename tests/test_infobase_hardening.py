@@ -297,3 +297,13 @@ def test_audit_user_names_are_text_and_short(rich):
 def test_roles_are_documented_as_teaching_model():
     assert "for teaching" in security.__doc__ and "raw" in security.__doc__.lower()
     assert "bypass" in InfoBase.connection.__doc__
+
+
+def test_screening_run_is_audited():
+    b = InfoBase(":memory:", clock=CLOCK)
+    b.import_records(pd.DataFrame({"name": ["张三", "张三"], "phone": ["13812345678", "138 1234 5678"]}),
+                     source="门店", channel="当面交谈", collected_at="2025-06-01")
+    result = b.screen(user="管理员小李")
+    log = b.audit_log()
+    assert len(result.merged) == 1 and log.iloc[-1]["user"] == "管理员小李" and "phone" in log.iloc[-1]["fields"]
+    b.close()

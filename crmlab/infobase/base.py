@@ -43,7 +43,7 @@ STATUSES = ("潜在", "现实", "流失")
 #: seconds a writer waits for another program's write transaction on the same file (SQLite busy timeout)
 BUSY_TIMEOUT = 30.0
 #: default "today" of the course
-COURSE_TODAY = "2026-01-01"
+from crmlab.course import COURSE_DATE as COURSE_TODAY  # noqa: E402 - one course date (crmlab.course)
 
 FIELD_LABELS = {
     "customer_id": "客户编号",
@@ -1037,14 +1037,17 @@ class InfoBase:
         return out.rename(columns=FIELD_LABELS)
 
     # ------------------------------------------------------------------ screening
-    def screen(self, trust: dict | None = None, collected_at: Any = None):
+    def screen(self, trust: dict | None = None, collected_at: Any = None, user: str = "未署名"):
         """Merge ``raw_records`` into one customer per person and store them.
 
         Runs :func:`crmlab.infobase.screening.screen` on all raw records not yet linked
         to a customer, then inserts the merged customers (coded, with links back to
         their raw records) in one transaction.  Returns the
-        :class:`~crmlab.infobase.screening.ScreeningResult`.
+        :class:`~crmlab.infobase.screening.ScreeningResult`, whose merged table holds
+        personal data in clear: screening is the administrator's work, and the run is
+        written to the audit log (role 管理员).
         """
+        user = _security.check_user(user)
         from crmlab.infobase import screening
 
         raw = self._query(
@@ -1064,6 +1067,8 @@ class InfoBase:
             collected_at=collected_at if collected_at is not None else self.now(),
             links=link_lists,
         )
+        shown = [f for f in _security.PERSONAL_FIELDS if f in result.merged.columns]
+        self._audit(user, "管理员", "信息筛选（合并后的客户）", shown, [], n_rows=len(result.merged))
         return result
 
     # ------------------------------------------------------------------ backup
