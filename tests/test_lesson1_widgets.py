@@ -113,14 +113,14 @@ def test_lifecycle_view(data):
     v = LifecycleView(orders, customers)
     four = v.result["summary"]
     assert list(four.index) == ["考察期", "形成期", "稳定期", "退化期"]
-    tel = v.update(model="telecom", explore_days=90, stable_days=365, window_days=365, growth=0.5, decline=0.4,
+    tel = v.update(model="telecom", explore_days=183, silence_days=180, silence_factor=3, late=0.58, early=0.41,
                    churn_days=180)
     assert tel["summary"]["customers"].sum() > four["customers"].sum()  # prospects are in A 获取
     assert "离网" in v.table.value
-    strict = v.update(model="four", explore_days=90, stable_days=365, window_days=365, growth=0.5, decline=0.4,
+    strict = v.update(model="four", explore_days=183, silence_days=180, silence_factor=3, late=0.58, early=0.41,
                       churn_days=60)
     assert strict["summary"].loc["退化期", "customers"] > four.loc["退化期", "customers"]
-    for bad in ({"explore_days": 400, "stable_days": 300}, {"growth": -1}, {"model": "six"}, {"churn_days": 0}):
+    for bad in ({"early": 0.7, "late": 0.5}, {"silence_factor": 0.5}, {"model": "six"}, {"churn_days": 0}):
         assert v.update(**bad) is None
         assert _chinese(v.message)
     v.model.value = "telecom"
@@ -254,7 +254,7 @@ WIDGET_INPUTS = {
     "CustomerStateView": ["asof", "compare_months", "churn_days", "non_customer_days", "loyal_min_orders"],
     "ValueTypeView": ["top_share", "window_days"],
     "KotlerLevelView": ["n_customers", "unit_margin"],
-    "LifecycleView": ["model", "explore_days", "stable_days", "window_days", "growth", "decline", "churn_days"],
+    "LifecycleView": ["model", "explore_days", "silence_days", "silence_factor", "late", "early", "churn_days"],
     "RetentionView": ["n_customers", "acquisition_cost", "retention_cost_ratio", "base_churn", "churn_reduction",
                       "margin_growth", "referral_share"],
     "IndicatorCLVView": ["gross_profit", "volume", "service_cost", "satisfaction", "loyalty", "trust", "method", "top"],
