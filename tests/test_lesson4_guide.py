@@ -64,3 +64,10 @@ def test_tier_names_and_minute_plan():
         ends = [(int(a), int(b)) for _, a, b in part]
         assert ends[0][0] == 0 and ends[-1][1] == 45
         assert all(ends[i][1] == ends[i + 1][0] for i in range(len(ends) - 1))
+
+
+def test_measured_core_size_in_the_guide():
+    from tests.test_lesson4_notebook import core_budget
+
+    chars, outputs = core_budget()
+    assert f"约 {round(chars, -2):,} 个汉字，{outputs} 张表和图" in _section()
