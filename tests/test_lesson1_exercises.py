@@ -105,6 +105,9 @@ def test_code_exercises_keep_their_targeted_checks():
     assert "折现" in _message(lesson1.q17, float((300 * 0.8**t).sum()))
     top = _solve(lesson1.q21)
     assert "顺序" in _message(lesson1.q21, top[::-1])
+    # the life-cycle stage follows the purchase timing, not the shrinking order amounts
+    assert lesson1.q19.check(_solve(lesson1.q19)).correct
+    assert "沉默" in _message(lesson1.q19, "退化期") and "58%" in _message(lesson1.q19, "形成期")
     # the baby-formula case accepts 消费者 as the lesson's definition supports
     assert lesson1.q11.check({"distributor": "客户", "baby_formula": "消费者", "free_app": "用户"}).correct
 

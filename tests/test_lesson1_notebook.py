@@ -60,6 +60,10 @@ def test_optional_sections_are_headed_extension():
     text = " ".join(_src(cells[i]) for i in optional)
     for topic in ("BG/NBD", "折现", "电信五阶段", "高危客户"):
         assert topic in text
+    # issue 18: one stated discounting convention, the life-cycle rules in numbers and how well they recover
+    assert "每期的利润在期末到账" in text
+    code = " ".join(_src(cells[i]) for i in optional)
+    assert "stage_rules()" in code and "stage_confusion(" in code
 
 
 def test_no_code_identifiers_or_developer_notes_in_core_prose():

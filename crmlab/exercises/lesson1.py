@@ -652,27 +652,31 @@ def _q19_check(answer):
     from crmlab.lifecycle import STAGES, lifecycle_stage
 
     name = _text(answer, "阶段名称", "形成期")
-    expected = str(lifecycle_stage(practice_customer_orders(), ASOF).loc["P01", "stage"])
+    st = lifecycle_stage(practice_customer_orders(), ASOF).loc["P01"]
+    expected = str(st["stage"])
     if name == expected:
         return
     if name == "成长期":
-        raise Wrong("课本里的“成长期”在本课的四阶段里叫“形成期”。不过这位客户早已过了形成期的天数门槛，再看看他的消费趋势。")
+        raise Wrong("课本里的“成长期”在本课的四阶段里叫“形成期”。再看看他的购买重心是否高于 58%。")
     if name not in STAGES:
         raise Wrong(f"「{name}」不是四个阶段之一：{'、'.join(STAGES)}。")
-    if name == "稳定期":
-        raise Wrong("消费从 2,000 元降到 1,200 元，变化率 = 1200 ÷ 2000 − 1 = −40%。规则是“下降 40% 及以上”（≤ −40%）算退化，正好 40% 也算。")
-    if name in ("考察期", "形成期"):
-        raise Wrong("这位客户从 2024-06-01 就开始购买，到 2026-01-01 已经一年半多，早过了考察期和形成期的天数门槛；再看消费趋势。")
-    raise Wrong("先算关系时长，再算近一年和前一年的消费变化率，按规则顺序判断。")
+    if name == "退化期":
+        raise Wrong(f"他每单的金额在变小，但阶段看的是购买的时间：最近一次购买只在 {int(st['days_since_last'])} 天前，"
+                    f"并没有沉默很久；购买重心约 {st['centre']:.0%}，不低于 41%，买得很均匀。")
+    if name == "考察期":
+        raise Wrong(f"第一次购买是 2024-06-01，到 2026-01-01 已有 {int(st['tenure_days'])} 天，早过了 183 天的考察期。")
+    if name == "形成期":
+        raise Wrong(f"形成期要购买重心高于 58%（越买越多）；他的购买重心约 {st['centre']:.0%}。")
+    raise Wrong("按规则的顺序判断：先看是否流失或沉默很久，再看关系是否满 183 天，最后看购买重心。")
 
 
 q19 = Question(
     "练习19",
-    "practice_customer_orders() 是一位客户的全部订单。按默认规则（考察期 90 天、满 365 天才算稳定、"
-    "近一年比前一年下降 40% 及以上算退化），他在 2026-01-01 处于哪个生命周期阶段？",
+    "practice_customer_orders() 是一位客户的全部订单。按课上的规则（考察期 183 天；超过 180 天没买且超过平常间隔 3 倍、"
+    "或购买重心低于 41% 算退化期；购买重心高于 58% 算形成期），他在 2026-01-01 处于哪个生命周期阶段？",
     _q19_check,
-    hint="近一年 = 2025 年的消费额，前一年 = 2024 年的消费额；变化率 = 近一年 ÷ 前一年 − 1。"
-    "也可以直接用 crmlab.lifecycle.lifecycle_stage(practice_customer_orders())。",
+    hint=["先算关系时长和最近一次购买距今多少天，再算购买重心：每次购买在“第一次购买 → 2026-01-01”这段时间里落在百分之几，取平均。",
+          "可以直接用 crmlab.lifecycle.lifecycle_stage(practice_customer_orders(), \"2026-01-01\")，看 centre 和 stage 两列。"],
     solution=(
         "st = crmlab.lifecycle.lifecycle_stage(practice_customer_orders(), \"2026-01-01\")\n"
         "answer = str(st.loc[\"P01\", \"stage\"])"
