@@ -135,10 +135,11 @@ def plot_month_over_month(table: pd.DataFrame, ax=None):
     has_score = "得分" in table.columns
     for yi, r, row in zip(y, rel, table.itertuples()):
         txt = "—" if not np.isfinite(r) else f"{r:+.0f}%"
-        pts = f"，{row.得分:+g} 分" if has_score else ""
+        pts = f"，{row.得分:+.2f} 分" if has_score else ""
+        fmt = ",.1f" if getattr(row, "单位", "") == "次/千件" else ",.0f"  # rates per 1,000 units: one decimal
         # label on the side of the axis away from the bar, so it never covers it
         right = not (np.isfinite(r) and r > 0)
-        ax.text(lim * 0.02 if right else -lim * 0.02, yi, f"{row.上月:,.0f} → {row.本月:,.0f}（{txt}，{row.评价}{pts}）",
+        ax.text(lim * 0.02 if right else -lim * 0.02, yi, f"{row.上月:{fmt}} → {row.本月:{fmt}}（{txt}，{row.评价}{pts}）",
                 va="center", ha="left" if right else "right", fontsize=11)
     ax.axvline(0, color="black", linewidth=0.8)
     labels = [f"{name}\n权重 {w:g}" for name, w in zip(table.index.astype(str), table["权重"])] if "权重" in table.columns \
@@ -149,7 +150,7 @@ def plot_month_over_month(table: pd.DataFrame, ax=None):
     ax.set_xlim(-lim, lim)
     verdict = table.attrs.get("verdict", "")
     score = table.attrs.get("score")
-    total = f"加权总分 {score:+g}，" if isinstance(score, (int, float)) else ""
+    total = f"总分 {score:+.2f}，" if isinstance(score, (int, float)) else ""
     ax.set_title(f"{table.attrs.get('month', '')} 对比 {table.attrs.get('previous', '')}：{total}经营情况{verdict}")
     return ax
 
