@@ -61,10 +61,16 @@ _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]{1,3})?(\d+)?(?::([
 
 
 def sheet_dimension(data: bytes, member: str) -> tuple[int, int] | None:
-    """(rows, columns) claimed by a sheet's ``<dimension ref="A1:C10">``, read from its first 4 KB."""
+    """(rows, columns) claimed by a sheet's ``<dimension ref="A1:C10">`` near the start of its XML.
+
+    Only sheets up to 16 MB unpacked are looked at (larger ones are still bounded by the
+    row and cell limits while they are read).
+    """
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open(member) as fh:
-            head = fh.read(4096)
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            if zf.getinfo(member).file_size > 16 * 1024 * 1024:
+                return None
+            head = zf.read(member)[:4096]
     except (KeyError, zipfile.BadZipFile, OSError, ValueError, RuntimeError):
         return None
     m = _DIMENSION.search(head)
