@@ -35,6 +35,7 @@ def _writer(path: str, tag: str, n: int, queue) -> None:
     queue.put((tag, ok, errors))
 
 
+@pytest.mark.slow  # two spawned processes: run by `pytest --full` and CI
 def test_two_processes_adding_customers_lose_nothing(tmp_path):
     path = str(tmp_path / "共享.db")
     InfoBase(path).close()

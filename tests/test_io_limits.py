@@ -25,6 +25,7 @@ from crmlab.io import _limits
 
 LINUX = sys.platform.startswith("linux")
 needs_rlimit = pytest.mark.skipif(not LINUX, reason="RLIMIT_AS address-space limits are only reliable on Linux")
+slow = pytest.mark.slow  # child processes, a 260 MB inflating member: run by `pytest --full` and CI
 
 LIMITED = textwrap.dedent(
     """
@@ -78,6 +79,7 @@ def replace_member(data: bytes, member: str, new: bytes) -> bytes:
 
 
 # ---------------------------------------------------------------- Excel
+@slow
 @needs_rlimit
 def test_stray_cell_far_away_in_a_5kb_workbook(tmp_path):
     data = workbook([("客户编号", "日期", "金额"), ("C1", "2024-01-05", 3)], stray=(200_000, 2_000, "x"))
@@ -90,6 +92,7 @@ def test_stray_cell_far_away_in_a_5kb_workbook(tmp_path):
     assert "OK (2, 4)" in run_limited(path, "read_table")
 
 
+@slow
 @needs_rlimit
 def test_workbook_inflating_past_the_limit_is_refused_unread(tmp_path):
     path = tmp_path / "炸弹.xlsx"

@@ -126,6 +126,7 @@ def test_every_view_class_has_a_factory(factories):
     assert not missing, f"add a factory for {missing}"
 
 
+@pytest.mark.slow  # every control of every view, several minutes: run by `pytest --full` and CI
 @pytest.mark.parametrize("name", sorted(_all_views()))
 def test_hostile_control_values_never_raise(factories, name, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # views that save files write here
