@@ -134,3 +134,21 @@ def test_screening_quality_on_another_company():
     raw, truth = datasets.load("raw_records", group=3), datasets.load("raw_records_truth", group=3)
     scores = screening.pairwise_scores(screening.screen(raw).clusters, truth)
     assert scores["precision"] >= 0.95 and scores["recall"] >= 0.95
+
+
+def test_merged_record_keeps_the_address_as_written():
+    """The comparison key drops 号 and punctuation; the merged record must not ("215号8栋" is not "2158栋")."""
+    import pandas as pd
+
+    from crmlab.infobase.screening import screen
+
+    raw = pd.DataFrame({
+        "record_id": ["R1", "R2"],
+        "name": ["陈国强", "陳國強"],
+        "phone": ["13812345678", "138 1234 5678"],
+        "address": ["青年路215号8栋", "青年路 215号 8栋"],
+        "birth_date": ["1990-05-01", "1990-05-01"],
+    })
+    result = screen(raw)
+    assert len(result.merged) == 1
+    assert result.merged.loc[0, "address"] in ("青年路215号8栋", "青年路 215号 8栋")

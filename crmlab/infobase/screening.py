@@ -327,7 +327,13 @@ def _resolve(raw: pd.DataFrame, norm: pd.DataFrame, labels: np.ndarray, trust: d
     src = raw["source"].astype(object).where(raw["source"].notna(), "") if "source" in raw.columns else pd.Series([""] * len(raw))
     tr = src.map(lambda s: trust.get(s, 0.6)).to_numpy(dtype=float)
     priority = days + 365.0 * tr
-    df = norm.reset_index(drop=True).copy()
+    # the merged record shows what was written (simplified script, tidy spaces), not the comparison key:
+    # a normalised address drops 号 and punctuation, and "215号8栋" would read as "2158栋"
+    shown = norm.copy()
+    if "address" in raw.columns:
+        written = to_simplified(_text(raw["address"])).str.strip().str.replace(r"\s+", " ", regex=True)
+        shown["address"] = written.where(norm["address"] != "", "")
+    df = shown.reset_index(drop=True).copy()
     df["_label"] = labels
     df["_prio"] = priority
     df["_id"] = raw[id_column].to_numpy()
