@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
+from crmlab.labels import pick
 
 MIN_SUPPORT = 0.02
 MIN_CONFIDENCE = 0.3
@@ -185,8 +186,9 @@ def _check_rules(rules) -> None:
         raise CRMDataError("需要 find_rules 算出的规则表（含 antecedents、consequents、support、confidence、lift 列）。")
 
 
-COLUMNS_CN = {"rule": "规则", "support": "支持度", "confidence": "置信度", "lift": "提升度",
-              "antecedent support": "前项支持度", "consequent support": "后项支持度"}
+COLUMNS_CN = pick((
+    "rule", "support", "confidence", "lift", "antecedent support", "consequent support",
+))
 
 
 def rules_table(rules: pd.DataFrame) -> pd.DataFrame:

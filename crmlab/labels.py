@@ -53,6 +53,7 @@ COLUMNS: dict[str, str] = {
     "payment_method": "付款方式", "occasion": "购买时机", "type": "服务记录类型（咨询、投诉、退货）",
     "bn_price": "追求的利益：价格实惠", "face_photo": "人脸照片", "bank_account": "银行账户", "health": "健康状况",
     "location_track": "行踪轨迹", "income": "收入", "marital_status": "婚姻状况", "hobby": "兴趣爱好",
+    "record_id": "记录编号",
     # the information base (lesson 2)
     "code": "客户代码", "id_valid_to": "证件有效期至", "status": "客户状态", "collect_channel": "收集渠道",
     "collected_at": "收集时间", "updated_at": "更新时间",
@@ -115,14 +116,13 @@ CONTEXTS: dict[str, dict[str, str]] = {
     # BG/NBD (lesson 1, 拓展): counted in weeks, repeat purchases only
     "bgnbd": {"recency": "最近购买时点(周)", "frequency": "重复购买次数"},
     # lesson 3's cluster profiles: the suggested name of a cluster and its high/low code
-    "segment": {"name": "建议名称", "code": "高低代码", "share": "客户占比", "loyalty": "忠诚状况",
-                "channel": "购买渠道"},
+    "segment": {"name": "建议名称", "code": "高低代码", "share": "客户占比", "loyalty": "忠诚状况"},
     # lesson 3's survey clusters: the short survey-answer words
     "survey": {"bn_price": "重实惠", "price_sensitivity": "价格敏感", "novelty_seeking": "求新求变"},
     # lesson 3's budget tool: forecasts, not observed counts
     "budget": {"buyers": "预计回头客（人）", "contacts": "联系人数", "revenue": "预计销售额（元）"},
-    # lesson 3's plan: one row per segment, what the class decided
-    "plan": {"goal": "目标", "offer": "方案/优惠", "channel": "渠道", "budget": "预算（元）"},
+    # lesson 3's plan: the channel the class chooses to reach a segment by
+    "plan": {"channel": "渠道"},
     # lesson 2's information base: a customer is a person or a company
     "infobase": {"name": "姓名/名称"},
 }

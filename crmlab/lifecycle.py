@@ -31,6 +31,7 @@ import pandas as pd
 from crmlab._checks import finite_number as _number
 from crmlab._errors import CRMDataError
 from crmlab.customers import _columns, _date, _frame, _int_param, _prepare_orders
+from crmlab.labels import pick
 
 __all__ = [
     "CUSTOMER_BANDS",
@@ -61,27 +62,11 @@ __all__ = [
     "telecom_stage",
 ]
 
-LABELS: dict[str, str] = {
-    "dimension": "维度",
-    "metric": "指标",
-    "value": "数值",
-    "unit": "单位",
-    "stage": "阶段",
-    "customers": "客户数",
-    "share": "占比",
-    "n_orders": "订单数",
-    "tenure_days": "关系时长（天）",
-    "days_since_last": "距最近购买天数",
-    "recent_amount": "近期消费额（元）",
-    "previous_amount": "前期消费额（元）",
-    "trend": "消费变化率",
-    "avg_recent_amount": "人均近期消费额（元）",
-    "avg_tenure_days": "平均关系时长（天）",
-    "margin_growth": "每年利润增长率",
-    "clv_base": "原流失率下的客户终身利润（元）",
-    "clv_improved": "流失率降低后的客户终身利润（元）",
-    "profit_increase": "利润增幅",
-}
+LABELS: dict[str, str] = pick((
+    "dimension", "metric", "value", "unit", "stage", "customers", "share", "n_orders", "tenure_days",
+    "days_since_last", "recent_amount", "previous_amount", "trend", "avg_recent_amount",
+    "avg_tenure_days", "margin_growth", "clv_base", "clv_improved", "profit_increase",
+))
 
 
 def label_columns(df: pd.DataFrame) -> pd.DataFrame:

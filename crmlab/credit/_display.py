@@ -12,6 +12,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from crmlab.labels import pick
+
 #: column names (as returned by crmlab.credit) that hold yuan amounts
 MONEY_COLUMNS = frozenset({
     "金额", "人均金额", "销售额", "人均销售额", "毛利", "当前逾期金额", "净资产法", "营运资金法", "销售额法",
@@ -25,8 +27,9 @@ PERCENT_COLUMNS = frozenset({
 })
 _DECIMALS3 = frozenset({"WOE", "woe", "IV", "iv"})
 #: Chinese headers for the English column names that some tables keep (display only)
-HEADER_LABELS = {"customer_id": "客户编号", "company_name": "公司名称", "grade": "信用等级",
-                 "over_limit": "是否超额度", "score": "总分", "reason": "理由"}
+HEADER_LABELS = pick((
+    "customer_id", "company_name", "grade", "over_limit", "score", "reason",
+))
 
 
 def _yes_no(value) -> str:

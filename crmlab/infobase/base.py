@@ -44,29 +44,13 @@ STATUSES = ("潜在", "现实", "流失")
 BUSY_TIMEOUT = 30.0
 #: default "today" of the course
 from crmlab.course import COURSE_DATE as COURSE_TODAY  # noqa: E402 - one course date (crmlab.course)
+from crmlab.labels import pick  # noqa: E402 - the course vocabulary (crmlab.labels)
 
-FIELD_LABELS = {
-    "customer_id": "客户编号",
-    "code": "客户代码",
-    "customer_type": "客户类型",
-    "name": "姓名/名称",
-    "gender": "性别",
-    "birth_date": "出生日期",
-    "phone": "手机号",
-    "email": "电子邮箱",
-    "id_number": "身份证号",
-    "id_valid_to": "证件有效期至",
-    "address": "地址",
-    "city": "城市",
-    "region": "地区",
-    "company": "单位",
-    "status": "客户状态",
-    "consent_marketing": "同意营销联系",
-    "source": "信息来源",
-    "collect_channel": "收集渠道",
-    "collected_at": "收集时间",
-    "updated_at": "更新时间",
-}
+FIELD_LABELS = pick((
+    "customer_id", "code", "customer_type", "name", "gender", "birth_date", "phone", "email",
+    "id_number", "id_valid_to", "address", "city", "region", "company", "status", "consent_marketing",
+    "source", "collect_channel", "collected_at", "updated_at",
+), "infobase")
 
 
 # --------------------------------------------------------------------------

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
+from crmlab.labels import pick
 
 REGION_CODES: dict[str, str] = {
     "华东": "01",
@@ -333,7 +334,9 @@ _VALIDATORS = {
     "email": validate_email_series,
     "id_number": validate_id_series,
 }
-FIELD_LABELS = {"phone": "手机号", "email": "电子邮箱", "id_number": "身份证号"}
+FIELD_LABELS = pick((
+    "phone", "email", "id_number",
+), "infobase")
 
 
 def validate_frame(df: pd.DataFrame) -> pd.DataFrame:

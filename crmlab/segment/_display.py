@@ -9,51 +9,17 @@ from typing import Any
 
 import pandas as pd
 
+from crmlab.labels import pick
+
 #: Chinese labels for columns shown to learners.
-COLUMN_LABELS: dict[str, str] = {
-    "recency": "最近购买间隔（天）",
-    "frequency": "购买次数",
-    "monetary": "消费金额（元）",
-    "R": "R 分",
-    "F": "F 分",
-    "M": "M 分",
-    "code": "高低代码",
-    "segment": "客户群",
-    "segment_en": "英文名",
-    "customers": "客户数",
-    "customer_share": "客户占比",
-    "revenue": "消费金额合计（元）",
-    "revenue_share": "金额占比",
-    "recency_mean": "平均间隔（天）",
-    "frequency_mean": "平均次数",
-    "monetary_mean": "平均金额（元）",
-    "R_mean": "平均 R 分",
-    "F_mean": "平均 F 分",
-    "M_mean": "平均 M 分",
-    "strategy": "建议策略",
-    "size": "客户数",
-    "share": "客户占比",
-    "name": "建议名称",
-    "cluster": "类别",
-    "revenue_per_customer": "人均消费（元）",
-    "inertia": "组内平方和",
-    "silhouette": "轮廓系数",
-    "usage": "使用率",
-    "loyalty": "忠诚状况",
-    "occasion": "购买时机",
-    "payment_method": "付款方式",
-    "channel": "购买渠道",
-    "city_tier": "城市等级",
-    "age_band": "年龄段",
-    "gender": "性别",
-    "response_rate": "响应率",
-    "order_value": "客单价（元）",
-    "contacts_even": "平均撒网：联系人数",
-    "contacts_targeted": "重点投放：联系人数",
-    "return_even": "平均撒网：预计销售额（元）",
-    "return_targeted": "重点投放：预计销售额（元）",
-    "revenue_share_cluster": "金额占比",
-}
+COLUMN_LABELS: dict[str, str] = pick((
+    "recency", "frequency", "monetary", "R", "F", "M", "code", "segment", "segment_en", "customers",
+    "customer_share", "revenue", "revenue_share", "recency_mean", "frequency_mean", "monetary_mean",
+    "R_mean", "F_mean", "M_mean", "strategy", "size", "share", "name", "cluster",
+    "revenue_per_customer", "inertia", "silhouette", "usage", "loyalty", "occasion", "payment_method",
+    "channel", "city_tier", "age_band", "gender", "response_rate", "order_value", "contacts_even",
+    "contacts_targeted", "return_even", "return_targeted", "revenue_share_cluster",
+), "segment")
 
 
 def label_columns(frame: pd.DataFrame) -> pd.DataFrame:

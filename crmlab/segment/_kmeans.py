@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
+from crmlab.labels import pick
 from crmlab.segment._base import CN8_SEGMENTS, _bad_rows, _require_frame
 
 # ---------------------------------------------------------------------------
@@ -356,24 +357,11 @@ def crosstab_segments(labels: pd.Series, segments: pd.Series, *, names: Mapping[
 
 #: Short Chinese phrases for survey items (lifestyle ``ls_*`` and benefit-sought ``bn_*``),
 #: used to name clusters by the items their members agree with most.
-SURVEY_LABELS: dict[str, str] = {
-    "ls_cook_home": "爱居家",
-    "ls_fitness": "爱运动",
-    "ls_social": "爱分享",
-    "ls_brand": "重品牌",
-    "ls_budget": "会算账",
-    "ls_busy": "工作忙",
-    "bn_price": "重实惠",
-    "bn_quality": "重品质",
-    "bn_convenience": "重便捷",
-    "bn_service": "重服务",
-    "bn_novelty": "求新潮",
-    "satisfaction": "满意度",
-    "loyalty": "忠诚度",
-    "trust": "信任度",
-    "price_sensitivity": "价格敏感",
-    "novelty_seeking": "求新求变",
-}
+SURVEY_LABELS: dict[str, str] = pick((
+    "ls_cook_home", "ls_fitness", "ls_social", "ls_brand", "ls_budget", "ls_busy", "bn_price",
+    "bn_quality", "bn_convenience", "bn_service", "bn_novelty", "satisfaction", "loyalty", "trust",
+    "price_sensitivity", "novelty_seeking",
+), "survey")
 
 
 def survey_item_label(column: str) -> str:

@@ -21,19 +21,14 @@ import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
+from crmlab.labels import pick
 from crmlab.widgets._base import View
 
 #: Chinese column names of :func:`plan_outcome`'s table, in display order.
-OUTCOME_LABELS = {
-    "customers": "客户数",
-    "response_rate": "响应率",
-    "order_value": "客单价（元）",
-    "expected_per_contact": "每联系一人预计带来（元）",
-    "spend": "分到的预算（元）",
-    "contacts": "联系人数",
-    "buyers": "预计回头客（人）",
-    "revenue": "预计销售额（元）",
-}
+OUTCOME_LABELS = pick((
+    "customers", "response_rate", "order_value", "expected_per_contact", "spend", "contacts", "buyers",
+    "revenue",
+), "budget")
 
 MAX_BUDGET = 10_000_000  # yuan: more is a typing slip in a classroom demo
 
