@@ -44,7 +44,7 @@ _SUBMODULES = {
 _FUNCTIONS = {
     "present": "crmlab._present",      # teacher's presentation mode (projector)
     "progress": "crmlab.exercises.progress",  # student's exercise progress
-    "submit": "crmlab._submit",        # student's hand-in file
+    "submit": "crmlab.submission",     # student's hand-in file
     "student": "crmlab.records",       # who works in this kernel (checks are recorded under it)
     "student_form": "crmlab.widgets.classroom",  # the same as a small form
     "handin": "crmlab.widgets.classroom",        # hand-in widget: identity, save reminder, 提交

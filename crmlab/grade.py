@@ -38,10 +38,10 @@ from typing import Any
 import pandas as pd
 
 from crmlab._errors import CRMDataError
-from crmlab._submit import FORMAT, SUBMISSION_MEMBER, notebook_records, summarise_records
 from crmlab.exercises.progress import lesson_questions
 from crmlab.labels import LESSON_TITLES
 from crmlab.records import lesson_title
+from crmlab.submission import FORMAT, SUBMISSION_MEMBER, notebook_records, summarise_records
 
 INFO_COLUMNS = ["姓名", "班级", "学号"]
 MAX_JSON = 2_000_000  # bytes: a submission.json is a few kB

@@ -13,7 +13,7 @@ import pytest
 from IPython.core.formatters import DisplayFormatter
 
 import crmlab
-from crmlab import _submit, grade, records
+from crmlab import grade, records, submission
 from crmlab._errors import CRMDataError
 from crmlab.exercises import Question, Wrong
 from crmlab.exercises.progress import lesson_questions
@@ -67,13 +67,13 @@ def _notebook(path, results) -> None:
 # ---------------------------------------------------------------- names
 @pytest.mark.parametrize("name, clean", [("张三", "张三"), ("  李 四 ", "李_四"), ("王/五:", "王五"), ("Anna Li", "Anna_Li")])
 def test_safe_name(name, clean):
-    assert _submit.safe_name(name) == clean
+    assert submission.safe_name(name) == clean
 
 
 @pytest.mark.parametrize("bad", ["", "   ", None, 3, "///", "名" * 41])
 def test_bad_names_are_refused_in_chinese(bad):
     with pytest.raises(CRMDataError, match="姓名"):
-        _submit.safe_name(bad)
+        submission.safe_name(bad)
 
 
 # ---------------------------------------------------------------- submit

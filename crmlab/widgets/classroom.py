@@ -73,7 +73,7 @@ class SubmitView(View):
                               *self.controls.values(), self.button, self.status, self.out])
 
     def compute(self, **values):
-        from crmlab._submit import submit
+        from crmlab.submission import submit
 
         v = self.control_values(values)
         if not isinstance(v["name"], str) or not v["name"].strip():
@@ -153,7 +153,7 @@ class HandinView(View):
         self.widget = w.VBox([w.HTML(steps), *self.controls.values(), self.button, self.status, self.out])
 
     def compute(self, **values):
-        from crmlab._submit import submit
+        from crmlab.submission import submit
 
         who = _register(self.control_values(values))
         return submit(lesson=int(self.lesson[6:]), notebook=self.notebook, folder=self.folder,
