@@ -125,6 +125,10 @@ CONTEXTS: dict[str, dict[str, str]] = {
     "plan": {"channel": "渠道"},
     # lesson 2's information base: a customer is a person or a company
     "infobase": {"name": "姓名/名称"},
+    # a learner's own CSV/Excel file (crmlab.io): the short header words such files use, so a message
+    # about a missing or unreadable column names it the way the file would
+    "file": {"order_id": "订单号", "order_date": "日期", "amount": "金额", "channel": "渠道", "source": "来源",
+             "phone": "手机", "email": "邮箱", "consent_marketing": "同意营销", "company": "公司"},
 }
 
 #: Units of the columns that have one (shown in headers as ``标签（单位）`` where the label lacks it).

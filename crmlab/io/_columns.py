@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 
 from crmlab._errors import CRMDataError
 from crmlab.io._common import _clean_name, _key, _names_text, _Table
+from crmlab.labels import pick
 
 _CUSTOMER_ID_ALIASES = (
     "customer_id", "客户编号", "客户ID", "客户号", "客户代码", "客户编码", "客户账号",
@@ -88,16 +89,12 @@ CUSTOMER_ALIASES: dict[str, tuple[str, ...]] = {
 
 """Accepted column names for :func:`read_customers` (canonical name first)."""
 
-_LABELS = {
-    "customer_id": "客户编号", "order_id": "订单号", "order_date": "日期", "amount": "金额",
-    "quantity": "数量", "unit_price": "单价", "category": "品类", "product": "商品",
-    "channel": "渠道", "customer_type": "客户类型", "name": "姓名", "gender": "性别",
-    "birth_date": "出生日期", "age": "年龄", "city": "城市", "city_tier": "城市等级",
-    "province": "省份", "region": "地区", "address": "地址", "acquisition_channel": "获客渠道",
-    "source": "来源", "signup_date": "注册日期", "phone": "手机", "email": "邮箱",
-    "id_number": "身份证号", "consent_marketing": "同意营销", "customer_role": "客户角色",
-    "targeted_date": "首次接触日期", "company": "公司",
-}
+_LABELS = pick((
+    "customer_id", "order_id", "order_date", "amount", "quantity", "unit_price", "category", "product",
+    "channel", "customer_type", "name", "gender", "birth_date", "age", "city", "city_tier", "province",
+    "region", "address", "acquisition_channel", "source", "signup_date", "phone", "email", "id_number",
+    "consent_marketing", "customer_role", "targeted_date", "company",
+), "file")
 
 
 def _all_alias_keys() -> frozenset[str]:
