@@ -172,3 +172,22 @@ def test_binder_installs_the_locked_dependencies_and_the_course():
         ".binder/requirements.txt 与 uv.lock 不一致：运行 "
         "uv export --frozen --no-hashes --no-dev --output-file .binder/requirements.txt"
     )
+
+
+# --------------------------------------------------------------------------- group companies
+
+
+def test_load_without_group_uses_the_current_group(monkeypatch):
+    from crmlab import course, datasets
+
+    monkeypatch.setattr(course, "_group", None)
+    monkeypatch.delenv("CRMLAB_GROUP", raising=False)
+    base = datasets.load("customers")
+    assert base.equals(datasets.load("customers", group=0))
+    monkeypatch.setenv("CRMLAB_GROUP", "2")
+    assert datasets.load("customers").equals(datasets.load("customers", group=2))
+    assert datasets.company()["group"] == 2
+    course.set_group(3)
+    assert datasets.load("orders").equals(datasets.load("orders", group=3))
+    assert datasets.load("orders", group=0).equals(datasets.load("orders", group=0))  # explicit group wins
+    assert not datasets.load("customers").equals(base)

@@ -99,9 +99,18 @@ def _check_name(name) -> None:
         )
 
 
-def company(group: int = 0) -> dict:
-    """Name, industry and short description of the company behind ``group``."""
-    co = get_company(group)
+def _group_or_current(group: int | None) -> int:
+    """``group``, or the kernel's company (:func:`crmlab.course.current_group`) when it is ``None``."""
+    if group is None:
+        from crmlab.course import current_group
+
+        return current_group()
+    return group
+
+
+def company(group: int | None = None) -> dict:
+    """Name, industry and short description of the company behind ``group`` (default: the current group)."""
+    co = get_company(_group_or_current(group))
     return {
         "group": co.group,
         "name": co.name,
@@ -201,14 +210,16 @@ def generate(seed: int = DEFAULT_SEED, n_customers: int = DEFAULT_N, group: int 
     return result
 
 
-def load(name: str, group: int = 0) -> pd.DataFrame:
+def load(name: str, group: int | None = None) -> pd.DataFrame:
     """Load a course data set as a DataFrame (a fresh copy on every call).
 
     ``group=0`` reads ``data/<name>.csv``; ``group=1..4`` generate another company
     in memory (synthetic names only; the real data sets are the same for every group).
+    Without ``group`` the kernel's company is used: :func:`crmlab.course.current_group`
+    (``crmlab.course.set_group(k)`` or the environment variable ``CRMLAB_GROUP``; 0 by default).
     """
     _check_name(name)
-    co = get_company(group)
+    co = get_company(_group_or_current(group))
     if FILES[name].kind == "real" or co.group == 0:
         path = data_dir() / f"{name}.csv"
         key = (name, str(path))
