@@ -191,3 +191,32 @@ def test_load_without_group_uses_the_current_group(monkeypatch):
     assert datasets.load("orders").equals(datasets.load("orders", group=3))
     assert datasets.load("orders", group=0).equals(datasets.load("orders", group=0))  # explicit group wins
     assert not datasets.load("customers").equals(base)
+
+
+def test_crmlab_app_group_option_sets_the_kernels_company(monkeypatch, capsys):
+    import os
+
+    calls = []
+    monkeypatch.setattr(app_cli, "run_server", lambda cmd, root: calls.append(cmd) or 0)
+    monkeypatch.setenv("CRMLAB_GROUP", "0")  # recorded, so main()'s change is undone after the test
+    monkeypatch.delenv("CRMLAB_GROUP")
+    assert app_cli.main(["3", "--group", "2", "--no-browser"]) == 0
+    assert os.environ["CRMLAB_GROUP"] == "2"
+    assert "--group" not in calls[-1] and "2" not in calls[-1][3:] and "--no-browser" in calls[-1]
+    assert calls[-1][3].endswith("03_segmentation_app.ipynb")
+    assert "第 2 组" in capsys.readouterr().out
+    assert app_cli.main(["--group=4"]) == 0 and os.environ["CRMLAB_GROUP"] == "4"
+    for bad in (["3", "--group", "7"], ["3", "--group"], ["--group=x"]):
+        assert app_cli.main(bad) == 2
+        assert "组号" in capsys.readouterr().err
+
+
+def test_dashboard_uses_the_current_group(monkeypatch):
+    from crmlab import course
+
+    monkeypatch.setattr(course, "_group", None)
+    monkeypatch.setenv("CRMLAB_GROUP", "1")
+    assert dashboard(1).data.group == 1
+    assert dashboard(1, group=3).data.group == 3 and course.current_group() == 1
+    with pytest.raises(CRMDataError):
+        dashboard(1, group=9)

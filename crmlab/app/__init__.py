@@ -27,7 +27,7 @@ def _lesson_number(lesson: Any) -> int:
 class Dashboard:
     """One lesson's widgets in tabs; ``pages`` are built on first use (see :meth:`open`)."""
 
-    def __init__(self, lesson: int = 1, *, group: int = 0):
+    def __init__(self, lesson: int = 1, *, group: int | None = None):
         import ipywidgets as w
 
         from crmlab import _present
@@ -35,7 +35,9 @@ class Dashboard:
         _present.from_env()  # CRMLAB_PRESENT=1: start in presentation mode, switch shown as on
         self.lesson = _lesson_number(lesson)
         self.title, make_pages = LESSONS[self.lesson]
-        self.data = LessonData(group=group)
+        from crmlab.course import _parse_group, current_group
+
+        self.data = LessonData(group=current_group() if group is None else _parse_group(group))
         self.pages = make_pages(self.data)
         self.views: dict[int, Any] = {}
         self.boxes = [w.VBox([w.HTML(LOADING)]) for _ in self.pages]
@@ -91,8 +93,12 @@ class Dashboard:
         display(self.widget)
 
 
-def dashboard(lesson: int = 1, *, group: int = 0) -> Dashboard:
-    """The dashboard of ``lesson`` (1-4) for company ``group`` (0 = the course company)."""
+def dashboard(lesson: int = 1, *, group: int | None = None) -> Dashboard:
+    """The dashboard of ``lesson`` (1-4) for company ``group`` (0 = the course company).
+
+    Without ``group``: the kernel's company (``crmlab.course.current_group()``; ``crmlab-app N --group K``
+    sets it through the environment variable ``CRMLAB_GROUP``).
+    """
     return Dashboard(lesson, group=group)
 
 

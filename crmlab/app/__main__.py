@@ -1,4 +1,6 @@
-"""Open a lesson's dashboard in Voilà: ``python -m crmlab.app [N] [voila options]``.
+"""Open a lesson's dashboard in Voilà: ``python -m crmlab.app [N] [--group K] [voila options]``.
+
+``--group K`` (0-4) shows company K's data: it sets ``CRMLAB_GROUP`` for the Voilà kernels.
 
 Without ``N`` Voilà lists all dashboards of ``notebooks/app/``.  Voilà shows the widgets
 and text of the notebook without its code cells; it runs on this computer only
@@ -7,6 +9,7 @@ and text of the notebook without its code cells; it runs on this computer only
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -34,8 +37,35 @@ def voila_command(target: Path, extra: list[str]) -> list[str]:
     return [sys.executable, "-m", "voila", str(target), "--theme=light", *extra]
 
 
+def take_group(args: list[str]) -> tuple[int | None, list[str]]:
+    """``--group K`` / ``--group=K`` out of ``args``: the company number (checked) and the other arguments."""
+    from crmlab.course import _parse_group
+
+    rest, group, i = [], None, 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--group":
+            if i + 1 >= len(args):
+                raise ValueError("--group 后面要写组号，例如 --group 2（0 到 4）。")
+            group, i = _parse_group(args[i + 1]), i + 2
+            continue
+        if arg.startswith("--group="):
+            group = _parse_group(arg.split("=", 1)[1])
+        else:
+            rest.append(arg)
+        i += 1
+    return group, rest
+
+
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        group, args = take_group(args)
+    except ValueError as exc:  # CRMDataError is a ValueError
+        print(exc, file=sys.stderr)
+        return 2
+    if group is not None:
+        os.environ["CRMLAB_GROUP"] = str(group)  # inherited by the Voilà server and its kernels
     lessons = [a for a in args if not a.startswith("-")]
     extra = [a for a in args if a.startswith("-")]
     root = course_root()
@@ -44,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, OSError) as exc:
         print(exc, file=sys.stderr)
         return 2
+    if group is not None:
+        print(f"看板使用第 {group} 组的公司数据（CRMLAB_GROUP={group}）。")
     print(f"正在用 Voilà 打开 {target.relative_to(root) if target.is_relative_to(root) else target}（按 Ctrl+C 结束）")
     return run_server(voila_command(target, extra), root)
 
