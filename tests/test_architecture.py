@@ -155,3 +155,12 @@ def test_the_cycle_finder_finds_a_cycle():
     edges = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     fake = SimpleNamespace(modules=set(edges), find_modules_directly_imported_by=edges.__getitem__)
     assert _cycles(fake) == [["a", "b", "c"]]
+
+
+def test_the_readme_names_the_full_run_that_ci_runs():
+    """README: ``pytest --full`` is the one command for the whole suite and .ci/run runs it; plain pytest is everyday."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    full = "uv run --group test pytest --full"
+    assert full in readme and full in ci.splitlines()
+    assert "`uv run --group test pytest`" in readme  # the everyday run, documented too
