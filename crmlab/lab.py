@@ -75,7 +75,17 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     root = course_root()
     start = [START] if (root / START).is_file() and not any(not a.startswith("-") for a in args) else []
-    return run_server([sys.executable, "-m", "jupyterlab", f"--notebook-dir={root}", *start, *args], root)
+    return run_server([sys.executable, "-m", "jupyterlab", f"--notebook-dir={root}", *start, *root_flags(args)], root)
+
+
+def root_flags(args: list[str], uid: int | None = None) -> list[str]:
+    """``args`` plus ``--allow-root`` when running as root (Docker, JupyterHub images); says so in Chinese."""
+    uid = (os.getuid() if hasattr(os, "getuid") else 1) if uid is None else uid
+    if uid != 0 or any(a.startswith("--allow-root") for a in args):
+        return list(args)
+    print("当前以 root（管理员）身份运行：已自动加上 --allow-root，JupyterLab 才能启动。"
+          "在学校机房或自己的电脑上，最好用普通用户运行。")
+    return [*args, "--allow-root"]
 
 
 def run_server(cmd: list[str], cwd: Path) -> int:

@@ -8,9 +8,9 @@ import subprocess
 
 import nbformat
 import pytest
-from conftest import ROOT
 
 import crmlab
+from conftest import ROOT
 from crmlab import CRMDataError, _present
 from crmlab.app import LESSONS, Dashboard, dashboard
 from crmlab.app import __main__ as app_cli
@@ -220,3 +220,12 @@ def test_dashboard_uses_the_current_group(monkeypatch):
     assert dashboard(1, group=3).data.group == 3 and course.current_group() == 1
     with pytest.raises(CRMDataError):
         dashboard(1, group=9)
+
+
+def test_crmlab_lab_adds_allow_root_for_root(capsys):
+    from crmlab.lab import root_flags
+
+    assert root_flags(["--no-browser"], uid=0) == ["--no-browser", "--allow-root"]
+    assert "root" in capsys.readouterr().out
+    assert root_flags(["--no-browser"], uid=1000) == ["--no-browser"]
+    assert root_flags(["--allow-root"], uid=0) == ["--allow-root"]
