@@ -29,8 +29,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ROOT, course_notebooks
 
+from conftest import ROOT, course_notebooks
 from crmlab.lab import install_settings, settings_dir
 
 pytestmark = pytest.mark.browser
