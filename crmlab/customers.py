@@ -34,6 +34,7 @@ from crmlab._checks import to_timestamp
 from crmlab._errors import CRMDataError
 from crmlab._tiers import tier_bounds
 from crmlab.course import CHURN_DAYS, COURSE_DATE
+from crmlab.labels import pick
 
 
 def _date(value: Any, name: str) -> pd.Timestamp:
@@ -71,41 +72,15 @@ __all__ = [
     "value_types",
 ]
 
-LABELS: dict[str, str] = {
-    "state": "客户状态",
-    "n_orders": "订单数",
-    "first_order": "首次购买日期",
-    "last_order": "最近购买日期",
-    "days_since_last": "距最近购买天数",
-    "tenure_days": "关系时长（天）",
-    "customers": "客户数",
-    "share": "占比",
-    "role": "客户角色",
-    "customer_type": "客户类型",
-    "buyers": "购买过的客户数",
+LABELS: dict[str, str] = {**pick((
+    "state", "n_orders", "first_order", "last_order", "days_since_last", "tenure_days", "customers",
+    "share", "role", "customer_type", "buyers", "amount", "amount_share", "avg_order_amount", "orders",
+    "attitude", "novelty_seeking", "price_sensitivity", "gross_profit", "profit_share",
+    "cum_customer_share", "cum_profit_share", "profit_rank", "tier", "avg_profit", "promo_share",
+    "from", "to", "stage", "contacts", "recent_profit", "earlier_profit", "profit_change",
+    "value_type",
+)),  # labels from crmlab.labels; below, the wording this lesson still shows
     "amount": "销售额（元）",
-    "amount_share": "销售额占比",
-    "avg_order_amount": "平均每单金额（元）",
-    "orders": "订单数",
-    "attitude": "购买心理类型",
-    "novelty_seeking": "求新程度",
-    "price_sensitivity": "价格敏感度",
-    "gross_profit": "毛利（元）",
-    "profit_share": "毛利占比",
-    "cum_customer_share": "累计客户占比",
-    "cum_profit_share": "累计毛利占比",
-    "profit_rank": "毛利排名",
-    "tier": "客户级别",
-    "avg_profit": "人均毛利（元）",
-    "promo_share": "促销期购买占比",
-    "from": "开始时的状态",
-    "to": "结束时的状态",
-    "stage": "阶段",
-    "contacts": "营销接触次数",
-    "recent_profit": "近一年毛利（元）",
-    "earlier_profit": "前一年毛利（元）",
-    "profit_change": "毛利变化率",
-    "value_type": "交易型/关系型",
 }
 
 

@@ -31,6 +31,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from crmlab._errors import CRMDataError
+from crmlab.labels import pick
 
 DESCRIPTIVE, BEHAVIOURAL, ASSOCIATIVE = "描述类信息", "行为类信息", "关联类信息"
 INFO_TYPES = (DESCRIPTIVE, BEHAVIOURAL, ASSOCIATIVE)
@@ -98,50 +99,21 @@ COLUMN_TYPES: dict[str, str] = {
     "novelty_seeking": ASSOCIATIVE,
 }
 
-COLUMN_LABELS: dict[str, str] = {
-    "record_id": "记录编号",
+COLUMN_LABELS: dict[str, str] = {**pick((
+    "record_id", "source", "collected_at", "customer_id", "customer_type", "name", "gender",
+    "birth_date", "age", "city", "city_tier", "region", "address", "phone", "email", "id_number",
+    "customer_role", "acquisition_channel", "order_id", "bn_price", "signup_date", "order_date",
+    "category", "quantity", "amount", "payment_method", "channel", "occasion", "type", "service_cost",
+    "satisfaction", "loyalty", "trust", "price_sensitivity", "novelty_seeking", "consent_marketing",
+    "face_photo", "bank_account", "health", "location_track", "income", "marital_status", "hobby",
+)),  # labels from crmlab.labels; below, the wording this lesson still shows
     "source": "来源",
-    "collected_at": "收集时间",
-    "customer_id": "客户编号",
-    "customer_type": "客户类型",
-    "name": "姓名",
-    "gender": "性别",
-    "birth_date": "出生日期",
-    "age": "年龄",
-    "city": "城市",
-    "city_tier": "城市等级",
-    "region": "地区",
-    "address": "地址",
-    "phone": "手机号",
-    "email": "电子邮箱",
-    "id_number": "身份证号",
-    "customer_role": "客户角色",
-    "acquisition_channel": "获客渠道",
-    "order_id": "订单编号",
-    "bn_price": "追求的利益：价格实惠",
-    "signup_date": "注册日期",
-    "order_date": "下单日期",
     "category": "购买品类",
     "quantity": "购买数量",
     "amount": "消费金额",
-    "payment_method": "付款方式",
-    "channel": "购买渠道",
     "occasion": "购买场合",
-    "type": "服务记录类型（咨询、投诉、退货）",
-    "service_cost": "服务成本",
-    "satisfaction": "满意度",
-    "loyalty": "忠诚度",
-    "trust": "信任度",
-    "price_sensitivity": "价格敏感度",
     "novelty_seeking": "求新倾向",
     "consent_marketing": "营销同意",
-    "face_photo": "人脸照片",
-    "bank_account": "银行账户",
-    "health": "健康状况",
-    "location_track": "行踪轨迹",
-    "income": "收入",
-    "marital_status": "婚姻状况",
-    "hobby": "兴趣爱好",
 }
 
 

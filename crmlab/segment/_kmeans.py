@@ -21,13 +21,11 @@ from crmlab.segment._base import CN8_SEGMENTS, _bad_rows, _require_frame
 # ---------------------------------------------------------------------------
 
 #: Chinese labels for features used in cluster names.
-FEATURE_LABELS: dict[str, str] = {
+FEATURE_LABELS: dict[str, str] = {**pick((
+    "recency", "frequency", "monetary", "R", "F", "M",
+), "segment"),  # labels from crmlab.labels; below, the wording this lesson still shows
     "recency": "最近购买",
-    "frequency": "购买次数",
     "monetary": "消费金额",
-    "R": "R 分",
-    "F": "F 分",
-    "M": "M 分",
 }
 
 

@@ -11,6 +11,7 @@ from crmlab._checks import finite_number as _finite_number
 from crmlab._checks import require_columns
 from crmlab._checks import require_frame as _require_frame  # noqa: F401 - shared by the value modules
 from crmlab._errors import CRMDataError
+from crmlab.labels import pick
 
 # ---------------------------------------------------------------------------
 # Names and labels
@@ -36,52 +37,16 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "trust": 0.10,
 }
 
-LABELS: dict[str, str] = {
-    # delivered value
-    "product_value": "产品价值",
-    "service_value": "服务价值",
-    "personnel_value": "人员价值",
-    "image_value": "形象价值",
-    "money_cost": "货币成本",
-    "time_cost": "时间成本",
-    "energy_cost": "精力成本",
-    "physical_cost": "体力成本",
-    "total_value": "客户总价值",
-    "total_cost": "客户总成本",
-    "delivered_value": "客户让渡价值",
-    "value_cost_ratio": "价值成本比",
-    "best": "理性客户的选择",
-    # indicator method
+LABELS: dict[str, str] = {**pick((
+    "product_value", "service_value", "personnel_value", "image_value", "money_cost", "time_cost",
+    "energy_cost", "physical_cost", "total_value", "total_cost", "delivered_value", "value_cost_ratio",
+    "best", "gross_profit", "volume", "service_cost", "satisfaction", "loyalty", "trust",
+    "current_value", "potential_value", "clv_score", "rank", "period", "survival", "margin",
+    "expected_margin", "discount_factor", "discounted_margin", "cumulative_clv", "frequency",
+    "recency", "T", "monetary_value", "historical_value", "prob_alive", "expected_purchases",
+    "expected_avg_value", "clv", "amount", "quantity",
+), "bgnbd"),  # labels from crmlab.labels; below, the wording this lesson still shows
     "gross_profit": "毛利润",
-    "volume": "购买量",
-    "service_cost": "服务成本",
-    "satisfaction": "满意度",
-    "loyalty": "忠诚度",
-    "trust": "信任度",
-    "current_value": "当前价值",
-    "potential_value": "潜在价值",
-    "clv_score": "终身价值得分",
-    "rank": "排名",
-    # discounted CLV
-    "period": "期数",
-    "survival": "留存概率",
-    "margin": "每期利润",
-    "expected_margin": "期望利润",
-    "discount_factor": "折现系数",
-    "discounted_margin": "折现后利润",
-    "cumulative_clv": "累计终身价值",
-    # predictive CLV
-    "frequency": "重复购买次数",
-    "recency": "最近购买时点(周)",
-    "T": "观察时长(周)",
-    "monetary_value": "平均每次金额",
-    "historical_value": "历史重复消费额",
-    "prob_alive": "仍活跃概率",
-    "expected_purchases": "预计购买次数",
-    "expected_avg_value": "预计每次金额",
-    "clv": "预测终身价值",
-    # order columns named in error messages
-    "amount": "金额（元）",
     "quantity": "件数",
 }
 
