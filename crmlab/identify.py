@@ -34,6 +34,7 @@ import pandas as pd
 
 from crmlab._errors import CRMDataError
 from crmlab.course import COURSE_DATE
+from crmlab.labels import pick
 
 #: the five steps of the identification process, with the question each answers
 PROCESS_STEPS = pd.DataFrame(
@@ -180,8 +181,12 @@ def identification_flow(raw: pd.DataFrame, customers: pd.DataFrame, today=COURSE
 # ----------------------------------------------------------------------------- screening decisions
 
 _PAIR_FIELDS = ("name", "gender", "birth_date", "phone", "email", "id_number", "address", "city", "company")
-_SHOW = {"name": "姓名", "gender": "性别", "birth_date": "出生日期", "phone": "手机号", "email": "电子邮箱",
-         "id_number": "身份证号", "address": "地址", "city": "城市", "source": "来源", "collected_at": "收集时间"}
+_SHOW = {**pick((
+    "name", "gender", "birth_date", "phone", "email", "id_number", "address", "city", "source",
+    "collected_at",
+)),  # labels from crmlab.labels; below, the wording this lesson still shows
+    "source": "来源",
+}
 
 
 @dataclass

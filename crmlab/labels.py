@@ -108,6 +108,10 @@ COLUMNS: dict[str, str] = {
     # credit (lesson 4): the English names some credit tables keep
     "grade": "信用等级", "over_limit": "是否超额度", "score": "总分", "reason": "理由",
     "credit_limit": "建议额度（元）", "strongest": "最强项", "weakest": "最弱项",
+    # the facts behind the 5C score (lesson 4)
+    "on_time_payment_rate": "按时付款率", "late_payments_12m": "近12个月逾期次数", "years_in_business": "经营年限",
+    "annual_revenue": "年营业收入", "working_capital": "营运资金", "debt_ratio": "资产负债率", "net_worth": "净资产",
+    "collateral_coverage": "抵押品覆盖率", "industry_outlook": "行业前景",
 }
 
 #: Where one English name stands for a *different quantity* (or a different thing) in one

@@ -18,7 +18,8 @@ from crmlab import labels
 #: (module, table, vocabulary context) of every label table kept in a module
 TABLES = [
     ("crmlab.value", "LABELS", "bgnbd"),
-    ("crmlab.credit", "GERMAN_CREDIT_LABELS", None),  # bin labels per feature: checked separately below
+    ("crmlab.credit", "GERMAN_CREDIT_LABELS", None),
+    ("crmlab.credit", "ITEM_NAMES", None),  # bin labels per feature: checked separately below
     ("crmlab.infobase.base", "FIELD_LABELS", "infobase"),
     ("crmlab.infobase.codes", "FIELD_LABELS", "infobase"),
     ("crmlab.lifecycle", "LABELS", None),

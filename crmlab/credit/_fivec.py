@@ -15,6 +15,7 @@ from crmlab.credit._common import (
     require_frame,
     to_numbers,
 )
+from crmlab.labels import pick
 
 #: The five Cs with their Chinese names.
 FIVE_C = {
@@ -37,17 +38,10 @@ ITEMS = {
     "conditions": ("industry_outlook",),
 }
 
-ITEM_NAMES = {
-    "on_time_payment_rate": "按时付款率",
-    "late_payments_12m": "近12个月逾期次数",
-    "years_in_business": "经营年限",
-    "annual_revenue": "年营业收入",
-    "working_capital": "营运资金",
-    "debt_ratio": "资产负债率",
-    "net_worth": "净资产",
-    "collateral_coverage": "抵押品覆盖率",
-    "industry_outlook": "行业前景",
-}
+ITEM_NAMES = pick((
+    "on_time_payment_rate", "late_payments_12m", "years_in_business", "annual_revenue",
+    "working_capital", "debt_ratio", "net_worth", "collateral_coverage", "industry_outlook",
+))
 
 #: Default weights of the five Cs (sum 1).  One reasonable teaching choice, not a standard.
 DEFAULT_WEIGHTS = {"character": 0.35, "capacity": 0.25, "capital": 0.20, "collateral": 0.10, "conditions": 0.10}
