@@ -409,7 +409,7 @@ class MinimiseView(View):
                               self.check, self.status, self.out])
 
     def _clear(self) -> None:
-        self.out.clear_output()
+        self.out.outputs = ()  # not clear_output(): see crmlab.widgets._base.show_in
         self.status.value = ""
 
     def compute(self, purpose: str | None = None, ticked=None):
