@@ -35,11 +35,20 @@ def test_exercise_notebook_starts_with_identity_and_ends_with_hand_in(path):
     assert last_md.startswith("## 交作业") and "保存" in last_md  # the save reminder (the widget repeats it)
 
 
-@pytest.mark.parametrize("path", EXERCISES, ids=lambda p: p.name)
-def test_hand_in_cell_submits_this_notebook(path, tmp_path, monkeypatch):
+@pytest.fixture
+def registered(tmp_path, monkeypatch):
+    """A student registered in this process for one test; the identity is per kernel, so none is left behind."""
+    from crmlab import records
+
     monkeypatch.setenv("CRMLAB_HOME", str(tmp_path / "home"))
-    lesson = int(path.name[:2])
     crmlab.student("测试学生", student_id="01", class_name="营销1班")
+    yield
+    records.forget_student()
+
+
+@pytest.mark.parametrize("path", EXERCISES, ids=lambda p: p.name)
+def test_hand_in_cell_submits_this_notebook(path, tmp_path, registered):
+    lesson = int(path.name[:2])
     view = crmlab.handin(lesson=lesson, folder=tmp_path, notebook=path)
     result = view.update()
     assert result is not None, view.message
