@@ -4,7 +4,8 @@
 
 Without ``N`` Voilà lists all dashboards of ``notebooks/app/``.  Voilà shows the widgets
 and text of the notebook without its code cells; it runs on this computer only
-(``localhost``) and needs no internet connection.
+(``localhost``) and needs no internet connection: the course's Voilà template
+(``crmlab/app/jupyter/voila/templates/crmlab``) drops the lab template's CDN stylesheet links.
 """
 
 from __future__ import annotations
@@ -33,8 +34,22 @@ def dashboard_notebook(lesson: int | str, root: Path | None = None) -> Path:
     return found[0]
 
 
+# The course's Voilà template (``crmlab``): the lab template without links to a public CDN.
+# Voilà finds templates under ``<jupyter data dir>/voila/templates/``; this folder is one.
+TEMPLATE_ROOT = Path(__file__).parent / "jupyter"
+TEMPLATE = "crmlab"
+
+
 def voila_command(target: Path, extra: list[str]) -> list[str]:
-    return [sys.executable, "-m", "voila", str(target), "--theme=light", *extra]
+    return [sys.executable, "-m", "voila", str(target), "--theme=light", f"--template={TEMPLATE}", *extra]
+
+
+def template_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """``env`` (default: this process's) with the course template's folder first on ``JUPYTER_PATH``."""
+    env = dict(os.environ if env is None else env)
+    paths = [str(TEMPLATE_ROOT), *[p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p]]
+    env["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
+    return env
 
 
 def take_group(args: list[str]) -> tuple[int | None, list[str]]:
@@ -77,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     if group is not None:
         print(f"看板使用第 {group} 组的公司数据（CRMLAB_GROUP={group}）。")
     print(f"正在用 Voilà 打开 {target.relative_to(root) if target.is_relative_to(root) else target}（按 Ctrl+C 结束）")
+    os.environ.update(template_env())  # the page then asks nothing of any host but this server
     return run_server(voila_command(target, extra), root)
 
 

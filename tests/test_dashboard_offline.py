@@ -1,0 +1,198 @@
+"""The dashboards ask nothing of any host but the local Voilà server (issue 17: no CDN requests).
+
+Voilà's stock "lab" template links two Font Awesome stylesheets on cdn.jsdelivr.net; on a
+school network that silently drops requests the page waits for them.  ``crmlab-app`` uses the
+course template ``crmlab`` (crmlab/app/jupyter/voila/templates/crmlab), which drops those links;
+Voilà's own bundle already carries Font Awesome.  The fast tests check the checker and the command
+line; the ``browser`` tests start ``python -m crmlab.app`` the way tests/test_browser.py
+does, load every dashboard page with urllib, and open each in headless Chromium with every
+non-local request refused and recorded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+import urllib.request
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import ROOT
+from crmlab.app import __main__ as app_cli
+
+APP_DIR = ROOT / "notebooks" / "app"
+# `python -m crmlab.app` (no lesson) serves notebooks/app/ itself: a dashboard's URL path is its file name
+DASHBOARDS = sorted(p.name for p in APP_DIR.glob("[0-9][0-9]_*.ipynb"))
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+LOAD_TIMEOUT_S = 240  # a dashboard page streams until its last cell ran (a 2-core machine, shared)
+
+
+class _Refs(HTMLParser):
+    """Every src/href of <link>, <script>, <img>, <iframe> tags in a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in {"link", "script", "img", "iframe", "source"}:
+            self.refs += [value for name, value in attrs if name in {"src", "href"} and value]
+
+
+def foreign_refs(html: str) -> list[str]:
+    """The absolute http(s)/protocol-relative references of ``html`` to a host that is not this computer."""
+    parser = _Refs()
+    parser.feed(html)
+    foreign = []
+    for ref in parser.refs:
+        parts = urlsplit(ref.strip())
+        absolute = parts.scheme in {"http", "https"} or ref.strip().startswith("//")
+        if absolute and parts.hostname not in LOCAL_HOSTS:
+            foreign.append(ref)
+    return foreign
+
+
+def test_foreign_refs_finds_cdn_links():
+    """The checker itself: it sees what Voilà's stock template would send (and ignores local paths)."""
+    page = ('<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@^5/css/all.min.css">'
+            '<script src="//cdnjs.cloudflare.com/x.js"></script><script src="/voila/static/voila.js"></script>'
+            '<link href="http://127.0.0.1:8866/voila/static/a.css"><img src="data:image/png;base64,AAAA">')  # fmt: skip
+    assert foreign_refs(page) == ["https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@^5/css/all.min.css",
+                                  "//cdnjs.cloudflare.com/x.js"]  # fmt: skip
+
+
+def test_stock_lab_template_links_the_cdn():
+    """Voilà's lab template still carries the CDN links this course template removes (else drop the template)."""
+    from voila.paths import collect_template_paths
+
+    stock = next(Path(d) / "index.html.j2" for d in collect_template_paths(["voila"], "lab", prune=True)
+                 if (Path(d) / "index.html.j2").is_file())  # fmt: skip
+    assert "cdn.jsdelivr.net" in stock.read_text(encoding="utf-8")
+
+
+def test_crmlab_app_uses_the_course_template(tmp_path):
+    cmd = app_cli.voila_command(APP_DIR / "03_segmentation_app.ipynb", ["--no-browser"])
+    assert f"--template={app_cli.TEMPLATE}" in cmd and cmd[-1] == "--no-browser"
+    folder = app_cli.TEMPLATE_ROOT / "voila" / "templates" / app_cli.TEMPLATE
+    assert (folder / "index.html.j2").is_file() and (folder / "conf.json").is_file()
+    env = app_cli.template_env({"JUPYTER_PATH": os.pathsep.join(["/a", str(app_cli.TEMPLATE_ROOT)])})
+    assert env["JUPYTER_PATH"].split(os.pathsep) == [str(app_cli.TEMPLATE_ROOT), "/a"]
+    assert app_cli.template_env({})["JUPYTER_PATH"] == str(app_cli.TEMPLATE_ROOT)
+
+
+# --------------------------------------------------------------------------- a real Voilà server
+
+
+@functools.cache
+def _helpers():
+    """tests/test_browser.py's server and Chromium helpers (one way to start and stop a server in the suite).
+
+    Loaded from its file wherever it lives under tests/ (test files may move into subfolders).
+    """
+    path = next(iter(sorted((ROOT / "tests").rglob("test_browser.py"))))
+    spec = importlib.util.spec_from_file_location("_crmlab_test_browser_helpers", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory):
+    """``python -m crmlab.app`` (all dashboards) on a free local port, as tests/test_browser.py starts it."""
+    tb = _helpers()
+    base = tmp_path_factory.mktemp("voila_offline")
+    port = tb._free_port()
+    log_path = base / "voila.log"
+    log = open(log_path, "wb")  # noqa: SIM115 - stays open for the server's lifetime
+    cmd = [sys.executable, "-m", "crmlab.app", "--no-browser", f"--port={port}",
+           "--Voila.ip=127.0.0.1", "--Voila.port_retries=0"]  # fmt: skip
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(base / "runtime"), PYDEVD_DISABLE_FILE_VALIDATION="1")
+    env.pop("JUPYTER_PATH", None)  # crmlab.app must add the template folder itself
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        tb._wait_for_server(proc, f"{url}api/kernelspecs", log_path, "Voilà")
+        yield url, log_path
+    finally:
+        tb._stop(proc)
+        log.close()
+
+
+def _render_url(url: str, relpath: str) -> str:
+    return f"{url}voila/render/{relpath}"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("relpath", ["", *DASHBOARDS])
+def test_dashboard_html_links_only_the_local_server(app_server, relpath):
+    """The list page and every dashboard's full HTML (all cells run) reference no other host."""
+    url, log = app_server
+    page_url = _render_url(url, relpath) if relpath else url
+    with urllib.request.urlopen(page_url, timeout=LOAD_TIMEOUT_S) as response:
+        html = response.read().decode("utf-8")
+    assert "</html>" in html, f"{page_url} 没有完整加载 / page incomplete:\n{log.read_text()[-2000:]}"
+    if relpath:
+        assert "voila_finish" in html and "jupyter-config-data" in html  # a rendered dashboard, not an error page
+    assert foreign_refs(html) == []
+    assert not re.search(r"""(?:src|href)\s*=\s*["'](?:https?:)?//(?!127\.0\.0\.1|localhost)""", html)
+
+
+_ICON_FONT_JS = """
+() => {
+  const icon = document.querySelector('.jupyter-widgets .fa');
+  return icon ? getComputedStyle(icon).fontFamily : null;
+}
+"""
+
+
+@pytest.mark.browser
+def test_dashboards_request_nothing_but_the_local_server(app_server):
+    """Headless Chromium opens every dashboard with non-local requests refused: none is attempted."""
+    tb = _helpers()
+    tb._chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    url, log = app_server
+    attempted: list[str] = []
+
+    def local_only(route):
+        host = urlsplit(route.request.url).hostname
+        if route.request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            attempted.append(route.request.url)
+            route.abort()
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(tb.CHROMIUM), args=tb.CHROMIUM_FLAGS)
+        try:
+            ctx = browser.new_context(viewport={"width": 1024, "height": 768}, locale="zh-CN")
+            ctx.route("**/*", local_only)
+            for relpath in DASHBOARDS:
+                page = ctx.new_page()
+                errors: list[str] = []
+                page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
+                try:
+                    page.goto(_render_url(url, relpath), timeout=LOAD_TIMEOUT_S * 1000, wait_until="commit")
+                    page.wait_for_selector(".widget-tab .jupyter-widgets img", timeout=LOAD_TIMEOUT_S * 1000)
+                    page.wait_for_load_state("load", timeout=60_000)
+                    # the widgets' icons still come from Voilà's bundled Font Awesome
+                    assert "Font Awesome" in (page.evaluate(_ICON_FONT_JS) or ""), relpath
+                    assert not errors, (relpath, errors)
+                except Exception:
+                    print(log.read_text(encoding="utf-8", errors="replace")[-3000:])
+                    raise
+                finally:
+                    with contextlib.suppress(Exception):
+                        page.close()
+            assert attempted == [], attempted
+        finally:
+            browser.close()
