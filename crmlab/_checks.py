@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from crmlab._errors import CRMDataError
+from crmlab.course import COURSE_DATE
 
 
 def require_frame(df: Any, what: str, *, allow_empty: bool = False, hint: str = "") -> pd.DataFrame:
@@ -38,13 +39,13 @@ def _rows(index, mask) -> str:
 def to_timestamp(value: Any, name: str, *, normalize: bool = False) -> pd.Timestamp:
     """``value`` as a tz-naive Timestamp (midnight when ``normalize``)."""
     if value is None or value is Ellipsis:
-        raise CRMDataError(f"请给出{name}，例如 \"2026-01-01\"。")
+        raise CRMDataError(f"请给出{name}，例如 \"{COURSE_DATE}\"。")
     try:
         ts = pd.Timestamp(value)
     except (ValueError, TypeError) as exc:
-        raise CRMDataError(f"{name} {value!r} 不是有效的日期，请写成 \"2026-01-01\" 这样的格式。") from exc
+        raise CRMDataError(f"{name} {value!r} 不是有效的日期，请写成 \"{COURSE_DATE}\" 这样的格式。") from exc
     if pd.isna(ts):
-        raise CRMDataError(f"{name}是空的，请写成 \"2026-01-01\" 这样的日期。")
+        raise CRMDataError(f"{name}是空的，请写成 \"{COURSE_DATE}\" 这样的日期。")
     if ts.tzinfo is not None:
         ts = ts.tz_localize(None)
     return ts.normalize() if normalize else ts

@@ -30,6 +30,7 @@ import pandas as pd
 
 from crmlab._checks import finite_number as _number
 from crmlab._errors import CRMDataError
+from crmlab.course import COURSE_DATE
 from crmlab.customers import _columns, _date, _frame, _int_param, _prepare_orders
 from crmlab.labels import pick
 
@@ -97,7 +98,7 @@ def _order_history(orders: pd.DataFrame, asof: pd.Timestamp) -> pd.DataFrame:
 
 def relationship_metrics(
     orders: pd.DataFrame,
-    asof: Any = "2026-01-01",
+    asof: Any = COURSE_DATE,
     *,
     window_days: int = 365,
     churn_days: int | None = None,
@@ -264,7 +265,7 @@ def recommend_level(
     return KotlerChoice(level, CUSTOMER_BANDS[row], MARGIN_BANDS[col], row, col, n, m, KOTLER_DESCRIPTIONS[level])
 
 
-def kotler_inputs(orders: pd.DataFrame, asof: Any = "2026-01-01", *, window_days: int = 365) -> dict[str, float]:
+def kotler_inputs(orders: pd.DataFrame, asof: Any = COURSE_DATE, *, window_days: int = 365) -> dict[str, float]:
     """Number of customers who bought in the last ``window_days`` and their gross margin rate.
 
     Returns ``{"n_customers": ..., "unit_margin": gross_profit / amount}`` -- the two
@@ -342,7 +343,7 @@ def _purchase_centre(o: pd.DataFrame, asof: pd.Timestamp) -> pd.Series:
 
 def lifecycle_stage(
     orders: pd.DataFrame,
-    asof: Any = "2026-01-01",
+    asof: Any = COURSE_DATE,
     *,
     explore_days: int = 183,
     early: float = 0.41,
@@ -492,7 +493,7 @@ def _spending_trend(o: pd.DataFrame, asof: pd.Timestamp, window_days: int) -> pd
 
 def telecom_stage(
     orders: pd.DataFrame,
-    asof: Any = "2026-01-01",
+    asof: Any = COURSE_DATE,
     customers: pd.DataFrame | None = None,
     **rules: Any,
 ) -> pd.DataFrame:

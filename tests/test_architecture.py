@@ -164,3 +164,16 @@ def test_the_readme_names_the_full_run_that_ci_runs():
     full = "uv run --group test pytest --full"
     assert full in readme and full in ci.splitlines()
     assert "`uv run --group test pytest`" in readme  # the everyday run, documented too
+
+
+# ------------------------------------------------------------------ one course date
+
+def test_the_course_date_is_written_once():
+    """The literal course date appears in crmlab/**/*.py only in crmlab/course.py."""
+    written = [f"{p.relative_to(ROOT).as_posix()}:{n}" for p in sorted((ROOT / "crmlab").rglob("*.py"))
+               for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+               if "2026-01-01" in line and p != ROOT / "crmlab" / "course.py"]
+    assert not written, written
+    from crmlab.course import COURSE_DATE
+
+    assert COURSE_DATE == "2026-01-01"

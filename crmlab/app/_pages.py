@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-ASOF = "2026-01-01"  # the lessons' "today"
+from crmlab.course import COURSE_DATE
+
+ASOF = COURSE_DATE  # the lessons' "today"
 
 Page = tuple[str, Callable[[], Any]]
 
@@ -67,7 +69,7 @@ class LessonData:
         from crmlab.infobase import InfoBase
 
         self._tmp = tempfile.TemporaryDirectory(prefix="crmlab-app-")  # removed with this object
-        crm = InfoBase(Path(self._tmp.name) / "CRM.db", clock=lambda: "2026-01-01 09:00:00")
+        crm = InfoBase(Path(self._tmp.name) / "CRM.db", clock=lambda: f"{COURSE_DATE} 09:00:00")
         crm.import_customers(self.table("customers"), channel="内部记录", collected_at="2025-12-31")
         for name, source in (("orders", "销售系统"), ("interactions", "客服系统")):
             crm.import_table(self.table(name), name, source=source, channel="内部记录", collected_at="2025-12-31")

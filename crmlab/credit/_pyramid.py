@@ -133,7 +133,7 @@ def payment_profile(orders, invoices=None, asof=None) -> pd.DataFrame:
     """Per customer: cash and credit sales, credit share, payment segment and overdue behaviour.
 
     Segment: 现金客户 (only cash), 赊销客户 (only credit), 混合客户 (both).
-    With ``invoices`` (and ``asof``, default the course date 2026-01-01,
+    With ``invoices`` (and ``asof``, default the course date COURSE_DATE,
     :data:`crmlab.course.COURSE_DATE`, as in every lesson) it adds the
     number of invoices issued by ``asof``, how many were (or are) paid late,
     the mean days late of those, and the overdue amount still open at ``asof``.
@@ -185,7 +185,7 @@ def payment_profile(orders, invoices=None, asof=None) -> pd.DataFrame:
 def payment_segments(orders, invoices=None, asof=None) -> pd.DataFrame:
     """Summary per payment segment (现金客户 / 赊销客户 / 混合客户): size, value, overdue behaviour.
 
-    ``asof`` defaults to the course date 2026-01-01 (see :func:`payment_profile`).
+    ``asof`` defaults to the course date COURSE_DATE (see :func:`payment_profile`).
     """
     prof = payment_profile(orders, invoices, asof)
     g = prof.groupby("付款方式细分")

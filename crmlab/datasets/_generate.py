@@ -27,13 +27,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crmlab.course import COURSE_DATE
 from crmlab.datasets import _order_lines
 from crmlab.datasets import _pools as P
 from crmlab.datasets._companies import Company, get_company
 
 START = pd.Timestamp("2024-01-01")
 END = pd.Timestamp("2025-12-31")
-AS_OF = pd.Timestamp("2026-01-01")
+AS_OF = pd.Timestamp(COURSE_DATE)
 DAYS = pd.date_range(START, END, freq="D")
 N_DAYS = len(DAYS)
 

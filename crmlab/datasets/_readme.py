@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from crmlab.course import COURSE_DATE
 from crmlab.datasets._companies import COMPANIES
 from crmlab.datasets._schema import FILES, TYPE_CN
 
@@ -31,11 +32,11 @@ crmlab.datasets.names()                            # 所有数据集的名字
 `crmlab/datasets/_schema.py` 自动生成，请不要手工修改。
 """
 
-_HOW = """\
+_HOW = f"""\
 ## 虚构公司是怎么生成的
 
 `customers`、`orders` 等合成数据描述一家虚构公司 2024-01-01 至 2025-12-31 两年的经营情况，
-课程默认的“今天”是 **2026-01-01**。数据由 `crmlab.datasets.generate(seed=2024, n_customers=3000, group=0)`
+课程默认的“今天”是 **{COURSE_DATE}**。数据由 `crmlab.datasets.generate(seed=2024, n_customers=3000, group=0)`
 按固定随机种子生成，重新生成得到的文件逐字节相同（测试会检查）。生成时刻意放进了下面这些“真实结构”，
 课上的分析可以把它们找出来：
 
@@ -57,7 +58,7 @@ _HOW = """\
 - **服务与投诉**：投诉、退货跟着订单发生，某些月份（如默认公司 2025 年 8 月的质量问题、双11 后的物流高峰）
   明显增多，适合做“本月与上月比较”。
 - **信用**：部分企业客户有付款期限（30/60/90 天），这些订单是赊销并开发票；每家企业有一个真实的信用水平，
-  信用差的更常拖欠甚至不付款，所以截至 2026-01-01 的逾期发票落在 1-30、31-60、61-90、91-180 和 180 天以上
+  信用差的更常拖欠甚至不付款，所以截至 {COURSE_DATE} 的逾期发票落在 1-30、31-60、61-90、91-180 和 180 天以上
   每一个账龄段。`accounts` 里的按期付款率和逾期次数就是从这些发票算出来的。
 - **零散记录**：`raw_records` 把约 700 位个人客户和约 175 位只出现在外购名单里的人，写成各部门各自登记的记录：
   同一个人 1-4 条，姓名有形近字或字序颠倒，电话有空格、短横线、+86、全角数字，日期写法不一，

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from crmlab.course import COURSE_DATE
+
 
 @dataclass(frozen=True)
 class Column:
@@ -190,7 +192,7 @@ _add(FileSpec(
 
 _add(FileSpec(
     "invoices", "赊销发票与回款", "synthetic",
-    "每笔赊销订单开一张发票；paid_date 为空表示截至 2026-01-01 仍未付款。",
+    f"每笔赊销订单开一张发票；paid_date 为空表示截至 {COURSE_DATE} 仍未付款。",
     (
         C("invoice_id", "str", "发票编号"),
         C("customer_id", "str", "客户编号"),

@@ -148,7 +148,7 @@ q2 = choice(
 
 q3 = number(
     "练习3",
-    "看课上的客户状态表：按课程规则，课程公司在分析日期（2026-01-01）有多少位非客户？",
+    f"看课上的客户状态表：按课程规则，课程公司在分析日期（{COURSE_DATE}）有多少位非客户？",
     lambda: _count("非客户"),
     unit=" 人",
     abs_=0,
@@ -356,11 +356,11 @@ q12 = Question(
     "练习12",
     f"规则：最近一次购买距 {ASOF} 超过 {Q12_CHURN_DAYS} 天的客户算流失客户。按这个规则，有多少位流失客户？",
     _q12_check,
-    hint="last = orders.groupby(\"customer_id\")[\"order_date\"].max()；days = (pd.Timestamp(\"2026-01-01\") - last).dt.days；"
+    hint=f"last = orders.groupby(\"customer_id\")[\"order_date\"].max()；days = (pd.Timestamp(\"{COURSE_DATE}\") - last).dt.days；"
     "再数 days > 90 的客户。也可以用 crmlab.customers.customer_states(..., churn_days=90)。",
     solution=(
         "last = orders.groupby(\"customer_id\")[\"order_date\"].max()\n"
-        "days = (pd.Timestamp(\"2026-01-01\") - last).dt.days\n"
+        f"days = (pd.Timestamp(\"{COURSE_DATE}\") - last).dt.days\n"
         "answer = int((days > 90).sum())"
     ),
     tier="拓展",
@@ -370,7 +370,7 @@ q12 = Question(
 
 
 # ------------------------------------------------------------------ q13 transitions
-Q13_START, Q13_END = "2025-10-01", "2026-01-01"
+Q13_START, Q13_END = "2025-10-01", COURSE_DATE
 
 
 def _q13_check(answer):
@@ -382,9 +382,9 @@ def _q13_check(answer):
     if v == expected:
         return
     if v == int(t.loc["流失客户", "现实客户-忠诚"]):
-        raise Wrong("方向反了：行是开始时（2025-10-01）的状态，列是结束时（2026-01-01）的状态。应取 table.loc[\"现实客户-忠诚\", \"流失客户\"]。")
+        raise Wrong(f"方向反了：行是开始时（2025-10-01）的状态，列是结束时（{COURSE_DATE}）的状态。应取 table.loc[\"现实客户-忠诚\", \"流失客户\"]。")
     if v == int(t["流失客户"].sum()):
-        raise Wrong("这是 2026-01-01 全部流失客户的人数。题目只问其中 2025-10-01 时还是忠诚客户的那些人。")
+        raise Wrong(f"这是 {COURSE_DATE} 全部流失客户的人数。题目只问其中 2025-10-01 时还是忠诚客户的那些人。")
     if v == int(t.loc["现实客户-忠诚"].sum()):
         raise Wrong("这是 2025-10-01 时全部忠诚客户的人数。还要看他们三个月后变成了什么状态。")
     raise Wrong(f"你的结果是 {v:g}。用 state_transitions(customers, orders, \"{Q13_START}\", \"{Q13_END}\") 得到转移表再取一格。")
@@ -396,7 +396,7 @@ q13 = Question(
     _q13_check,
     hint="转移表的行是开始时的状态，列是结束时的状态：table.loc[行, 列]。",
     solution=(
-        "table = crmlab.customers.state_transitions(customers, orders, \"2025-10-01\", \"2026-01-01\")\n"
+        f"table = crmlab.customers.state_transitions(customers, orders, \"2025-10-01\", \"{COURSE_DATE}\")\n"
         "answer = int(table.loc[\"现实客户-忠诚\", \"流失客户\"])"
     ),
     tier="拓展",
@@ -664,7 +664,7 @@ def _q19_check(answer):
         raise Wrong(f"他每单的金额在变小，但阶段看的是购买的时间：最近一次购买只在 {int(st['days_since_last'])} 天前，"
                     f"并没有沉默很久；购买重心约 {st['centre']:.0%}，不低于 41%，买得很均匀。")
     if name == "考察期":
-        raise Wrong(f"第一次购买是 2024-06-01，到 2026-01-01 已有 {int(st['tenure_days'])} 天，早过了 183 天的考察期。")
+        raise Wrong(f"第一次购买是 2024-06-01，到 {COURSE_DATE} 已有 {int(st['tenure_days'])} 天，早过了 183 天的考察期。")
     if name == "形成期":
         raise Wrong(f"形成期要购买重心高于 58%（越买越多）；他的购买重心约 {st['centre']:.0%}。")
     raise Wrong("按规则的顺序判断：先看是否流失或沉默很久，再看关系是否满 183 天，最后看购买重心。")
@@ -673,12 +673,12 @@ def _q19_check(answer):
 q19 = Question(
     "练习19",
     "practice_customer_orders() 是一位客户的全部订单。按课上的规则（考察期 183 天；超过 180 天没买且超过平常间隔 3 倍、"
-    "或购买重心低于 41% 算退化期；购买重心高于 58% 算形成期），他在 2026-01-01 处于哪个生命周期阶段？",
+    f"或购买重心低于 41% 算退化期；购买重心高于 58% 算形成期），他在 {COURSE_DATE} 处于哪个生命周期阶段？",
     _q19_check,
-    hint=["先算关系时长和最近一次购买距今多少天，再算购买重心：每次购买在“第一次购买 → 2026-01-01”这段时间里落在百分之几，取平均。",
-          "可以直接用 crmlab.lifecycle.lifecycle_stage(practice_customer_orders(), \"2026-01-01\")，看 centre 和 stage 两列。"],
+    hint=[f"先算关系时长和最近一次购买距今多少天，再算购买重心：每次购买在“第一次购买 → {COURSE_DATE}”这段时间里落在百分之几，取平均。",
+          f"可以直接用 crmlab.lifecycle.lifecycle_stage(practice_customer_orders(), \"{COURSE_DATE}\")，看 centre 和 stage 两列。"],
     solution=(
-        "st = crmlab.lifecycle.lifecycle_stage(practice_customer_orders(), \"2026-01-01\")\n"
+        f"st = crmlab.lifecycle.lifecycle_stage(practice_customer_orders(), \"{COURSE_DATE}\")\n"
         "answer = str(st.loc[\"P01\", \"stage\"])"
     ),
     tier="拓展",
@@ -830,7 +830,7 @@ def _top5() -> list[str]:
 # ------------------------------------------------------------------ classroom questions (teacher's key)
 def _cls_states() -> str:
     counts = _states()["state"].value_counts()
-    return (f"按课程规则，2026-01-01 有流失客户 {int(counts.get('流失客户', 0)):,} 人、非客户 {int(counts.get('非客户', 0)):,} 人，"
+    return (f"按课程规则，{COURSE_DATE} 有流失客户 {int(counts.get('流失客户', 0)):,} 人、非客户 {int(counts.get('非客户', 0)):,} 人，"
             f"现实客户 {int(sum(counts.get(s, 0) for s in ('现实客户-初次购买', '现实客户-重复购买', '现实客户-忠诚'))):,} 人。")
 
 

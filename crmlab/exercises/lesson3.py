@@ -692,7 +692,7 @@ def _check_q15(answer):
     if isinstance(ans.dtype, pd.api.types.DatetimeTZDtype) or pd.api.types.is_timedelta64_dtype(ans):
         raise Wrong("你的结果是时间差（Timedelta），请用 .dt.days 转成天数。")
     if pd.api.types.is_datetime64_any_dtype(ans):
-        raise Wrong("你交的是日期（最后一次购买的日子），还要用 2026-01-01 减去它，再用 .dt.days 取天数。")
+        raise Wrong(f"你交的是日期（最后一次购买的日子），还要用 {COURSE_DATE} 减去它，再用 .dt.days 取天数。")
     if _same(ans, exp):
         return
     if _same(-ans, exp):
@@ -702,20 +702,20 @@ def _check_q15(answer):
     if _same(ans, first):
         raise Wrong("你用的是第一次购买的日期（min）。recency 看的是最近一次购买：用 max。")
     if _same(ans, exp - 1) or _same(ans, exp + 1):
-        raise Wrong("差了 1 天：分析日期是 2026-01-01，直接用 (分析日期 − 最后购买日期).dt.days。")
-    raise Wrong("先按客户取最后一次下单日期（max），再用 2026-01-01 减去它，取天数。")
+        raise Wrong(f"差了 1 天：分析日期是 {COURSE_DATE}，直接用 (分析日期 − 最后购买日期).dt.days。")
+    raise Wrong(f"先按客户取最后一次下单日期（max），再用 {COURSE_DATE} 减去它，取天数。")
 
 
 q15 = Question(
     "练习15",
-    "用 practice_orders() 计算每位客户的 recency：从最后一次购买到分析日期 2026-01-01 相隔多少天。"
+    f"用 practice_orders() 计算每位客户的 recency：从最后一次购买到分析日期 {COURSE_DATE} 相隔多少天。"
     "交一个以客户编号为索引的 Series（整数天数）。",
     _check_q15,
     hint=["recency = 分析日期 − 最后一次购买的日期，单位是天。", "先找每位客户最后一次购买的日期：last = orders.groupby('customer_id')['order_date'].max()；"
-    "再用分析日期减去它：(pd.Timestamp('2026-01-01') - last).dt.days。"],
+    f"再用分析日期减去它：(pd.Timestamp('{COURSE_DATE}') - last).dt.days。"],
     solution="orders = practice_orders()\n"
     "last = orders.groupby('customer_id')['order_date'].max()\n"
-    "answer = (pd.Timestamp('2026-01-01') - last).dt.days",
+    f"answer = (pd.Timestamp('{COURSE_DATE}') - last).dt.days",
     tier="拓展",
     kind="code",
     expected=lambda: _fmt_series(_practice_rfm()["recency"], "{} 天"),
@@ -777,8 +777,8 @@ q17 = Question(
     "给 practice_orders() 的每位客户打 R 分（1-5 分，按排名分成 5 等份，最近购买的得 5 分）。交一个以客户编号为索引的 Series。",
     _check_q17,
     hint=["R 分按 recency 排名打 1-5 分，最近买过的（天数最少）得 5 分。", "recency 越小越好，所以排名方向和 F、M 相反：quintile_scores(recency, ascending=False)，"
-    "或直接看 crmlab.segment.rfm(orders, '2026-01-01')['R']。"],
-    solution="from crmlab.segment import rfm\nanswer = rfm(practice_orders(), '2026-01-01')['R']",
+    f"或直接看 crmlab.segment.rfm(orders, '{COURSE_DATE}')['R']。"],
+    solution=f"from crmlab.segment import rfm\nanswer = rfm(practice_orders(), '{COURSE_DATE}')['R']",
     tier="拓展",
     kind="code",
     expected=lambda: _fmt_series(_practice_rfm()["R"], "{} 分"),
@@ -816,13 +816,13 @@ def _check_q18(answer):
 
 q18 = Question(
     "练习18",
-    "对课程订单数据的 RFM 表（分析日期 2026-01-01）做 K 均值聚类（KMeans）：特征 recency、frequency、monetary，"
+    f"对课程订单数据的 RFM 表（分析日期 {COURSE_DATE}）做 K 均值聚类（KMeans）：特征 recency、frequency、monetary，"
     "先取对数再标准化，k = 4。交结果的轮廓系数（一个数）。",
     _check_q18,
     hint=["先得到课程订单的 RFM 表，再对 recency、frequency、monetary 三列做 k = 4 的聚类；取对数和标准化都要做。", "用 crmlab.segment.kmeans_segments：result = kmeans_segments(rfm_table, ('recency','frequency','monetary'), "
     "k=4, log=True, standardize=True)，轮廓系数在 result.silhouette 里。"],
     solution="from crmlab.segment import rfm, kmeans_segments\n"
-    "rfm_table = rfm(crmlab.datasets.load('orders'), '2026-01-01')\n"
+    f"rfm_table = rfm(crmlab.datasets.load('orders'), '{COURSE_DATE}')\n"
     "answer = kmeans_segments(rfm_table, k=4).silhouette",
     tier="拓展",
     kind="code",

@@ -114,7 +114,7 @@ def _day(value: Any, what: str = "日期") -> pd.Timestamp:
     except (ValueError, TypeError):
         t = pd.NaT
     if pd.isna(t):
-        raise CRMDataError(f"{what}“{value}”无法识别，请写成 2026-01-01 这样的日期。")
+        raise CRMDataError(f"{what}“{value}”无法识别，请写成 {COURSE_TODAY} 这样的日期。")
     return t
 
 
@@ -336,7 +336,7 @@ class InfoBase:
 
     Examples
     --------
-    >>> base = InfoBase(":memory:", clock=lambda: "2026-01-01 09:00:00")
+    >>> base = InfoBase(":memory:", clock=lambda: f"{COURSE_DATE} 09:00:00")
     >>> r = base.add_customer({"name": "张三", "phone": "13812345678"},
     ...                       source="门店", channel="当面交谈", consent_marketing=True)
     """

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
+from crmlab.course import COURSE_DATE
 from crmlab.segment._base import CN8_SEGMENTS, _bad_rows, _require_frame
 from crmlab.segment._display import (
     COLUMN_LABELS,
@@ -391,13 +392,13 @@ def _asof_day(asof: Any, max_day: int) -> int:
     if asof is None:
         return max_day + 1
     if isinstance(asof, (int, float, np.number)) and not isinstance(asof, bool):
-        raise CRMDataError(f"分析日期 asof 应当是日期，例如 '2026-01-01'，而你给的是数字 {asof!r}。")
+        raise CRMDataError(f"分析日期 asof 应当是日期，例如 '{COURSE_DATE}'，而你给的是数字 {asof!r}。")
     try:
         ts = pd.Timestamp(asof)
     except (ValueError, TypeError) as exc:
-        raise CRMDataError(f"分析日期 asof 无法识别：{asof!r}。请写成 '2026-01-01' 这样的格式。") from exc
+        raise CRMDataError(f"分析日期 asof 无法识别：{asof!r}。请写成 '{COURSE_DATE}' 这样的格式。") from exc
     if ts is pd.NaT or pd.isna(ts):
-        raise CRMDataError("分析日期 asof 是空的。请写成 '2026-01-01' 这样的格式，或不填（默认最后一笔订单的次日）。")
+        raise CRMDataError(f"分析日期 asof 是空的。请写成 '{COURSE_DATE}' 这样的格式，或不填（默认最后一笔订单的次日）。")
     asof_day = int(np.datetime64(ts.tz_localize(None) if ts.tzinfo else ts, "D").astype(np.int64))
     if asof_day < max_day:
         last = np.datetime64(max_day, "D")

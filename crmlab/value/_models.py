@@ -16,6 +16,7 @@ from crmlab._checks import finite_number as _finite_number
 from crmlab._checks import parse_dates as _datetimes
 from crmlab._checks import to_timestamp as _timestamp
 from crmlab._errors import CRMDataError
+from crmlab.course import COURSE_DATE
 from crmlab.value._common import WEEKS_PER_MONTH, _numeric_columns, _rate, _require_columns, _require_frame
 
 
@@ -353,7 +354,7 @@ class GammaGamma:
 def summary_from_orders(
     orders: pd.DataFrame,
     *,
-    today: Any = "2026-01-01",
+    today: Any = COURSE_DATE,
     customer_col: str = "customer_id",
     date_col: str = "order_date",
     value_col: str = "amount",

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
+from crmlab.course import COURSE_DATE
 from crmlab.widgets._base import View
 
 
@@ -300,10 +301,10 @@ class CreditApplicationView(_SummaryView):
 class AgingView(_SummaryView):
     """Receivables ageing at a chosen date: stacked bars and provision summary.
 
-    ``update(asof="2026-01-01", top=15)``.
+    ``update(asof=COURSE_DATE, top=15)``.
     """
 
-    def __init__(self, invoices: pd.DataFrame, asof="2026-01-01"):
+    def __init__(self, invoices: pd.DataFrame, asof=COURSE_DATE):
         super().__init__()
         import ipywidgets as w
 
@@ -319,13 +320,13 @@ class AgingView(_SummaryView):
     def _refresh(self):
         self.update(asof=self.asof.value, top=self.top.value)
 
-    def compute(self, asof="2026-01-01", top=15):
+    def compute(self, asof=COURSE_DATE, top=15):
         from crmlab.credit import aging, provision
 
         if asof is None or asof == "":
             raise CRMDataError("请先选择截止日。")
         if not isinstance(asof, (str, dt.date, pd.Timestamp, np.datetime64)):
-            raise CRMDataError(f"截止日要选一个日期（例如 2026-01-01），现在是「{asof}」。")
+            raise CRMDataError(f"截止日要选一个日期（例如 {COURSE_DATE}），现在是「{asof}」。")
         top = int(_num(top, "显示客户数"))
         if top <= 0:
             raise CRMDataError("显示客户数要大于 0。")

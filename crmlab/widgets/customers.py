@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from crmlab._errors import CRMDataError
+from crmlab.course import COURSE_DATE
 from crmlab.widgets._base import View
 
 _PLEASE_CHOOSE = "（请选择）"
@@ -92,7 +93,7 @@ class RoleQuizView(View):
         return None
 
 
-def _month_starts(first="2024-02-01", last="2026-01-01") -> list[str]:
+def _month_starts(first="2024-02-01", last=COURSE_DATE) -> list[str]:
     return [d.strftime("%Y-%m-%d") for d in pd.date_range(first, last, freq="MS")]
 
 
@@ -113,7 +114,7 @@ def _state_table_html(counts: pd.DataFrame, table: pd.DataFrame) -> str:
 class CustomerStateView(View):
     """Customer states at a date and the moves since an earlier date.
 
-    ``update(asof="2026-01-01", compare_months=3, churn_days=365, non_customer_days=540,
+    ``update(asof=COURSE_DATE, compare_months=3, churn_days=365, non_customer_days=540,
     loyal_min_orders=5)`` returns ``{"states", "counts", "transitions"}``.  With
     ``interactions`` the prospects who said no after repeated contacts count as 非客户 too.
     """
@@ -174,10 +175,10 @@ class CustomerStateView(View):
         asof = COURSE_DATE if asof is None else asof
         months = _int_param(compare_months, "和几个月前比（compare_months）", minimum=1, maximum=120)
         if isinstance(asof, (int, float)) or str(asof).strip() == "":
-            raise CRMDataError(f"分析日期应该是一个日期，例如 \"2026-01-01\"，现在是 {asof!r}。")
+            raise CRMDataError(f"分析日期应该是一个日期，例如 \"{COURSE_DATE}\"，现在是 {asof!r}。")
         end = _date(asof, "分析日期")
         if not pd.Timestamp("2000-01-01") <= end <= pd.Timestamp("2100-01-01"):
-            raise CRMDataError(f"分析日期 {end.date()} 离课程数据太远，请选 2024-01-01 到 2026-01-01 之间的日期。")
+            raise CRMDataError(f"分析日期 {end.date()} 离课程数据太远，请选 2024-01-01 到 {COURSE_DATE} 之间的日期。")
         start = end - pd.DateOffset(months=months)
         rules = {
             "churn_days": CHURN_DAYS if churn_days is None else churn_days,

@@ -14,6 +14,7 @@ import html
 import pandas as pd
 
 from crmlab._errors import CRMDataError
+from crmlab.course import COURSE_DATE
 from crmlab.widgets._base import View
 
 
@@ -77,7 +78,7 @@ class LifecycleView(View):
     late=0.58, churn_days=365)`` returns ``{"stages", "summary", "strategy"}``.
     """
 
-    def __init__(self, orders: pd.DataFrame, customers: pd.DataFrame | None = None, asof: str = "2026-01-01"):
+    def __init__(self, orders: pd.DataFrame, customers: pd.DataFrame | None = None, asof: str = COURSE_DATE):
         super().__init__()
         import ipywidgets as w
 

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
+from crmlab.course import COURSE_DATE
 from crmlab.labels import pick
 from crmlab.widgets._base import View
 
@@ -63,19 +64,19 @@ def _fixed_ax(figsize=(8, 4.2), left=0.09, right=0.9, bottom=0.22, top=0.9):
     return fig.add_subplot()
 
 
-#: what a typed analysis date may look like: 2026-01-01, 2026/1/1, 2026.1.1, 2026年1月1日, 20260101
+#: what a typed analysis date may look like: YYYY-MM-DD, 2026/1/1, 2026.1.1, 2026年1月1日, 20260101
 _DATE_TEXT = re.compile(r"\d{4}([-/.])\d{1,2}\1\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日?|\d{8}")
 
 
 def _as_date(value: Any):
     """'' / None -> None (default date); otherwise a Timestamp or a Chinese error.
 
-    Text must look like a calendar date (``2026-01-01``, ``2026/1/1``, ``2026年1月1日``,
+    Text must look like a calendar date (``YYYY-MM-DD``, ``2026/1/1``, ``2026年1月1日``,
     ``20260101``): pandas would read ``"-3"`` as the year -3 and a bare number as nanoseconds.
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    bad = f"分析日期「{value}」无法识别，请写成 2026-01-01 这样的格式，或留空。"
+    bad = f"分析日期「{value}」无法识别，请写成 {COURSE_DATE} 这样的格式，或留空。"
     if isinstance(value, (int, float, np.number)) or (
         isinstance(value, str) and not _DATE_TEXT.fullmatch(value.strip())
     ):
@@ -94,7 +95,7 @@ def _as_date(value: Any):
 class RFMExplorer(View):
     """RFM on a transactions frame: choose the analysis date, the high rule and the scheme.
 
-    ``update(asof="2026-01-01", high_rule="score_mean", scheme="cn8", chart="sizes")``
+    ``update(asof=COURSE_DATE, high_rule="score_mean", scheme="cn8", chart="sizes")``
     """
 
     def __init__(self, transactions: pd.DataFrame, asof: Any = None):
