@@ -165,7 +165,21 @@ def write_key(group: int, output: Any = None, *, overwrite: bool = False,
     md = write_text(base.with_name(base.name + ".md"), to_markdown(key, group), overwrite=overwrite)
     sheets = {f"第{lesson}课": frame for lesson, frame in key.items()}
     xlsx = to_excel(sheets, base.with_name(base.name + ".xlsx"), overwrite=overwrite, index=False)
+    _wrap_long_text(xlsx)
     return md, xlsx
+
+
+def _wrap_long_text(path: Path) -> None:
+    """Wrap the question and answer columns (long, multi-line text) and align every row at the top."""
+    from openpyxl import load_workbook
+    from openpyxl.styles import Alignment
+
+    book = load_workbook(path)
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                cell.alignment = Alignment(vertical="top", wrap_text=cell.column > 3)
+    book.save(path)
 
 
 def _parser() -> argparse.ArgumentParser:
