@@ -41,7 +41,10 @@ TEMPLATE = "crmlab"
 
 
 def voila_command(target: Path, extra: list[str]) -> list[str]:
-    return [sys.executable, "-m", "voila", str(target), "--theme=light", f"--template={TEMPLATE}", *extra]
+    """The Voilà command line; the course template unless ``extra`` names one (Voilà takes only one)."""
+    chosen = any(a.split("=", 1)[0] in ("--template", "--VoilaConfiguration.template") for a in extra)
+    template = [] if chosen else [f"--template={TEMPLATE}"]
+    return [sys.executable, "-m", "voila", str(target), "--theme=light", *template, *extra]
 
 
 def template_env(env: dict[str, str] | None = None) -> dict[str, str]:
