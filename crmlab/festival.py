@@ -11,7 +11,7 @@ regressor a trend model can use (see :func:`crmlab.analysis.forecast_sales`).
 
 Dates: the first day of the lunar year as published in Chinese calendar tables
 (the same dates as python-holidays' and lunardate's tables), checked in
-``tests/test_analysis.py`` against known years.
+``tests/domain/test_analysis.py`` against known years.
 """
 
 from __future__ import annotations

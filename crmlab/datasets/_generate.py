@@ -7,7 +7,7 @@ below are called in that fixed order -- reordering them changes the data.  Only
 ``order_lines`` (:mod:`crmlab.datasets._order_lines`) has a random stream of its
 own, so adding it left every other table unchanged.
 
-Structure built in (checked by ``tests/test_datasets.py``):
+Structure built in (checked by ``tests/domain/test_datasets.py``):
 
 * spend is Pareto-like (log-normal customer value), top 20% bring 60-80%;
 * each buyer follows one life-cycle pattern (new / growing / stable /

@@ -5,7 +5,7 @@ other tables stay exactly as they were.  Each order keeps its ``category`` as th
 main line (line 1, the largest amount); extra lines carry other categories bought
 in the same order.  The line amounts of an order add up exactly to its ``amount``.
 
-Structure built in (checked by ``tests/test_datasets.py`` and ``tests/test_basket.py``):
+Structure built in (checked by ``tests/domain/test_datasets.py`` and ``tests/domain/test_basket.py``):
 
 * **cross-selling pair** ``Company.cross_sell = (X, Y)``: an order holding X also
   holds Y with probability :data:`P_CROSS` -- the rule X → Y has a lift well above 1;

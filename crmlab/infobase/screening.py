@@ -43,7 +43,7 @@ Quality metric (:func:`pairwise_scores`, :func:`evaluate_pairs`): over all
 to the same person, recall = share of the true same-person pairs that were put
 together.  On independently generated test records (formats, scripts, typos and
 missing fields varied; namesakes, 王强/王伟 pairs and a shared ID built in) the
-rules reach precision >= 0.98 and recall >= 0.97 (``tests/test_screening_quality.py``).
+rules reach precision >= 0.98 and recall >= 0.97 (``tests/domain/test_screening_quality.py``).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "04_credit.ipynb"
 SOLUTIONS = ROOT / "solutions" / "04_credit.ipynb"
 HAN = re.compile(r"[\u4e00-\u9fff]")

@@ -18,7 +18,7 @@ from crmlab import CRMDataError
 from crmlab import value as V
 from crmlab.charts import value as C
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 

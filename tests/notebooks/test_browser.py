@@ -532,7 +532,7 @@ def _open_dashboard(page, url: str) -> None:
     """Load the dashboard and wait for the first tab's chart (no retry: a stalled load is a failure).
 
     The old intermittent stall ("Executing 1 of 2" for minutes) came from Output-widget capture
-    racing the cell's reply in the notebook runner; see tests/test_no_hang.py.
+    racing the cell's reply in the notebook runner; see tests/notebooks/test_no_hang.py.
     """
     page.goto(url, timeout=120_000, wait_until="commit")
     page.wait_for_selector(".widget-tab .jupyter-widgets img", timeout=120_000)

@@ -11,7 +11,7 @@ from pathlib import Path
 import crmlab
 from crmlab import _fonts
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PKG = ROOT / "crmlab"
 
 

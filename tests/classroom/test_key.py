@@ -168,3 +168,14 @@ def test_cli_bad_group_exits_2_in_chinese_without_traceback(tmp_path):
     assert "组号必须是 0 到 4" in run.stderr
     assert "Traceback" not in run.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_excel_keeps_formula_like_text_as_text_and_wraps_long_columns(tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    monkeypatch.setattr(lesson1, "CLASSROOM", [*lesson1.CLASSROOM, ("=1+1 是公式吗？", lambda: "=SUM(A1:A2)")])
+    _, xlsx = key.write_key(0, tmp_path / "k", lessons=[1])
+    sheet = load_workbook(xlsx)["第1课"]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[3].value == "=1+1 是公式吗？")
+    assert (row[4].value, row[4].data_type, row[4].quotePrefix) == ("=SUM(A1:A2)", "s", True)
+    assert sheet["D2"].alignment.wrap_text and sheet["E2"].alignment.wrap_text

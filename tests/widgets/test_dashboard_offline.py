@@ -4,7 +4,7 @@ Voilà's stock "lab" template links two Font Awesome stylesheets on cdn.jsdelivr
 school network that silently drops requests the page waits for them.  ``crmlab-app`` uses the
 course template ``crmlab`` (crmlab/app/jupyter/voila/templates/crmlab), which drops those links;
 Voilà's own bundle already carries Font Awesome.  The fast tests check the checker and the command
-line; the ``browser`` tests start ``python -m crmlab.app`` the way tests/test_browser.py
+line; the ``browser`` tests start ``python -m crmlab.app`` the way tests/notebooks/test_browser.py
 does, load every dashboard page with urllib, and open each in headless Chromium with every
 non-local request refused and recorded.
 """
@@ -81,6 +81,9 @@ def test_stock_lab_template_links_the_cdn():
 def test_crmlab_app_uses_the_course_template(tmp_path):
     cmd = app_cli.voila_command(APP_DIR / "03_segmentation_app.ipynb", ["--no-browser"])
     assert f"--template={app_cli.TEMPLATE}" in cmd and cmd[-1] == "--no-browser"
+    for own in (["--template=reveal"], ["--VoilaConfiguration.template=lab"]):  # a teacher's choice wins
+        mine = app_cli.voila_command(APP_DIR / "03_segmentation_app.ipynb", own)
+        assert [a for a in mine if "template" in a] == own
     folder = app_cli.TEMPLATE_ROOT / "voila" / "templates" / app_cli.TEMPLATE
     assert (folder / "index.html.j2").is_file() and (folder / "conf.json").is_file()
     env = app_cli.template_env({"JUPYTER_PATH": os.pathsep.join(["/a", str(app_cli.TEMPLATE_ROOT)])})
@@ -93,7 +96,7 @@ def test_crmlab_app_uses_the_course_template(tmp_path):
 
 @functools.cache
 def _helpers():
-    """tests/test_browser.py's server and Chromium helpers (one way to start and stop a server in the suite).
+    """tests/notebooks/test_browser.py's server and Chromium helpers (one way to start and stop a server in the suite).
 
     Loaded from its file wherever it lives under tests/ (test files may move into subfolders).
     """
@@ -106,7 +109,7 @@ def _helpers():
 
 @pytest.fixture(scope="module")
 def app_server(tmp_path_factory):
-    """``python -m crmlab.app`` (all dashboards) on a free local port, as tests/test_browser.py starts it."""
+    """``python -m crmlab.app`` (all dashboards) on a free local port, as tests/notebooks/test_browser.py starts it."""
     tb = _helpers()
     base = tmp_path_factory.mktemp("voila_offline")
     port = tb._free_port()

@@ -11,7 +11,7 @@ import pytest
 
 import crmlab
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXERCISES = sorted((ROOT / "exercises").glob("0[1-9]_*.ipynb"))
 
 

@@ -8,9 +8,9 @@ import sys
 
 import nbformat
 import pytest
-from conftest import ROOT, course_notebooks
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from conftest import ROOT, course_notebooks
 from crmlab import assign
 from crmlab.assign import (
     MARKDOWN_STUB,

@@ -1,4 +1,4 @@
-"""Screening quality on records from an independent generator (tests/screening_generator.py)."""
+"""Screening quality on records from an independent generator (tests/domain/screening_generator.py)."""
 
 from __future__ import annotations
 

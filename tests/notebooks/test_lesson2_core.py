@@ -24,7 +24,7 @@ from crmlab.exercises import lesson2 as L
 from crmlab.exercises import questions
 from crmlab.infobase import screening
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "02_customer_information.ipynb"
 SOLUTIONS = ROOT / "solutions" / "02_customer_information.ipynb"
 HAN = re.compile(r"[\u4e00-\u9fff]")

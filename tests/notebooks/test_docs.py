@@ -21,7 +21,7 @@ import pytest
 
 import crmlab
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "notebooks" / "README.md"
 GLOSSARY = ROOT / "notebooks" / "glossary.md"
 ASOF = "2026-01-01"

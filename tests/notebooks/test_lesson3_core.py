@@ -21,7 +21,7 @@ import crmlab
 import crmlab.exercises
 from crmlab.exercises import lesson3 as L
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LESSON = ROOT / "notebooks" / "03_segmentation.ipynb"
 SOLUTIONS = ROOT / "solutions" / "03_segmentation.ipynb"
 CJK = re.compile("[\u4e00-\u9fff]")

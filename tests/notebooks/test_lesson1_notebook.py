@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 LESSON = ROOT / "notebooks" / "01_identify_customers.ipynb"
 SOLUTION = ROOT / "solutions" / "01_identify_customers.ipynb"
 HAN = re.compile(r"[\u4e00-\u9fff]")

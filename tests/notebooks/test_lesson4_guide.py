@@ -1,4 +1,4 @@
-"""The teacher guide's lesson-4 answers that tests/test_docs.py does not cover: the payment-terms widget,
+"""The teacher guide's lesson-4 answers that tests/notebooks/test_docs.py does not cover: the payment-terms widget,
 the exercise answers quoted in the guide, the pyramid's tier names and the minute plan."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import crmlab
 import crmlab.credit as cc
 from crmlab.exercises import lesson4 as L
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _section() -> str:
@@ -67,7 +67,7 @@ def test_tier_names_and_minute_plan():
 
 
 def test_measured_core_size_in_the_guide():
-    from tests.test_lesson4_notebook import core_budget
+    from tests.notebooks.test_lesson4_notebook import core_budget
 
     chars, outputs = core_budget()
     assert f"约 {round(chars, -2):,} 个汉字，{outputs} 张表和图" in _section()

@@ -23,7 +23,7 @@ import pytest
 
 import crmlab
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ASOF = "2026-01-01"  # the course's "today" (data/README.md); every lesson must use this date
 COURSE_DAY = pd.Timestamp(ASOF)
 LINKED_TABLES = ("orders", "interactions", "survey", "accounts", "invoices")
