@@ -12,7 +12,7 @@ import importlib
 import os
 
 from crmlab._errors import CRMDataError
-from crmlab._fonts import setup_fonts
+from crmlab._fonts import FONT_FAMILY, FONT_FILE, setup_fonts
 
 __version__ = "0.1.0"
 
@@ -42,7 +42,7 @@ _SUBMODULES = {
 
 # Top-level functions that live in sub-modules, imported on first use.
 _FUNCTIONS = {
-    "present": "crmlab._present",      # teacher's presentation mode (projector)
+    "present": "crmlab.presentation",      # teacher's presentation mode (projector)
     "progress": "crmlab.exercises.progress",  # student's exercise progress
     "submit": "crmlab.submission",     # student's hand-in file
     "student": "crmlab.records",       # who works in this kernel (checks are recorded under it)
@@ -54,7 +54,7 @@ setup_fonts()
 
 if os.environ.get("CRMLAB_PRESENT", "").strip() not in ("", "0"):
     # A teacher who starts the server with CRMLAB_PRESENT=1 gets presentation mode in every kernel.
-    from crmlab._present import present as _present_on
+    from crmlab.presentation import present as _present_on
 
     _present_on()
 
@@ -75,5 +75,5 @@ def __dir__():
     return sorted(set(globals()) | _SUBMODULES | set(_FUNCTIONS))
 
 
-__all__ = ["CRMDataError", "__version__", "handin", "present", "progress", "setup_fonts", "student", "student_form",
+__all__ = ["FONT_FAMILY", "FONT_FILE", "CRMDataError", "__version__", "handin", "present", "progress", "setup_fonts", "student", "student_form",
            "submit"]

@@ -32,9 +32,9 @@ from crmlab._checks import parse_dates as _dates
 from crmlab._checks import to_numbers as _numbers
 from crmlab._checks import to_timestamp
 from crmlab._errors import CRMDataError
-from crmlab._tiers import tier_bounds
 from crmlab.course import CHURN_DAYS, COURSE_DATE
 from crmlab.labels import pick
+from crmlab.tiers import tier_bounds
 
 
 def _date(value: Any, name: str) -> pd.Timestamp:
@@ -648,7 +648,7 @@ def classify_by_profit(orders: pd.DataFrame, shares: Sequence[float] = (0.2, 0.3
     Customers who bought are ranked by their total ``gross_profit`` (largest
     first; ties broken by ``customer_id``).  With ``shares = (a, b)`` the first
     ``a`` of the ranked customers (by head count, rounded half up as in
-    :func:`crmlab._tiers.tier_bounds`) are 关键客户, the next
+    :func:`crmlab.tiers.tier_bounds`) are 关键客户, the next
     ``b`` are 普通客户 and the rest are 小客户.  The default (0.2, 0.3) gives
     20% key, 30% ordinary and 50% small customers.
 

@@ -9,7 +9,9 @@
 
 from __future__ import annotations
 
+import ast
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -164,6 +166,53 @@ def test_the_readme_names_the_full_run_that_ci_runs():
     full = "uv run --group test pytest --full"
     assert full in readme and full in ci.splitlines()
     assert "`uv run --group test pytest`" in readme  # the everyday run, documented too
+
+
+# ------------------------------------------------------------------ tests use the public API only
+
+_PRIVATE_PATH = re.compile(r"\bcrmlab(?:\.[A-Za-z0-9]\w*)*\._(?!_)\w*")
+
+
+def _private(dotted: str) -> bool:
+    return any(part.startswith("_") and not part.startswith("__") for part in dotted.split("."))
+
+
+def _private_uses(source: str) -> list[str]:
+    """Imports of private crmlab modules or names, ``crmlab.x._y`` attribute chains and such dotted strings."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "crmlab":
+            names = [a.name for a in node.names]
+            if _private(node.module) or any(_private(n) for n in names):
+                found.append(f"{node.lineno}: from {node.module} import {', '.join(names)}")
+        elif isinstance(node, ast.Import):
+            found += [f"{node.lineno}: import {a.name}" for a in node.names
+                      if a.name.split(".")[0] == "crmlab" and _private(a.name)]
+        elif isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
+            chain, inner = [node.attr], node.value
+            while isinstance(inner, ast.Attribute):
+                chain.append(inner.attr)
+                inner = inner.value
+            if isinstance(inner, ast.Name) and inner.id == "crmlab":
+                found.append(f"{node.lineno}: crmlab.{'.'.join(reversed(chain))}")
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and _PRIVATE_PATH.search(node.value):
+            found.append(f"{node.lineno}: {_PRIVATE_PATH.search(node.value).group()!r}")
+    return found
+
+
+def test_tests_use_no_private_module():
+    offenders = {}
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        if path.name != "test_architecture.py" and (uses := _private_uses(path.read_text(encoding="utf-8"))):
+            offenders[path.relative_to(ROOT).as_posix()] = uses
+    assert not offenders, offenders
+
+
+def test_the_private_use_finder_finds_them():
+    source = ("from crmlab._errors import CRMDataError\nfrom crmlab import _present, records\nimport crmlab.app._pages\n"
+              "x = crmlab.datasets._companies\npytest.importorskip('crmlab.app._pages')\n"
+              "from crmlab import CRMDataError\nfrom crmlab.app import __main__\ny = crmlab.course.__file__\n")
+    assert [u.split(":")[0] for u in _private_uses(source)] == ["1", "2", "3", "4", "5"]
 
 
 # ------------------------------------------------------------------ one course date

@@ -11,7 +11,7 @@ import pytest
 
 import crmlab
 from crmlab import CRMDataError
-from crmlab.datasets._schema import REAL, SYNTHETIC
+from crmlab.datasets import REAL, SYNTHETIC
 
 PKG = Path(crmlab.__file__).resolve().parent
 ROOT = PKG.parent

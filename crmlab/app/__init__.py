@@ -12,7 +12,7 @@ import html
 from typing import Any
 
 from crmlab._errors import CRMDataError
-from crmlab.app._pages import LESSONS, LessonData
+from crmlab.app.pages import LESSONS, LessonData
 
 LOADING = "<p style='color:#555'>正在准备这一页，请稍候……</p>"
 
@@ -30,7 +30,7 @@ class Dashboard:
     def __init__(self, lesson: int = 1, *, group: int | None = None):
         import ipywidgets as w
 
-        from crmlab import _present
+        from crmlab import presentation as _present
 
         _present.from_env()  # CRMLAB_PRESENT=1: start in presentation mode, switch shown as on
         self.lesson = _lesson_number(lesson)

@@ -11,12 +11,12 @@ def get_ax(ax=None, figsize=(7, 4.2)):
     """Return ``(fig, ax)``: the given Axes and its figure, or a new pair.
 
     In the teacher's presentation mode (``crmlab.present()``) a new figure is
-    larger than ``figsize`` by ``crmlab._present.FIGURE_SCALE`` and its small
+    larger than ``figsize`` by ``crmlab.presentation.FIGURE_SCALE`` and its small
     fixed-size labels are enlarged when it is drawn.
     """
     import matplotlib.pyplot as plt
 
-    from crmlab._present import figure_class, scaled_figsize
+    from crmlab.presentation import figure_class, scaled_figsize
 
     if ax is not None:
         return ax.figure, ax

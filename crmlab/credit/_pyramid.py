@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
-from crmlab._tiers import tier_bounds
 from crmlab.credit._common import require_columns, require_frame, to_numbers, to_timestamp
+from crmlab.tiers import tier_bounds
 
 PYRAMID_CUTOFFS = (0.01, 0.04, 0.15, 0.80)
 PYRAMID_LABELS = ("VIP客户", "主要客户", "中等客户", "大众客户")
@@ -87,7 +87,7 @@ def pyramid(
 
     ``cutoffs`` are the shares of customers in each tier from the top (they must
     sum to 1).  With ``n`` customers the top ``n * c1`` customers (rounded half up,
-    :func:`crmlab._tiers.tier_bounds`, the same rule as lesson 1's
+    :func:`crmlab.tiers.tier_bounds`, the same rule as lesson 1's
     ``classify_by_profit``) form the first tier, the next ones up to ``n * (c1 + c2)``
     the second, and so on;
     ties in value are broken by customer id so the result is reproducible.

@@ -28,9 +28,10 @@ import pandas as pd
 
 from crmlab._errors import CRMDataError
 from crmlab.datasets._companies import COMPANIES, get_company
-from crmlab.datasets._schema import FILES, SYNTHETIC, TYPE_CN
+from crmlab.datasets._schema import FILES, REAL, SYNTHETIC, TYPE_CN
 
-__all__ = ["companies", "company", "data_dir", "describe", "generate", "load", "names", "to_csv_text"]
+__all__ = ["FILES", "REAL", "SYNTHETIC", "companies", "company", "data_dir", "describe", "generate", "get_company", "load",
+           "names", "to_csv_text"]
 
 DEFAULT_SEED = 2024
 DEFAULT_N = 3000

@@ -4,7 +4,7 @@ All randomness comes from one ``numpy.random.default_rng(seed + group)``; the
 draw order is fixed, so the same arguments always give identical frames (and,
 through :func:`crmlab.datasets.to_csv_text`, byte-identical files).  The helpers
 below are called in that fixed order -- reordering them changes the data.  Only
-``order_lines`` (:mod:`crmlab.datasets._order_lines`) has a random stream of its
+``order_lines`` (:mod:`crmlab.datasets.order_lines`) has a random stream of its
 own, so adding it left every other table unchanged.
 
 Structure built in (checked by ``tests/domain/test_datasets.py``):
@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 
 from crmlab.course import COURSE_DATE
-from crmlab.datasets import _order_lines
-from crmlab.datasets import _pools as P
+from crmlab.datasets import order_lines as _order_lines
+from crmlab.datasets import pools as P
 from crmlab.datasets._companies import Company, get_company
 
 START = pd.Timestamp("2024-01-01")

@@ -67,6 +67,8 @@ _STYLE = {
     HINT: ("#1f5fa8", "★ 提示"),
     SOLUTION: ("#5b3b8c", "◆ 参考答案"),
 }
+#: the title learners see for each status ("✓ 正确", "× 还不对" ...)
+STATUS_LABELS = {status: title for status, (_color, title) in _STYLE.items()}
 _LESSON_MODULE = re.compile(r"^crmlab\.exercises\.(lesson\d+)$")
 _QID = re.compile(r"q\d+")
 

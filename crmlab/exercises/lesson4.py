@@ -742,11 +742,11 @@ def _cls_policy() -> str:
 
 def _cls_application() -> str:
     from crmlab.credit import credit_limit, score_5c
-    from crmlab.widgets.credit import _APP_FIELDS
+    from crmlab.widgets.credit import APP_FIELDS
 
     out = []
     for late in (1, 5, 8):
-        row = {k: v for k, (_label, v) in _APP_FIELDS.items()}
+        row = {k: v for k, (_label, v) in APP_FIELDS.items()}
         row.update(customer_id="申请人", late_payments_12m=late, on_time_payment_rate=row["on_time_payment_rate"] / 100,
                    debt_ratio=row["debt_ratio"] / 100)
         acc = pd.DataFrame([row])

@@ -58,12 +58,14 @@ the cells, :mod:`crmlab.io._readers` puts it together.
 from __future__ import annotations
 
 from crmlab.io._columns import CUSTOMER_ALIASES, TRANSACTION_ALIASES
+from crmlab.io._common import _key as column_key  # how a header is matched to a column name
 from crmlab.io._readers import dropped_rows, read_customers, read_table, read_transactions
 from crmlab.io._values import parse_amounts, parse_dates
 
 __all__ = [
     "CUSTOMER_ALIASES",
     "TRANSACTION_ALIASES",
+    "column_key",
     "dropped_rows",
     "parse_amounts",
     "parse_dates",

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
-from crmlab.io import _limits
+from crmlab.io import limits as _limits
 from crmlab.io._columns import _all_alias_keys, _excel_letter
 from crmlab.io._common import (
     _BOM,
@@ -318,7 +318,7 @@ def _filled_rows(ws: Any, label: str) -> tuple[list[tuple], np.ndarray]:
 
     Empty rows are skipped as they are read, so a stray cell at row 200,000 costs one
     row, not 200,000; the table that will be built (rows x widest row) is checked
-    against :data:`~crmlab.io._limits.MAX_CELLS` while reading.
+    against :data:`~crmlab.io.limits.MAX_CELLS` while reading.
     """
     rows: list[tuple] = []
     numbers: list[int] = []

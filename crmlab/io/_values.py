@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
-from crmlab.io import _limits
+from crmlab.io import limits as _limits
 from crmlab.io._common import _NA_TOKENS, _STR_DTYPE, _WS, _has_edge_ws, _has_empty, _joined, _show_value
 
 

@@ -4,3 +4,7 @@ Every view follows :class:`crmlab.widgets._base.View`: the update logic is a pla
 method (``update``) that tests call without a browser, and errors are shown as a
 Chinese message, never as a traceback.
 """
+
+from crmlab.widgets._base import View, captured_outputs, friendly_message, show_in
+
+__all__ = ["View", "captured_outputs", "friendly_message", "show_in"]

@@ -138,7 +138,7 @@ class View:
         if hasattr(fig, "savefig"):
             import matplotlib.pyplot as plt
 
-            from crmlab._present import prepare_figure
+            from crmlab.presentation import prepare_figure
 
             prepare_figure(fig)  # teacher's presentation mode: also for figures not made by get_ax
             self.figure = fig
@@ -149,7 +149,7 @@ class View:
 
     def displayed(self):
         """The widget to show: ``self.widget``, preceded by the presentation-mode CSS when that mode is on."""
-        from crmlab import _present
+        from crmlab import presentation as _present
 
         _present.from_env()
         style = _present.style_widget() if _present.is_on() else None

@@ -211,7 +211,7 @@ class CreditPolicyView(_SummaryView):
         return plot_credit_policy(result)
 
 
-_APP_FIELDS = {
+APP_FIELDS = {
     "years_in_business": ("经营年限（年）", 6),
     "on_time_payment_rate": ("按时付款率（%）", 90),
     "late_payments_12m": ("近12个月逾期次数", 1),
@@ -233,7 +233,7 @@ _APP_INT_FIELDS = frozenset({"late_payments_12m"})
 class CreditApplicationView(_SummaryView):
     """A credit application: the learner types one customer's 5C facts.
 
-    ``update(**facts)`` with the keys of ``_APP_FIELDS`` (rates in percent) returns a
+    ``update(**facts)`` with the keys of ``APP_FIELDS`` (rates in percent) returns a
     dict with the score row, grade, limit and reasons.
     """
 
@@ -243,7 +243,7 @@ class CreditApplicationView(_SummaryView):
 
         st = {"description_width": "160px"}
         self.controls = {}
-        for key, (label, value) in _APP_FIELDS.items():
+        for key, (label, value) in APP_FIELDS.items():
             value = defaults.get(key, value)
             # counts are whole numbers: an IntText does not accept 2.5 late payments
             text = w.IntText if key in _APP_INT_FIELDS else w.FloatText
@@ -266,7 +266,7 @@ class CreditApplicationView(_SummaryView):
         from crmlab.credit import credit_limit, score_5c
 
         row = {"customer_id": "申请人"}
-        for key, (label, default) in _APP_FIELDS.items():
+        for key, (label, default) in APP_FIELDS.items():
             value = facts.get(key, default)
             if key in ("on_time_payment_rate", "debt_ratio"):
                 row[key] = _percent(value, label.split("（")[0], upper=100 if key == "on_time_payment_rate" else 500)

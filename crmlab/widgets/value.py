@@ -21,7 +21,7 @@ from crmlab._errors import CRMDataError
 from crmlab.widgets._base import View
 
 
-def _fmt(value: float) -> str:
+def format_number(value: float) -> str:
     try:
         value = float(value)
     except (TypeError, ValueError):
@@ -60,7 +60,7 @@ def _cell(column: str, value: Any) -> str:
         return f"{number:.1%}"
     if column == "value_cost_ratio":
         return "—" if number in (float("inf"), float("-inf")) else f"{number:.2f}"
-    return _fmt(number)
+    return format_number(number)
 
 
 def _table_html(frame: pd.DataFrame, columns: list[str], labels: dict[str, str], *, index_label: str) -> str:
@@ -150,14 +150,14 @@ class DeliveredValueView(View):
         best = float(result["delivered_value"].max())
         if best < 0:
             return (
-                f"所有方案的客户让渡价值都是负数（最高为 {_fmt(best)}）：客户付出的成本比得到的价值还多，"
+                f"所有方案的客户让渡价值都是负数（最高为 {format_number(best)}）：客户付出的成本比得到的价值还多，"
                 "理性客户可能一个都不选，企业需要提高价值或降低客户成本。"
             )
         if len(winners) > 1:
-            return f"{'、'.join(winners)} 的客户让渡价值并列最高（{_fmt(best)}），理性客户会在它们之间再比较其他因素。"
+            return f"{'、'.join(winners)} 的客户让渡价值并列最高（{format_number(best)}），理性客户会在它们之间再比较其他因素。"
         others = result["delivered_value"].drop(index=result.index[result["best"]])
-        gap = f"，比第二名高 {_fmt(best - float(others.max()))}" if len(others) else ""
-        return f"理性客户会选择「{winners[0]}」：它的客户让渡价值最高（{_fmt(best)}{gap}）。让渡价值看的是价值减成本，而不是价格最低。"
+        gap = f"，比第二名高 {format_number(best - float(others.max()))}" if len(others) else ""
+        return f"理性客户会选择「{winners[0]}」：它的客户让渡价值最高（{format_number(best)}{gap}）。让渡价值看的是价值减成本，而不是价格最低。"
 
     def render(self, result: pd.DataFrame):
         from IPython.display import HTML, display
@@ -276,8 +276,8 @@ class DiscountedCLVView(View):
         clv = float(table["cumulative_clv"].iloc[-1])
         undiscounted = float(table["expected_margin"].sum()) - float(v["acquisition_cost"])
         self.text = (
-            f"这位客户在 {len(table)} 期内的终身价值约为 {_fmt(clv)} 元"
-            f"（不折现时为 {_fmt(undiscounted)} 元；第 {len(table)} 期时还留下的概率是 {table['survival'].iloc[-1]:.1%}）。"
+            f"这位客户在 {len(table)} 期内的终身价值约为 {format_number(clv)} 元"
+            f"（不折现时为 {format_number(undiscounted)} 元；第 {len(table)} 期时还留下的概率是 {table['survival'].iloc[-1]:.1%}）。"
         )
         if clv < 0:
             if float(table["expected_margin"].sum()) > 0:

@@ -9,7 +9,6 @@ import warnings
 from pathlib import Path
 
 import crmlab
-from crmlab import _fonts
 
 ROOT = Path(__file__).resolve().parents[2]
 PKG = ROOT / "crmlab"
@@ -40,16 +39,16 @@ def _notebook_chars() -> set[str]:
 def _cmap() -> set[int]:
     from fontTools.ttLib import TTFont
 
-    return set(TTFont(_fonts.FONT_FILE)["cmap"].getBestCmap())
+    return set(TTFont(crmlab.FONT_FILE)["cmap"].getBestCmap())
 
 
 def test_bundled_font_is_first_choice():
     from matplotlib import font_manager as fm
 
-    assert _fonts.FONT_FILE.exists()
-    assert crmlab.setup_fonts() == _fonts.FONT_FAMILY
+    assert crmlab.FONT_FILE.exists()
+    assert crmlab.setup_fonts() == crmlab.FONT_FAMILY
     found = fm.findfont(fm.FontProperties(family=["sans-serif"]), fallback_to_default=False)
-    assert Path(found).resolve() == _fonts.FONT_FILE.resolve()
+    assert Path(found).resolve() == crmlab.FONT_FILE.resolve()
 
 
 def test_font_covers_gb2312_and_every_char_crmlab_uses():
@@ -78,7 +77,7 @@ def test_drawing_every_chinese_string_raises_no_glyph_warning(monkeypatch):
 
     strings = [s for s in _cjk_strings_in_package() if not any(0x1F000 <= ord(c) <= 0x1FAFF for c in s)]
     assert len(strings) > 20  # the package really has Chinese labels and messages
-    monkeypatch.setitem(matplotlib.rcParams, "font.sans-serif", [_fonts.FONT_FAMILY])
+    monkeypatch.setitem(matplotlib.rcParams, "font.sans-serif", [crmlab.FONT_FAMILY])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fig, ax = plt.subplots(figsize=(6, 4))

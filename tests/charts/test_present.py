@@ -9,8 +9,7 @@ import matplotlib.pyplot as plt
 import pytest
 
 import crmlab
-from crmlab import _present
-from crmlab._fonts import FONT_FAMILY
+from crmlab import FONT_FAMILY, presentation
 from crmlab.charts import get_ax
 
 ASOF = "2026-01-01"
@@ -28,18 +27,18 @@ def presenting():
 
 
 def test_on_enlarges_and_off_restores_exactly():
-    assert not _present.is_on()
+    assert not presentation.is_on()
     mpl.rcParams["lines.linewidth"] = 1.25  # a teacher's own setting must come back too
     before = dict(mpl.rcParams)
     note = crmlab.present()
     try:
-        assert _present.is_on()
+        assert presentation.is_on()
         assert mpl.rcParams["font.size"] > before["font.size"]
         assert mpl.rcParams["lines.linewidth"] > 1.25
         assert mpl.rcParams["font.sans-serif"][0] == FONT_FAMILY  # Chinese font still first
         assert mpl.rcParams["axes.prop_cycle"] != before["axes.prop_cycle"]
         fig, _ax = get_ax(figsize=(6, 4))
-        assert tuple(fig.get_size_inches()) == pytest.approx((6 * _present.FIGURE_SCALE, 4 * _present.FIGURE_SCALE))
+        assert tuple(fig.get_size_inches()) == pytest.approx((6 * presentation.FIGURE_SCALE, 4 * presentation.FIGURE_SCALE))
         plt.close(fig)
         assert "投影模式已打开" in note._repr_html_()
         crmlab.present()  # twice on: the saved settings are still the original ones
@@ -54,12 +53,12 @@ def test_on_enlarges_and_off_restores_exactly():
 
 
 def test_css_widget_follows_the_mode():
-    style = _present.style_widget()
+    style = presentation.style_widget()
     assert style.value == ""
     crmlab.present()
     try:
         assert "--jp-widgets-font-size" in style.value and "table" in style.value
-        assert _present.style_widget() is style  # one shared widget: every page toggles at once
+        assert presentation.style_widget() is style  # one shared widget: every page toggles at once
     finally:
         crmlab.present(False)
     assert style.value == ""
@@ -70,7 +69,7 @@ def test_views_show_the_css_only_in_presentation_mode(presenting):
 
     view = DiscountedCLVView()
     shown = view.displayed()
-    assert shown.children[0] is _present.style_widget() and shown.children[1] is view.widget
+    assert shown.children[0] is presentation.style_widget() and shown.children[1] is view.widget
     crmlab.present(False)
     assert view.displayed() is view.widget
 
@@ -100,7 +99,7 @@ class _OwnFigureView:
 
     @staticmethod
     def make():
-        from crmlab.widgets._base import View
+        from crmlab.widgets import View
 
         class OwnFigure(View):
             def compute(self, **values):
@@ -120,7 +119,7 @@ def test_widget_figures_are_enlarged_in_presentation_mode(presenting):
     view = _OwnFigureView.make()
     view.update()
     assert view.message == ""
-    assert view.figure.get_size_inches()[0] == pytest.approx(4 * _present.FIGURE_SCALE)
+    assert view.figure.get_size_inches()[0] == pytest.approx(4 * presentation.FIGURE_SCALE)
     assert view.figure.axes[0].texts[0].get_fontsize() > 9
     crmlab.present(False)
     view.update()
@@ -130,12 +129,12 @@ def test_widget_figures_are_enlarged_in_presentation_mode(presenting):
 
 def test_environment_variable_switches_on_once(monkeypatch):
     monkeypatch.setenv("CRMLAB_PRESENT", "1")
-    monkeypatch.setattr(_present, "_env_checked", False)
+    monkeypatch.setattr(presentation, "_env_checked", False)
     size = mpl.rcParams["font.size"]
     try:
         fig, _ax = get_ax(figsize=(5, 3))
-        assert _present.is_on() and mpl.rcParams["font.size"] > size
-        assert fig.get_size_inches()[0] == pytest.approx(5 * _present.FIGURE_SCALE)
+        assert presentation.is_on() and mpl.rcParams["font.size"] > size
+        assert fig.get_size_inches()[0] == pytest.approx(5 * presentation.FIGURE_SCALE)
     finally:
         crmlab.present(False)
         plt.close("all")

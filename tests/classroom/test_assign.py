@@ -25,11 +25,11 @@ from crmlab.assign import (
     transform_code,
     transform_markdown,
 )
-from crmlab.exercises._core import _STYLE, CORRECT, INCORRECT, NOT_ANSWERED
+from crmlab.exercises import CORRECT, INCORRECT, NOT_ANSWERED, STATUS_LABELS
 
 STUB = f"= ...  {STUB_COMMENT}"
 # the labels CheckResult prints (text/plain), e.g. "✓ 正确"
-CORRECT_LABEL, WRONG_LABEL, NOT_ANSWERED_LABEL = (_STYLE[k][1] for k in (CORRECT, INCORRECT, NOT_ANSWERED))
+CORRECT_LABEL, WRONG_LABEL, NOT_ANSWERED_LABEL = (STATUS_LABELS[k] for k in (CORRECT, INCORRECT, NOT_ANSWERED))
 
 
 # ----------------------------------------------------------------- the real repository

@@ -8,8 +8,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from crmlab import credit, datasets, export, segment
-from crmlab._errors import CRMDataError
+from crmlab import CRMDataError, credit, datasets, export, segment
 
 ASOF = "2026-01-01"
 

@@ -13,8 +13,7 @@ import pandas as pd
 import pytest
 
 import crmlab.exercises.lesson1 as lesson1
-from crmlab import course, key, quiz
-from crmlab._errors import CRMDataError
+from crmlab import CRMDataError, course, key, quiz
 from crmlab.exercises import questions
 
 FULL_GROUPS = (0, 2)

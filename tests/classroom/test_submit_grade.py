@@ -13,8 +13,7 @@ import pytest
 from IPython.core.formatters import DisplayFormatter
 
 import crmlab
-from crmlab import grade, records, submission
-from crmlab._errors import CRMDataError
+from crmlab import CRMDataError, grade, records, submission
 from crmlab.exercises import Question, Wrong
 from crmlab.exercises.progress import lesson_questions
 

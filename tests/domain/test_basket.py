@@ -15,7 +15,7 @@ import pytest
 
 from crmlab import CRMDataError, analysis, basket, datasets
 from crmlab.charts.basket import plot_rules
-from crmlab.datasets._companies import get_company
+from crmlab.datasets import get_company
 
 # 8 orders, 4 customers.  面包 5/8, 牛奶 6/8, 鸡蛋 3/8; 面包+牛奶 4/8, 牛奶+鸡蛋 2/8, 面包+鸡蛋 1/8.
 ORDERS = {

@@ -11,11 +11,11 @@ import pytest
 
 import crmlab
 from crmlab import CRMDataError
-from crmlab.datasets import _pools, _schema
-from crmlab.datasets._generate import id_check_digit
+from crmlab.datasets import FILES, pools
+from crmlab.infobase.codes import id_check_digit
 
 AS_OF = pd.Timestamp("2026-01-01")
-SYNTHETIC_FILES = [n for n, s in _schema.FILES.items() if s.kind == "synthetic"]
+SYNTHETIC_FILES = [n for n, s in FILES.items() if s.kind == "synthetic"]
 
 
 @pytest.fixture(scope="module")
@@ -37,10 +37,10 @@ def test_names_cover_issue_list(ds):
     assert required <= set(ds.names())
 
 
-@pytest.mark.parametrize("name", list(_schema.FILES))
+@pytest.mark.parametrize("name", list(FILES))
 def test_load_every_name_with_schema_dtypes(ds, data, name):
     df = data[name]
-    spec = _schema.FILES[name]
+    spec = FILES[name]
     assert list(df.columns) == [c.name for c in spec.columns]
     assert len(df) > 0
     for col in spec.columns:
@@ -134,7 +134,7 @@ def test_describe_rows_from_schema(ds):
 
 def test_readme_documents_every_file_and_column(ds):
     text = (ds.data_dir() / "README.md").read_text(encoding="utf-8")
-    for name, spec in _schema.FILES.items():
+    for name, spec in FILES.items():
         assert f"`{name}.csv`" in text
         for col in spec.columns:
             assert f"`{col.name}`" in text, (name, col.name)
@@ -172,7 +172,7 @@ def test_each_group_is_a_different_company(ds):
     share_biz = [(s["customers"]["customer_type"] == "企业").mean() for s in small]
     assert share_biz[1] > share_biz[0] + 0.3
     for s in small:
-        assert list(s["orders"].columns) == [c.name for c in _schema.FILES["orders"].columns]
+        assert list(s["orders"].columns) == [c.name for c in FILES["orders"].columns]
 
 
 def test_load_other_group_in_memory(ds, data):
@@ -291,7 +291,7 @@ def test_profit_seekers_buy_on_promotion_and_intermediaries_in_bulk(data):
 
 def test_contact_fields_valid_format(data):
     c = data["customers"]
-    prefixes = tuple(_pools.PHONE_PREFIXES)
+    prefixes = tuple(pools.PHONE_PREFIXES)
     assert c["phone"].str.fullmatch(r"1\d{10}").all() and c["phone"].str.startswith(prefixes).all()
     assert c["phone"].is_unique
     assert c["email"].str.fullmatch(r"[a-z0-9._]+@[a-z0-9.]+\.(com|cn|com\.cn)").all()
@@ -303,7 +303,7 @@ def test_id_numbers_valid_and_consistent(data):
     ids = c["id_number"]
     assert ids.str.fullmatch(r"\d{17}[\dX]").all() and ids.is_unique
     assert all(id_check_digit(x[:17]) == x[17] for x in ids)
-    code_of = {city: code for city, _, _, _, _, code, _ in _pools.CITIES}
+    code_of = {city: code for city, _, _, _, _, code, _ in pools.CITIES}
     assert (ids.str[:6] == c["city"].map(code_of)).all()
     assert (ids.str[6:14] == c["birth_date"].dt.strftime("%Y%m%d")).all()
     assert (ids.str[14:17].astype(int) >= 900).all()  # obviously fictional sequence range
@@ -395,7 +395,7 @@ def _pair_stats(lines: pd.DataFrame, a: str, b: str) -> tuple[float, float]:
 
 
 def _check_order_lines(lines: pd.DataFrame, orders: pd.DataFrame) -> None:
-    assert list(lines.columns) == [c.name for c in _schema.FILES["order_lines"].columns]
+    assert list(lines.columns) == [c.name for c in FILES["order_lines"].columns]
     cents = (lines["amount"] * 100).round().astype("int64").groupby(lines["order_id"]).sum()
     expected = (orders.set_index("order_id")["amount"] * 100).round().astype("int64")
     assert cents.reindex(expected.index).equals(expected), "line amounts must add up to the order amount"
@@ -415,7 +415,7 @@ def test_order_lines_add_up_to_orders(data):
 
 
 def test_order_lines_planted_cross_selling_pattern(ds, data):
-    co = crmlab.datasets._companies.get_company(0)
+    co = crmlab.datasets.get_company(0)
     x, y = co.cross_sell
     conf, lift = _pair_stats(data["order_lines"], x, y)
     assert conf >= 0.55 and lift >= 1.7, (conf, lift)
@@ -440,11 +440,11 @@ def test_order_lines_in_memory_without_data_folder(ds, data, tmp_path, monkeypat
 
 def test_order_lines_have_their_own_random_stream(ds):
     """Another stream gives other lines for the very same orders (the orders do not depend on it)."""
-    from crmlab.datasets import _order_lines
+    from crmlab.datasets import order_lines
 
     small = ds.generate(n_customers=300)
-    co = crmlab.datasets._companies.get_company(0)
-    other = _order_lines.order_lines(np.random.default_rng(1), co, small["orders"])
+    co = crmlab.datasets.get_company(0)
+    other = order_lines.order_lines(np.random.default_rng(1), co, small["orders"])
     _check_order_lines(other, small["orders"])
     _check_order_lines(small["order_lines"], small["orders"])
     assert len(other) != len(small["order_lines"]) or not other["category"].equals(small["order_lines"]["category"])
@@ -471,9 +471,9 @@ def test_other_groups_have_the_same_structure(ds, group):
     r = fr["raw_records"].merge(fr["raw_records_truth"], on="record_id")
     assert (r["person_id"].value_counts() >= 2).mean() >= 1 / 3
     for name in SYNTHETIC_FILES:
-        assert list(fr[name].columns) == [c.name for c in _schema.FILES[name].columns]
+        assert list(fr[name].columns) == [c.name for c in FILES[name].columns]
     _check_order_lines(fr["order_lines"], o)
-    co = crmlab.datasets._companies.get_company(group)
+    co = crmlab.datasets.get_company(group)
     conf, lift = _pair_stats(fr["order_lines"], *co.cross_sell)
     assert conf >= 0.55 and lift >= 1.5, (conf, lift)
     conf, lift = _pair_stats(fr["order_lines"], co.staple[1], co.staple[0])

@@ -21,7 +21,7 @@ import pytest
 
 import crmlab.io as cio
 from crmlab import CRMDataError
-from crmlab.io import _limits
+from crmlab.io import limits as io_limits
 
 LINUX = sys.platform.startswith("linux")
 needs_rlimit = pytest.mark.skipif(not LINUX, reason="RLIMIT_AS address-space limits are only reliable on Linux")
@@ -136,7 +136,7 @@ def test_excel_date_cells_beyond_pandas_range_are_named(tmp_path):
 
 
 def test_too_many_filled_columns_in_excel(monkeypatch):
-    monkeypatch.setattr(_limits, "MAX_COLUMNS", 50)
+    monkeypatch.setattr(io_limits, "MAX_COLUMNS", 50)
     data = workbook([[f"列{i}" for i in range(60)], list(range(60))])
     with pytest.raises(CRMDataError, match="上限 50 列（至少有 60 列）") as err:
         cio.read_table(data, filename="宽.xlsx")

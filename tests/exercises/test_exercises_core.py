@@ -5,9 +5,20 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from crmlab._errors import CRMDataError
-from crmlab.exercises import KINDS, NOT_ANSWERED, RECORD_MIME, TIERS, CheckResult, Question, Wrong, choice, number
-from crmlab.exercises._core import CORRECT, INCORRECT
+from crmlab import CRMDataError
+from crmlab.exercises import (
+    CORRECT,
+    INCORRECT,
+    KINDS,
+    NOT_ANSWERED,
+    RECORD_MIME,
+    TIERS,
+    CheckResult,
+    Question,
+    Wrong,
+    choice,
+    number,
+)
 
 
 def _checker(answer):
@@ -137,7 +148,7 @@ def test_result_is_immutable(q):
 
 
 def test_number_typed_as_text_gets_a_hint_on_how_to_fix_it():
-    from crmlab.exercises._core import Wrong, as_number
+    from crmlab.exercises import Wrong, as_number
 
     assert as_number("12") == 12.0
     for text, tip in [("¥1,200", "¥"), ("¥1,200", "逗号"), ("35%", "0.35"), ("1.2万", "12000"), ("abc", "直接写数字")]:

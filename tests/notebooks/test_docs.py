@@ -318,7 +318,7 @@ def test_answers_lesson4(guide, data):
     import matplotlib.pyplot as plt
 
     import crmlab.credit as cc
-    from crmlab.widgets.credit import _APP_FIELDS, CreditApplicationView, CreditPolicyView
+    from crmlab.widgets.credit import APP_FIELDS, CreditApplicationView, CreditPolicyView
 
     policy, application = CreditPolicyView(), CreditApplicationView()
     plt.close("all")
@@ -326,7 +326,7 @@ def test_answers_lesson4(guide, data):
     bad = policy.compute(new_bad_debt=5)
     _in(guide, f"提高到 {dear.breakeven_increase:.1%}", f"{abs(dear.profit_change):,.0f} 元",
         f"保本点升到 {bad.breakeven_increase:.1%}")
-    defaults = {k: v for k, (_label, v) in _APP_FIELDS.items()}
+    defaults = {k: v for k, (_label, v) in APP_FIELDS.items()}
     for late in (1, 5, 8):
         res = application.compute(**(defaults | {"late_payments_12m": late}))
         s, limit = res["scored"].iloc[0], res["limit"].iloc[0]

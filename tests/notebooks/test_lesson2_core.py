@@ -18,8 +18,7 @@ import pandas as pd
 import pytest
 
 import crmlab
-from crmlab import basket, identify, info
-from crmlab._errors import CRMDataError
+from crmlab import CRMDataError, basket, identify, info
 from crmlab.exercises import lesson2 as L
 from crmlab.exercises import questions
 from crmlab.infobase import screening

@@ -5,7 +5,7 @@ ipywidgets Output widget: with ``with out:`` or ``out.clear_output()`` inside a 
 notebook runner (nbclient: nbconvert, ``crmlab.assign --execute``, Voilà) mirrors each captured
 output back to the kernel on the shell channel while it waits for the cell's reply, and a send
 that meets the arriving reply can lose it.  Course widgets therefore fill their Output areas in one
-step (:func:`crmlab.widgets._base.show_in`).
+step (:func:`crmlab.widgets.show_in`).
 
 * The fast tests here guard that rule (no Output capture in course code; a view's update sets the
   outputs directly).
@@ -54,13 +54,13 @@ def test_course_code_never_captures_into_an_output_widget():
                  for path in sorted((ROOT / "crmlab").rglob("*.py"))
                  for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
                  if _captures(node)]
-    assert not offenders, "use crmlab.widgets._base.show_in / out.outputs = () instead:\n" + "\n".join(offenders)
+    assert not offenders, "use crmlab.widgets.show_in / out.outputs = () instead:\n" + "\n".join(offenders)
 
 
 def test_a_view_update_sets_its_outputs_without_capturing():
     import matplotlib.pyplot as plt
 
-    from crmlab.widgets._base import View, captured_outputs
+    from crmlab.widgets import View, captured_outputs
 
     class Chart(View):
         def __init__(self):

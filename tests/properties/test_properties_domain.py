@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from crmlab import CRMDataError
 from crmlab import credit as C
-from crmlab.credit._fivec import LOWEST_GRADE
+from crmlab.credit import LOWEST_GRADE
 from crmlab.segment import quintile_scores, rfm
 
 SETTINGS = settings(max_examples=50, suppress_health_check=[HealthCheck.too_slow])

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from crmlab import CRMDataError
 from crmlab import io as cio
-from crmlab.io._common import _key
+from crmlab.io import column_key
 
 SETTINGS = settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -306,7 +306,7 @@ def test_every_alias_key_belongs_to_one_column():
         owner: dict[str, str] = {}
         for canon, names in aliases.items():
             for a in names:
-                key = _key(a)
+                key = column_key(a)
                 assert owner.setdefault(key, canon) == canon, f"{a!r}: {owner[key]} and {canon}"
 
 

@@ -11,7 +11,7 @@ import pytest
 
 import crmlab
 from conftest import ROOT
-from crmlab import CRMDataError, _present
+from crmlab import CRMDataError, presentation
 from crmlab.app import LESSONS, Dashboard, dashboard
 from crmlab.app import __main__ as app_cli
 from crmlab.lab import DEFAULTS, course_root, install_settings, remove_settings, settings_dir
@@ -67,12 +67,12 @@ def test_projector_switch_in_the_dashboard():
     board = dashboard(3)
     try:
         board.projector.value = True
-        assert _present.is_on() and "投影模式已打开" in board.status.value
-        assert "--jp-widgets-font-size" in _present.style_widget().value
-        assert board.widget.children[0] is _present.style_widget()
+        assert presentation.is_on() and "投影模式已打开" in board.status.value
+        assert "--jp-widgets-font-size" in presentation.style_widget().value
+        assert board.widget.children[0] is presentation.style_widget()
     finally:
         board.projector.value = False
-    assert not _present.is_on() and _present.style_widget().value == ""
+    assert not presentation.is_on() and presentation.style_widget().value == ""
 
 
 def test_group_gives_another_company():

@@ -26,7 +26,7 @@ import matplotlib.pyplot as plt
 
 import crmlab.widgets
 from crmlab import datasets
-from crmlab.widgets._base import View
+from crmlab.widgets import View
 
 HOSTILE = (None, "", float("nan"), float("-inf"), -1, 10**18, "<b>abc</b>\x00", ("x",), True)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -48,7 +48,7 @@ def _all_views() -> dict[str, type]:
 @pytest.fixture(scope="module")
 def factories(tmp_path_factory):
     from crmlab import segment
-    from crmlab.app._pages import LESSONS, LessonData
+    from crmlab.app.pages import LESSONS, LessonData
 
     data = LessonData(group=0)
     built = {}
