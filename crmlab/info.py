@@ -304,7 +304,7 @@ def sort_feedback(answers: dict) -> pd.DataFrame:
     """Check a learner's sorting ``{column: chosen type}`` against :func:`info_type`.
 
     A chosen type may be the full name (描述类信息) or short (描述类); empty means "not
-    sorted yet".  One row per field: 字段, 你的分类, 正确分类, 对错 (✓ / ✗ / 未选), 说明.
+    sorted yet".  One row per field: 字段, 你的分类, 正确分类, 对错 (✓ / × / 未选), 说明.
     ``attrs``: ``n_right``, ``n_answered``, ``n``.
     """
     if not isinstance(answers, dict) or not answers:
@@ -321,7 +321,7 @@ def sort_feedback(answers: dict) -> pd.DataFrame:
         ok = pick == correct
         right += ok
         answered += bool(pick)
-        mark = "未选" if not pick else ("✓" if ok else "✗")
+        mark = "未选" if not pick else ("✓" if ok else "×")
         why = f"{COLUMN_LABELS.get(col, col)}{TYPE_REASONS[correct]}，所以是{_short(correct)}。"
         rows.append({"字段": COLUMN_LABELS.get(col, col), "你的分类": _short(pick) if pick else "—",
                      "正确分类": _short(correct), "对错": mark, "说明": why})

@@ -549,7 +549,7 @@ def _parse_age(s: pd.Series) -> _Parsed:
 
 _YES = {"是", "y", "yes", "true", "1", "同意", "√", "✓", "对", "t"}
 
-_NO = {"否", "n", "no", "false", "0", "不同意", "×", "✗", "x", "f"}
+_NO = {"否", "n", "no", "false", "0", "不同意", "×", "\u2717", "x", "f"}  # \u2717 (a ballot x) is accepted input, never drawn
 
 
 def _parse_bool(s: pd.Series) -> _Parsed:

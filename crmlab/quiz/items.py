@@ -20,7 +20,7 @@ LETTERS = "ABCD"
 EXPORT_COLUMNS = ("题型", "题干", "选项A", "选项B", "选项C", "选项D", "正确答案", "解析")
 
 _TRUE = {"对", "正确", "是", "√", "✓", "T", "TRUE", "Y", "YES"}
-_FALSE = {"错", "错误", "否", "不对", "×", "✗", "X", "F", "FALSE", "N", "NO"}
+_FALSE = {"错", "错误", "否", "不对", "×", "\u2717", "X", "F", "FALSE", "N", "NO"}
 
 
 @dataclass(frozen=True)

@@ -281,7 +281,7 @@ def test_explain_pair_cases_in_words():
 
 def test_sort_feedback():
     fb = info.sort_feedback({"phone": "描述类", "satisfaction": "行为类信息", "category": ""})
-    assert list(fb["对错"]) == ["✓", "✗", "未选"]
+    assert list(fb["对错"]) == ["✓", "×", "未选"]
     assert fb.attrs == {"n_right": 1, "n_answered": 2, "n": 3}
     assert "关联类" in fb.loc[1, "说明"]
     with pytest.raises(CRMDataError, match="信息类型"):

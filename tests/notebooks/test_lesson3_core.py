@@ -264,11 +264,6 @@ def test_solutions_have_two_tracks_form_and_handin():
 
 
 # ------------------------------------------------------------------ the core path for another group's company
-@pytest.mark.xfail(
-    strict=True,
-    reason="crmlab.datasets.load() without group= does not follow course.current_group() yet (helper room, "
-    "CONTRACTS.md 'Group awareness'); remove this marker when it does",
-)
 def test_core_cells_run_for_another_group():
     """Every core code cell runs for group 2, and its numbers are that company's, not group 0's."""
     import matplotlib
