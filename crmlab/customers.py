@@ -702,14 +702,19 @@ def profit_tier_summary(tiers: pd.DataFrame) -> pd.DataFrame:
     if tiers is None or len(tiers) == 0:
         raise CRMDataError("没有可以统计的客户。请先用 classify_by_profit(orders) 分级。")
     _columns(tiers, ["tier", "gross_profit"], "分级结果")
-    g = tiers.groupby("tier", observed=False)["gross_profit"]
-    out = pd.DataFrame({"customers": g.size(), "gross_profit": g.sum()}).reindex(list(PROFIT_TIERS), fill_value=0)
+    return _group_profit_summary(tiers, "tier", "gross_profit", PROFIT_TIERS)
+
+
+def _group_profit_summary(frame: pd.DataFrame, by: str, profit: str, order) -> pd.DataFrame:
+    """Per group of ``by`` (in ``order``): customers, share, summed ``profit``, its share, profit per customer."""
+    g = frame.groupby(by, observed=False)[profit]
+    out = pd.DataFrame({"customers": g.size(), profit: g.sum()}).reindex(list(order), fill_value=0)
     out.insert(1, "share", out["customers"] / out["customers"].sum())
-    total = out["gross_profit"].sum()
-    out["profit_share"] = out["gross_profit"] / total if total else np.nan
-    out["avg_profit"] = (out["gross_profit"] / out["customers"].where(out["customers"] > 0)).round(2)
-    out["gross_profit"] = out["gross_profit"].round(2)
-    out.index.name = "tier"
+    total = out[profit].sum()
+    out["profit_share"] = out[profit] / total if total else np.nan
+    out["avg_profit"] = (out[profit] / out["customers"].where(out["customers"] > 0)).round(2)
+    out[profit] = out[profit].round(2)
+    out.index.name = by
     return out
 
 
@@ -806,15 +811,7 @@ def value_type_summary(types: pd.DataFrame) -> pd.DataFrame:
     if types is None or len(types) == 0:
         raise CRMDataError("没有可以统计的客户。请先用 value_types(orders) 分类。")
     _columns(types, ["value_type", "recent_profit"], "交易型/关系型分类结果")
-    g = types.groupby("value_type", observed=False)["recent_profit"]
-    out = pd.DataFrame({"customers": g.size(), "recent_profit": g.sum()}).reindex(list(VALUE_TYPES), fill_value=0)
-    out.insert(1, "share", out["customers"] / out["customers"].sum())
-    total = out["recent_profit"].sum()
-    out["profit_share"] = out["recent_profit"] / total if total else np.nan
-    out["avg_profit"] = (out["recent_profit"] / out["customers"].where(out["customers"] > 0)).round(2)
-    out["recent_profit"] = out["recent_profit"].round(2)
-    out.index.name = "value_type"
-    return out
+    return _group_profit_summary(types, "value_type", "recent_profit", VALUE_TYPES)
 
 
 # ---------------------------------------------------------------------------
