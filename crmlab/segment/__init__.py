@@ -293,10 +293,7 @@ def rfm(
     ``code`` (H/L code for cn8, R and F scores for rf_grid) and ``segment``
     (ordered categorical); rf_grid adds ``segment_en``.
     """
-    if high_rule not in _HIGH_RULES:
-        raise CRMDataError(f"high_rule 只能是 {'、'.join(_HIGH_RULES)} 之一，而你给的是 {high_rule!r}。")
-    if scheme not in _SCHEMES:
-        raise CRMDataError(f"scheme 只能是 {'、'.join(_SCHEMES)} 之一，而你给的是 {scheme!r}。")
+    _check_rule_and_scheme(high_rule, scheme)
     uniques, recency, frequency, monetary, asof_day = _rfm_values(transactions, asof)
     r = quintile_scores(recency, ascending=False)
     f = quintile_scores(frequency)
@@ -312,11 +309,36 @@ def rfm(
         },
         index=pd.Index(uniques, name="customer_id"),
     )
+    out.attrs["asof"] = str(np.datetime64(asof_day, "D"))
+    return relabel_rfm(out, high_rule=high_rule, scheme=scheme)
+
+
+def _check_rule_and_scheme(high_rule: str, scheme: str) -> None:
+    if high_rule not in _HIGH_RULES:
+        raise CRMDataError(f"high_rule 只能是 {'、'.join(_HIGH_RULES)} 之一，而你给的是 {high_rule!r}。")
+    if scheme not in _SCHEMES:
+        raise CRMDataError(f"scheme 只能是 {'、'.join(_SCHEMES)} 之一，而你给的是 {scheme!r}。")
+
+
+def relabel_rfm(rfm_frame: pd.DataFrame, *, high_rule: str = "score_mean", scheme: str = "cn8") -> pd.DataFrame:
+    """The same customers and scores as ``rfm_frame`` (a result of :func:`rfm`), named with another rule.
+
+    Only ``code`` and ``segment`` (and ``segment_en`` for ``rf_grid``) change; recency,
+    frequency, monetary and the R, F, M scores do not depend on the rule or the scheme, so
+    a classroom explorer re-segments without reading the transactions again.
+    ``relabel_rfm(rfm(tx, d), high_rule=h, scheme=s)`` equals ``rfm(tx, d, high_rule=h, scheme=s)``.
+    """
+    _check_rule_and_scheme(high_rule, scheme)
+    df = _require_frame(rfm_frame, "RFM 表")
+    missing = [c for c in ("recency", "frequency", "monetary", "R", "F", "M") if c not in df.columns]
+    if missing:
+        raise CRMDataError(f"RFM 表缺少列：{'、'.join(missing)}。请传入 crmlab.segment.rfm(...) 的结果。")
+    out = df[["recency", "frequency", "monetary", "R", "F", "M"]].copy()
     if scheme == "cn8":
         _label_cn8(out, high_rule)
     else:
         _label_rf_grid(out)
-    out.attrs["asof"] = str(np.datetime64(asof_day, "D"))
+    out.attrs.update(df.attrs)
     out.attrs["scheme"] = scheme
     out.attrs["high_rule"] = high_rule
     return out
@@ -836,6 +858,7 @@ __all__ = [
     "name_cluster",
     "psychographic_segments",
     "quintile_scores",
+    "relabel_rfm",
     "rfm",
     "segment_summary",
     "segment_table",

@@ -223,6 +223,26 @@ def test_rfm_rejects_bad_input_in_chinese(bad, match):
         S.rfm(bad)
 
 
+@pytest.mark.parametrize("high_rule", ["score_mean", "value_mean", "value_median"])
+@pytest.mark.parametrize("scheme", ["cn8", "rf_grid"])
+def test_relabel_rfm_equals_a_fresh_rfm(high_rule, scheme):
+    import crmlab
+
+    tx = crmlab.datasets.load("orders")
+    base = S.rfm(tx, "2026-01-01", high_rule="value_median" if high_rule == "score_mean" else "score_mean")
+    again = S.relabel_rfm(base, high_rule=high_rule, scheme=scheme)
+    fresh = S.rfm(tx, "2026-01-01", high_rule=high_rule, scheme=scheme)
+    pd.testing.assert_frame_equal(again, fresh)
+    assert again.attrs == fresh.attrs
+
+
+def test_relabel_rfm_rejects_other_tables_in_chinese():
+    with pytest.raises(CRMDataError, match="RFM 表缺少列"):
+        S.relabel_rfm(pd.DataFrame({"recency": [1]}))
+    with pytest.raises(CRMDataError, match="high_rule"):
+        S.relabel_rfm(pd.DataFrame({"recency": [1]}), high_rule="mode")
+
+
 def test_rfm_options_validated(eight):
     with pytest.raises(CRMDataError, match="high_rule"):
         S.rfm(eight, high_rule="mean")
