@@ -17,13 +17,13 @@ scikit-learn is imported inside the functions that need it.
 from __future__ import annotations
 
 import itertools
-import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from crmlab import frames
 from crmlab._errors import CRMDataError
 from crmlab.course import COURSE_DATE
 from crmlab.segment._base import CN8_SEGMENTS, _bad_rows, _require_frame
@@ -140,56 +140,12 @@ def _factorize_sorted(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
 
 
 def _prepare_transactions(transactions: Any):
-    """Validate; return (customer codes, customer ids, order codes or None, day numbers, amounts)."""
-    df = _require_frame(transactions)
-    needed = ["customer_id", "order_date", "amount"]
-    missing = [c for c in needed if c not in df.columns]
-    if missing:
-        raise CRMDataError(
-            f"交易数据缺少列：{'、'.join(missing)}。RFM 需要 customer_id（客户编号）、"
-            "order_date（下单日期）、amount（金额）三列，order_id（订单号）可选。"
-            f"现在的列有：{'、'.join(map(str, df.columns))}。"
-        )
-    cust = df["customer_id"]
-
-    dates = df["order_date"]
-    if not pd.api.types.is_datetime64_any_dtype(dates):
-        with warnings.catch_warnings():  # a junk first value: pandas warns that it parses element-wise
-            warnings.simplefilter("ignore", UserWarning)
-            parsed = pd.to_datetime(dates, errors="coerce")
-        bad = parsed.isna().to_numpy() & dates.notna().to_numpy()
-        if bad.any():
-            raise CRMDataError(
-                f"order_date 列有无法识别的日期：{_bad_rows(bad)}。请统一写成 2025-01-31 这样的格式。"
-            )
-        dates = parsed
-    if getattr(dates.dt, "tz", None) is not None:
-        dates = dates.dt.tz_localize(None)
-    date_na = dates.isna().to_numpy()
-    if date_na.any():
-        raise CRMDataError(f"order_date 列有空的日期：{_bad_rows(date_na)}。请补上下单日期或删除这些行。")
-    days = dates.to_numpy().astype("datetime64[D]").astype(np.int64)
-
-    amount = df["amount"]
-    if not pd.api.types.is_numeric_dtype(amount) or pd.api.types.is_bool_dtype(amount):
-        parsed = pd.to_numeric(amount, errors="coerce")
-        bad = parsed.isna().to_numpy() & amount.notna().to_numpy()
-        if bad.any():
-            raise CRMDataError(
-                f"amount（金额）列有不是数字的内容：{_bad_rows(bad)}。请去掉“元”、逗号等文字，只留数字。"
-            )
-        amount = parsed
-    values = amount.to_numpy(dtype="float64", na_value=np.nan)
-    amount_na = np.isnan(values)
-    if amount_na.any():
-        raise CRMDataError(f"amount（金额）列有空值：{_bad_rows(amount_na)}。请补上金额或删除这些行。")
-    amount_inf = np.isinf(values)
-    if amount_inf.any():
-        raise CRMDataError(f"amount（金额）列有无穷大的值：{_bad_rows(amount_inf)}。请改成正常的金额或删除这些行。")
-
-    codes, uniques = _factorize_sorted(cust)
-    if len(codes) and codes.min() < 0:  # factorize codes missing values as -1
-        raise CRMDataError(f"customer_id 列有空值：{_bad_rows(codes < 0)}。请补上客户编号或删除这些行。")
+    """Validate (the data contract, :func:`crmlab.frames.orders`); return (customer codes, customer ids,
+    order codes or None, day numbers, amounts)."""
+    df = frames.orders(transactions, what="交易数据", allow_empty=False)
+    days = df["order_date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    values = df["amount"].to_numpy(dtype="float64", na_value=np.nan)
+    codes, uniques = _factorize_sorted(df["customer_id"])
     order_codes = None
     if "order_id" in df.columns:
         order_codes = pd.factorize(df["order_id"])[0]

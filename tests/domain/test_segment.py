@@ -212,7 +212,7 @@ def test_rf_grid_names():
         (pd.DataFrame({"customer_id": ["a"], "order_date": ["2025-01-01"]}), "amount"),
         (pd.DataFrame({"customer_id": ["a"], "order_date": ["not a date"], "amount": [1.0]}), "日期"),
         (pd.DataFrame({"customer_id": ["a", None], "order_date": ["2025-01-01"] * 2, "amount": [1.0, 2]}), "customer_id"),
-        (pd.DataFrame({"customer_id": ["a"], "order_date": ["2025-01-01"], "amount": ["12元"]}), "数字"),
+        (pd.DataFrame({"customer_id": ["a"], "order_date": ["2025-01-01"], "amount": ["十二元"]}), "数字"),
         (pd.DataFrame({"customer_id": ["a"], "order_date": ["2025-01-01"], "amount": [np.nan]}), "空值"),
         (pd.DataFrame({"customer_id": ["a"], "order_date": ["2025-01-01"], "amount": [-5.0]}), "退货"),
         ("orders.csv", "DataFrame"),
