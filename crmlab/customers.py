@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from crmlab import frames
 from crmlab._checks import int_param as _int_param
 from crmlab._checks import parse_dates as _dates
 from crmlab._checks import to_numbers as _numbers
@@ -268,16 +269,11 @@ STATE_RULES: list[tuple[str, str]] = [
 ]
 
 
-def _prepare_orders(orders: pd.DataFrame, what: str = "订单表") -> pd.DataFrame:
-    orders = _frame(orders, what)
-    _columns(orders, ["customer_id", "order_date"], what)
-    out = orders.copy()
-    out["customer_id"] = out["customer_id"].astype(str)
-    out["order_date"] = _dates(out["order_date"], f"{what}的 order_date 列")
-    for col in _MONEY_COLUMNS:
-        if col in out.columns:
-            out[col] = _numbers(out[col], f"{what}的 {col} 列")
-    return out
+def _prepare_orders(orders: pd.DataFrame, what: str = "订单表", need: Sequence[str] = ()) -> pd.DataFrame:
+    """The orders through the data contract (:func:`crmlab.frames.orders`), ids as text, money as floats."""
+    out = frames.orders(orders, require=("customer_id", "order_date", *need), what=what)
+    money = [c for c in _MONEY_COLUMNS if c in out.columns]
+    return out.assign(customer_id=out["customer_id"].astype(str), **{c: out[c].astype(float) for c in money})
 
 
 #: Numeric columns of the orders table that are checked when present.
@@ -340,8 +336,7 @@ def customer_states(
     Orders of customer ids that are not in ``customers`` are ignored; their number
     is in ``attrs["unknown_ids"]``; the rule numbers are in ``attrs``.
     """
-    customers = _frame(customers, "客户表")
-    _columns(customers, ["customer_id", "signup_date"], "客户表")
+    customers = frames.customers(customers, require=["customer_id", "signup_date"])
     orders = _prepare_orders(orders)
     asof = _date(asof, "分析日期 asof")
     rules = _state_rules(churn_days, non_customer_days, decline_contacts, loyal_min_orders, loyal_min_tenure_days)
@@ -374,9 +369,9 @@ def _customer_dates(customers: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.S
     if ids.duplicated().any():
         dup = ", ".join(ids[ids.duplicated()].unique()[:5])
         raise CRMDataError(f"客户表里有重复的客户编号：{dup}。请先去掉重复行（drop_duplicates）。")
-    signup = _dates(customers["signup_date"], "客户表的 signup_date 列")
+    signup = customers["signup_date"]  # dates already (crmlab.frames.customers)
     if "targeted_date" in customers.columns:
-        targeted = _dates(customers["targeted_date"], "客户表的 targeted_date 列")
+        targeted = customers["targeted_date"]
     else:
         targeted = pd.Series(pd.NaT, index=customers.index, dtype="datetime64[ns]")
     return ids, signup, targeted
@@ -507,8 +502,7 @@ def classify_end_intermediate(customers: pd.DataFrame) -> pd.DataFrame:
 def end_intermediate_summary(customers: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
     """Per role: customers, buyers, orders, sales, sales share, average order amount."""
     roles = classify_end_intermediate(customers)
-    orders = _prepare_orders(orders)
-    _columns(orders, ["amount"], "订单表")
+    orders = _prepare_orders(orders, need=["amount"])
     o = orders.merge(roles[["role"]], left_on="customer_id", right_index=True, how="inner")
     g = o.groupby("role", observed=False)
     out = pd.DataFrame(
@@ -626,8 +620,7 @@ def attitude_summary(attitude: pd.DataFrame, orders: pd.DataFrame | None = None)
     )
     out.insert(1, "share", out["customers"] / out["customers"].sum())
     if orders is not None:
-        o = _prepare_orders(orders)
-        _columns(o, ["occasion"], "订单表")
+        o = _prepare_orders(orders, need=["occasion"])
         o = o.merge(attitude[["attitude"]], left_on="customer_id", right_index=True, how="inner")
         promo = (o["occasion"] == "促销").groupby(o["attitude"], observed=False).mean()
         out["promo_share"] = promo.reindex(out.index).round(3)
@@ -656,8 +649,7 @@ def classify_by_profit(orders: pd.DataFrame, shares: Sequence[float] = (0.2, 0.3
     ``profit_rank`` (1 = most profit), ``cum_customer_share``,
     ``cum_profit_share`` (cumulative share of all gross profit) and ``tier``.
     """
-    orders = _prepare_orders(orders)
-    _columns(orders, ["gross_profit"], "订单表")
+    orders = _prepare_orders(orders, need=["gross_profit"])
     try:
         a, b = (float(x) for x in shares)
     except (TypeError, ValueError) as exc:
@@ -776,8 +768,7 @@ def value_types(
     (recent / earlier - 1; NaN when the earlier window has no profit) and
     ``value_type`` (categorical over :data:`VALUE_TYPES`).
     """
-    orders = _prepare_orders(orders)
-    _columns(orders, ["gross_profit"], "订单表")
+    orders = _prepare_orders(orders, need=["gross_profit"])
     asof = _date(asof, "分析日期 asof")
     window_days = _int_param(window_days, "比较毛利的天数（window_days）", minimum=7, maximum=3650)
     churn_days = _int_param(churn_days, "多少天没买算流失（churn_days）", minimum=1)

@@ -13,7 +13,7 @@ gets back.  The contract, one set of Chinese messages for the whole package:
 * money and count columns are numbers; text such as ``¥1,200`` or ``1.2万`` is
   parsed by :func:`crmlab.io.parse_amounts`; infinite values are refused;
 * the columns the caller needs have no blank cells (``due_date`` and ``paid_date``
-  of invoices, ``birth_date`` / ``targeted_date`` of customers may be blank).
+  of invoices, the dates of customers may be blank).
 
 Columns that are already canonical are returned untouched (same dtype, no copy):
 integer quantities stay integers, ``datetime64[us]`` stays ``[us]``.  A frame that
@@ -68,7 +68,7 @@ ORDERS = Kind("orders", "订单表", ("order_date",), ("amount", "cost", "gross_
               ("customer_id", "order_date", "amount"), (),
               _COURSE.format(name="orders", reader="read_transactions"))
 CUSTOMERS = Kind("customers", "客户表", ("signup_date", "birth_date", "targeted_date"), (),
-                 ("customer_id",), ("birth_date", "targeted_date"),
+                 ("customer_id",), ("signup_date", "birth_date", "targeted_date"),
                  _COURSE.format(name="customers", reader="read_customers"))
 INVOICES = Kind("invoices", "发票表", ("issue_date", "due_date", "paid_date"), ("amount",),
                 ("customer_id", "amount", "issue_date", "due_date"), ("due_date", "paid_date"),

@@ -228,12 +228,12 @@ def test_on_course_data():
 
 def test_money_written_as_text_gives_chinese_error(orders):
     bad = orders.astype({"amount": object})
-    bad.loc[5, "amount"] = "¥1,200"
+    bad.loc[5, "amount"] = "一千二"  # "¥1,200" is read as 1200 by the data contract (crmlab.frames)
     for call in (lambda: lc.lifecycle_stage(bad), lambda: lc.telecom_stage(bad),
                  lambda: lc.relationship_metrics(bad), lambda: lc.kotler_inputs(bad)):
-        with pytest.raises(CRMDataError, match="amount.*行 5"):
+        with pytest.raises(CRMDataError, match="amount.*位置（索引）：5"):
             call()
-    fixed = bad.assign(amount=bad["amount"].replace("¥1,200", str(orders.loc[5, "amount"])))
+    fixed = bad.assign(amount=bad["amount"].replace("一千二", f"¥{orders.loc[5, 'amount']:,}"))
     assert lc.lifecycle_stage(fixed).equals(lc.lifecycle_stage(orders))
 
 
