@@ -52,6 +52,20 @@ def show_in(out: Any, draw: Callable[[], Any]) -> None:
     out.outputs = captured_outputs(draw)
 
 
+def fixed_figure(figsize: tuple[float, float], **adjust: float):
+    """A new figure with fixed margins (``subplots_adjust(**adjust)``) for a live widget chart.
+
+    A live update then skips the slow constrained layout, and the figure is shown as drawn,
+    without a second pass to crop it (``fig._crmlab_fixed_layout``; see ``widgets._png``).
+    """
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=figsize)
+    fig.subplots_adjust(**adjust)
+    fig._crmlab_fixed_layout = True
+    return fig
+
+
 class View:
     """A widget view.
 
@@ -139,10 +153,14 @@ class View:
             import matplotlib.pyplot as plt
 
             from crmlab.presentation import prepare_figure
+            from crmlab.widgets._png import figure_png
 
             prepare_figure(fig)  # teacher's presentation mode: also for figures not made by get_ax
             self.figure = fig
-            display(fig)
+            png = figure_png(fig)  # one draw with cached text: a live chart redraws in tens of milliseconds
+            width, height = fig.get_size_inches() * fig.dpi
+            display({"image/png": png, "text/plain": f"<Figure size {width:.0f}x{height:.0f} with {len(fig.axes)} Axes>"},
+                    raw=True)
             plt.close(fig)
         else:
             display(shown)

@@ -15,15 +15,7 @@ import pandas as pd
 
 from crmlab._errors import CRMDataError
 from crmlab.course import COURSE_DATE
-from crmlab.widgets._base import View
-
-
-def _fig(figsize, **adjust):
-    import matplotlib.pyplot as plt
-
-    fig = plt.figure(figsize=figsize)
-    fig.subplots_adjust(**adjust)
-    return fig
+from crmlab.widgets._base import View, fixed_figure
 
 
 class KotlerLevelView(View):
@@ -60,7 +52,7 @@ class KotlerLevelView(View):
         from crmlab.charts.lifecycle import plot_kotler_matrix
 
         self.text.value = f"<p><b>{html.escape(str(choice))}</b></p>"
-        fig = _fig((7.2, 5.0), left=0.16, right=0.98, bottom=0.12, top=0.86)
+        fig = fixed_figure((7.2, 5.0), left=0.16, right=0.98, bottom=0.12, top=0.86)
         return plot_kotler_matrix(choice, ax=fig.add_subplot())
 
     def update(self, **values):
@@ -148,7 +140,7 @@ class LifecycleView(View):
                               "avg_tenure_days": "平均关系时长（天）"})
         s.index.name = "阶段"
         self.table.value = s.to_html(border=0, na_rep="—") + result["strategy"].to_html(border=0)
-        fig = _fig((8.4, 4.6), left=0.05, right=0.98, bottom=0.08, top=0.88)
+        fig = fixed_figure((8.4, 4.6), left=0.05, right=0.98, bottom=0.08, top=0.88)
         return plot_lifecycle_curve(result["summary"], ax=fig.add_subplot())
 
     def update(self, **values):
@@ -230,7 +222,7 @@ class RetentionView(View):
             s.to_html(border=0) + _readable(result.costs).to_html(border=0)
             + _readable(result.selling).to_html(border=0) + _readable(result.referrals).to_html(border=0)
         )
-        fig = _fig((12.5, 4.4), left=0.07, right=0.99, bottom=0.14, top=0.9, wspace=0.25)
+        fig = fixed_figure((12.5, 4.4), left=0.07, right=0.99, bottom=0.14, top=0.9, wspace=0.25)
         ax1, ax2 = fig.subplots(1, 2)
         plot_retention_curves(result, ax=ax1)
         plot_retention_growth(result, ax=ax2)

@@ -22,7 +22,7 @@ import pandas as pd
 from crmlab._errors import CRMDataError
 from crmlab.course import COURSE_DATE
 from crmlab.labels import pick
-from crmlab.widgets._base import View
+from crmlab.widgets._base import View, fixed_figure
 
 HIGH_RULE_OPTIONS = [
     ("分数高于平均分（默认）", "score_mean"),
@@ -57,11 +57,7 @@ def _summary_html(summary: pd.DataFrame, *, strategy: bool = True) -> str:
 
 def _fixed_ax(figsize=(8, 4.2), left=0.09, right=0.9, bottom=0.22, top=0.9):
     """A new Axes with fixed margins: a live update skips the (slow) constrained layout."""
-    import matplotlib.pyplot as plt
-
-    fig = plt.figure(figsize=figsize)
-    fig.subplots_adjust(left=left, right=right, bottom=bottom, top=top)
-    return fig.add_subplot()
+    return fixed_figure(figsize, left=left, right=right, bottom=bottom, top=top).add_subplot()
 
 
 #: what a typed analysis date may look like: YYYY-MM-DD, 2026/1/1, 2026.1.1, 2026年1月1日, 20260101
@@ -103,6 +99,7 @@ class RFMExplorer(View):
         import ipywidgets as w
 
         self.transactions = transactions
+        self._scores = None  # (analysis date, rfm table) of the last date used
         st = {"description_width": "90px"}
         self.asof = w.Text(value="" if asof is None else str(pd.Timestamp(asof).date()),
                            placeholder="留空 = 最后订单的次日", description="分析日期", continuous_update=False, style=st)
@@ -121,11 +118,16 @@ class RFMExplorer(View):
                     chart=self.chart.value)
 
     def compute(self, asof=None, high_rule="score_mean", scheme="cn8", chart="sizes"):
-        from crmlab.segment import rfm, segment_summary
+        from crmlab.segment import relabel_rfm, rfm, segment_summary
 
         if chart not in {v: k for k, v in CHART_OPTIONS}:
             raise CRMDataError(f"没有名为「{chart}」的图表。")
-        table = rfm(self.transactions, _as_date(asof), high_rule=high_rule, scheme=scheme)
+        date = _as_date(asof)
+        if self._scores is None or self._scores[0] != date:
+            # recency, frequency, monetary and the scores depend on the date only: the rule and
+            # the scheme re-name the same table (crmlab.segment.relabel_rfm)
+            self._scores = (date, rfm(self.transactions, date))
+        table = relabel_rfm(self._scores[1], high_rule=high_rule, scheme=scheme)
         return {"rfm": table, "summary": segment_summary(table), "chart": chart}
 
     def render(self, result):
@@ -229,9 +231,7 @@ class KMeansExplorer(View):
         )
         if self._chart == "radar":
             if len(result.features) >= 3:
-                import matplotlib.pyplot as plt
-
-                fig = plt.figure(figsize=(9, 5.4))
+                fig = fixed_figure((9, 5.4))
                 ax = fig.add_axes((0.06, 0.08, 0.5, 0.78), projection="polar")
                 return plot_cluster_radar(result, ax=ax)
             self.score.value += "<br>雷达图至少需要 3 个特征，现在先用蛇形图显示。"

@@ -564,3 +564,17 @@ def test_name_cluster_recency_near_average_is_not_called_active():
     assert near == "高购买次数·最近购买一般型"
     assert active == "近期活跃·高购买次数型"
     assert S.name_cluster({"recency": 0.8, "frequency": 0.1}) == "久未购买·购买次数一般型"
+
+
+@pytest.mark.parametrize(("n", "sample"), [(800, 3000), (6000, 1000)])
+def test_kmeans_silhouette_equals_scikit_learns(n, sample):
+    from sklearn.metrics import silhouette_score
+
+    rng = np.random.default_rng(3)
+    table = pd.DataFrame({"recency": rng.gamma(2, 60, n), "frequency": rng.poisson(3, n) + 1,
+                          "monetary": rng.gamma(2, 400, n)})
+    res = S.kmeans_segments(table, k=4, n_init=2, silhouette_sample=sample)
+    x = np.log1p(table.to_numpy(float))
+    x = (x - x.mean(0)) / x.std(0)
+    expected = silhouette_score(x, res.labels.to_numpy(), sample_size=sample if n > sample else None, random_state=0)
+    assert res.silhouette == pytest.approx(expected, abs=1e-12)
