@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from crmlab import frames
 from crmlab._checks import finite_number as _finite_number
 from crmlab._checks import parse_dates as _datetimes
 from crmlab._checks import to_timestamp as _timestamp
@@ -189,7 +190,6 @@ def clv_metrics(
         Index ``customer_id`` (customers with at least one order in the window),
         columns :data:`INDICATORS`, sorted by customer id.
     """
-    orders = _require_frame(orders, "订单表")
     start_ts = _timestamp(start, "开始日期 start") if start is not None else None
     end_ts = _timestamp(end, "结束日期 end") if end is not None else None
     out = _order_indicators(orders, volume, start_ts, end_ts)
@@ -216,17 +216,15 @@ def _in_window(frame: pd.DataFrame, column: str, what: str, start_ts, end_ts) ->
 
 def _order_indicators(orders: pd.DataFrame, volume: str, start_ts, end_ts) -> pd.DataFrame:
     """Gross profit and purchase volume per customer (sorted by id) from the orders in the window."""
-    orders = _require_frame(orders, "订单表")
     need = ["customer_id", "gross_profit"]
     if volume in ("quantity", "amount"):
         need.append(volume)
     elif volume != "orders":
         raise CRMDataError(f"购买量的口径 {volume!r} 不认识。请用 'quantity'（件数）、'amount'（金额）或 'orders'（订单数）。")
-    _require_columns(orders, need, "订单表")
-    o = orders.copy()
-    o["customer_id"] = o["customer_id"].astype(str)
-    numeric = ["gross_profit"] + ([volume] if volume != "orders" else [])
-    o[numeric] = _numeric_columns(o, numeric, "订单表")
+    if start_ts is not None or end_ts is not None:
+        need.append("order_date")
+    o = frames.orders(orders, require=need, what="订单表")  # the data contract: numbers and dates parsed
+    o = o.assign(customer_id=o["customer_id"].astype(str))
     o = _in_window(o, "order_date", "订单表", start_ts, end_ts)
     if o.empty:
         raise CRMDataError("所选时间范围内没有订单，无法计算客户指标。请放宽开始/结束日期。")

@@ -12,12 +12,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from crmlab import frames
 from crmlab._checks import finite_number as _finite_number
-from crmlab._checks import parse_dates as _datetimes
 from crmlab._checks import to_timestamp as _timestamp
 from crmlab._errors import CRMDataError
 from crmlab.course import COURSE_DATE
-from crmlab.value._common import WEEKS_PER_MONTH, _numeric_columns, _rate, _require_columns, _require_frame
+from crmlab.value._common import WEEKS_PER_MONTH, _rate, _require_columns, _require_frame
 
 
 def _rfm_arrays(frequency, recency, T, *, need_fit_data: bool = True):
@@ -371,14 +371,14 @@ def summary_from_orders(
     ``today`` are ignored.
     """
     what = "订单表"
-    orders = _require_frame(orders, what)
-    _require_columns(orders, [customer_col, date_col, value_col], what)
+    orders = frames.orders(orders, require=[customer_col, date_col, value_col], what=what,
+                           dates=[date_col], numbers=[value_col])  # the data contract
     today_ts = _timestamp(today, "分析日期 today")
     o = pd.DataFrame(
         {
             "customer_id": orders[customer_col].astype(str),
-            "day": _datetimes(orders[date_col], f"{what}的 {date_col} 列").dt.normalize(),
-            "value": _numeric_columns(orders, [value_col], what)[value_col].fillna(0.0),
+            "day": orders[date_col].dt.normalize(),
+            "value": orders[value_col].astype(float),
         }
     )
     if (o["value"] < 0).any():

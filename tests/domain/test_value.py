@@ -530,16 +530,18 @@ def _text_money_orders():
     )
 
 
-def test_clv_metrics_and_summary_reject_money_text():
+def test_clv_metrics_and_summary_read_money_text_through_the_data_contract():
     orders = _text_money_orders()
-    with pytest.raises(CRMDataError, match="gross_profit.*¥300"):
-        V.clv_metrics(orders)
-    with pytest.raises(CRMDataError, match="amount.*¥1,200"):
-        V.summary_from_orders(orders)
     ok = orders.assign(amount=[200.0, 1200.0, 80.0], gross_profit=[50.0, 300.0, 20.0])
+    # "¥1,200" / "¥300" are read as 1200 / 300 (crmlab.frames.orders), never silently as 0
+    pd.testing.assert_frame_equal(V.clv_metrics(orders), V.clv_metrics(ok))
+    pd.testing.assert_frame_equal(V.summary_from_orders(orders), V.summary_from_orders(ok))
     assert V.clv_metrics(ok).loc["C1", "gross_profit"] == 350
-    # the repeat purchase of C1 is worth 1200, it is no longer silently read as 0
     assert V.summary_from_orders(ok).loc["C1", "monetary_value"] == 1200
+    with pytest.raises(CRMDataError, match="gross_profit.*无法识别为金额.*三百"):
+        V.clv_metrics(orders.assign(gross_profit=[50.0, "三百", 20.0]))
+    with pytest.raises(CRMDataError, match="amount.*空值"):
+        V.summary_from_orders(ok.assign(amount=[200.0, None, 80.0]))
     interactions = pd.DataFrame({"customer_id": ["C1"], "date": ["2025-02-01"], "service_cost": ["¥5"]})
     with pytest.raises(CRMDataError, match="service_cost"):
         V.clv_metrics(ok, interactions)
@@ -553,7 +555,7 @@ def test_clv_dates_are_checked():
         V.clv_metrics(orders, start="上个月")
     with pytest.raises(CRMDataError, match="日期"):
         V.summary_from_orders(orders, today="今天")
-    with pytest.raises(CRMDataError, match="order_date.*行 1"):
+    with pytest.raises(CRMDataError, match="order_date.*位置（索引）：1"):
         V.summary_from_orders(orders.assign(order_date=["2025-01-05", "昨天", "2025-06-01"]))
 
 
