@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from crmlab import frames
 from crmlab._errors import CRMDataError
 from crmlab.credit._common import (
     check_fraction,
     check_int,
     require_columns,
     require_frame,
-    to_dates,
     to_numbers,
     to_timestamp,
 )
@@ -84,8 +84,7 @@ def _clean_invoices(invoices) -> pd.DataFrame:
     partial payments: negative; debit notes: positive) dated by their ``issue_date``;
     they need no due date of their own.
     """
-    inv = require_frame(invoices, "发票表 invoices")
-    require_columns(inv, ("customer_id", "amount", "issue_date", "due_date"), "发票表 invoices")
+    inv = frames.invoices(invoices, what="发票表 invoices")  # the data contract: dates and amounts parsed
     out = inv.copy().reset_index(drop=True)
     if "invoice_id" not in out.columns:
         out["invoice_id"] = [f"row{i}" for i in range(len(out))]
@@ -95,19 +94,16 @@ def _clean_invoices(invoices) -> pd.DataFrame:
     out["customer_id"] = out["customer_id"].astype(str)
     ref = out[REF_COLUMN].where(out[REF_COLUMN].notna() & (out[REF_COLUMN].astype(str).str.strip() != ""))
     out[REF_COLUMN] = ref.astype(object)
-    out["amount"] = to_numbers(out["amount"], "amount", "发票表 invoices")
+    out["amount"] = out["amount"].astype(float)
     for col in ("issue_date", "due_date", "paid_date"):
-        out[col] = to_dates(out[col], col, "发票表 invoices")
-    if out["amount"].isna().any():
-        raise CRMDataError(f"发票表 invoices 的 amount 列有空值（第 {_rows(out['amount'].isna())} 行），请补上金额。")
+        out[col] = pd.to_datetime(out[col]).dt.normalize()
     _check_references(out)
-    for col, need in (("issue_date", True), ("due_date", out[REF_COLUMN].isna())):  # adjustments need no due date
-        missing = out[col].isna() & need
-        if missing.any():
-            raise CRMDataError(
-                f"发票表 invoices 的 {col} 列有空值（第 {_rows(missing)} 行），每张发票都要有开票日和到期日"
-                "（红字发票、回款行要有日期 issue_date）。"
-            )
+    missing = out["due_date"].isna() & out[REF_COLUMN].isna()  # adjustments need no due date
+    if missing.any():
+        raise CRMDataError(
+            f"发票表 invoices 的 due_date 列有空值（第 {_rows(missing)} 行），每张发票都要有开票日和到期日"
+            "（红字发票、回款行有开票日 issue_date 就够了）。"
+        )
     return out
 
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from crmlab import frames
 from crmlab._errors import CRMDataError
-from crmlab.credit._common import require_columns, require_frame, to_numbers, to_timestamp
+from crmlab.credit._common import to_numbers, to_timestamp
 from crmlab.tiers import tier_bounds
 
 PYRAMID_CUTOFFS = (0.01, 0.04, 0.15, 0.80)
@@ -41,9 +42,8 @@ def _values(orders_or_values, by: str, customer_col: str) -> pd.Series:
         values.index = values.index.astype(str)
         values = values.groupby(level=0).sum()
     else:
-        data = require_frame(data, "订单表")
-        require_columns(data, (customer_col, by), "订单表")
-        v = to_numbers(data[by], by, "订单表")
+        data = frames.orders(data, require=(customer_col, by), what="订单表", numbers=[by])
+        v = data[by].astype(float)
         values = v.groupby(data[customer_col].astype(str).values).sum()
     values = values.dropna()
     values.index.name = "customer_id"
@@ -138,10 +138,8 @@ def payment_profile(orders, invoices=None, asof=None) -> pd.DataFrame:
     number of invoices issued by ``asof``, how many were (or are) paid late,
     the mean days late of those, and the overdue amount still open at ``asof``.
     """
-    orders = require_frame(orders, "订单表 orders")
-    require_columns(orders, ("customer_id", "amount", "payment_method"), "订单表 orders")
-    o = orders.assign(customer_id=orders["customer_id"].astype(str))
-    o["amount"] = to_numbers(o["amount"], "amount", "订单表 orders")
+    orders = frames.orders(orders, require=("customer_id", "amount", "payment_method"), what="订单表 orders")
+    o = orders.assign(customer_id=orders["customer_id"].astype(str), amount=orders["amount"].astype(float))
     unknown = sorted(set(o["payment_method"].dropna().astype(str)) - {CASH, CREDIT})
     if unknown:
         raise CRMDataError(f"payment_method 列只能是「现金」或「赊销」，发现了：{'、'.join(unknown[:5])}。")

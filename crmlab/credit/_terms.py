@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from crmlab import frames
 from crmlab._errors import CRMDataError
 from crmlab.credit._common import check_fraction, check_nonnegative, to_timestamp
 
@@ -44,9 +45,7 @@ BAD_DAYS = 90
 
 
 def _window_orders(orders: pd.DataFrame, asof: pd.Timestamp, days: int) -> pd.DataFrame:
-    if "order_date" not in orders.columns:
-        raise CRMDataError("订单表缺少 order_date（下单日期）列，无法按最近一年统计销售额。")
-    dates = pd.to_datetime(orders["order_date"], errors="coerce")
+    dates = orders["order_date"]  # already dates: crmlab.frames.orders
     return orders[(dates > asof - pd.Timedelta(days=days)) & (dates <= asof)]
 
 
@@ -80,6 +79,8 @@ def segment_baseline(orders, invoices, asof=None, days: int = 365) -> pd.DataFra
     from crmlab.credit._pyramid import payment_profile
 
     asof = to_timestamp(COURSE_DATE if asof is None else asof, "截止日")
+    orders = frames.orders(orders, require=("customer_id", "order_date", "amount", "payment_method"),
+                           what="订单表 orders")
     prof = payment_profile(orders, None)
     recent = _window_orders(orders, asof, days)
     recent = recent.assign(seg=recent["customer_id"].astype(str).map(prof["付款方式细分"]))
