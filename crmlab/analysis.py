@@ -28,6 +28,7 @@ import itertools
 import numpy as np
 import pandas as pd
 
+from crmlab import frames
 from crmlab._checks import require_columns, require_frame
 from crmlab._errors import CRMDataError
 from crmlab.basket import basket_matrix, explain_rule, find_rules, recommend, rule_text, rules_table, styled_rules
@@ -40,6 +41,11 @@ def _need(df: pd.DataFrame, cols, what: str) -> None:
     require_columns(require_frame(df, what, allow_empty=True, hint=f"请使用课程数据中的 {what}。"), cols, what)
 
 
+def _orders(orders: pd.DataFrame, cols) -> pd.DataFrame:
+    """The orders through the data contract (:func:`crmlab.frames.orders`): ``cols`` present and filled."""
+    return frames.orders(orders, require=cols, what="orders 表")
+
+
 def _month(value) -> pd.Period:
     if isinstance(value, (int, float, np.number)):  # a bare number is never a month (pandas reads 0 as a year)
         raise CRMDataError(f"月份“{value}”无法识别，请写成 2025-12 这样的形式。")
@@ -50,21 +56,6 @@ def _month(value) -> pd.Period:
     if pd.isna(p):
         raise CRMDataError(f"月份“{value}”无法识别，请写成 2025-12 这样的形式。")
     return p
-
-
-def _numbers(df: pd.DataFrame, col: str, what: str) -> None:
-    """``col`` must be numeric without missing values (amounts like "¥1,200" are text)."""
-    s = df[col]
-    if not (pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)):
-        sample = s.dropna().astype(str).head(1).tolist()
-        raise CRMDataError(
-            f"{what}的 {col} 列不是数字（例如“{sample[0] if sample else ''}”）。请先去掉“¥”、千分位逗号等符号，"
-            f"再用 pd.to_numeric 转换成数字。"
-        )
-    bad = s.isna().to_numpy()
-    if bad.any():
-        rows = (np.flatnonzero(bad)[:5] + 1).tolist()
-        raise CRMDataError(f"{what}的 {col} 列有 {int(bad.sum())} 个空值（第 {rows} 行……）。请补全或删除这些行。")
 
 
 def _dates(df: pd.DataFrame, col: str, what: str) -> None:
@@ -101,13 +92,10 @@ def _filter_region(orders: pd.DataFrame, customers: pd.DataFrame | None, region:
 # --------------------------------------------------------------------------
 def sales_by_region(orders: pd.DataFrame, customers: pd.DataFrame, month=None) -> pd.DataFrame:
     """Orders, quantity, sales and share per region (optionally for one month), largest first."""
-    _need(orders, ["customer_id", "order_date", "quantity", "amount"], "orders 表")
+    orders = _orders(orders, ["customer_id", "order_date", "quantity", "amount"])
     _need(customers, ["customer_id", "region"], "customers 表")
     if orders.empty:
         raise CRMDataError("orders 表是空的：没有订单，无法按地区汇总。")
-    _numbers(orders, "amount", "orders 表")
-    _numbers(orders, "quantity", "orders 表")
-    _dates(orders, "order_date", "orders 表")
     o = orders
     if month not in (None, "", "全年", "全部"):
         m = _month(month)
@@ -158,9 +146,8 @@ def favourite_by_age(
     """
     if value not in ("quantity", "amount"):
         raise CRMDataError(f"统计口径只能是 \"quantity\"（购买件数）或 \"amount\"（购买金额），不是“{value}”。")
-    _need(orders, ["customer_id", "category", value], "orders 表")
+    orders = _orders(orders, ["customer_id", "category", value])
     _need(customers, ["customer_id", "age"], "customers 表")
-    _numbers(orders, value, "orders 表")
     o = orders.merge(customers[["customer_id", "age"]], on="customer_id", how="inner")
     o = o[o["age"].notna()]
     if o.empty:
@@ -184,8 +171,7 @@ def customer_shares(orders: pd.DataFrame) -> pd.DataFrame:
     Columns: 销售额, 占比, 累计占比 (cumulative share of sales), 客户累计占比
     (cumulative share of customers).
     """
-    _need(orders, ["customer_id", "amount"], "orders 表")
-    _numbers(orders, "amount", "orders 表")
+    orders = _orders(orders, ["customer_id", "amount"])
     s = orders.groupby("customer_id")["amount"].sum()
     s = s[s > 0].sort_values(ascending=False, kind="stable")
     if s.empty:
@@ -212,11 +198,9 @@ def top_share(orders: pd.DataFrame, top: float = 0.2) -> float:
 # --------------------------------------------------------------------------
 def monthly_sales(orders: pd.DataFrame) -> pd.Series:
     """Sales per calendar month (missing months are 0)."""
-    _need(orders, ["order_date", "amount"], "orders 表")
+    orders = _orders(orders, ["order_date", "amount"])
     if orders.empty:
         raise CRMDataError("没有订单，无法按月汇总。")
-    _dates(orders, "order_date", "orders 表")
-    _numbers(orders, "amount", "orders 表")
     m = orders.groupby(orders["order_date"].dt.to_period("M"))["amount"].sum()
     full = pd.period_range(m.index.min(), m.index.max(), freq="M")
     return m.reindex(full, fill_value=0.0).rename("销售额")
@@ -374,17 +358,16 @@ def _check_tolerance(tolerance) -> float:
     return tolerance
 
 
-def _check_mom_inputs(orders: pd.DataFrame, interactions: pd.DataFrame) -> None:
-    _need(orders, ["customer_id", "order_date", "quantity"], "orders 表")
+def _check_mom_inputs(orders: pd.DataFrame, interactions: pd.DataFrame) -> pd.DataFrame:
+    orders = _orders(orders, ["customer_id", "order_date", "quantity"])
     _need(interactions, ["customer_id", "date", "type"], "interactions 表")
+    return orders
 
 
 def _check_mom_data(orders: pd.DataFrame, interactions: pd.DataFrame) -> None:
     if orders.empty or interactions.empty:
         raise CRMDataError("订单表或互动记录表是空的，无法做环比分析。")
-    _dates(orders, "order_date", "orders 表")
     _dates(interactions, "date", "interactions 表")
-    _numbers(orders, "quantity", "orders 表")
 
 
 def _check_mom_month(orders: pd.DataFrame, interactions: pd.DataFrame, m: pd.Period) -> None:
@@ -497,7 +480,7 @@ def month_over_month(
     between the same months a year earlier), else ``""``.  ``weights`` also accepts
     the older names 投诉次数/退货次数 for the two rates.
     """
-    _check_mom_inputs(orders, interactions)
+    orders = _check_mom_inputs(orders, interactions)
     tolerance = _check_tolerance(tolerance)
     w = _check_weights(weights)
     _check_mom_data(orders, interactions)

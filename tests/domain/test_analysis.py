@@ -261,13 +261,16 @@ def test_month_over_month_bad_arguments(small, kwargs, match):
 
 def test_month_over_month_bad_frames(small):
     customers, orders, interactions = small
-    with pytest.raises(CRMDataError, match="不是日期"):
-        analysis.month_over_month(orders.assign(order_date=orders["order_date"].astype(str)), interactions, "2025-12")
+    as_text = orders.assign(order_date=orders["order_date"].dt.strftime("%Y年%m月%d日"))  # read by crmlab.frames
+    pd.testing.assert_frame_equal(analysis.month_over_month(as_text, interactions, "2025-12"),
+                                  analysis.month_over_month(orders, interactions, "2025-12"))
+    with pytest.raises(CRMDataError, match="order_date.*无法识别为日期"):
+        analysis.month_over_month(orders.assign(order_date="上个月"), interactions, "2025-12")
     with pytest.raises(CRMDataError, match="空的"):
         analysis.month_over_month(orders.iloc[:0], interactions, "2025-12")
     with pytest.raises(CRMDataError, match="缺少列"):
         analysis.month_over_month(orders.drop(columns="quantity"), interactions, "2025-12")
-    with pytest.raises(CRMDataError, match="不是数字"):
+    with pytest.raises(CRMDataError, match="quantity.*无法识别"):
         analysis.month_over_month(orders.assign(quantity="三"), interactions, "2025-12")
 
 
@@ -307,21 +310,30 @@ def test_age_band_automatic_labels_read_naturally():
         analysis.age_band([30], bins=(0, 50, 40))
 
 
+def test_money_and_dates_written_as_text_are_read(small):
+    customers, orders, _ = small
+    as_text = orders.assign(amount=orders["amount"].map(lambda v: f"¥{v:,.2f}"),
+                            order_date=orders["order_date"].dt.strftime("%Y/%m/%d"))
+    pd.testing.assert_frame_equal(analysis.sales_by_region(as_text, customers),
+                                  analysis.sales_by_region(orders, customers))
+    pd.testing.assert_frame_equal(analysis.customer_shares(as_text), analysis.customer_shares(orders))
+
+
 @pytest.mark.parametrize(
     "call, match",
     [
-        (lambda o, c: analysis.sales_by_region(o.assign(amount="¥1,200"), c), "不是数字"),
-        (lambda o, c: analysis.sales_by_region(o.assign(order_date=o["order_date"].astype(str)), c, month="2025-12"), "不是日期"),
+        (lambda o, c: analysis.sales_by_region(o.assign(amount="一千二"), c), "amount.*无法识别为金额"),
+        (lambda o, c: analysis.sales_by_region(o.assign(order_date="去年"), c, month="2025-12"), "无法识别为日期"),
         (lambda o, c: analysis.sales_by_region(o.iloc[:0], c), "空的"),
         (lambda o, c: analysis.sales_by_region(o.assign(amount=np.nan), c), "空值"),
-        (lambda o, c: analysis.favourite_by_age(o.assign(amount="¥1,200"), c, value="amount"), "不是数字"),
+        (lambda o, c: analysis.favourite_by_age(o.assign(amount="一千二"), c, value="amount"), "无法识别为金额"),
         (lambda o, c: analysis.favourite_by_age(o, c, value="price"), "统计口径"),
         (lambda o, c: analysis.favourite_by_age(o, c, bins=None), "一串数字"),
         (lambda o, c: analysis.age_band(["二十"]), "年龄应是数字"),
-        (lambda o, c: analysis.customer_shares(o.assign(amount="¥1,200")), "不是数字"),
+        (lambda o, c: analysis.customer_shares(o.assign(amount="一千二")), "无法识别为金额"),
         (lambda o, c: analysis.top_share(o, "20%"), "不是数字"),
         (lambda o, c: analysis.top_share(o, float("nan")), "NaN"),
-        (lambda o, c: analysis.monthly_sales(o.assign(order_date=pd.NaT)), "全是空"),
+        (lambda o, c: analysis.monthly_sales(o.assign(order_date=pd.NaT)), "order_date.*空值"),
         (lambda o, c: analysis.forecast_sales(o, level="90%"), "不是数字"),
         (lambda o, c: analysis.forecast_sales(o, horizon=True), "整数"),
         (lambda o, c: analysis.month_over_month(o, o.assign(date=o["order_date"], type="投诉"), None), "无法识别"),
