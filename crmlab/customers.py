@@ -80,9 +80,7 @@ LABELS: dict[str, str] = {**pick((
     "cum_customer_share", "cum_profit_share", "profit_rank", "tier", "avg_profit", "promo_share",
     "from", "to", "stage", "contacts", "recent_profit", "earlier_profit", "profit_change",
     "value_type",
-)),  # labels from crmlab.labels; below, the wording this lesson still shows
-    "amount": "销售额（元）",
-}
+), "customers")}  # all from crmlab.labels
 
 
 def label_columns(df: pd.DataFrame, labels: dict[str, str] | None = None) -> pd.DataFrame:

@@ -119,6 +119,11 @@ COLUMNS: dict[str, str] = {
 CONTEXTS: dict[str, dict[str, str]] = {
     # BG/NBD (lesson 1, 拓展): counted in weeks, repeat purchases only
     "bgnbd": {"recency": "最近购买时点(周)", "frequency": "重复购买次数"},
+    # lesson 1's customer-value indicators: the syllabus's names of the current-value indicators
+    # (毛利润, and the purchase volume counted in pieces)
+    "value": {"gross_profit": "毛利润", "quantity": "件数"},
+    # lesson 1's group summaries: the amounts of a group added up are its sales
+    "customers": {"amount": "销售额（元）"},
     # lesson 3's cluster profiles: the suggested name of a cluster and its high/low code
     "segment": {"name": "建议名称", "code": "高低代码", "share": "客户占比", "loyalty": "忠诚状况"},
     # lesson 3's survey clusters: the short survey-answer words

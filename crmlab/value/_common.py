@@ -44,11 +44,8 @@ LABELS: dict[str, str] = {**pick((
     "current_value", "potential_value", "clv_score", "rank", "period", "survival", "margin",
     "expected_margin", "discount_factor", "discounted_margin", "cumulative_clv", "frequency",
     "recency", "T", "monetary_value", "historical_value", "prob_alive", "expected_purchases",
-    "expected_avg_value", "clv", "amount", "quantity",
-), "bgnbd"),  # labels from crmlab.labels; below, the wording this lesson still shows
-    "gross_profit": "毛利润",
-    "quantity": "件数",
-}
+    "expected_avg_value", "clv", "amount",
+), "bgnbd"), **pick(("gross_profit", "quantity"), "value")}  # all from crmlab.labels
 
 #: Weeks per month used to turn months into the weeks of the BG/NBD time unit.
 WEEKS_PER_MONTH = 365.25 / 7 / 12
