@@ -33,9 +33,21 @@ def captured_outputs(draw: Callable[[], Any]) -> tuple[dict, ...]:
     for name, text in (("stdout", captured.stdout), ("stderr", captured.stderr)):
         if text:
             outputs.append({"output_type": "stream", "name": name, "text": text})
-    outputs += [{"output_type": "display_data", "data": dict(item.data), "metadata": dict(item.metadata or {})}
+    outputs += [{"output_type": "display_data", "data": _json_safe(item.data), "metadata": dict(item.metadata or {})}
                 for item in captured.outputs]
     return tuple(outputs)
+
+
+def _json_safe(data) -> dict:
+    """A display's mime bundle with bytes (raw PNG) as base64 text, as the notebook format keeps images.
+
+    An Output widget's ``outputs`` would send bytes as a binary buffer, which the browser shows
+    as ``data:image/png;base64,[object Object]``: a broken image.
+    """
+    import base64
+
+    return {k: base64.b64encode(v).decode("ascii") if isinstance(v, (bytes, bytearray)) else v
+            for k, v in dict(data).items()}
 
 
 def show_in(out: Any, draw: Callable[[], Any]) -> None:
@@ -122,6 +134,7 @@ class View:
         """
         self.message = ""
         self.status.value = ""
+        self._last_values = dict(values)  # presentation mode redraws with the same inputs
         try:
             result = self.compute(**values)
         except Exception as exc:  # never show a traceback to a learner
@@ -152,10 +165,11 @@ class View:
         if hasattr(fig, "savefig"):
             import matplotlib.pyplot as plt
 
-            from crmlab.presentation import prepare_figure
+            from crmlab.presentation import follow, prepare_figure
             from crmlab.widgets._png import figure_png
 
             prepare_figure(fig)  # teacher's presentation mode: also for figures not made by get_ax
+            follow(self)  # switching the mode redraws this chart at the new size
             self.figure = fig
             png = figure_png(fig)  # one draw with cached text: a live chart redraws in tens of milliseconds
             width, height = fig.get_size_inches() * fig.dpi
