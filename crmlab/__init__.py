@@ -43,6 +43,7 @@ _SUBMODULES = {
 # Top-level functions that live in sub-modules, imported on first use.
 _FUNCTIONS = {
     "present": "crmlab.presentation",      # teacher's presentation mode (projector)
+    "projector": "crmlab.presentation",    # the same as a 投影模式 switch button for a notebook
     "progress": "crmlab.exercises.progress",  # student's exercise progress
     "submit": "crmlab.submission",     # student's hand-in file
     "student": "crmlab.records",       # who works in this kernel (checks are recorded under it)
@@ -75,5 +76,5 @@ def __dir__():
     return sorted(set(globals()) | _SUBMODULES | set(_FUNCTIONS))
 
 
-__all__ = ["FONT_FAMILY", "FONT_FILE", "CRMDataError", "__version__", "handin", "present", "progress", "setup_fonts", "student", "student_form",
+__all__ = ["FONT_FAMILY", "FONT_FILE", "CRMDataError", "__version__", "handin", "present", "progress", "projector", "setup_fonts", "student", "student_form",
            "submit"]

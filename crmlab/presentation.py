@@ -12,8 +12,18 @@
   on; switching off empties it, so every page that shows it returns to normal at
   once, without re-running cells.
 
+* Charts already on show follow the switch: every widget view that has shown a figure
+  is registered (:func:`follow`), and switching the mode re-runs its last update, so its
+  chart is drawn again at the new size without re-running a cell.
+* A projector is often 1024×768: in the mode a figure grows by :data:`FIGURE_SCALE` but
+  never beyond :data:`MAX_WIDTH_IN` inches (what fits beside the page margins at 100 dpi).
+* :func:`switch` is the mode as a toggle button (the dashboards show one; a notebook gets
+  one with ``crmlab.projector()``); every switch on show follows the mode.
+
 The environment variable ``CRMLAB_PRESENT=1`` switches the mode on the first time a
-chart or widget is made (for a teacher who starts JupyterLab/Voilà in projector mode).
+chart or widget is made (for a teacher who starts JupyterLab/Voilà in projector mode), and
+so does a Voilà dashboard address ending in ``?projector=1`` (Voilà hands the address's
+query to its kernel as ``QUERY_STRING``).
 """
 
 from __future__ import annotations
@@ -21,10 +31,15 @@ from __future__ import annotations
 import functools
 import html
 import os
+import weakref
 from typing import Any
+from urllib.parse import parse_qs
 
 FIGURE_SCALE = 1.35
 """Figures made by ``get_ax`` are this much wider and taller in presentation mode."""
+
+MAX_WIDTH_IN = 9.2
+"""Widest figure in presentation mode (inches at 100 dpi): fits a 1024 px wide screen beside the margins."""
 
 # High contrast on a washed-out projector: dark, saturated, distinguishable colours
 # (blue, vermilion, green, purple, amber, black, teal, red-brown).
@@ -90,6 +105,8 @@ CSS = """
 _saved: dict[str, Any] | None = None  # rcParams before the mode was switched on
 _style = None  # the shared ipywidgets.HTML holding CSS while the mode is on
 _env_checked = False
+_live: weakref.WeakSet = weakref.WeakSet()  # views whose charts are redrawn when the mode changes
+_switches: weakref.WeakSet = weakref.WeakSet()  # toggle buttons that show the mode
 
 
 def is_on() -> bool:
@@ -103,7 +120,13 @@ def scaled_figsize(figsize):
     if not is_on():
         return figsize
     width, height = figsize
-    return (width * FIGURE_SCALE, height * FIGURE_SCALE)
+    factor = _factor(width)
+    return (width * factor, height * factor)
+
+
+def _factor(width: float) -> float:
+    """How much a figure ``width`` inches wide grows: :data:`FIGURE_SCALE`, less if it would not fit a projector."""
+    return FIGURE_SCALE if width <= 0 else min(FIGURE_SCALE, MAX_WIDTH_IN / width)
 
 
 def figure_class():
@@ -145,7 +168,8 @@ def prepare_figure(fig) -> None:
         return
     fig._crmlab_enlarged = True
     width, height = fig.get_size_inches()
-    fig.set_size_inches(width * FIGURE_SCALE, height * FIGURE_SCALE)
+    factor = _factor(width)
+    fig.set_size_inches(width * factor, height * factor)
     from matplotlib.text import Text
 
     for ax in fig.axes:
@@ -178,14 +202,25 @@ def _enlarge_tick_labels(ax) -> None:
 
 
 def from_env() -> None:
-    """Switch the mode on once if the environment variable ``CRMLAB_PRESENT`` is set (not "0")."""
+    """Switch the mode on once if ``CRMLAB_PRESENT`` is set (not "0") or a Voilà address asked ``?projector=1``."""
     global _env_checked
     if _env_checked:
         return
     _env_checked = True
-    if os.environ.get("CRMLAB_PRESENT", "").strip() not in ("", "0") and not is_on():
+    if (_wanted(os.environ.get("CRMLAB_PRESENT", "")) or _asked_by_address()) and not is_on():
         _switch_rc(True)
         _set_css(True)
+
+
+def _wanted(text: str) -> bool:
+    return text.strip().lower() not in ("", "0", "false", "no", "off")
+
+
+def _asked_by_address() -> bool:
+    """A Voilà kernel whose page address carries ``projector=1`` (or ``投影=1``)."""
+    query = parse_qs(os.environ.get("QUERY_STRING", ""), keep_blank_values=True)
+    values = query.get("projector", []) + query.get("投影", [])
+    return any(_wanted(v or "1") for v in values)
 
 
 def style_widget():
@@ -234,8 +269,9 @@ class PresentMode:
     @property
     def message(self) -> str:
         if self.on:
-            return (f"投影模式已打开：图表放大 {FIGURE_SCALE:g} 倍、字号加大、颜色对比更强，组件和表格的文字也变大了。"
-                    "新画的图表才会变大；已有的图请重新运行那一格。关闭：crmlab.present(False)")
+            return (f"投影模式已打开：图表放大（最多 {FIGURE_SCALE:g} 倍，1024×768 的投影也放得下）、字号加大、颜色对比更强，"
+                    "组件和表格的文字也变大了；互动组件的图表已经重画。用 plt 直接画的图请重新运行那一格。"
+                    "关闭：crmlab.present(False)")
         return "投影模式已关闭：图表、组件和表格恢复为平时的大小和颜色。"
 
     def _repr_html_(self) -> str:
@@ -255,19 +291,82 @@ class PresentMode:
         display(HTML(self._repr_html_()))
 
 
+def follow(view) -> None:
+    """Register a widget view whose chart is on show: switching the mode redraws it (weakly held).
+
+    Redrawing calls ``view.redraw()`` when the view has one, else ``view.update(**view._last_values)``
+    (the inputs of its last update, recorded by :class:`crmlab.widgets.View`).
+    """
+    _live.add(view)
+
+
+def redraw_live() -> int:
+    """Redraw every registered view's chart at the current mode's size; returns how many were redrawn.
+
+    A view that fails keeps its Chinese error message (``View.update`` never raises); one
+    that raises anyway is left out, so one broken view never stops the others.
+    """
+    done = 0
+    for view in list(_live):
+        try:
+            if hasattr(view, "redraw"):
+                view.redraw()
+            else:
+                view.update(**dict(getattr(view, "_last_values", {}) or {}))
+        except Exception:  # noqa: BLE001 - a stale chart is better than a broken switch
+            continue
+        done += 1
+    return done
+
+
+def switch():
+    """The mode as a toggle button (“投影模式”): clicking it calls :func:`present`; it follows the mode."""
+    import ipywidgets as w
+
+    from_env()
+    button = w.ToggleButton(value=is_on(), description="投影模式", icon="television",
+                            tooltip="放大图表和文字，方便投影到大屏幕（1024×768 也放得下）",
+                            layout=w.Layout(width="auto", min_width="9em"))
+    button.add_class("crmlab-projector")
+    button.observe(lambda change: present(change["new"]) if change["new"] != is_on() else None, names="value")
+    _switches.add(button)
+    return button
+
+
 def present(on: bool = True) -> PresentMode:
     """Switch the teacher's presentation mode (projector) on or off.
 
     On: larger fonts and figures, thicker lines, a high-contrast palette, bigger widget
-    and table text.  Off: the previous matplotlib settings come back exactly.
+    and table text.  Off: the previous matplotlib settings come back exactly.  Charts of
+    widgets already on show are drawn again at the new size; every switch button follows.
     Calling it twice with the same value changes nothing.
     """
     global _env_checked
     _env_checked = True  # an explicit call wins over CRMLAB_PRESENT
     on = bool(on)
+    changed = on != is_on()
     _switch_rc(on)
     _set_css(on)
+    for button in list(_switches):
+        button.value = on
+    if changed:
+        redraw_live()
     return PresentMode(on)
 
 
-__all__ = ["FIGURE_SCALE", "PresentMode", "figure_class", "is_on", "prepare_figure", "present", "scaled_figsize", "style_widget"]
+def projector(on: bool | None = None):
+    """The projector switch for a notebook: ``crmlab.projector()`` shows the “投影模式” button.
+
+    ``crmlab.projector(True)`` / ``crmlab.projector(False)`` also switch the mode at once.
+    The button comes with the mode's CSS holder, so widget text grows on this page too.
+    """
+    import ipywidgets as w
+
+    if on is not None:
+        present(on)
+    parts = [p for p in (style_widget(), switch()) if p is not None]
+    return w.VBox(parts, layout=w.Layout(width="auto"))
+
+
+__all__ = ["FIGURE_SCALE", "MAX_WIDTH_IN", "PresentMode", "figure_class", "follow", "is_on", "prepare_figure", "present",
+           "projector", "redraw_live", "scaled_figsize", "style_widget", "switch"]

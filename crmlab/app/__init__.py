@@ -43,12 +43,13 @@ class Dashboard:
         self.boxes = [w.VBox([w.HTML(LOADING)]) for _ in self.pages]
         self.tabs = w.Tab(children=self.boxes, titles=[title for title, _build in self.pages])
         self.tabs.observe(lambda change: self.open(change["new"]), names="selected_index")
-        self.projector = w.ToggleButton(value=_present.is_on(), description="投影模式", icon="television",
-                                        tooltip="放大图表和文字，方便投影到大屏幕")
+        self.projector = _present.switch()  # follows the mode; flipping it redraws the charts on show
         self.projector.observe(lambda change: self.set_projector(change["new"]), names="value")
         self.status = w.HTML()
         style = _present.style_widget()
-        self.widget = w.VBox([*([style] if style is not None else []), self.projector, self.status, self.tabs])
+        self.widget = w.VBox([*([style] if style is not None else []), self.projector, self.status, self.tabs],
+                             layout=w.Layout(width="100%", max_width="100%"))
+        self.widget.add_class("crmlab-dashboard")
         self.open(0)
 
     def open(self, index: int | None):
@@ -71,12 +72,12 @@ class Dashboard:
         return self.views[index]
 
     def set_projector(self, on: bool) -> None:
-        """Presentation mode on/off: widget text changes at once, charts at their next redraw."""
+        """Presentation mode on/off: widget text and the charts of opened pages change at once."""
         import crmlab
 
-        crmlab.present(on)
+        crmlab.present(on)  # also redraws the charts of the pages already opened
         self.status.value = (
-            "<span style='color:#0044aa'>投影模式已打开：文字已放大；调整任意一个控件后，图表也会放大。</span>"
+            "<span style='color:#0044aa'>投影模式已打开：文字和图表已放大（1024×768 的投影也放得下）。</span>"
             if on else "<span style='color:#444'>投影模式已关闭。</span>"
         )
 

@@ -1,6 +1,9 @@
 """Open a lesson's dashboard in Voilà: ``python -m crmlab.app [N] [--group K] [voila options]``.
 
 ``--group K`` (0-4) shows company K's data: it sets ``CRMLAB_GROUP`` for the Voilà kernels.
+``--projector`` opens every dashboard in the teacher's projector mode (``CRMLAB_PRESENT=1``);
+without it, one page can be opened that way by adding ``?projector=1`` to its address, and
+every dashboard has the 投影模式 button.
 
 Without ``N`` Voilà lists all dashboards of ``notebooks/app/``.  Voilà shows the widgets
 and text of the notebook without its code cells; it runs on this computer only
@@ -55,6 +58,9 @@ def template_env(env: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+PROJECTOR_FLAG = "--projector"
+
+
 def take_group(args: list[str]) -> tuple[int | None, list[str]]:
     """``--group K`` / ``--group=K`` out of ``args``: the company number (checked) and the other arguments."""
     from crmlab.course import _parse_group
@@ -84,6 +90,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if group is not None:
         os.environ["CRMLAB_GROUP"] = str(group)  # inherited by the Voilà server and its kernels
+    projector = PROJECTOR_FLAG in args
+    args = [a for a in args if a != PROJECTOR_FLAG]
+    if projector:
+        os.environ["CRMLAB_PRESENT"] = "1"  # every dashboard starts in projector mode
     lessons = [a for a in args if not a.startswith("-")]
     extra = [a for a in args if a.startswith("-")]
     root = course_root()
@@ -94,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if group is not None:
         print(f"看板使用第 {group} 组的公司数据（CRMLAB_GROUP={group}）。")
+    if projector:
+        print("看板以投影模式打开（适合 1024×768 的投影仪；页面上的“投影模式”按钮可以关掉）。")
     print(f"正在用 Voilà 打开 {target.relative_to(root) if target.is_relative_to(root) else target}（按 Ctrl+C 结束）")
     os.environ.update(template_env())  # the page then asks nothing of any host but this server
     return run_server(voila_command(target, extra), root)
