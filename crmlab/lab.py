@@ -8,8 +8,25 @@ course folder at ``notebooks/00_start.ipynb``.  Nothing is written to the user's
 folder: a student who picks 设置 → 语言 → English keeps that choice (user settings win
 over these defaults).
 
+The server also reads the course's Jupyter configuration, ``crmlab/lab_config`` (added to
+``JUPYTER_CONFIG_PATH`` for this server only; it adds to the user's own settings rather than
+replacing them, and options on the command line still win), again without touching the user's
+own files:
+
+* JupyterLab's custom CSS (``crmlab/lab_config/custom/custom.css``) is on: it ends JupyterLab's
+  font lists with the course font ``CRMLab Sans SC``, which the server itself serves from
+  ``crmlab/fonts``, so menus and notebooks show Chinese on a computer without a Chinese system
+  font, and the page asks no other host for anything.
+* The ``notebook_shim`` server extension is off.  It only serves classic Notebook 6 server
+  extensions (the course has none), and at every start it reads every attribute of the server,
+  the deprecated ``ServerApp.token`` among them; since Voila's server extension makes traitlets'
+  deprecation warnings visible, that printed a ``DeprecationWarning`` at every start.
+
+Running as root (Docker images, many JupyterHub set-ups) adds ``--allow-root`` and says so.
+
 ``python -m crmlab.lab --setup`` only writes the default (Binder ``postBuild``, a school
-JupyterHub image); ``--remove`` deletes it.  Other arguments go to ``jupyter lab``.
+JupyterHub image); ``--remove`` deletes it.  Other arguments go to ``jupyter lab``; a folder
+(``--notebook-dir``) or file given there is opened instead of the course and its start notebook.
 """
 
 from __future__ import annotations
@@ -28,6 +45,8 @@ DEFAULTS = {
     "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
 }
 START = "notebooks/00_start.ipynb"
+LAB_CONFIG = Path(__file__).with_name("lab_config")  # jupyter_server_config.py, custom/custom.css
+ROOT_DIR_OPTIONS = ("--notebook-dir", "--ServerApp.root_dir", "--ServerApp.notebook_dir")
 
 
 def settings_dir(prefix: str | Path | None = None) -> Path:
@@ -74,8 +93,32 @@ def main(argv: list[str] | None = None) -> int:
     if "--setup" in args:
         return 0
     root = course_root()
-    start = [START] if (root / START).is_file() and not any(not a.startswith("-") for a in args) else []
-    return run_server([sys.executable, "-m", "jupyterlab", f"--notebook-dir={root}", *start, *root_flags(args)], root)
+    os.environ["JUPYTER_CONFIG_PATH"] = config_path(os.environ.get("JUPYTER_CONFIG_PATH"))
+    return run_server(jupyterlab_command(args, root), root)
+
+
+def config_path(current: str | None) -> str:
+    """``JUPYTER_CONFIG_PATH`` with the course's configuration folder added last (folders already there win)."""
+    folders = [f for f in (current or "").split(os.pathsep) if f and Path(f) != LAB_CONFIG]
+    return os.pathsep.join([*folders, str(LAB_CONFIG)])
+
+
+def given(args: list[str], *options: str) -> bool:
+    """Whether ``args`` set one of ``options`` (``--option=value`` or ``--option value``).
+
+    Jupyter refuses an option given twice: the course's ``--notebook-dir`` stays out when the user gives a folder.
+    """
+    return any(a == option or a.startswith(option + "=") for a in args for option in options)
+
+
+def jupyterlab_command(args: list[str], root: Path) -> list[str]:
+    """The ``jupyter lab`` command line: the course folder and its start notebook (unless ``args`` name
+    their own), ``args``, and ``--allow-root`` when running as root."""
+    own_root = given(args, *ROOT_DIR_OPTIONS)
+    folder = [] if own_root else [f"--notebook-dir={root}"]
+    opens_file = own_root or any(not a.startswith("-") for a in args)
+    start = [START] if (root / START).is_file() and not opens_file else []
+    return [sys.executable, "-m", "jupyterlab", *folder, *start, *root_flags(args)]
 
 
 def root_flags(args: list[str], uid: int | None = None) -> list[str]:
