@@ -102,6 +102,27 @@ CSS = """
 .jp-RenderedMarkdown { --jp-content-font-size1: 19px; font-size: 19px; }
 """
 
+# CSS for a narrow screen (a 1024×768 projector), in both modes on a dashboard and with the
+# mode in a notebook: nothing cut off, nothing pushed past the right edge.  Rows of controls
+# wrap; a label (whose width a widget fixes inline, for aligned columns) grows when its text
+# needs more; a drop-down is as wide as its chosen text, never wider than the page; the tabs
+# of a dashboard wrap onto a second row instead of shrinking their titles; table cells wrap.
+LAYOUT_CSS = """
+.jp-OutputArea-output .widget-label, .jp-OutputArea-output .widget-label-basic { min-width: max-content; }
+.jp-OutputArea-output .widget-checkbox { width: auto !important; min-width: max-content; }
+.jp-OutputArea-output .widget-hbox { flex-wrap: wrap; max-width: 100%; }
+.jp-OutputArea-output .jupyter-button { min-width: max-content; }
+.jp-OutputArea-output .widget-inline-hbox { max-width: 100%; }
+.jp-OutputArea-output .widget-dropdown > select { field-sizing: content; min-width: 6em; max-width: 100%; }
+.jp-OutputArea-output .widget-dropdown { width: auto !important; max-width: 100%; }
+.jp-OutputArea-output .widget-tab > .lm-TabBar { height: auto; min-height: var(--jp-widgets-horizontal-tab-height); }
+.jp-OutputArea-output .widget-tab > .lm-TabBar .lm-TabBar-content { flex-wrap: wrap; }
+.jp-OutputArea-output .widget-tab > .lm-TabBar .lm-TabBar-tab { flex: 0 0 auto; min-width: max-content; max-width: none; }
+.jp-OutputArea-output .widget-output table { max-width: 100%; }
+.jp-OutputArea-output .widget-output td, .jp-OutputArea-output .widget-output th { overflow-wrap: anywhere; }
+.jp-OutputArea-output .widget-html-content, .jp-OutputArea-output .widget-output { max-width: 100%; }
+"""
+
 _saved: dict[str, Any] | None = None  # rcParams before the mode was switched on
 _style = None  # the shared ipywidgets.HTML holding CSS while the mode is on
 _env_checked = False
@@ -237,7 +258,16 @@ def style_widget():
 
 
 def _css_value(on: bool) -> str:
-    return f"<style>{CSS}</style>" if on else ""
+    return f"<style>{CSS}{LAYOUT_CSS}</style>" if on else ""
+
+
+def layout_widget():
+    """An invisible ``ipywidgets.HTML`` holding :data:`LAYOUT_CSS` (always on): the dashboards show it."""
+    import ipywidgets as w
+
+    holder = w.HTML(value=f"<style>{LAYOUT_CSS}</style>", layout=w.Layout(height="0px", margin="0px"))
+    holder.add_class("crmlab-present-style")
+    return holder
 
 
 def _set_css(on: bool) -> None:
@@ -368,5 +398,6 @@ def projector(on: bool | None = None):
     return w.VBox(parts, layout=w.Layout(width="auto"))
 
 
-__all__ = ["FIGURE_SCALE", "MAX_WIDTH_IN", "PresentMode", "figure_class", "follow", "is_on", "prepare_figure", "present",
+__all__ = ["FIGURE_SCALE", "LAYOUT_CSS", "MAX_WIDTH_IN", "PresentMode", "figure_class", "follow", "is_on", "layout_widget",
+           "prepare_figure", "present",
            "projector", "redraw_live", "scaled_figsize", "style_widget", "switch"]

@@ -47,7 +47,8 @@ class Dashboard:
         self.projector.observe(lambda change: self.set_projector(change["new"]), names="value")
         self.status = w.HTML()
         style = _present.style_widget()
-        self.widget = w.VBox([*([style] if style is not None else []), self.projector, self.status, self.tabs],
+        parts = [*([style] if style is not None else []), _present.layout_widget(), self.projector, self.status, self.tabs]
+        self.widget = w.VBox(parts,
                              layout=w.Layout(width="100%", max_width="100%"))
         self.widget.add_class("crmlab-dashboard")
         self.open(0)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import importlib.util
+import json
 import os
 import re
 import subprocess
@@ -155,10 +156,149 @@ _ICON_FONT_JS = """
 }
 """
 
+# The tab panel on show: (part of) what a projector shows.
+_PANEL_JS = """Array.from(document.querySelectorAll('.widget-tab > .widget-tab-contents > *, .widget-tab .lm-TabPanel-stackedPanel'))
+    .find(el => !el.classList.contains('lm-mod-hidden') && el.offsetParent !== null)"""
+
+# The shown tab is ready: built (no "正在准备"), every widget rendered, every image loaded.
+_TAB_READY_JS = f"""
+() => {{
+  const panel = {_PANEL_JS};
+  if (!panel) return false;
+  const text = panel.innerText || '';
+  if (text.includes('正在准备这一页') || text.includes('Loading widget')) return false;
+  return Array.from(panel.querySelectorAll('img')).every(img => img.complete && img.naturalWidth > 0);
+}}
+"""
+
+# What a projector at 1024x768 would show badly on the shown tab.
+_FIT_PROBE_JS = f"""
+() => {{
+  const doc = document.documentElement;
+  const width = doc.clientWidth;  // the viewport without its vertical scroll bar
+  const panel = {_PANEL_JS};
+  const shown = el => el.offsetParent !== null && el.getClientRects().length > 0;
+  const name = el => (el.className && el.className.baseVal === undefined ? el.className : el.tagName) + ' '
+      + (el.innerText || el.textContent || '').trim().slice(0, 30);
+  const report = {{width: width, scrollWidth: Math.max(doc.scrollWidth, document.body.scrollWidth),
+                   overflowing: [], clipped: [], image: null, text: (panel.innerText || '')}};
+  // whatever sticks out to the right of the screen (the page would scroll, or a box would)
+  panel.querySelectorAll('*').forEach(el => {{
+    if (!shown(el)) return;
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && (r.right > width + 1 || r.left < -1)) report.overflowing.push(name(el) + ' @' + Math.round(r.right));
+  }});
+  report.overflowing = report.overflowing.slice(0, 8);
+  // labels and buttons cut off (ellipsis / hidden overflow)
+  const labels = '.widget-label, .widget-label-basic, .widget-button, .widget-toggle-button, .jupyter-button, '
+      + '.widget-readout, .widget-inline-hbox label';
+  document.querySelectorAll(labels).forEach(el => {{
+    if (shown(el) && el.scrollWidth > el.clientWidth + 1) report.clipped.push(name(el));
+  }});
+  // a drop-down's chosen text wider than its box
+  const canvas = document.createElement('canvas').getContext('2d');
+  document.querySelectorAll('.widget-dropdown select').forEach(sel => {{
+    if (!shown(sel) || sel.selectedIndex < 0) return;
+    const style = getComputedStyle(sel);
+    canvas.font = style.fontSize + ' ' + style.fontFamily;
+    const text = sel.options[sel.selectedIndex].text;
+    const room = sel.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    if (canvas.measureText(text).width > room + 1) report.clipped.push('select ' + text);
+  }});
+  // the tab's first chart
+  const img = Array.from(panel.querySelectorAll('img')).find(shown);
+  if (img) {{
+    const r = img.getBoundingClientRect();
+    report.image = {{left: r.left, right: r.right, width: r.width, natural: img.naturalWidth}};
+  }}
+  return report;
+}}
+"""
+
+_TAB_LABELS_CLIPPED_JS = """
+() => Array.from(document.querySelectorAll('.lm-TabBar-tabLabel, .p-TabBar-tabLabel'))
+    .filter(el => el.scrollWidth > el.clientWidth + 1).map(el => el.textContent)
+"""
+
+_FIRST_IMG_JS = f"""
+() => {{ const panel = {_PANEL_JS}; const img = panel && panel.querySelector('img');
+        return img && img.complete ? [img.naturalWidth, img.naturalHeight, img.src.length, img.src.slice(-80)] : null; }}
+"""
+
+PROJECTOR = {"width": 1024, "height": 768}
+ERROR_TEXTS = ("Traceback", "Error displaying widget", "打不开", "意外的问题")
+
+
+def _tab_titles(lesson: int) -> list[str]:
+    from crmlab.app.pages import LESSONS, LessonData
+
+    return [title for title, _build in LESSONS[lesson][1](LessonData())]
+
+
+def _fit_problems(report: dict, where: str) -> list[str]:
+    """What the probe found wrong on one tab, as readable lines (empty: the tab fits a projector)."""
+    problems = []
+    if report["scrollWidth"] > PROJECTOR["width"]:
+        problems.append(f"{where}: 页面横向滚动 / page scrolls sideways ({report['scrollWidth']} px)")
+    if report["overflowing"]:
+        problems.append(f"{where}: 超出屏幕右边 / sticks out: {report['overflowing']}")
+    if report["clipped"]:
+        problems.append(f"{where}: 文字被截断 / clipped: {report['clipped']}")
+    image = report["image"]
+    if image and (image["right"] > report["width"] + 1 or image["left"] < 0):
+        problems.append(f"{where}: 图表超出屏幕 / chart wider than the screen: {image}")
+    if image and image["width"] < 0.9 * image["natural"]:
+        problems.append(f"{where}: 图表被缩小 / chart shrunk to fit, its text gets small: {image}")
+    problems += [f"{where}: 出错 / error text {t!r}" for t in ERROR_TEXTS if t in report["text"]]
+    return problems
+
+
+def _check_every_tab(page, lesson: int, shots: Path) -> list[str]:
+    """Open each tab in turn; a tab with a problem leaves a full-page screenshot in ``shots``."""
+    problems = []
+    clipped_tabs = page.evaluate(_TAB_LABELS_CLIPPED_JS)
+    if clipped_tabs:
+        problems.append(f"第{lesson}课: 标签页标题被截断 / tab titles clipped: {clipped_tabs}")
+    for number, title in enumerate(_tab_titles(lesson), start=1):
+        page.get_by_role("tab", name=title, exact=True).click()
+        page.wait_for_function(_TAB_READY_JS, timeout=LOAD_TIMEOUT_S * 1000)
+        found = _fit_problems(page.evaluate(_FIT_PROBE_JS), f"第{lesson}课「{title}」")
+        if found:
+            page.screenshot(path=str(shots / f"lesson{lesson}_tab{number}.png"), full_page=True)
+        problems += found
+    return problems
+
+
+def _open_projector_dashboard(page, url: str, lesson: int, relpath: str) -> None:
+    """Lesson 1 is opened as usual and switched with the button (its chart must redraw larger);
+    the others are opened in projector mode from the address (``?projector=1``)."""
+    by_button = lesson == 1
+    page.goto(_render_url(url, relpath) + ("" if by_button else "?projector=1"),
+              timeout=LOAD_TIMEOUT_S * 1000, wait_until="commit")
+    page.wait_for_selector(".widget-tab .jupyter-widgets img", timeout=LOAD_TIMEOUT_S * 1000)
+    page.wait_for_function(_TAB_READY_JS, timeout=LOAD_TIMEOUT_S * 1000)
+    switch = page.get_by_role("button", name="投影模式")
+    pressed = "() => document.querySelector('.crmlab-projector').classList.contains('mod-active')"
+    if not by_button:
+        assert page.evaluate(pressed), "地址里的 ?projector=1 没有打开投影模式 / not in projector mode"
+        return
+    assert not page.evaluate(pressed)
+    before = page.evaluate(_FIRST_IMG_JS)
+    switch.click()
+    # the chart already on show is drawn again at the projector's size, without touching any control
+    old = json.dumps(json.dumps(before, separators=(",", ":")))  # as JSON.stringify writes it, as a JS string
+    page.wait_for_function(f"() => {{ const now = ({_FIRST_IMG_JS})();"
+                           f" return now !== null && JSON.stringify(now) !== {old}; }}",
+                           timeout=60_000)
+    after = page.evaluate(_FIRST_IMG_JS)
+    assert after[:2] != before[:2], (before, after)  # a new size, not just the same picture again
+    assert page.evaluate(pressed)
+
 
 @pytest.mark.browser
-def test_dashboards_request_nothing_but_the_local_server(app_server):
-    """Headless Chromium opens every dashboard with non-local requests refused: none is attempted."""
+def test_dashboards_fit_a_projector_offline(app_server):
+    """Every dashboard at 1024x768 in projector mode, every non-local request refused: none is
+    attempted, no tab scrolls sideways or clips a label, each tab's first chart fits, no error."""
     tb = _helpers()
     tb._chromium_or_skip()
     from playwright.sync_api import sync_playwright
@@ -174,28 +314,35 @@ def test_dashboards_request_nothing_but_the_local_server(app_server):
             attempted.append(route.request.url)
             route.abort()
 
+    problems: list[str] = []
+    shots = ROOT / "tests" / "artifacts" / "projector"
+    shots.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(tb.CHROMIUM), args=tb.CHROMIUM_FLAGS)
         try:
-            ctx = browser.new_context(viewport={"width": 1024, "height": 768}, locale="zh-CN")
+            ctx = browser.new_context(viewport=PROJECTOR, locale="zh-CN")
             ctx.route("**/*", local_only)
             for relpath in DASHBOARDS:
+                lesson = int(relpath[:2])
                 page = ctx.new_page()
                 errors: list[str] = []
                 page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
                 try:
-                    page.goto(_render_url(url, relpath), timeout=LOAD_TIMEOUT_S * 1000, wait_until="commit")
-                    page.wait_for_selector(".widget-tab .jupyter-widgets img", timeout=LOAD_TIMEOUT_S * 1000)
-                    page.wait_for_load_state("load", timeout=60_000)
+                    _open_projector_dashboard(page, url, lesson, relpath)
+                    page.screenshot(path=str(shots / f"lesson{lesson}.png"))
                     # the widgets' icons still come from Voilà's bundled Font Awesome
                     assert "Font Awesome" in (page.evaluate(_ICON_FONT_JS) or ""), relpath
-                    assert not errors, (relpath, errors)
+                    problems += _check_every_tab(page, lesson, shots)
+                    problems += [f"第{lesson}课: 页面脚本出错 / page error: {e}" for e in errors]
                 except Exception:
+                    with contextlib.suppress(Exception):
+                        page.screenshot(path=str(shots / f"lesson{lesson}_failed.png"))
                     print(log.read_text(encoding="utf-8", errors="replace")[-3000:])
                     raise
                 finally:
                     with contextlib.suppress(Exception):
                         page.close()
-            assert attempted == [], attempted
         finally:
             browser.close()
+    assert attempted == [], attempted
+    assert not problems, "\n".join(problems)
