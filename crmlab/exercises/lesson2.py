@@ -379,7 +379,18 @@ def _cross_sell() -> tuple[str, str]:
     return tuple(get_company(_group()).cross_sell)
 
 
-Q11_RULE = _cross_sell()[::-1]  # antecedent, consequent: the reverse direction of the lesson's top rule
+def _q11_rule() -> tuple[str, str]:
+    """练习11's rule for the current group: (antecedent, consequent), the reverse of the lesson's top rule."""
+    return _cross_sell()[::-1]
+
+
+def __getattr__(name: str):
+    """``Q11_RULE`` is computed for the group current when it is read (``from ... import *`` reads it too)."""
+    if name == "Q11_RULE":
+        return _q11_rule()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 Q13_OPTIONS = {
     "A": "置信度 68% 还不够高，要到 80% 以上才可信",
     "B": "生鲜果蔬本来就在约 78% 的订单里，买了节日礼盒的订单里反而只有 68% 有它：这条规则没有带来额外的信息",
@@ -400,8 +411,9 @@ def _rule_row(rules, antecedent: str, consequent: str):
 
 
 def _check_q11(answer):
+    a, b = _q11_rule()
     rules = _course_rules()
-    r = _rule_row(rules, *Q11_RULE)
+    r = _rule_row(rules, a, b)
     value = _number(answer, "提升度（一个数）")
     if _close(value, r["lift"], abs_=0.01):
         return
@@ -414,11 +426,12 @@ def _check_q11(answer):
     if _close(value, r["lift"] * 100, abs_=1):
         raise Wrong("提升度是“倍数”，不是百分数：请写成 1.5 这样的小数。")
     _q11_slip(value, rules, r)
-    raise Wrong(f"{value:g} 不是表里的任何一个数：提升度不分方向（{Q11_RULE[0]} → {Q11_RULE[1]} 和反过来的规则一样），"
+    raise Wrong(f"{value:g} 不是表里的任何一个数：提升度不分方向（{a} → {b} 和反过来的规则一样），"
                 f"在规则表里找到这两个类别的那一行，照抄“提升度”列的数（两位小数，例如 {r['lift']:.2f} 这样的格式）。")
 
 
 def _q11_slip(value: float, rules, r) -> None:
+    a, b = _q11_rule()
     lift = float(r["lift"])
     if any(_close(value, f(lift * 10) / 10, abs_=1e-9) for f in (round, int)) or any(
             _close(value, f(lift), abs_=1e-9) for f in (round, int)):
@@ -426,24 +439,55 @@ def _q11_slip(value: float, rules, r) -> None:
                     "两位小数才分得清 2.06 和 2.14 这样相近的规则。")
     others = rules[(rules["lift"] - value).abs() <= 0.005]
     if len(others) and not _close(value, lift, abs_=0.01):
-        raise Wrong(f"{value:g} 是规则 {others['rule'].iloc[0]} 的提升度，不是 {Q11_RULE[0]} 和 {Q11_RULE[1]} 这两个类别之间的规则。")
+        raise Wrong(f"{value:g} 是规则 {others['rule'].iloc[0]} 的提升度，不是 {a} 和 {b} 这两个类别之间的规则。")
     if _close(value, r["confidence"] / r["support"], abs_=0.01):
         raise Wrong("分母用错了：要除以后项支持度（全部订单中买后项的比例），不是这条规则的支持度。")
-    back = rules[rules["rule"] == f"{Q11_RULE[1]} → {Q11_RULE[0]}"]
+    back = rules[rules["rule"] == f"{b} → {a}"]
     if len(back) and _close(value, back["confidence"].iloc[0], abs_=0.01):
-        raise Wrong(f"这是反方向规则 {Q11_RULE[1]} → {Q11_RULE[0]} 的置信度；题目要的是提升度。")
+        raise Wrong(f"这是反方向规则 {b} → {a} 的置信度；题目要的是提升度。")
 
 
-q11 = Question(
+class _RuleQuestion(Question):
+    """A question whose prompt and hints name 练习11's rule: templates with ``{a}`` (antecedent) and
+    ``{b}`` (consequent), filled in for the current group each time they are read."""
+
+    @property
+    def prompt(self) -> str:
+        a, b = _q11_rule()
+        return self._prompt_template.format(a=a, b=b)
+
+    @prompt.setter
+    def prompt(self, template: str) -> None:
+        self._prompt_template = template
+
+    @property
+    def _hints(self) -> tuple[str, ...]:
+        a, b = _q11_rule()
+        return tuple(h.format(a=a, b=b) for h in self._hint_templates)
+
+    @_hints.setter
+    def _hints(self, templates: tuple[str, ...]) -> None:
+        self._hint_templates = templates
+
+
+def _q11_lift() -> float:
+    return float(_rule_row(_course_rules(), *_q11_rule())["lift"])
+
+
+def _q11_solution() -> str:
+    a, b = _q11_rule()
+    return f"answer = {_q11_lift():.2f}   # 规则表里 {a} → {b} 那一行的提升度"
+
+
+q11 = _RuleQuestion(
     "练习11",
-    f"课上按订单找出的关联规则表里，规则 {Q11_RULE[0]} → {Q11_RULE[1]} 的提升度是多少？（保留两位小数）",
+    "课上按订单找出的关联规则表里，规则 {a} → {b} 的提升度是多少？（保留两位小数）",
     _check_q11,
     hint=["提升度在规则表的“提升度”列；A → B 和 B → A 是两条规则，置信度不同，提升度却一样。",
-          f"在课上的规则表里找到 {Q11_RULE[0]} 和 {Q11_RULE[1]} 那一行，照抄“提升度”，例如 answer = 1.23。"],
-    solution=lambda: (f"answer = {_rule_row(_course_rules(), *Q11_RULE)['lift']:.2f}   "
-                      f"# 规则表里 {Q11_RULE[0]} → {Q11_RULE[1]} 那一行的提升度"),
+          "在课上的规则表里找到 {a} 和 {b} 那一行，照抄“提升度”，例如 answer = 1.23。"],
+    solution=_q11_solution,
     tier="基础", kind="number",
-    expected=lambda: round(float(_rule_row(_course_rules(), *Q11_RULE)["lift"]), 2),
+    expected=lambda: round(_q11_lift(), 2),
 )
 
 
@@ -865,7 +909,7 @@ __all__ = [
     "Q7_PHONE",
     "Q8_BAND",
     "Q10_MONTH",
-    "Q11_RULE",
+    "Q11_RULE",  # noqa: F822 - module __getattr__: for the group current when it is read
     "Q13_OPTIONS",
     "Q14_COLUMNS",
     "Q15_FIRST17",

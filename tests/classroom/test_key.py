@@ -6,6 +6,7 @@ checked in full and groups 1, 3 and 4 for one lesson (lesson 4) each.
 
 from __future__ import annotations
 
+import copy
 import subprocess
 import sys
 
@@ -17,7 +18,6 @@ from crmlab import CRMDataError, course, key, quiz
 from crmlab.exercises import questions
 
 FULL_GROUPS = (0, 2)
-IMPORT_GROUP = course.current_group()  # the group current when the lesson modules were imported
 
 
 @pytest.fixture(autouse=True)
@@ -42,20 +42,12 @@ def _expected_numbers(lesson: int) -> list[str]:
             + [f"测试{item.number}" for item in quiz.questions(lesson)])
 
 
-#: a known defect outside crmlab.key: lesson 2 fixes 练习11's rule (Q11_RULE) to the group that was current
-#: when crmlab.exercises.lesson2 was imported, so for any other group its rule is missing from the table.
-#: test_lesson2_q11_follows_the_group (strict xfail) turns red as soon as that is fixed: then drop this.
-IMPORT_TIME_GROUP_BUG = {(2, "练习11")}
-
-
 def _assert_complete(frame: pd.DataFrame, lesson: int, group: int) -> None:
     assert list(frame.columns) == ["题号", "类型", "层次", "题目", "参考答案"]
     assert frame["题号"].tolist() == _expected_numbers(lesson)
     assert frame["题目"].str.strip().ne("").all()
     assert frame["参考答案"].str.strip().ne("").all()
     failed = frame[frame["参考答案"].str.startswith("（无法计算")]
-    if group != IMPORT_GROUP:
-        failed = failed[[(lesson, n) not in IMPORT_TIME_GROUP_BUG for n in failed["题号"]]]
     assert failed.empty, failed[["题号", "参考答案"]].to_string()
 
 
@@ -90,11 +82,32 @@ def test_answers_differ_between_groups_where_the_data_differ(full_keys):
     assert l1[0] != l1[2]
 
 
-@pytest.mark.xfail(strict=True, reason="lesson 2 fixes Q11_RULE at import time (see IMPORT_TIME_GROUP_BUG)")
 def test_lesson2_q11_follows_the_group(full_keys):
-    for group in FULL_GROUPS:
-        answer = full_keys[group][2].set_index("题号").at["练习11", "参考答案"]
-        assert not answer.startswith("（无法计算"), (group, answer)
+    """练习11 names, checks and keys the current group's rule, whichever group was current at import.
+
+    Groups 1, 3 and 4 get lesson 2's whole key here (the others are keyed in full above).
+    """
+    from crmlab import basket, datasets
+    from crmlab.exercises import lesson2
+
+    rows = {}
+    for group in range(5):
+        course.set_group(group)
+        a, b = lesson2.Q11_RULE
+        rules = basket.find_rules(datasets.load("order_lines"))
+        top = rules.loc[rules["lift"].idxmax()]  # the lesson's strongest pair of categories, one of its directions
+        assert top["antecedents"] | top["consequents"] == {a, b}, (group, top["rule"], a, b)
+        fresh = copy.copy(lesson2.q11)  # its own hint counter
+        fresh.hint()
+        assert f"规则 {a} → {b} 的提升度" in repr(lesson2.q11) and f"{a} 和 {b}" in fresh.hint().message
+        expected = lesson2.q11.expected()
+        assert lesson2.q11.check(expected).correct, (group, expected)
+        assert f"{a} → {b}" in lesson2.q11.solution().message
+        keyed = full_keys[group] if group in FULL_GROUPS else key.answer_key(group, lessons=[2])
+        _assert_complete(keyed[2], 2, group)
+        rows[group] = keyed[2].set_index("题号").loc["练习11"]
+        assert rows[group]["参考答案"] == f"{expected:g}" and f"{a} → {b}" in rows[group]["题目"], (group, rows[group])
+    assert len({r["题目"] for r in rows.values()}) > 1  # the companies' rules differ
 
 
 def test_group_is_restored_afterwards():
