@@ -10,10 +10,11 @@ request to another host refused and recorded.  The test then checks:
 * the server printed no deprecation warning (nor any Python warning, error or traceback) while
   starting and serving the notebook;
 * the page asked no host but the local server for anything;
-* JupyterLab's interface, notebook text and code use font lists that end with the course font, and
-  the browser loaded that font from the local server to show the Chinese interface;
-* no Chinese text stays drawn as boxes: the menu bar and the file list look the same, pixel for
-  pixel, when drawn again after the font arrived.
+* JupyterLab's interface, notebook text, code, printed output and widgets (a button, a drop-down, a
+  text box) use font lists that end with the course font, and the browser loaded that font from the
+  local server to show the Chinese interface;
+* no Chinese text stays drawn as boxes: the menu bar, the file list and the cell's output look the
+  same, pixel for pixel, when drawn again after the font arrived.
 
 Marked ``browser``: it runs in the full run (``pytest --full``) or when named on the command line.
 """
@@ -48,7 +49,11 @@ FONT_URL_END = "/custom/CRMLabSansSC-Regular.ttf"
 # Latin fonts only: what Chromium may use besides the page's web fonts (a machine without Chinese fonts)
 LATIN_FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/truetype/liberation")]
 START_MARKDOWN = "# 客户关系管理\n\n欢迎来到课程。"
-START_CODE = "客户 = ['张三', '李四']\nlen(客户)"
+START_CODE = ("import ipywidgets as widgets\n"
+              "from IPython.display import display\n"
+              "display(widgets.Button(description='热力图'), widgets.Dropdown(options=['高价值', '低价值'], description='标准'),\n"
+              "        widgets.Text(value='客户名称'))\n"
+              "print('客户关系管理')")
 
 
 @functools.cache
@@ -122,7 +127,8 @@ def crmlab_lab(tmp_path_factory):
     # crmlab-lab serves the course folder and opens notebooks/00_start.ipynb; root_dir (given after
     # crmlab-lab's own --notebook-dir, so it wins) points the server at the stand-in folder instead
     cmd = [sys.executable, "-m", "crmlab.lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-           "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={course}"]  # fmt: skip
+           "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={course}",
+           "--LabApp.expose_app_in_browser=True"]  # fmt: skip
     proc = subprocess.Popen(cmd, cwd=base, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -162,12 +168,25 @@ _FONTS_JS = """
     menu: font('.lm-MenuBar-itemLabel'),
     markdown: font('.jp-RenderedMarkdown h1'),
     editor: font('.jp-CodeCell .cm-content'),
+    output: font('.jp-OutputArea-output pre'),
+    button: font('.widget-button'),
+    dropdown: font('.widget-dropdown select'),
+    textbox: font('.widget-text input'),
     faces: faces.map(f => f.status),
     menuText: Array.from(document.querySelectorAll('.lm-MenuBar-itemLabel')).map(el => el.textContent).join(' '),
   };
 }
 """
 
+
+# Inside the page: run the notebook (widgets, printed text) once its kernel is ready.
+_RUN_JS = """
+async () => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  await panel.sessionContext.ready;
+  await window.jupyterapp.commands.execute('notebook:run-all-cells');
+}
+"""
 
 # Inside the page: draw an element (and everything in it) again from scratch.
 _REDRAW_JS = """
@@ -211,6 +230,11 @@ def test_crmlab_lab_page_is_local_and_falls_back_to_the_course_font(crmlab_lab, 
         page.goto(url, timeout=60_000)
         page.wait_for_selector(".jp-RenderedMarkdown h1", timeout=60_000)
         page.wait_for_selector(".jp-CodeCell .cm-content", timeout=30_000)
+        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+                               " && window.jupyterapp.shell.currentWidget.sessionContext", timeout=30_000)
+        page.evaluate(_RUN_JS)
+        page.wait_for_selector(".widget-text input", timeout=60_000)
+        page.wait_for_selector(".jp-OutputArea-output pre", timeout=30_000)
         # the Chinese menus need the course font here: the browser loads it by itself
         page.wait_for_function(
             f"() => Array.from(document.fonts).some(f => f.family.replace(/[\"']/g, '') === {FONT_FAMILY!r}"
@@ -219,13 +243,13 @@ def test_crmlab_lab_page_is_local_and_falls_back_to_the_course_font(crmlab_lab, 
         page.screenshot(path=str(shots / "start.png"))
         fonts = page.evaluate(_FONTS_JS % {"family": repr(FONT_FAMILY)})
         assert "文件" in fonts["menuText"], fonts["menuText"]  # the Chinese interface
-        for key in ("ui", "content", "code", "menu", "markdown", "editor"):
+        for key in ("ui", "content", "code", "menu", "markdown", "editor", "output", "button", "dropdown", "textbox"):
             assert _last_family(fonts[key]) == FONT_FAMILY, (key, fonts[key])
         assert fonts["faces"] == ["loaded"], fonts["faces"]
         assert font_responses and all(status in (200, 304) for _u, status in font_responses), font_responses
         assert page.evaluate(f"() => document.fonts.check('16px \"{FONT_FAMILY}\"', '客户关系管理')")
         # no text stays as boxes: the menu bar and the file list look the same after being drawn again
-        for selector in (".lm-MenuBar-content", ".jp-DirListing-header"):
+        for selector in (".lm-MenuBar-content", ".jp-DirListing-header", ".jp-Cell-outputArea"):
             before = page.locator(selector).first.screenshot()
             page.evaluate(_REDRAW_JS, selector)
             page.wait_for_timeout(300)
