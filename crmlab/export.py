@@ -55,13 +55,12 @@ def column_labels(context: str | None = DEFAULT_CONTEXT) -> dict[str, str]:
 
 
 def _kinds() -> tuple[frozenset, frozenset]:
-    """(percent columns, money columns) by name: the vocabulary's shares and yuan amounts, lesson 4's
-    Chinese-named credit columns and the ageing buckets (they hold yuan)."""
-    from crmlab.credit import BUCKETS
-    from crmlab.credit._display import MONEY_COLUMNS, PERCENT_COLUMNS  # lesson 4's Chinese column names
+    """(percent columns, money columns) by name: the vocabulary's shares and yuan amounts, and the
+    ageing buckets and their total (lesson 4's aging table: they hold yuan)."""
+    from crmlab.credit import BUCKETS, TOTAL
 
     yuan = frozenset(name for name, u in UNITS.items() if u == "元")
-    return PERCENT | PERCENT_COLUMNS, yuan | MONEY_COLUMNS | frozenset(BUCKETS)
+    return PERCENT, yuan | frozenset(BUCKETS) | {TOTAL}
 
 
 # ---------------------------------------------------------------------------

@@ -16,8 +16,8 @@ The rule for the language of result columns
   their modules and are not relabelled here: the ageing buckets
   (``crmlab.credit.BUCKETS``: 未到期 … 逾期180天以上), the RFM segment names
   (``crmlab.segment``), and the class table's 姓名 and 第N课·练习M columns
-  (``crmlab.grade``).  Lesson 4 (``crmlab.credit``) and the lesson-2 analysis
-  (``crmlab.analysis``) still return Chinese column names - see ARCHITECTURE.md.
+  (``crmlab.grade``).  The lesson-2 analysis (``crmlab.analysis``) still returns
+  Chinese column names - see ARCHITECTURE.md.
 
 >>> label("monetary")
 '消费金额（元）'
@@ -112,6 +112,31 @@ COLUMNS: dict[str, str] = {
     "on_time_payment_rate": "按时付款率", "late_payments_12m": "近12个月逾期次数", "years_in_business": "经营年限",
     "annual_revenue": "年营业收入", "working_capital": "营运资金", "debt_ratio": "资产负债率", "net_worth": "净资产",
     "collateral_coverage": "抵押品覆盖率", "industry_outlook": "行业前景",
+    # credit (lesson 4): the five Cs and the limits
+    "character": "品格", "capacity": "能力", "capital": "资本", "collateral": "抵押", "conditions": "条件",
+    "by_net_worth": "净资产法", "by_working_capital": "营运资金法", "by_sales": "销售额法", "base_limit": "基础额度",
+    "grade_factor": "等级系数", "limit_note": "额度说明", "current_limit": "信用额度", "balance": "应收余额",
+    "excess": "超出金额",
+    # credit (lesson 4): the customer pyramid and the payment segments
+    "layer": "层级", "value_share": "金额占比", "avg_value": "人均金额", "cum_value_share": "累计金额占比",
+    "cash_sales": "现金销售额", "credit_sales": "赊销销售额", "sales": "销售额", "credit_share": "赊销占比",
+    "payment_segment": "付款方式细分", "invoice_count": "发票数", "late_invoices": "逾期发票数", "late_rate": "逾期率",
+    "avg_days_late": "平均逾期天数", "overdue_now": "当前逾期金额", "sales_share": "销售额占比", "avg_sales": "人均销售额",
+    # credit (lesson 4): credit policy and payment terms per segment
+    "current_days": "现行账期（天）", "bad_debt_rate": "坏账率", "annual_sales": "年销售额", "gross_margin": "毛利率",
+    "credited": "赊销额", "avg_receivable": "应收账款平均余额", "capital_cost": "资金成本",
+    "expected_bad_debt": "预计坏账", "net_profit": "净收益", "deposit_share": "定金比例", "terms_days": "账期（天）",
+    "avg_receivable_change": "应收账款平均余额变化", "expected_bad_debt_change": "预计坏账变化",
+    "net_profit_change": "净收益变化", "current_policy": "现行政策", "new_policy": "新政策", "change": "变化",
+    "item": "项目", "sales_growth": "销售增长率",
+    # credit (lesson 4): receivables ageing, provision, collection and credit hold
+    "bucket": "账龄", "receivable": "应收金额", "provision_rate": "计提比例", "provision": "坏账准备",
+    "dso": "DSO（天）", "month_end": "月末", "overdue_amount": "逾期金额", "max_days_overdue": "最长逾期天数",
+    "overdue_invoices": "逾期发票数", "expected_loss": "预计损失", "action": "建议措施", "exceeds_limit": "超额度",
+    "seriously_overdue": "严重逾期", "hold": "暂停赊销", "hold_reason": "原因", "overdue_over_90": "逾期90天以上",
+    "overdue_over_180": "逾期180天以上",
+    # credit (lesson 4, 拓展): the KS table of a scorecard
+    "cutoff": "分数", "cum_bad_share": "累计坏客户占比", "cum_good_share": "累计好客户占比", "ks_gap": "差值",
 }
 
 #: Where one English name stands for a *different quantity* (or a different thing) in one
@@ -146,7 +171,14 @@ UNITS: dict[str, str] = {
                      "gross_profit", "avg_profit", "avg_order_amount", "recent_profit", "earlier_profit",
                      "recent_amount", "previous_amount", "avg_recent_amount", "clv_base", "clv_improved",
                      "credit_limit", "budget", "spend", "expected_per_contact", "return_even", "return_targeted",
-                     "unit_price"], "元"),
+                     "unit_price",
+                     # credit (lesson 4)
+                     "avg_value", "cash_sales", "credit_sales", "sales", "avg_sales", "overdue_now", "annual_sales",
+                     "credited", "avg_receivable", "capital_cost", "expected_bad_debt", "net_profit",
+                     "avg_receivable_change", "expected_bad_debt_change", "net_profit_change", "current_policy",
+                     "new_policy", "change", "by_net_worth", "by_working_capital", "by_sales", "base_limit",
+                     "current_limit", "balance", "excess", "receivable", "provision", "overdue_amount",
+                     "expected_loss", "overdue_over_90", "overdue_over_180"], "元"),
     **dict.fromkeys(["recency", "days_since_last", "tenure_days", "avg_tenure_days", "recency_mean"], "天"),
     **dict.fromkeys(["frequency", "n_orders", "orders", "contacts"], "次"),
     **dict.fromkeys(["customers", "buyers", "size"], "人"),
@@ -159,6 +191,7 @@ PERCENT: frozenset[str] = frozenset({
     "share", "customer_share", "revenue_share", "revenue_share_cluster", "amount_share", "profit_share",
     "cum_customer_share", "cum_profit_share", "promo_share", "response_rate", "profit_change", "trend",
     "support", "confidence", "antecedent support", "consequent support",
+    "value_share", "cum_value_share", "sales_share", "late_rate", "provision_rate",
 })
 
 

@@ -40,7 +40,7 @@ def plot_pyramid(result, ax=None, title=None):
         ax.text(
             1.08,
             (y0 + y1) / 2,
-            f"客户 {int(row['客户数']):,} 位（{row['客户占比']:.1%}）\n{word}占比 {row['金额占比']:.1%}",
+            f"客户 {int(row['customers']):,} 位（{row['customer_share']:.1%}）\n{word}占比 {row['value_share']:.1%}",
             ha="left",
             va="center",
             fontsize=9,
@@ -58,11 +58,11 @@ def plot_payment_segments(segments: pd.DataFrame, ax=None):
         raise CRMDataError("没有付款方式细分结果可以画图。")
     _fig, ax = get_ax(ax)
     x = np.arange(len(segments))
-    ax.bar(x - 0.2, segments["客户占比"] * 100, width=0.4, label="客户占比", color="#90a4ae")
-    ax.bar(x + 0.2, segments["销售额占比"] * 100, width=0.4, label="销售额占比", color="#1f77b4")
-    if "逾期率" in segments.columns:
-        tops = np.maximum(segments["客户占比"], segments["销售额占比"]).to_numpy() * 100
-        for xi, rate, top in zip(x, segments["逾期率"], tops):
+    ax.bar(x - 0.2, segments["customer_share"] * 100, width=0.4, label="客户占比", color="#90a4ae")
+    ax.bar(x + 0.2, segments["sales_share"] * 100, width=0.4, label="销售额占比", color="#1f77b4")
+    if "late_rate" in segments.columns:
+        tops = np.maximum(segments["customer_share"], segments["sales_share"]).to_numpy() * 100
+        for xi, rate, top in zip(x, segments["late_rate"], tops):
             text = "无赊销发票" if pd.isna(rate) else f"发票逾期率 {rate:.0%}"
             ax.text(xi, top + 2, text, ha="center", va="bottom", fontsize=9, color="#b3261e")
     ax.set_xticks(x, list(segments.index))
@@ -77,12 +77,12 @@ def plot_credit_policy(result, ax=None):
     """Net profit change of the new policy against the sales increase, with the break-even."""
     _fig, ax = get_ax(ax)
     c = result.curve
-    ax.plot(c["销售增长率"] * 100, c["净收益变化"], color="#1f77b4", label="新政策的净收益变化")
+    ax.plot(c["sales_growth"] * 100, c["net_profit_change"], color="#1f77b4", label="新政策的净收益变化")
     ax.axhline(0, color="black", linewidth=0.8)
     ax.scatter([result.sales_increase * 100], [result.profit_change], color="#b3261e", zorder=3,
                label=f"当前假设：增长 {result.sales_increase:.0%}，净收益变化 {result.profit_change:,.0f} 元")
     be = result.breakeven_increase
-    if np.isfinite(be) and c["销售增长率"].min() <= be <= c["销售增长率"].max():
+    if np.isfinite(be) and c["sales_growth"].min() <= be <= c["sales_growth"].max():
         ax.axvline(be * 100, color="#2e7d32", linestyle="--", label=f"保本点：销售增长 {be:.1%}")
     ax.set_xlabel("放宽信用后销售额增长（%）")
     ax.set_ylabel("净收益变化（元）")
@@ -97,8 +97,8 @@ def plot_5c(scored: pd.DataFrame | pd.Series, ax=None):
     from crmlab.credit import FIVE_C
 
     row = scored.iloc[0] if isinstance(scored, pd.DataFrame) else scored
-    names = list(FIVE_C.values())
-    vals = [float(row[n]) for n in names]
+    names = list(FIVE_C.values())  # the Chinese names label the bars; the columns are the English keys
+    vals = [float(row[c]) for c in FIVE_C]
     _fig, ax = get_ax(ax, figsize=(6, 3.2))
     colors = ["#2e7d32" if v >= 70 else "#f9a825" if v >= 50 else "#c62828" for v in vals]
     ax.barh(names[::-1], vals[::-1], color=colors[::-1])
@@ -154,12 +154,12 @@ def plot_ks(y, points, ax=None):
 
     t = ks_table(y, points)
     _fig, ax = get_ax(ax)
-    ax.plot(t["分数"], t["累计坏客户占比"], color="#c62828", label="累计坏客户占比")
-    ax.plot(t["分数"], t["累计好客户占比"], color="#2e7d32", label="累计好客户占比")
-    i = int(t["差值"].abs().idxmax())
-    ks = abs(t.loc[i, "差值"])
-    ax.vlines(t.loc[i, "分数"], t.loc[i, "累计好客户占比"], t.loc[i, "累计坏客户占比"], color="black", linestyle="--",
-              label=f"KS = {ks:.2f}（分数 {t.loc[i, '分数']:.0f}）")
+    ax.plot(t["cutoff"], t["cum_bad_share"], color="#c62828", label="累计坏客户占比")
+    ax.plot(t["cutoff"], t["cum_good_share"], color="#2e7d32", label="累计好客户占比")
+    i = int(t["ks_gap"].abs().idxmax())
+    ks = abs(t.loc[i, "ks_gap"])
+    ax.vlines(t.loc[i, "cutoff"], t.loc[i, "cum_good_share"], t.loc[i, "cum_bad_share"], color="black", linestyle="--",
+              label=f"KS = {ks:.2f}（分数 {t.loc[i, 'cutoff']:.0f}）")
     ax.set_xlabel("评分卡分数")
     ax.set_ylabel("累计占比")
     ax.set_title("KS 曲线：坏客户集中在低分段")
@@ -210,9 +210,9 @@ def plot_provision(provision_table: pd.DataFrame, ax=None):
     t = provision_table.loc[list(BUCKETS)]
     _fig, ax = get_ax(ax)
     x = np.arange(len(t))
-    ax.bar(x - 0.2, t["应收金额"], width=0.4, color="#90a4ae", label="应收金额")
-    ax.bar(x + 0.2, t["坏账准备"], width=0.4, color="#c62828", label="坏账准备")
-    for xi, rate, amount in zip(x, t["计提比例"], t["坏账准备"]):
+    ax.bar(x - 0.2, t["receivable"], width=0.4, color="#90a4ae", label="应收金额")
+    ax.bar(x + 0.2, t["provision"], width=0.4, color="#c62828", label="坏账准备")
+    for xi, rate, amount in zip(x, t["provision_rate"], t["provision"]):
         ax.text(xi + 0.2, amount, f"{rate:.0%}", ha="center", va="bottom", fontsize=9, color="#b3261e")
     ax.set_xticks(x, list(t.index), rotation=20)
     ax.set_ylabel("金额（元）")

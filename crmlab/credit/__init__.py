@@ -22,7 +22,15 @@ from crmlab.credit._aging import (
     open_invoices,
     provision,
 )
-from crmlab.credit._display import GERMAN_CREDIT_LABELS, german_bin_label, styled
+from crmlab.credit._display import (
+    GERMAN_CREDIT_LABELS,
+    MONEY_COLUMNS,
+    PERCENT_COLUMNS,
+    german_bin_label,
+    header,
+    relabel,
+    styled,
+)
 from crmlab.credit._fivec import (
     DEFAULT_GRADE_FACTORS,
     DEFAULT_GRADES,
@@ -81,6 +89,8 @@ __all__ = [
     "GERMAN_CREDIT_LABELS",
     "ITEM_NAMES",
     "LOWEST_GRADE",
+    "MONEY_COLUMNS",
+    "PERCENT_COLUMNS",
     "PYRAMID_CUTOFFS",
     "PYRAMID_LABELS",
     "TOTAL",
@@ -104,6 +114,7 @@ __all__ = [
     "german_bin_label",
     "german_credit_xy",
     "grade_of",
+    "header",
     "ks_score",
     "ks_table",
     "open_invoices",
@@ -112,6 +123,7 @@ __all__ = [
     "payment_segments",
     "provision",
     "pyramid",
+    "relabel",
     "score_5c",
     "segment_baseline",
     "segment_terms",

@@ -185,8 +185,8 @@ def aging_summary(aging_table: pd.DataFrame) -> pd.DataFrame:
     require_columns(tab, BUCKETS, "账龄表")
     amounts = tab[list(BUCKETS)].sum()
     total = amounts.sum()
-    out = pd.DataFrame({"金额": amounts, "占比": amounts / total if total else 0.0})
-    out.index.name = "账龄"
+    out = pd.DataFrame({"amount": amounts, "share": amounts / total if total else 0.0})
+    out.index.name = "bucket"
     return out
 
 
@@ -224,21 +224,21 @@ def provision(aging_table: pd.DataFrame, rates=None) -> pd.DataFrame:
     amounts = tab[list(BUCKETS)].sum().astype(float)
     out = pd.DataFrame(
         {
-            "应收金额": amounts,
-            "计提比例": pd.Series(r)[list(BUCKETS)].astype(float),
+            "receivable": amounts,
+            "provision_rate": pd.Series(r)[list(BUCKETS)].astype(float),
         }
     )
-    out["坏账准备"] = out["应收金额"] * out["计提比例"]
+    out["provision"] = out["receivable"] * out["provision_rate"]
     total = pd.DataFrame(
         {
-            "应收金额": [out["应收金额"].sum()],
-            "计提比例": [out["坏账准备"].sum() / out["应收金额"].sum() if out["应收金额"].sum() else 0.0],
-            "坏账准备": [out["坏账准备"].sum()],
+            "receivable": [out["receivable"].sum()],
+            "provision_rate": [out["provision"].sum() / out["receivable"].sum() if out["receivable"].sum() else 0.0],
+            "provision": [out["provision"].sum()],
         },
         index=[TOTAL],
     )
     out = pd.concat([out, total])
-    out.index.name = "账龄"
+    out.index.name = "bucket"
     return out
 
 
@@ -273,8 +273,8 @@ def dso_trend(invoices, start=None, end=None, period_days: int = 90) -> pd.Serie
         raise CRMDataError(f"结束日期 {end.date()} 早于开始日期 {start.date()}，请对调。")
     months = pd.date_range(start, end, freq=pd.offsets.MonthEnd())  # "ME" needs pandas>=2.2, "M" warns there
     values = [dso(inv, d, period_days) for d in months]
-    s = pd.Series(values, index=months, name="DSO（天）")
-    s.index.name = "月末"
+    s = pd.Series(values, index=months, name="dso")
+    s.index.name = "month_end"
     return s
 
 
@@ -291,17 +291,17 @@ def collection_priority(invoices, asof, accounts=None, rates=None) -> pd.DataFra
     op = open_invoices(invoices, asof)
     r = _rates(rates)
     op = op[op["days_overdue"] > 0].copy()
-    cols = ["customer_id", "逾期金额", "最长逾期天数", "逾期发票数", "预计损失", "建议措施"]
+    cols = ["customer_id", "overdue_amount", "max_days_overdue", "overdue_invoices", "expected_loss", "action"]
     if op.empty:
         return pd.DataFrame(columns=cols)
     op["loss"] = op["amount"] * op["bucket"].map(r).astype(float)
     g = op.groupby("customer_id")
     out = pd.DataFrame(
         {
-            "逾期金额": g["amount"].sum(),
-            "最长逾期天数": g["days_overdue"].max().astype(int),
-            "逾期发票数": g["invoice_id"].count().astype(int),
-            "预计损失": g["loss"].sum(),
+            "overdue_amount": g["amount"].sum(),
+            "max_days_overdue": g["days_overdue"].max().astype(int),
+            "overdue_invoices": g["invoice_id"].count().astype(int),
+            "expected_loss": g["loss"].sum(),
         }
     ).reset_index()
 
@@ -314,8 +314,8 @@ def collection_priority(invoices, asof, accounts=None, rates=None) -> pd.DataFra
             return "暂停赊销发货，制定还款计划"
         return "考虑委托催收或法律途径"
 
-    out["建议措施"] = out["最长逾期天数"].map(action)
-    out = out.sort_values(["预计损失", "逾期金额", "customer_id"], ascending=[False, False, True])
+    out["action"] = out["max_days_overdue"].map(action)
+    out = out.sort_values(["expected_loss", "overdue_amount", "customer_id"], ascending=[False, False, True])
     if accounts is not None:
         acc = require_frame(accounts, "客户信用档案 accounts")
         if "company_name" in acc.columns and "customer_id" in acc.columns:
@@ -338,22 +338,22 @@ def credit_hold(accounts, aging_table, limit_col: str = "credit_limit", days: in
         raise CRMDataError("days 只能是 90 或 180（账龄段的分界）。")
     old = [b for b, up in zip(BUCKETS, BUCKET_UPPER) if up > days]
     limits = to_numbers(acc[limit_col], limit_col, "客户信用档案 accounts")
-    out = pd.DataFrame({"customer_id": acc["customer_id"].astype(str).values, "信用额度": limits.values})
+    out = pd.DataFrame({"customer_id": acc["customer_id"].astype(str).values, "current_limit": limits.values})
     tab = tab.copy()
     tab.index = tab.index.astype(str)
-    out["应收余额"] = out["customer_id"].map(tab[TOTAL]).fillna(0.0).astype(float)
-    out[f"逾期{days}天以上"] = out["customer_id"].map(tab[old].sum(axis=1)).fillna(0.0).astype(float)
-    out["超额度"] = out["应收余额"] > out["信用额度"].fillna(np.inf)
-    out["严重逾期"] = out[f"逾期{days}天以上"] > 0
-    out["暂停赊销"] = out["超额度"] | out["严重逾期"]
+    out["balance"] = out["customer_id"].map(tab[TOTAL]).fillna(0.0).astype(float)
+    out[f"overdue_over_{days}"] = out["customer_id"].map(tab[old].sum(axis=1)).fillna(0.0).astype(float)
+    out["exceeds_limit"] = out["balance"] > out["current_limit"].fillna(np.inf)
+    out["seriously_overdue"] = out[f"overdue_over_{days}"] > 0
+    out["hold"] = out["exceeds_limit"] | out["seriously_overdue"]
 
     def reason(row):
         parts = []
-        if row["超额度"]:
-            parts.append(f"应收余额 {row['应收余额']:,.0f} 元超过额度 {row['信用额度']:,.0f} 元")
-        if row["严重逾期"]:
-            parts.append(f"有 {row[f'逾期{days}天以上']:,.0f} 元逾期超过 {days} 天")
+        if row["exceeds_limit"]:
+            parts.append(f"应收余额 {row['balance']:,.0f} 元超过额度 {row['current_limit']:,.0f} 元")
+        if row["seriously_overdue"]:
+            parts.append(f"有 {row[f'overdue_over_{days}']:,.0f} 元逾期超过 {days} 天")
         return "；".join(parts) if parts else "正常"
 
-    out["原因"] = out.apply(reason, axis=1) if len(out) else pd.Series(dtype=str)
+    out["hold_reason"] = out.apply(reason, axis=1) if len(out) else pd.Series(dtype=str)
     return out

@@ -12,24 +12,56 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from crmlab.credit._aging import TOTAL
 from crmlab.labels import pick
 
-#: column names (as returned by crmlab.credit) that hold yuan amounts
+#: column names (as returned by crmlab.credit) that hold yuan amounts (shown with （元） in the header)
 MONEY_COLUMNS = frozenset({
-    "金额", "人均金额", "销售额", "人均销售额", "毛利", "当前逾期金额", "净资产法", "营运资金法", "销售额法",
-    "基础额度", "credit_limit", "现行额度", "信用额度", "应收余额", "超出金额", "逾期金额", "预计损失",
-    "逾期90天以上", "应收金额", "坏账准备", "现行政策", "新政策", "变化", "合计",
+    "amount", "avg_value", "sales", "avg_sales", "gross_profit", "overdue_now", "by_net_worth", "by_working_capital",
+    "by_sales", "base_limit", "credit_limit", "current_limit", "balance", "excess", "overdue_amount",
+    "expected_loss", "overdue_over_90", "receivable", "provision", "current_policy", "new_policy", "change", TOTAL,
+    "现行额度",
 })
-#: column names that hold fractions between 0 and 1 (shown as percentages)
+#: column names that hold fractions between 0 and 1 (shown as percentages); the Chinese ones are
+#: columns a notebook builds itself for a side-by-side table
 PERCENT_COLUMNS = frozenset({
-    "客户占比", "金额占比", "累计客户占比", "累计金额占比", "销售额占比", "逾期率", "占比", "计提比例",
-    "坏客户比例", "按销售额：金额占比", "按毛利：毛利占比",
+    "customer_share", "value_share", "cum_customer_share", "cum_value_share", "sales_share", "late_rate", "share",
+    "provision_rate", "坏客户比例", "按销售额：金额占比", "按毛利：毛利占比",
 })
 _DECIMALS3 = frozenset({"WOE", "woe", "IV", "iv"})
-#: Chinese headers for the English column names that some tables keep (display only)
+#: the Chinese headers of lesson 4's tables (display only; the domain returns the English names)
 HEADER_LABELS = pick((
-    "customer_id", "company_name", "grade", "over_limit", "score", "reason",
+    "customer_id", "company_name", "grade", "over_limit", "score", "reason", "strongest", "weakest", "credit_limit",
+    "character", "capacity", "capital", "collateral", "conditions", "by_net_worth", "by_working_capital", "by_sales",
+    "base_limit", "grade_factor", "limit_note", "current_limit", "balance", "excess",
+    "customers", "customer_share", "amount", "layer", "value_share", "avg_value", "cum_customer_share",
+    "cum_value_share", "cash_sales", "credit_sales", "sales", "credit_share", "gross_profit", "payment_segment",
+    "invoice_count", "late_invoices", "late_rate", "avg_days_late", "overdue_now", "sales_share", "avg_sales",
+    "current_days", "bad_debt_rate", "annual_sales", "gross_margin", "credited", "avg_receivable", "capital_cost",
+    "expected_bad_debt", "net_profit", "deposit_share", "terms_days", "avg_receivable_change",
+    "expected_bad_debt_change", "net_profit_change", "current_policy", "new_policy", "change", "item",
+    "sales_growth", "bucket", "share", "receivable", "provision_rate", "provision", "dso", "month_end",
+    "overdue_amount", "max_days_overdue", "overdue_invoices", "expected_loss", "action", "exceeds_limit",
+    "seriously_overdue", "hold", "hold_reason", "overdue_over_90", "overdue_over_180", "cutoff", "cum_bad_share",
+    "cum_good_share", "ks_gap",
 ))
+#: headers whose label already says the unit
+_HEADER_WITH_UNIT = {"amount": "金额", "gross_profit": "毛利"}
+
+
+def header(name) -> str:
+    """The Chinese header of a lesson-4 result column (its English name when it has none)."""
+    return HEADER_LABELS.get(name, name) if isinstance(name, str) else name
+
+
+def relabel(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a lesson-4 result with the Chinese headers (columns and index names); numbers unchanged.
+
+    For showing a table as a plain DataFrame, writing it out, or reading it in Chinese.
+    """
+    out = frame.rename(columns=header)
+    out.index.names = [header(n) for n in out.index.names]
+    return out
 
 
 def _yes_no(value) -> str:
@@ -64,12 +96,12 @@ def styled(frame: pd.DataFrame, *, money: Iterable[str] | None = None, percent: 
             formats[c] = "{:,}"
         elif pd.api.types.is_float_dtype(dtype):
             formats[c] = "{:,.1f}"
-    rename = {}
-    if yuan_in_header:
-        rename = {c: f"{c}（元）" for c in money if isinstance(c, str) and "元" not in c}
-        rename = {k: ("建议额度（元）" if k == "credit_limit" else v) for k, v in rename.items()}
-    rename = {c: HEADER_LABELS[c] for c in frame.columns if c in HEADER_LABELS} | rename
+    rename = {c: _HEADER_WITH_UNIT.get(c) or header(c) for c in frame.columns if isinstance(c, str)}
+    for c in money:
+        if yuan_in_header and isinstance(c, str) and "元" not in rename.get(c, c):
+            rename[c] = f"{rename.get(c, c)}（元）"
     out = frame.rename(columns=rename)
+    out.index.names = [header(n) for n in out.index.names]
     formats = {rename.get(c, c): f for c, f in formats.items()}
     if not (out.columns.is_unique and out.index.is_unique):
         return out

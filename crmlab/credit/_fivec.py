@@ -219,13 +219,13 @@ def score_5c(accounts, weights=None, scales=None, thresholds=None) -> pd.DataFra
     if "customer_id" in acc.columns:
         out["customer_id"] = acc["customer_id"].astype(str)
     for c, cols in ITEMS.items():
-        out[FIVE_C[c]] = items[list(cols)].mean(axis=1).round(1)
+        out[c] = items[list(cols)].mean(axis=1).round(1)
     raw = sum(items[list(cols)].mean(axis=1) * w[c] for c, cols in ITEMS.items()) / total_w
     out["score"] = raw.round(1)
     out["grade"] = [grade_of(s, thresholds) for s in out["score"]]
-    subs = out[[FIVE_C[c] for c in ITEMS]]
-    out["strongest"] = subs.idxmax(axis=1)
-    out["weakest"] = subs.idxmin(axis=1)
+    subs = out[list(ITEMS)]
+    out["strongest"] = subs.idxmax(axis=1).map(FIVE_C)  # the Chinese name of the C (a value shown as it is)
+    out["weakest"] = subs.idxmin(axis=1).map(FIVE_C)
     out["reason"] = _reasons(out, items)
     return out.reset_index(drop=True)
 
@@ -269,17 +269,20 @@ def _reasons(out: pd.DataFrame, items: pd.DataFrame) -> list[str]:
     reasons = []
     for idx in out.index:
         strong, weak = out.at[idx, "strongest"], out.at[idx, "weakest"]
+        strong_c = next(c for c, n in FIVE_C.items() if n == strong)
         weak_c = next(c for c, n in FIVE_C.items() if n == weak)
         weak_item = min(ITEMS[weak_c], key=lambda it: items.at[idx, it])
         reasons.append(
-            f"优势：{strong}（{out.at[idx, strong]:.0f}分）；"
-            f"短板：{weak}（{out.at[idx, weak]:.0f}分，主要是{ITEM_NAMES[weak_item]}）"
+            f"优势：{strong}（{out.at[idx, strong_c]:.0f}分）；"
+            f"短板：{weak}（{out.at[idx, weak_c]:.0f}分，主要是{ITEM_NAMES[weak_item]}）"
         )
     return reasons
 
 
 LIMIT_METHODS = ("net_worth", "working_capital", "sales", "combined")
-_LIMIT_COLUMNS = {"net_worth": "净资产法", "working_capital": "营运资金法", "sales": "销售额法"}
+_LIMIT_COLUMNS = {"net_worth": "by_net_worth", "working_capital": "by_working_capital", "sales": "by_sales"}
+#: the Chinese names of the three limit methods (used in the notes)
+_METHOD_NAMES = {"by_net_worth": "净资产法", "by_working_capital": "营运资金法", "by_sales": "销售额法"}
 
 
 def credit_limit(
@@ -324,16 +327,16 @@ def credit_limit(
     if "customer_id" in acc.columns:
         out["customer_id"] = acc["customer_id"].astype(str)
     out = pd.concat([out, limits], axis=1)
-    out["基础额度"] = base
+    out["base_limit"] = base
     out["score"] = scored["score"].values
     out["grade"] = scored["grade"].values
     missing = sorted(set(out["grade"]) - set(factors))
     if missing:
         raise CRMDataError(f"等级系数 grade_factors 缺少等级：{'、'.join(missing)}。")
-    out["等级系数"] = out["grade"].map(factors).astype(float)
+    out["grade_factor"] = out["grade"].map(factors).astype(float)
     step = float(round_to) if round_to else 1.0
-    out["credit_limit"] = np.floor(out["基础额度"] * out["等级系数"] / step) * step
-    out["额度说明"] = _limit_notes(out, method, combine)
+    out["credit_limit"] = np.floor(out["base_limit"] * out["grade_factor"] / step) * step
+    out["limit_note"] = _limit_notes(out, method, combine)
     return out.reset_index(drop=True)
 
 
@@ -347,9 +350,9 @@ def _method_limits(acc: pd.DataFrame, f: pd.DataFrame, nw: float, wc: float, ter
         terms = f["payment_terms_days"]
     return pd.DataFrame(
         {
-            "净资产法": (f["net_worth"] * nw).clip(lower=0),
-            "营运资金法": (f["working_capital"] * wc).clip(lower=0),
-            "销售额法": (f["avg_monthly_sales"] * terms / 30).clip(lower=0),
+            "by_net_worth": (f["net_worth"] * nw).clip(lower=0),
+            "by_working_capital": (f["working_capital"] * wc).clip(lower=0),
+            "by_sales": (f["avg_monthly_sales"] * terms / 30).clip(lower=0),
         }
     ).fillna(0.0)
 
@@ -397,24 +400,24 @@ def _limit_notes(out: pd.DataFrame, method: str, combine) -> list[str]:
         [col[k] for k, v in combine.items() if float(v) > 0] if isinstance(combine, dict) else list(col.values())
     )
     zero_reason = {
-        "净资产法": "净资产 ≤ 0：净资产法额度为 0",
-        "营运资金法": "营运资金 ≤ 0：短期偿债能力不足",
-        "销售额法": "没有月均采购额或账期为 0：没有赊销需求",
+        "by_net_worth": "净资产 ≤ 0：净资产法额度为 0",
+        "by_working_capital": "营运资金 ≤ 0：短期偿债能力不足",
+        "by_sales": "没有月均采购额或账期为 0：没有赊销需求",
     }
     notes = []
     for idx in out.index:
-        if out.at[idx, "等级系数"] <= 0:
+        if out.at[idx, "grade_factor"] <= 0:
             notes.append(f"{out.at[idx, 'grade']} 级：只做现金交易")
-        elif out.at[idx, "基础额度"] <= 0:
+        elif out.at[idx, "base_limit"] <= 0:
             zeros = [m for m in used if out.at[idx, m] <= 0]
             notes.append("；".join(zero_reason[m] for m in zeros) if zeros else "基础额度为 0")
         elif out.at[idx, "credit_limit"] <= 0:
             notes.append("不足取整单位（默认 100 元），记为 0")
         elif method == "combined" and combine == "min":
             binding = min(used, key=lambda m: out.at[idx, m])
-            notes.append(f"取{binding} × 等级系数 {out.at[idx, '等级系数']:.1f}")
+            notes.append(f"取{_METHOD_NAMES[binding]} × 等级系数 {out.at[idx, 'grade_factor']:.1f}")
         else:
-            notes.append(f"基础额度 × 等级系数 {out.at[idx, '等级系数']:.1f}")
+            notes.append(f"基础额度 × 等级系数 {out.at[idx, 'grade_factor']:.1f}")
     return notes
 
 
@@ -431,8 +434,8 @@ def over_limit(accounts, invoices, asof, limit_col: str = "credit_limit") -> pd.
     require_columns(acc, ("customer_id", limit_col), "客户信用档案 accounts")
     tab = aging(invoices, asof)
     out = pd.DataFrame({"customer_id": acc["customer_id"].astype(str).values})
-    out["信用额度"] = to_numbers(acc[limit_col], limit_col, "客户信用档案 accounts").values
-    out["应收余额"] = out["customer_id"].map(tab["合计"]).fillna(0.0).astype(float)
-    out["超出金额"] = (out["应收余额"] - out["信用额度"]).clip(lower=0).fillna(0.0)
-    out["over_limit"] = out["应收余额"] > out["信用额度"]
-    return out.sort_values(["超出金额", "customer_id"], ascending=[False, True]).reset_index(drop=True)
+    out["current_limit"] = to_numbers(acc[limit_col], limit_col, "客户信用档案 accounts").values
+    out["balance"] = out["customer_id"].map(tab["合计"]).fillna(0.0).astype(float)
+    out["excess"] = (out["balance"] - out["current_limit"]).clip(lower=0).fillna(0.0)
+    out["over_limit"] = out["balance"] > out["current_limit"]
+    return out.sort_values(["excess", "customer_id"], ascending=[False, True]).reset_index(drop=True)

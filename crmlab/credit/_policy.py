@@ -77,9 +77,9 @@ def credit_policy(
 
     cur = _policy_items(S, d0, b0, c0, margin=m, var_ratio=v, cost_of_capital=k, year_days=yd)
     new = _policy_items(S * (1 + g), d1, b1, c1, margin=m, var_ratio=v, cost_of_capital=k, year_days=yd)
-    table = pd.DataFrame({"现行政策": cur, "新政策": new})
-    table["变化"] = table["新政策"] - table["现行政策"]
-    table.index.name = "项目"
+    table = pd.DataFrame({"current_policy": cur, "new_policy": new})
+    table["change"] = table["new_policy"] - table["current_policy"]
+    table.index.name = "item"
     u0 = _unit_profit(m, d0, b0, c0, k, yd, v)
     u1 = _unit_profit(m, d1, b1, c1, k, yd, v)
     breakeven = (u0 / u1 - 1) if u1 > 0 else float("nan")
@@ -87,7 +87,7 @@ def credit_policy(
         breakeven = -1.0
     return CreditPolicyResult(
         table=table,
-        profit_change=float(table.loc["净收益", "变化"]),
+        profit_change=float(table.loc["净收益", "change"]),
         breakeven_increase=float(breakeven),
         sales_increase=g,
         curve=_profit_curve(S, g, u0, u1, breakeven),
@@ -128,4 +128,4 @@ def _profit_curve(S: float, g: float, u0: float, u1: float, breakeven: float) ->
     """Net profit change over a range of sales increases wide enough to show ``g`` and the break-even."""
     hi = max(0.5, 1.5 * g, (breakeven * 1.5) if np.isfinite(breakeven) else 0)
     grid = np.linspace(min(0.0, g), min(hi, 10.0), 101)
-    return pd.DataFrame({"销售增长率": grid, "净收益变化": S * (1 + grid) * u1 - S * u0})
+    return pd.DataFrame({"sales_growth": grid, "net_profit_change": S * (1 + grid) * u1 - S * u0})

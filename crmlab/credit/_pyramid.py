@@ -107,14 +107,14 @@ def pyramid(
     order["tier"] = pd.Categorical([labels[i] for i in tier_idx], categories=list(labels), ordered=True)
     total_value = order["value"].sum()
     g = order.groupby("tier", observed=False)["value"]
-    tiers = pd.DataFrame({"客户数": g.size(), "金额": g.sum()})
-    tiers["客户占比"] = tiers["客户数"] / n
-    tiers["金额占比"] = tiers["金额"] / total_value if total_value else 0.0
-    tiers["人均金额"] = (tiers["金额"] / tiers["客户数"].where(tiers["客户数"] > 0)).fillna(0.0)
-    tiers["累计客户占比"] = tiers["客户占比"].cumsum()
-    tiers["累计金额占比"] = tiers["金额占比"].cumsum()
-    tiers = tiers[["客户数", "客户占比", "金额", "金额占比", "人均金额", "累计客户占比", "累计金额占比"]]
-    tiers.index = pd.Index(list(labels), name="层级")
+    tiers = pd.DataFrame({"customers": g.size(), "amount": g.sum()})
+    tiers["customer_share"] = tiers["customers"] / n
+    tiers["value_share"] = tiers["amount"] / total_value if total_value else 0.0
+    tiers["avg_value"] = (tiers["amount"] / tiers["customers"].where(tiers["customers"] > 0)).fillna(0.0)
+    tiers["cum_customer_share"] = tiers["customer_share"].cumsum()
+    tiers["cum_value_share"] = tiers["value_share"].cumsum()
+    tiers = tiers[["customers", "customer_share", "amount", "value_share", "avg_value", "cum_customer_share", "cum_value_share"]]
+    tiers.index = pd.Index(list(labels), name="layer")
     customers = order.rename(columns={"value": by})
     return PyramidResult(tiers=tiers, customers=customers, by=by, cutoffs=cuts, labels=labels)
 
@@ -147,13 +147,13 @@ def payment_profile(orders, invoices=None, asof=None) -> pd.DataFrame:
         raise CRMDataError("订单表是空的，无法按付款方式细分客户。")
     sales = o.pivot_table(index="customer_id", columns="payment_method", values="amount", aggfunc="sum", fill_value=0.0)
     sales = sales.reindex(columns=[CASH, CREDIT], fill_value=0.0)
-    prof = pd.DataFrame({"现金销售额": sales[CASH], "赊销销售额": sales[CREDIT]})
-    prof["销售额"] = prof["现金销售额"] + prof["赊销销售额"]
-    prof["赊销占比"] = (prof["赊销销售额"] / prof["销售额"].where(prof["销售额"] > 0)).fillna(0.0)
+    prof = pd.DataFrame({"cash_sales": sales[CASH], "credit_sales": sales[CREDIT]})
+    prof["sales"] = prof["cash_sales"] + prof["credit_sales"]
+    prof["credit_share"] = (prof["credit_sales"] / prof["sales"].where(prof["sales"] > 0)).fillna(0.0)
     if "gross_profit" in o.columns:
-        prof["毛利"] = o.groupby("customer_id")["gross_profit"].sum().reindex(prof.index).fillna(0.0)
-    prof["付款方式细分"] = np.select(
-        [prof["赊销销售额"] <= 0, prof["现金销售额"] <= 0], ["现金客户", "赊销客户"], default="混合客户"
+        prof["gross_profit"] = o.groupby("customer_id")["gross_profit"].sum().reindex(prof.index).fillna(0.0)
+    prof["payment_segment"] = np.select(
+        [prof["credit_sales"] <= 0, prof["cash_sales"] <= 0], ["现金客户", "赊销客户"], default="混合客户"
     )
     if invoices is not None:
         from crmlab.course import COURSE_DATE
@@ -167,13 +167,13 @@ def payment_profile(orders, invoices=None, asof=None) -> pd.DataFrame:
         inv["days_late"] = (settled - inv["due_date"]).dt.days
         inv["late"] = inv["days_late"] > 0
         g = inv.groupby("customer_id")
-        prof["发票数"] = g.size().reindex(prof.index).fillna(0).astype(int)
-        prof["逾期发票数"] = g["late"].sum().reindex(prof.index).fillna(0).astype(int)
-        prof["逾期率"] = (prof["逾期发票数"] / prof["发票数"].where(prof["发票数"] > 0))
+        prof["invoice_count"] = g.size().reindex(prof.index).fillna(0).astype(int)
+        prof["late_invoices"] = g["late"].sum().reindex(prof.index).fillna(0).astype(int)
+        prof["late_rate"] = (prof["late_invoices"] / prof["invoice_count"].where(prof["invoice_count"] > 0))
         late = inv[inv["late"]]
-        prof["平均逾期天数"] = late.groupby("customer_id")["days_late"].mean().reindex(prof.index)
+        prof["avg_days_late"] = late.groupby("customer_id")["days_late"].mean().reindex(prof.index)
         op = open_invoices(inv, asof)
-        prof["当前逾期金额"] = (
+        prof["overdue_now"] = (
             op[op["days_overdue"] > 0].groupby("customer_id")["amount"].sum().reindex(prof.index).fillna(0.0)
         )
     prof.index.name = "customer_id"
@@ -186,19 +186,19 @@ def payment_segments(orders, invoices=None, asof=None) -> pd.DataFrame:
     ``asof`` defaults to the course date COURSE_DATE (see :func:`payment_profile`).
     """
     prof = payment_profile(orders, invoices, asof)
-    g = prof.groupby("付款方式细分")
-    out = pd.DataFrame({"客户数": g.size(), "销售额": g["销售额"].sum()})
+    g = prof.groupby("payment_segment")
+    out = pd.DataFrame({"customers": g.size(), "sales": g["sales"].sum()})
     out = out.reindex(list(SEGMENTS)).fillna(0)
-    out["客户数"] = out["客户数"].astype(int)
-    out["客户占比"] = out["客户数"] / out["客户数"].sum()
-    out["销售额占比"] = out["销售额"] / out["销售额"].sum()
-    out["人均销售额"] = (out["销售额"] / out["客户数"].where(out["客户数"] > 0)).fillna(0.0)
-    if "毛利" in prof.columns:
-        out["毛利"] = g["毛利"].sum().reindex(out.index).fillna(0.0)
-    if "发票数" in prof.columns:
-        n_inv = g["发票数"].sum().reindex(out.index).fillna(0)
-        n_late = g["逾期发票数"].sum().reindex(out.index).fillna(0)
-        out["逾期率"] = n_late / n_inv.where(n_inv > 0)
-        out["当前逾期金额"] = g["当前逾期金额"].sum().reindex(out.index).fillna(0.0)
-    out.index.name = "付款方式细分"
+    out["customers"] = out["customers"].astype(int)
+    out["customer_share"] = out["customers"] / out["customers"].sum()
+    out["sales_share"] = out["sales"] / out["sales"].sum()
+    out["avg_sales"] = (out["sales"] / out["customers"].where(out["customers"] > 0)).fillna(0.0)
+    if "gross_profit" in prof.columns:
+        out["gross_profit"] = g["gross_profit"].sum().reindex(out.index).fillna(0.0)
+    if "invoice_count" in prof.columns:
+        n_inv = g["invoice_count"].sum().reindex(out.index).fillna(0)
+        n_late = g["late_invoices"].sum().reindex(out.index).fillna(0)
+        out["late_rate"] = n_late / n_inv.where(n_inv > 0)
+        out["overdue_now"] = g["overdue_now"].sum().reindex(out.index).fillna(0.0)
+    out.index.name = "payment_segment"
     return out

@@ -360,7 +360,7 @@ def ks_table(y_true, y_score) -> pd.DataFrame:
     bads = np.bincount(inverse, weights=yt, minlength=len(scores))
     goods = np.bincount(inverse, weights=1 - yt, minlength=len(scores))
     cum_bad, cum_good = np.cumsum(bads) / bads.sum(), np.cumsum(goods) / goods.sum()
-    return pd.DataFrame({"分数": scores, "累计坏客户占比": cum_bad, "累计好客户占比": cum_good, "差值": cum_bad - cum_good})
+    return pd.DataFrame({"cutoff": scores, "cum_bad_share": cum_bad, "cum_good_share": cum_good, "ks_gap": cum_bad - cum_good})
 
 
 def ks_score(y_true, y_score) -> float:
@@ -369,7 +369,7 @@ def ks_score(y_true, y_score) -> float:
     Computed from :func:`ks_table` (cut-offs only between distinct scores), the one
     KS used by the scorecard, its cross-validation and the KS chart.
     """
-    return float(ks_table(y_true, y_score)["差值"].abs().max())
+    return float(ks_table(y_true, y_score)["ks_gap"].abs().max())
 
 
 @dataclass

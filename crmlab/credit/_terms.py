@@ -61,9 +61,9 @@ def _invoice_stats(inv: pd.DataFrame, asof: pd.Timestamp) -> dict:
     old_settled = old["paid_date"].where(old["paid_date"] <= asof, pd.NaT)
     gone_bad = old_settled.isna() | ((old_settled - old["due_date"]).dt.days > BAD_DAYS)
     return {
-        "现行账期（天）": float(terms.median()) if len(terms) else np.nan,
-        "平均逾期天数": float(np.average(late, weights=due["amount"])) if due["amount"].sum() > 0 else np.nan,
-        "坏账率": float(old.loc[gone_bad, "amount"].sum() / old["amount"].sum()) if old["amount"].sum() > 0 else np.nan,
+        "current_days": float(terms.median()) if len(terms) else np.nan,
+        "avg_days_late": float(np.average(late, weights=due["amount"])) if due["amount"].sum() > 0 else np.nan,
+        "bad_debt_rate": float(old.loc[gone_bad, "amount"].sum() / old["amount"].sum()) if old["amount"].sum() > 0 else np.nan,
     }
 
 
@@ -83,10 +83,10 @@ def segment_baseline(orders, invoices, asof=None, days: int = 365) -> pd.DataFra
                            what="订单表 orders")
     prof = payment_profile(orders, None)
     recent = _window_orders(orders, asof, days)
-    recent = recent.assign(seg=recent["customer_id"].astype(str).map(prof["付款方式细分"]))
+    recent = recent.assign(seg=recent["customer_id"].astype(str).map(prof["payment_segment"]))
     inv = _net_invoices(_clean_invoices(invoices), asof)  # credit notes and partial payments netted
     inv = inv[inv["amount"] > 0]
-    inv = inv.assign(seg=inv["customer_id"].astype(str).map(prof["付款方式细分"]))
+    inv = inv.assign(seg=inv["customer_id"].astype(str).map(prof["payment_segment"]))
     overall = _invoice_stats(inv, asof)
     rows = {}
     for seg in SEGMENTS:
@@ -95,15 +95,15 @@ def segment_baseline(orders, invoices, asof=None, days: int = 365) -> pd.DataFra
         credit = float(o.loc[o["payment_method"] == "赊销", "amount"].sum())
         stats = _invoice_stats(inv[inv["seg"] == seg], asof) if (inv["seg"] == seg).any() else {}
         rows[seg] = {
-            "年销售额": sales,
-            "毛利率": float(o["gross_profit"].sum() / sales) if sales > 0 and "gross_profit" in o else 0.0,
-            "赊销占比": credit / sales if sales > 0 else 0.0,
-            "现行账期（天）": stats.get("现行账期（天）", 0.0),
-            "平均逾期天数": stats.get("平均逾期天数", overall["平均逾期天数"]),
-            "坏账率": stats.get("坏账率", overall["坏账率"]),
+            "annual_sales": sales,
+            "gross_margin": float(o["gross_profit"].sum() / sales) if sales > 0 and "gross_profit" in o else 0.0,
+            "credit_share": credit / sales if sales > 0 else 0.0,
+            "current_days": stats.get("current_days", 0.0),
+            "avg_days_late": stats.get("avg_days_late", overall["avg_days_late"]),
+            "bad_debt_rate": stats.get("bad_debt_rate", overall["bad_debt_rate"]),
         }
     out = pd.DataFrame(rows).T.fillna(0.0)
-    out.index.name = "付款方式细分"
+    out.index.name = "payment_segment"
     return out
 
 
@@ -126,26 +126,26 @@ def _check_terms(terms: Mapping, baseline: pd.DataFrame) -> dict:
         raise CRMDataError(f"不认识的客户类别：{'、'.join(map(str, unknown))}；可选：{'、'.join(baseline.index)}。")
     out = {}
     for seg in baseline.index:
-        deposit, days = terms.get(seg, (0.0, baseline.loc[seg, "现行账期（天）"]))
+        deposit, days = terms.get(seg, (0.0, baseline.loc[seg, "current_days"]))
         out[seg] = (check_fraction(deposit, f"{seg}的定金比例"), check_nonnegative(days, f"{seg}的账期（天）", upper=365))
     return out
 
 
 def _segment_items(row: pd.Series, deposit: float, days: float, *, sensitivity, cost_of_capital, year_days) -> dict:
     """The money items of one segment under terms (deposit share, credit days)."""
-    d0 = row["现行账期（天）"]
-    used = row["赊销占比"] if d0 > 0 else 1.0  # no credit history: assume the credit would be used fully
+    d0 = row["current_days"]
+    used = row["credit_share"] if d0 > 0 else 1.0  # no credit history: assume the credit would be used fully
     offered = (1 - deposit) * days
     current = d0 if d0 > 0 else 0.0
     shortfall = 0.0 if current == 0 else max(0.0, 1 - offered / current)
-    sales = row["年销售额"] * (1 - row["赊销占比"] * sensitivity * shortfall)
+    sales = row["annual_sales"] * (1 - row["credit_share"] * sensitivity * shortfall)
     credited = sales * used * (1 - deposit) if days > 0 else 0.0
-    receivable = credited / year_days * (days + row["平均逾期天数"]) if days > 0 else 0.0
-    gross = sales * row["毛利率"]
+    receivable = credited / year_days * (days + row["avg_days_late"]) if days > 0 else 0.0
+    gross = sales * row["gross_margin"]
     fin = receivable * cost_of_capital
-    bad = credited * row["坏账率"]
-    return {"销售额": sales, "赊销额": credited, "应收账款平均余额": receivable, "资金成本": fin, "预计坏账": bad,
-            "净收益": gross - fin - bad}
+    bad = credited * row["bad_debt_rate"]
+    return {"sales": sales, "credited": credited, "avg_receivable": receivable, "capital_cost": fin, "expected_bad_debt": bad,
+            "net_profit": gross - fin - bad}
 
 
 def segment_terms(baseline: pd.DataFrame, terms: Mapping, *, sensitivity: float = 0.5,
@@ -163,17 +163,17 @@ def segment_terms(baseline: pd.DataFrame, terms: Mapping, *, sensitivity: float 
     yd = check_nonnegative(year_days, "全年天数", positive=True, upper=366)
     chosen = _check_terms(terms, baseline)
     kw = {"sensitivity": s, "cost_of_capital": k, "year_days": yd}
-    cur = pd.DataFrame({seg: _segment_items(row, 0.0, row["现行账期（天）"], **kw)
+    cur = pd.DataFrame({seg: _segment_items(row, 0.0, row["current_days"], **kw)
                         for seg, row in baseline.iterrows()}).T
     new = pd.DataFrame({seg: _segment_items(row, *chosen[seg], **kw) for seg, row in baseline.iterrows()}).T
     cur.loc["合计"], new.loc["合计"] = cur.sum(), new.sum()
     table = new.copy()
-    table.insert(0, "定金比例", [chosen[s_][0] for s_ in baseline.index] + [np.nan])
-    table.insert(1, "账期（天）", [chosen[s_][1] for s_ in baseline.index] + [np.nan])
-    for col in ("应收账款平均余额", "预计坏账", "净收益"):
-        table[f"{col}变化"] = new[col] - cur[col]
+    table.insert(0, "deposit_share", [chosen[s_][0] for s_ in baseline.index] + [np.nan])
+    table.insert(1, "terms_days", [chosen[s_][1] for s_ in baseline.index] + [np.nan])
+    for col in ("avg_receivable", "expected_bad_debt", "net_profit"):
+        table[f"{col}_change"] = new[col] - cur[col]
     for frame in (table, cur, new):
-        frame.index.name = "付款方式细分"
+        frame.index.name = "payment_segment"
     return SegmentTermsResult(table=table, current=cur, new=new)
 
 

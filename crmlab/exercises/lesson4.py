@@ -128,21 +128,21 @@ def _pyramid_tiers() -> pd.DataFrame:
 
 
 def _vip_share() -> float:
-    return float(_pyramid_tiers().iloc[0]["金额占比"])
+    return float(_pyramid_tiers().iloc[0]["value_share"])
 
 
 def _check_q2(answer):
     v = _share(answer, "金额占比")
     t = _pyramid_tiers()
-    if _close(v, t.iloc[0]["金额占比"], abs_=6e-4):
+    if _close(v, t.iloc[0]["value_share"], abs_=6e-4):
         return
-    if _close(v, t.iloc[0]["客户占比"], abs_=6e-4):
+    if _close(v, t.iloc[0]["customer_share"], abs_=6e-4):
         raise Wrong("这是塔顶客户占全部客户人数的比例（客户占比）；题目问的是他们的销售额占全部销售额的比例（金额占比）。")
-    if _close(v, t.iloc[1]["累计金额占比"], abs_=6e-4):
+    if _close(v, t.iloc[1]["cum_value_share"], abs_=6e-4):
         raise Wrong("这是前两层加起来的累计金额占比；只要塔顶这一层的金额占比。")
-    if _close(v, t.iloc[-1]["金额占比"], abs_=6e-4):
+    if _close(v, t.iloc[-1]["value_share"], abs_=6e-4):
         raise Wrong("这是塔底（人数最多的一层）的金额占比；题目问的是塔顶那一层。")
-    side = "大" if v > t.iloc[0]["金额占比"] else "小"
+    side = "大" if v > t.iloc[0]["value_share"] else "小"
     raise Wrong(f"你填的 {v:.1%} 比塔顶的金额占比{side}，也不是表里其他常见的格子：看金字塔表第一行的“金额占比”。")
 
 
@@ -220,16 +220,16 @@ def _q6_results():
 
 def _q6_saving() -> float:
     r = _q6_results()
-    return float(r.current.loc["混合客户", "预计坏账"] - r.new.loc["混合客户", "预计坏账"])
+    return float(r.current.loc["混合客户", "expected_bad_debt"] - r.new.loc["混合客户", "expected_bad_debt"])
 
 
 def _q6_slips():
     def total():
         r = _q6_results()
-        return float(r.new.loc["合计", "预计坏账"])
+        return float(r.new.loc["合计", "expected_bad_debt"])
 
     def segment_new():
-        return float(_q6_results().new.loc["混合客户", "预计坏账"])
+        return float(_q6_results().new.loc["混合客户", "expected_bad_debt"])
 
     return [(lambda: -_q6_saving(), "方向弄反了：问的是“少了多少”，填一个正数（现在的预计坏账 − 新的预计坏账）。"),
             (total, "这是三类客户合计的预计坏账金额，不是“少了多少”：看“坏账变化”一列。"),
@@ -503,7 +503,7 @@ def _provision_table() -> pd.DataFrame:
 
 def _oldest_share() -> float:
     p = _provision_table()
-    return float(p.loc["逾期180天以上", "坏账准备"] / p.loc["合计", "坏账准备"])
+    return float(p.loc["逾期180天以上", "provision"] / p.loc["合计", "provision"])
 
 
 def _check_q14(answer):
@@ -512,11 +512,11 @@ def _check_q14(answer):
     want = _oldest_share()
     if _close(v, want, abs_=1.5e-3):
         return
-    if _close(v, p.loc["逾期180天以上", "应收金额"] / p.loc["合计", "应收金额"], abs_=1.5e-3):
+    if _close(v, p.loc["逾期180天以上", "receivable"] / p.loc["合计", "receivable"], abs_=1.5e-3):
         raise Wrong("这是逾期180天以上的应收金额占全部应收的比例（账龄表的“占比”）；题目问的是它的坏账准备占坏账准备合计的比例。")
-    if _close(v, p.loc["逾期180天以上", "计提比例"], abs_=1.5e-3):
+    if _close(v, p.loc["逾期180天以上", "provision_rate"], abs_=1.5e-3):
         raise Wrong("80% 是这一段的计提比例；题目问的是这一段的坏账准备占全部坏账准备的比例：两个金额相除。")
-    if _close(v, p.loc["合计", "计提比例"], abs_=1.5e-3):
+    if _close(v, p.loc["合计", "provision_rate"], abs_=1.5e-3):
         raise Wrong("这是坏账准备合计占全部应收的比例（合计行的计提比例）；题目只问逾期180天以上这一段占坏账准备合计的比例。")
     raise Wrong(f"你填的 {v:.1%} 比正确答案{_side(v, want)}：在坏账准备表里，用“逾期180天以上”那一行的坏账准备 ÷ “合计”行的坏账准备。")
 
@@ -657,7 +657,7 @@ def _check_q17(answer):
         raise Wrong("漏掉了应收账款的资金成本：账期拉长后，被占用的资金变多，要乘以资金成本率 12%。")
     if _close(v, Q17["sales"] * Q17["sales_increase"] * Q17["margin"], abs_=0.5):
         raise Wrong("这只是新增销售带来的毛利，还要减去新增的坏账、收账费用和资金成本。")
-    if _close(v, credit_policy(**Q17).table.loc["净收益", "新政策"], abs_=0.5):
+    if _close(v, credit_policy(**Q17).table.loc["净收益", "new_policy"], abs_=0.5):
         raise Wrong("这是新政策的净收益本身；题目问的是变化：新政策净收益 − 现行政策净收益。")
     sign_or_unit(v, correct, tol=0.5)
     raise Wrong(f"你的结果 {v:,.2f} 不是上面几种常见的半成品：用 cc.credit_policy(**Q17).table 看各项明细，逐项对照。")
@@ -702,7 +702,7 @@ QUESTIONS = [q1, q2, q3, q4, q5, q6, q7, q8, q9, q10, q11, q12, q13, q14, q15, q
 # ================================================================== classroom questions (teacher's key)
 def _cls_pyramid() -> str:
     t = _pyramid_tiers()
-    parts = [f"{name} {int(r['客户数']):,} 人（{r['客户占比']:.1%}）贡献 {r['金额占比']:.1%}" for name, r in t.iterrows()]
+    parts = [f"{name} {int(r['customers']):,} 人（{r['customer_share']:.1%}）贡献 {r['value_share']:.1%}" for name, r in t.iterrows()]
     return "；".join(parts) + "。3 名客户经理应先专人服务塔顶两层，第三层标准服务，塔底低成本服务并挑出有潜力的。"
 
 
@@ -712,8 +712,8 @@ def _cls_segments() -> str:
     s = payment_segments(_load("orders"), _load("invoices"), ASOF)
     parts = []
     for name, r in s.iterrows():
-        late = "—" if pd.isna(r.get("逾期率")) else f"{r['逾期率']:.1%}"
-        parts.append(f"{name} {int(r['客户数']):,} 人，销售额占 {r['销售额占比']:.1%}，逾期率 {late}")
+        late = "—" if pd.isna(r.get("late_rate")) else f"{r['late_rate']:.1%}"
+        parts.append(f"{name} {int(r['customers']):,} 人，销售额占 {r['sales_share']:.1%}，逾期率 {late}")
     return "；".join(parts) + "。"
 
 
@@ -723,9 +723,9 @@ def _cls_terms() -> str:
     base = segment_baseline(_load("orders"), _load("invoices"))
     r = segment_terms(base, {"混合客户": (0.30, 30)})
     t = r.table.loc["合计"]
-    return (f"混合客户改为定金 30%、余款赊销 30 天：被占用的资金 {t['应收账款平均余额变化']:+,.0f} 元，"
-            f"预计坏账 {r.new.loc['合计', '预计坏账'] - r.current.loc['合计', '预计坏账']:+,.0f} 元，"
-            f"一年净收益 {t['净收益变化']:+,.0f} 元（收得太紧会丢掉依赖赊销的生意）。")
+    return (f"混合客户改为定金 30%、余款赊销 30 天：被占用的资金 {t['avg_receivable_change']:+,.0f} 元，"
+            f"预计坏账 {r.new.loc['合计', 'expected_bad_debt'] - r.current.loc['合计', 'expected_bad_debt']:+,.0f} 元，"
+            f"一年净收益 {t['net_profit_change']:+,.0f} 元（收得太紧会丢掉依赖赊销的生意）。")
 
 
 def _cls_policy() -> str:
@@ -759,8 +759,8 @@ def _cls_aging() -> str:
     from crmlab.credit import aging, provision
 
     p = provision(aging(_load("invoices"), ASOF))
-    return (f"截止 {ASOF}：应收余额 {p.loc['合计', '应收金额']:,.0f} 元，坏账准备 {p.loc['合计', '坏账准备']:,.0f} 元"
-            f"（{p.loc['合计', '坏账准备'] / p.loc['合计', '应收金额']:.1%}）。")
+    return (f"截止 {ASOF}：应收余额 {p.loc['合计', 'receivable']:,.0f} 元，坏账准备 {p.loc['合计', 'provision']:,.0f} 元"
+            f"（{p.loc['合计', 'provision'] / p.loc['合计', 'receivable']:.1%}）。")
 
 
 CLASSROOM = [

@@ -199,8 +199,9 @@ class CreditPolicyView(_SummaryView):
 
     def render(self, result):
         from crmlab.charts.credit import plot_credit_policy
+        from crmlab.credit import relabel
 
-        t = result.table.copy()
+        t = relabel(result.table)  # Chinese headers (crmlab.labels)
         verdict = "值得放宽" if result.profit_change > 0 else "不值得放宽"
         be = result.breakeven_increase
         be_text = f"销售至少要增长 {be:.1%} 才能保本" if np.isfinite(be) else "无论销售增长多少都无法保本"
@@ -290,9 +291,9 @@ class CreditApplicationView(_SummaryView):
             f"<p>总分 <b>{s['score']:.1f}</b> 分，信用等级 <b>{html.escape(s['grade'])}</b>，"
             f"建议信用额度 <b>{lim['credit_limit']:,.0f}</b> 元（{advice}）。</p>"
             f"<p>{html.escape(s['reason'])}</p>"
-            f"<p style='color:#555'>额度测算：净资产法 {lim['净资产法']:,.0f} 元，营运资金法 {lim['营运资金法']:,.0f} 元，"
-            f"销售额法 {lim['销售额法']:,.0f} 元；取最小值 {lim['基础额度']:,.0f} 元 × 等级系数 {lim['等级系数']:.1f}"
-            f"（{html.escape(lim['额度说明'])}）。</p>"
+            f"<p style='color:#555'>额度测算：净资产法 {lim['by_net_worth']:,.0f} 元，营运资金法 {lim['by_working_capital']:,.0f} 元，"
+            f"销售额法 {lim['by_sales']:,.0f} 元；取最小值 {lim['base_limit']:,.0f} 元 × 等级系数 {lim['grade_factor']:.1f}"
+            f"（{html.escape(lim['limit_note'])}）。</p>"
             "</div>"
         )
         return plot_5c(s)
@@ -340,8 +341,8 @@ class AgingView(_SummaryView):
 
         p = result["provision"]
         self.summary.value = (
-            f"<p>应收余额合计 <b>{p.loc['合计', '应收金额']:,.0f}</b> 元，"
-            f"应计提坏账准备 <b>{p.loc['合计', '坏账准备']:,.0f}</b> 元。</p>"
+            f"<p>应收余额合计 <b>{p.loc['合计', 'receivable']:,.0f}</b> 元，"
+            f"应计提坏账准备 <b>{p.loc['合计', 'provision']:,.0f}</b> 元。</p>"
         )
         return plot_aging(result["aging"], top=result["top"])
 
@@ -420,7 +421,7 @@ class PaymentTermsView(_SummaryView):
         self.controls = {}
         rows = []
         for seg in self.baseline.index:
-            cur_days = int(self.baseline.loc[seg, "现行账期（天）"])
+            cur_days = int(self.baseline.loc[seg, "current_days"])
             options = _DAY_OPTIONS if cur_days in dict(_DAY_OPTIONS).values() else [
                 *_DAY_OPTIONS, (f"赊销 {cur_days} 天", cur_days)]
             deposit = w.IntSlider(value=0, min=0, max=100, step=10, description="定金（%）", style=st,
@@ -455,21 +456,21 @@ class PaymentTermsView(_SummaryView):
         t = result.table
         cur = result.current
         show = pd.DataFrame({
-            "付款条件": [_terms_text(t.loc[s, "定金比例"], t.loc[s, "账期（天）"]) for s in t.index[:-1]] + ["—"],
-            "销售额（元）": t["销售额"],
-            "被占用的资金（元）": t["应收账款平均余额"],
-            "资金变化": t["应收账款平均余额变化"],
-            "预计坏账（元）": t["预计坏账"],
-            "坏账变化": t["预计坏账"] - cur["预计坏账"],
-            "净收益（元）": t["净收益"],
-            "净收益变化": t["净收益变化"],
+            "付款条件": [_terms_text(t.loc[s, "deposit_share"], t.loc[s, "terms_days"]) for s in t.index[:-1]] + ["—"],
+            "销售额（元）": t["sales"],
+            "被占用的资金（元）": t["avg_receivable"],
+            "资金变化": t["avg_receivable_change"],
+            "预计坏账（元）": t["expected_bad_debt"],
+            "坏账变化": t["expected_bad_debt"] - cur["expected_bad_debt"],
+            "净收益（元）": t["net_profit"],
+            "净收益变化": t["net_profit_change"],
         }, index=list(t.index))
         money = {c: "{:,.0f}" for c in show.columns if c != "付款条件"}
-        change = t.loc["合计", "净收益变化"]
+        change = t.loc["合计", "net_profit_change"]
         word = "多赚" if change > 0 else "少赚" if change < 0 else "不变"
         self.summary.value = (
-            f"<p>和现在的付款条件相比：被占用的资金 <b>{t.loc['合计', '应收账款平均余额变化']:+,.0f}</b> 元，"
-            f"预计坏账 <b>{t.loc['合计', '预计坏账'] - cur.loc['合计', '预计坏账']:+,.0f}</b> 元，"
+            f"<p>和现在的付款条件相比：被占用的资金 <b>{t.loc['合计', 'avg_receivable_change']:+,.0f}</b> 元，"
+            f"预计坏账 <b>{t.loc['合计', 'expected_bad_debt'] - cur.loc['合计', 'expected_bad_debt']:+,.0f}</b> 元，"
             f"一年净收益{word} <b>{abs(change):,.0f}</b> 元。</p>"
             + _table_html(show, money)
         )

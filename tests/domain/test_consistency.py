@@ -355,7 +355,7 @@ def test_buyer_count_is_the_same_in_every_lesson(data, orders, states, rfm_table
     assert len(lc.lifecycle_stage(orders, ASOF)) == n  # lesson 1 life cycle
     assert len(analysis.customer_shares(orders)) == n  # lesson 2 '有购买的客户'
     assert len(rfm_table) == n  # lesson 3
-    assert int(cc.pyramid(orders).tiers["客户数"].sum()) == n  # lesson 4
+    assert int(cc.pyramid(orders).tiers["customers"].sum()) == n  # lesson 4
 
 
 def test_sales_per_customer_agree(data, orders, rfm_table, behaviour):
@@ -372,7 +372,7 @@ def test_sales_per_customer_agree(data, orders, rfm_table, behaviour):
         "lesson 3 rfm monetary": rfm_table["monetary"],
         "lesson 3 behaviour monetary": behaviour["monetary"],
         "lesson 4 pyramid": cc.pyramid(orders).customers.set_index("customer_id")["amount"],
-        "lesson 4 payment_profile": cc.payment_profile(orders, data["invoices"], asof=ASOF)["销售额"],
+        "lesson 4 payment_profile": cc.payment_profile(orders, data["invoices"], asof=ASOF)["sales"],
     }
     for name, view in views.items():
         v = view.astype(float)
@@ -392,7 +392,7 @@ def test_gross_profit_per_customer_agrees(data, orders):
         "lesson 1 clv_metrics": cv.clv_metrics(orders, data["interactions"], data["survey"])["gross_profit"],
         "lesson 4 pyramid(by=gross_profit)": cc.pyramid(orders, by="gross_profit")
         .customers.set_index("customer_id")["gross_profit"],
-        "lesson 4 payment_profile": cc.payment_profile(orders, data["invoices"], asof=ASOF)["毛利"],
+        "lesson 4 payment_profile": cc.payment_profile(orders, data["invoices"], asof=ASOF)["gross_profit"],
     }
     for name, view in views.items():
         v = view.astype(float)
@@ -408,10 +408,10 @@ def test_top_20_percent_share_is_the_same_in_lessons_2_and_4(orders):
     lesson2 = analysis.top_share(orders, 0.2)
     abc = cc.abc_tiers(orders).tiers
     pyr = cc.pyramid(orders).tiers
-    assert abc.loc["A类客户", "金额占比"] == pytest.approx(lesson2)
+    assert abc.loc["A类客户", "value_share"] == pytest.approx(lesson2)
     third = cc.PYRAMID_LABELS[2]  # the pyramid's third tier ends at 20% of the customers
-    assert pyr.loc[third, "累计客户占比"] == pytest.approx(0.2, abs=1e-3)
-    assert pyr.loc[third, "累计金额占比"] == pytest.approx(lesson2)
+    assert pyr.loc[third, "cum_customer_share"] == pytest.approx(0.2, abs=1e-3)
+    assert pyr.loc[third, "cum_value_share"] == pytest.approx(lesson2)
 
 
 def test_key_customers_are_the_a_customers_by_profit(orders):
@@ -450,7 +450,7 @@ def test_tier_sizes_round_the_same_way_in_lessons_1_and_4(orders):
     import crmlab.customers as cu
 
     lesson1 = cu.classify_by_profit(orders, shares=(0.2, 0.3))["tier"].value_counts()
-    lesson4 = cc.abc_tiers(orders, by="gross_profit").tiers["客户数"]
+    lesson4 = cc.abc_tiers(orders, by="gross_profit").tiers["customers"]
     assert list(lesson4) == [lesson1["关键客户"], lesson1["普通客户"], lesson1["小客户"]]
 
 
@@ -470,7 +470,7 @@ def test_payment_method_segments_agree_between_lessons_3_and_4(data, orders, beh
     A cash-only customer of lesson 4 is 现金 in lesson 3; a 赊销 customer of lesson 3 bought on credit."""
     import crmlab.credit as cc
 
-    seg4 = cc.payment_profile(orders, data["invoices"], asof=ASOF)["付款方式细分"]
+    seg4 = cc.payment_profile(orders, data["invoices"], asof=ASOF)["payment_segment"]
     seg3 = behaviour["payment_method"]
     assert _ids(seg4, "现金客户") <= _ids(seg3, "现金")
     assert _ids(seg3, "赊销") <= _ids(seg4, "赊销客户", "混合客户")

@@ -43,7 +43,7 @@ def _acc(**kw):
 
 def test_score_columns_and_range():
     s = score_5c(_acc())
-    for col in ("品格", "能力", "资本", "抵押", "条件", "score", "grade", "reason"):
+    for col in ("character", "capacity", "capital", "collateral", "conditions", "score", "grade", "reason"):
         assert col in s.columns
     assert 0 <= s.loc[0, "score"] <= 100
     assert s.loc[0, "grade"] == grade_of(s.loc[0, "score"])
@@ -80,7 +80,7 @@ def test_custom_thresholds_and_weights():
     assert DEFAULT_GRADES["AAA"] == 90
     # all weight on conditions: score equals the conditions sub-score
     s = score_5c(_acc(), weights={"character": 0, "capacity": 0, "capital": 0, "collateral": 0, "conditions": 1})
-    assert s.loc[0, "score"] == pytest.approx(s.loc[0, "条件"]) and s.loc[0, "score"] == 50
+    assert s.loc[0, "score"] == pytest.approx(s.loc[0, "conditions"]) and s.loc[0, "score"] == 50
     s2 = score_5c(_acc(), scales={"industry_outlook": {"worst": 3, "best": 4}},
                   weights={"character": 0, "capacity": 0, "capital": 0, "collateral": 0, "conditions": 1})
     assert s2.loc[0, "score"] == 0
@@ -112,19 +112,19 @@ def test_credit_limit_methods():
     acc = _acc(**BETTER)  # high grade
     lim = credit_limit(acc, round_to=1)
     row = lim.iloc[0]
-    assert row["净资产法"] == pytest.approx(0.10 * 5_000_000)
-    assert row["营运资金法"] == pytest.approx(0.20 * 2_000_000)
-    assert row["销售额法"] == pytest.approx(90_000)
-    assert row["基础额度"] == pytest.approx(90_000)  # min of the three
-    assert row["credit_limit"] == pytest.approx(90_000 * row["等级系数"])
+    assert row["by_net_worth"] == pytest.approx(0.10 * 5_000_000)
+    assert row["by_working_capital"] == pytest.approx(0.20 * 2_000_000)
+    assert row["by_sales"] == pytest.approx(90_000)
+    assert row["base_limit"] == pytest.approx(90_000)  # min of the three
+    assert row["credit_limit"] == pytest.approx(90_000 * row["grade_factor"])
     mean = credit_limit(acc, combine="mean", round_to=1).iloc[0]
-    assert mean["基础额度"] == pytest.approx((500_000 + 400_000 + 90_000) / 3)
+    assert mean["base_limit"] == pytest.approx((500_000 + 400_000 + 90_000) / 3)
     w = credit_limit(acc, combine={"net_worth": 1, "sales": 1}, round_to=1).iloc[0]
-    assert w["基础额度"] == pytest.approx((500_000 + 90_000) / 2)
+    assert w["base_limit"] == pytest.approx((500_000 + 90_000) / 2)
     nw = credit_limit(acc, method="net_worth", round_to=1000).iloc[0]
     assert nw["credit_limit"] % 1000 == 0
     longer = credit_limit(acc, terms_days=60, round_to=1).iloc[0]
-    assert longer["销售额法"] == pytest.approx(180_000)
+    assert longer["by_sales"] == pytest.approx(180_000)
 
 
 def test_credit_limit_scaled_by_grade():
@@ -150,7 +150,7 @@ def test_over_limit():
         }
     )
     out = over_limit(accounts, inv, "2026-01-01").set_index("customer_id")
-    assert out.loc["A", "over_limit"] and out.loc["A", "超出金额"] == 50
+    assert out.loc["A", "over_limit"] and out.loc["A", "excess"] == 50
     assert not out.loc["B", "over_limit"] and not out.loc["C", "over_limit"]
 
 
@@ -164,18 +164,18 @@ def test_course_accounts_score():
 def test_zero_limit_has_a_reason():
     # negative working capital: the prudent minimum is 0 and the note says why
     neg = credit_limit(_acc(**{**BETTER, "working_capital": -50_000.0}), round_to=1).iloc[0]
-    assert neg["营运资金法"] == 0 and neg["credit_limit"] == 0
-    assert "营运资金" in neg["额度说明"]
+    assert neg["by_working_capital"] == 0 and neg["credit_limit"] == 0
+    assert "营运资金" in neg["limit_note"]
     # no purchases: the sales method is 0
     idle = credit_limit(_acc(**{**BETTER, "avg_monthly_sales": 0.0}), round_to=1).iloc[0]
-    assert idle["credit_limit"] == 0 and "采购额" in idle["额度说明"]
+    assert idle["credit_limit"] == 0 and "采购额" in idle["limit_note"]
     # grade B: cash only
     poor = credit_limit(_acc(on_time_payment_rate=0.4, late_payments_12m=9, industry_outlook=1, debt_ratio=0.9,
                              collateral_value=0), round_to=1).iloc[0]
-    assert poor["grade"] == "B" and "现金" in poor["额度说明"]
+    assert poor["grade"] == "B" and "现金" in poor["limit_note"]
     # a positive limit names the binding method
     good = credit_limit(_acc(**BETTER), round_to=1).iloc[0]
-    assert good["credit_limit"] > 0 and "销售额法" in good["额度说明"]
+    assert good["credit_limit"] > 0 and "销售额法" in good["limit_note"]
 
 
 def test_course_accounts_grades_spread_and_most_credit_customers_get_a_limit():
@@ -189,7 +189,7 @@ def test_course_accounts_grades_spread_and_most_credit_customers_get_a_limit():
     terms = acc["payment_terms_days"].gt(0).to_numpy()
     assert (lim.loc[terms, "credit_limit"] > 0).mean() > 0.5
     zero = lim[terms & (lim["credit_limit"] == 0).to_numpy()]
-    assert zero["额度说明"].str.contains("现金|营运资金|采购额|取整").all()
+    assert zero["limit_note"].str.contains("现金|营运资金|采购额|取整").all()
 
 
 @pytest.mark.parametrize(
@@ -218,7 +218,7 @@ def test_grade_of_text_score():
 
 
 def _collateral(**kw) -> float:
-    return score_5c(_acc(**kw)).loc[0, "抵押"]
+    return score_5c(_acc(**kw)).loc[0, "collateral"]
 
 
 def test_a_customer_who_owes_us_nothing_gets_full_collateral_marks():
@@ -242,7 +242,7 @@ def test_insolvent_customer_has_no_collateral_cover():
 
 
 def test_course_accounts_collateral_scores_are_graded():
-    s = score_5c(crmlab.datasets.load("accounts"))["抵押"]
+    s = score_5c(crmlab.datasets.load("accounts"))["collateral"]
     strictly_between = s[(s > 0) & (s < 100)]
     assert len(strictly_between) >= 0.2 * len(s)  # not a 0/100 switch
     assert strictly_between.round().nunique() >= 20

@@ -103,12 +103,12 @@ def test_aging_empty_and_bad_input():
 def test_provision_rates_and_total():
     tab = aging(_inv(ROWS), ASOF)
     prov = provision(tab, rates={"逾期180天以上": 1.0})
-    assert prov.loc["逾期180天以上", "坏账准备"] == pytest.approx(512 + 1024)
-    assert prov.loc["未到期", "计提比例"] == 0.01
-    assert prov.loc["合计", "坏账准备"] == pytest.approx(prov["坏账准备"].iloc[:-1].sum())
-    assert prov.loc["合计", "应收金额"] == pytest.approx(tab["合计"].sum())
+    assert prov.loc["逾期180天以上", "provision"] == pytest.approx(512 + 1024)
+    assert prov.loc["未到期", "provision_rate"] == 0.01
+    assert prov.loc["合计", "provision"] == pytest.approx(prov["provision"].iloc[:-1].sum())
+    assert prov.loc["合计", "receivable"] == pytest.approx(tab["合计"].sum())
     custom = provision(tab, rates=[0, 0, 0, 0, 0, 0.5])
-    assert custom.loc["合计", "坏账准备"] == pytest.approx(0.5 * (512 + 1024))
+    assert custom.loc["合计", "provision"] == pytest.approx(0.5 * (512 + 1024))
     with pytest.raises(crmlab.CRMDataError, match="百分数"):
         provision(tab, rates={"逾期1-30天": 5})
     with pytest.raises(crmlab.CRMDataError, match="未知"):
@@ -138,20 +138,20 @@ def test_collection_priority_and_hold():
     inv = _inv(ROWS)
     pri = collection_priority(inv, ASOF)
     assert list(pri["customer_id"]) == ["A", "B"]  # A owes far more, older
-    assert pri.loc[0, "最长逾期天数"] == 400
-    assert pri["建议措施"].str.len().gt(0).all()
+    assert pri.loc[0, "max_days_overdue"] == 400
+    assert pri["action"].str.len().gt(0).all()
     tab = aging(inv, ASOF)
     accounts = pd.DataFrame({"customer_id": ["A", "B", "C"], "credit_limit": [1e6, 100.0, 0.0]})
     hold = credit_hold(accounts, tab).set_index("customer_id")
-    assert hold.loc["A", "暂停赊销"] and not hold.loc["A", "超额度"] and hold.loc["A", "严重逾期"]
-    assert hold.loc["B", "暂停赊销"] and hold.loc["B", "严重逾期"]  # 100 days overdue
-    assert not hold.loc["C", "暂停赊销"] and hold.loc["C", "原因"] == "正常"
+    assert hold.loc["A", "hold"] and not hold.loc["A", "exceeds_limit"] and hold.loc["A", "seriously_overdue"]
+    assert hold.loc["B", "hold"] and hold.loc["B", "seriously_overdue"]  # 100 days overdue
+    assert not hold.loc["C", "hold"] and hold.loc["C", "hold_reason"] == "正常"
     small = pd.DataFrame({"customer_id": ["B"], "credit_limit": [1.0]})
-    assert credit_hold(small, tab).loc[0, "超额度"]
+    assert credit_hold(small, tab).loc[0, "exceeds_limit"]
     # only anything over 90 days flags: an account with just recent overdue is fine
     recent = aging(_inv([("D", 50.0, 20, None, None)]), ASOF)
     d = credit_hold(pd.DataFrame({"customer_id": ["D"], "credit_limit": [1000.0]}), recent)
-    assert not d.loc[0, "暂停赊销"]
+    assert not d.loc[0, "hold"]
 
 
 def test_aging_on_course_data_is_consistent():
@@ -216,12 +216,12 @@ def test_credit_notes_and_partial_payments_net_against_their_invoice():
 def test_provision_and_collection_follow_the_netting():
     inv = _with_adjustments()
     p = provision(aging(inv, ASOF))
-    assert p.loc["合计", "应收金额"] == 1000.0
-    assert p.loc["合计", "坏账准备"] == pytest.approx(500 * 0.10 + 500 * 0.80)
+    assert p.loc["合计", "receivable"] == 1000.0
+    assert p.loc["合计", "provision"] == pytest.approx(500 * 0.10 + 500 * 0.80)
     pri = collection_priority(inv, ASOF).set_index("customer_id")
     assert list(pri.index) == ["A"]  # B's only overdue invoice was credited in full
-    assert pri.loc["A", "逾期金额"] == 1000.0 and pri.loc["A", "逾期发票数"] == 2
-    assert pri.loc["A", "预计损失"] == pytest.approx(500 * 0.10 + 500 * 0.80)
+    assert pri.loc["A", "overdue_amount"] == 1000.0 and pri.loc["A", "overdue_invoices"] == 2
+    assert pri.loc["A", "expected_loss"] == pytest.approx(500 * 0.10 + 500 * 0.80)
     # DSO: receivables are net, sales are the invoices' own amounts (no payment counted as a sale)
     sales_90 = inv.loc[inv["ref_invoice_id"].isna() & (inv["issue_date"] > ASOF - pd.Timedelta(days=90))
                        & (inv["issue_date"] <= ASOF), "amount"].sum()

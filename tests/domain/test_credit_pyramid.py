@@ -19,15 +19,15 @@ def test_pyramid_sizes_follow_cutoffs_and_shares_sum_to_one():
     res = pyramid(_values(1000))
     t = res.tiers
     assert list(t.index) == ["VIP客户", "主要客户", "中等客户", "大众客户"]
-    assert list(t["客户数"]) == [10, 40, 150, 800]
-    assert t["客户占比"].sum() == pytest.approx(1.0)
-    assert t["金额占比"].sum() == pytest.approx(1.0)
+    assert list(t["customers"]) == [10, 40, 150, 800]
+    assert t["customer_share"].sum() == pytest.approx(1.0)
+    assert t["value_share"].sum() == pytest.approx(1.0)
     # higher tiers hold the higher values
     c = res.customers
     mins = c.groupby("tier", observed=True)[res.by].min()
     maxs = c.groupby("tier", observed=True)[res.by].max()
     assert all(mins.iloc[i] >= maxs.iloc[i + 1] for i in range(3))
-    assert t.loc["VIP客户", "金额占比"] > t.loc["VIP客户", "客户占比"]
+    assert t.loc["VIP客户", "value_share"] > t.loc["VIP客户", "customer_share"]
 
 
 def test_pyramid_from_orders_and_profit():
@@ -40,15 +40,15 @@ def test_pyramid_from_orders_and_profit():
     )
     by_amount = pyramid(orders, cutoffs=(0.2, 0.2, 0.6), labels=("高", "中", "低"))
     assert by_amount.customers.iloc[0]["customer_id"] == "a"
-    assert list(by_amount.tiers["客户数"]) == [1, 1, 3]
+    assert list(by_amount.tiers["customers"]) == [1, 1, 3]
     by_profit = pyramid(orders, by="gross_profit", cutoffs=(0.2, 0.2, 0.6), labels=("高", "中", "低"))
     assert by_profit.customers.iloc[0]["customer_id"] == "b"
-    assert by_profit.tiers.loc["高", "金额"] == 40
+    assert by_profit.tiers.loc["高", "amount"] == 40
 
 
 def test_abc_tiers():
     t = abc_tiers(_values(100)).tiers
-    assert list(t["客户数"]) == [20, 30, 50]
+    assert list(t["customers"]) == [20, 30, 50]
     assert list(t.index) == ["A类客户", "B类客户", "C类客户"]
 
 
@@ -85,17 +85,17 @@ def test_payment_segments():
         }
     )
     prof = payment_profile(orders, inv, "2026-01-01")
-    assert prof.loc["a", "付款方式细分"] == "现金客户"
-    assert prof.loc["b", "付款方式细分"] == "赊销客户"
-    assert prof.loc["c", "付款方式细分"] == "混合客户"
-    assert prof.loc["c", "赊销占比"] == pytest.approx(0.75)
-    assert prof.loc["b", "逾期发票数"] == 2 and prof.loc["c", "逾期发票数"] == 0
-    assert prof.loc["b", "平均逾期天数"] == pytest.approx((10 + 31) / 2)
-    assert prof.loc["b", "当前逾期金额"] == 100.0
+    assert prof.loc["a", "payment_segment"] == "现金客户"
+    assert prof.loc["b", "payment_segment"] == "赊销客户"
+    assert prof.loc["c", "payment_segment"] == "混合客户"
+    assert prof.loc["c", "credit_share"] == pytest.approx(0.75)
+    assert prof.loc["b", "late_invoices"] == 2 and prof.loc["c", "late_invoices"] == 0
+    assert prof.loc["b", "avg_days_late"] == pytest.approx((10 + 31) / 2)
+    assert prof.loc["b", "overdue_now"] == 100.0
     seg = payment_segments(orders, inv, "2026-01-01")
     assert list(seg.index) == ["现金客户", "赊销客户", "混合客户"]
-    assert seg["客户数"].sum() == 3 and seg["销售额占比"].sum() == pytest.approx(1)
-    assert seg.loc["赊销客户", "逾期率"] == 1.0 and seg.loc["混合客户", "逾期率"] == 0.0
+    assert seg["customers"].sum() == 3 and seg["sales_share"].sum() == pytest.approx(1)
+    assert seg.loc["赊销客户", "late_rate"] == 1.0 and seg.loc["混合客户", "late_rate"] == 0.0
     with pytest.raises(crmlab.CRMDataError, match="现金"):
         payment_profile(orders.assign(payment_method="刷卡"))
 
@@ -103,9 +103,9 @@ def test_payment_segments():
 def test_credit_policy_by_hand():
     r = credit_policy(1_000_000, 0.2, sales_increase=0.15)
     t = r.table
-    assert t.loc["应收账款平均余额", "现行政策"] == pytest.approx(1_000_000 / 360 * 30)
-    assert t.loc["应收账款资金成本", "新政策"] == pytest.approx(1_150_000 / 360 * 60 * 0.10)
-    assert t.loc["坏账损失", "新政策"] == pytest.approx(34_500)
+    assert t.loc["应收账款平均余额", "current_policy"] == pytest.approx(1_000_000 / 360 * 30)
+    assert t.loc["应收账款资金成本", "new_policy"] == pytest.approx(1_150_000 / 360 * 60 * 0.10)
+    assert t.loc["坏账损失", "new_policy"] == pytest.approx(34_500)
     assert r.profit_change == pytest.approx(164_833.3333 - 176_666.6667, abs=0.01)
     u0 = 0.2 - 0.01 - 0.005 - 30 / 360 * 0.1
     u1 = 0.2 - 0.03 - 0.01 - 60 / 360 * 0.1

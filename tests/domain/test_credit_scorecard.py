@@ -179,8 +179,8 @@ def test_ks_with_tied_scores_does_not_depend_on_the_order_of_ties():
     rev = np.argsort(-np.arange(len(y)))  # the same customers in the opposite order
     assert crmlab.credit.ks_score(y[rev], s[rev]) == pytest.approx(expected)
     t = crmlab.credit.ks_table(y, s)
-    assert t["分数"].tolist() == [300, 450, 500]  # one row per distinct score
-    assert t["累计坏客户占比"].iloc[-1] == 1 and t["累计好客户占比"].iloc[-1] == 1
+    assert t["cutoff"].tolist() == [300, 450, 500]  # one row per distinct score
+    assert t["cum_bad_share"].iloc[-1] == 1 and t["cum_good_share"].iloc[-1] == 1
 
 
 def test_ks_chart_shows_the_domain_ks():

@@ -46,47 +46,47 @@ def _invoices():
 def test_baseline_by_hand():
     b = cc.segment_baseline(_orders(), _invoices(), "2026-01-01")
     assert list(b.index) == ["现金客户", "赊销客户", "混合客户"]
-    assert b.loc["现金客户", "年销售额"] == 2000 and b.loc["现金客户", "赊销占比"] == 0
-    assert b.loc["赊销客户", "年销售额"] == 6000 and b.loc["赊销客户", "赊销占比"] == 1
-    assert b.loc["混合客户", "赊销占比"] == pytest.approx(0.75)
-    assert b.loc["赊销客户", "毛利率"] == pytest.approx(0.2)
-    assert b.loc["赊销客户", "现行账期（天）"] == 30
+    assert b.loc["现金客户", "annual_sales"] == 2000 and b.loc["现金客户", "credit_share"] == 0
+    assert b.loc["赊销客户", "annual_sales"] == 6000 and b.loc["赊销客户", "credit_share"] == 1
+    assert b.loc["混合客户", "credit_share"] == pytest.approx(0.75)
+    assert b.loc["赊销客户", "gross_margin"] == pytest.approx(0.2)
+    assert b.loc["赊销客户", "current_days"] == 30
     # B: invoice 1 was 10 days late, invoice 2 is 184 days late at the cut-off -> amount-weighted mean 97
-    assert b.loc["赊销客户", "平均逾期天数"] == pytest.approx((10 * 3000 + 184 * 3000) / 6000)
-    assert b.loc["赊销客户", "坏账率"] == pytest.approx(0.5)    # invoice 2 never paid
-    assert b.loc["混合客户", "坏账率"] == 0                      # due only 31 days ago: not old enough to count
+    assert b.loc["赊销客户", "avg_days_late"] == pytest.approx((10 * 3000 + 184 * 3000) / 6000)
+    assert b.loc["赊销客户", "bad_debt_rate"] == pytest.approx(0.5)    # invoice 2 never paid
+    assert b.loc["混合客户", "bad_debt_rate"] == 0                      # due only 31 days ago: not old enough to count
     # the cash segment has no invoices: priced like the whole company
-    assert b.loc["现金客户", "坏账率"] == pytest.approx(0.5)
+    assert b.loc["现金客户", "bad_debt_rate"] == pytest.approx(0.5)
 
 
 def test_current_terms_change_nothing_and_numbers_follow_the_formula():
     b = cc.segment_baseline(_orders(), _invoices(), "2026-01-01")
     r = cc.segment_terms(b, {})
-    assert (r.table[["应收账款平均余额变化", "预计坏账变化", "净收益变化"]].abs() < 1e-9).all().all()
+    assert (r.table[["avg_receivable_change", "expected_bad_debt_change", "net_profit_change"]].abs() < 1e-9).all().all()
     row = b.loc["赊销客户"]
-    assert r.current.loc["赊销客户", "应收账款平均余额"] == pytest.approx(6000 / 360 * (30 + row["平均逾期天数"]))
-    assert r.current.loc["赊销客户", "预计坏账"] == pytest.approx(6000 * 0.5)
-    assert r.current.loc["合计", "销售额"] == pytest.approx(2000 + 6000 + 8000)
+    assert r.current.loc["赊销客户", "avg_receivable"] == pytest.approx(6000 / 360 * (30 + row["avg_days_late"]))
+    assert r.current.loc["赊销客户", "expected_bad_debt"] == pytest.approx(6000 * 0.5)
+    assert r.current.loc["合计", "sales"] == pytest.approx(2000 + 6000 + 8000)
 
 
 def test_deposit_and_shorter_days_cut_risk_and_money_tied_up_but_lose_credit_sales():
     b = cc.segment_baseline(_orders(), _invoices(), "2026-01-01")
     r = cc.segment_terms(b, {"赊销客户": (0.5, 30)}, sensitivity=0.5)
     # half the credit withdrawn -> a quarter of the credit-dependent sales lost (0.5 x 0.5)
-    assert r.new.loc["赊销客户", "销售额"] == pytest.approx(6000 * 0.75)
-    assert r.new.loc["赊销客户", "赊销额"] == pytest.approx(6000 * 0.75 * 0.5)
-    assert r.table.loc["赊销客户", "预计坏账变化"] < 0
-    assert r.table.loc["赊销客户", "应收账款平均余额变化"] < 0
+    assert r.new.loc["赊销客户", "sales"] == pytest.approx(6000 * 0.75)
+    assert r.new.loc["赊销客户", "credited"] == pytest.approx(6000 * 0.75 * 0.5)
+    assert r.table.loc["赊销客户", "expected_bad_debt_change"] < 0
+    assert r.table.loc["赊销客户", "avg_receivable_change"] < 0
 
 
 def test_cash_only_removes_receivables_and_credit_for_cash_customers_adds_risk():
     b = cc.segment_baseline(_orders(), _invoices(), "2026-01-01")
     r = cc.segment_terms(b, {"混合客户": (0, 0), "现金客户": (0, 30)})
-    assert r.new.loc["混合客户", "应收账款平均余额"] == 0 and r.new.loc["混合客户", "预计坏账"] == 0
-    assert r.new.loc["混合客户", "销售额"] == pytest.approx(8000 * (1 - 0.75 * 0.5))
-    assert r.new.loc["现金客户", "销售额"] == 2000  # more credit does not raise sales (cautious assumption)
-    assert r.table.loc["现金客户", "预计坏账变化"] > 0
-    assert r.table.loc["现金客户", "净收益变化"] < 0
+    assert r.new.loc["混合客户", "avg_receivable"] == 0 and r.new.loc["混合客户", "expected_bad_debt"] == 0
+    assert r.new.loc["混合客户", "sales"] == pytest.approx(8000 * (1 - 0.75 * 0.5))
+    assert r.new.loc["现金客户", "sales"] == 2000  # more credit does not raise sales (cautious assumption)
+    assert r.table.loc["现金客户", "expected_bad_debt_change"] > 0
+    assert r.table.loc["现金客户", "net_profit_change"] < 0
 
 
 @pytest.mark.parametrize("terms, word", [
@@ -109,7 +109,7 @@ def test_view_updates_and_never_raises():
     assert v.result is not None and v.message == ""
     assert "付款方式细分" not in v.summary.value and "混合客户" in v.summary.value
     r = v.update(terms={"赊销客户": (50, 30)})
-    assert r.table.loc["赊销客户", "定金比例"] == 0.5
+    assert r.table.loc["赊销客户", "deposit_share"] == 0.5
     assert "定金 50%，余款赊销 30 天" in v.summary.value
     for bad in ({"赊销客户": (150, 30)}, {"赊销客户": ("abc", 30)}, {"赊销客户": 30}, {"谁": (0, 0)}, "x"):
         assert v.update(terms=bad) is None
@@ -121,7 +121,7 @@ def test_view_controls_drive_the_update():
     v = PaymentTermsView(_orders(), _invoices(), asof="2026-01-01")
     deposit, days = v.controls["混合客户"]
     days.value = 0
-    assert v.result.table.loc["混合客户", "账期（天）"] == 0
+    assert v.result.table.loc["混合客户", "terms_days"] == 0
     assert "现金（货到付款）" in v.summary.value
     deposit.value = 100
     assert "全额预付" in v.summary.value
@@ -132,10 +132,10 @@ def test_course_companies(group):
     orders = crmlab.datasets.load("orders", group=group)
     invoices = crmlab.datasets.load("invoices", group=group)
     b = cc.segment_baseline(orders, invoices)
-    assert (b["年销售额"] > 0).all() and b.notna().all().all()
+    assert (b["annual_sales"] > 0).all() and b.notna().all().all()
     r = cc.segment_terms(b, {"混合客户": (0.3, 30)})
-    assert r.table.loc["混合客户", "应收账款平均余额变化"] < 0
-    assert r.table.loc["混合客户", "预计坏账变化"] <= 0
+    assert r.table.loc["混合客户", "avg_receivable_change"] < 0
+    assert r.table.loc["混合客户", "expected_bad_debt_change"] <= 0
 
 
 def test_credit_notes_and_partial_payments_are_netted():
@@ -147,13 +147,13 @@ def test_credit_notes_and_partial_payments_are_netted():
                          "ref_invoice_id": ["2"]})
     with_note = pd.concat([base.assign(ref_invoice_id=None), note], ignore_index=True)
     b = cc.segment_baseline(_orders(), with_note, "2026-01-01")
-    assert b.loc["赊销客户", "坏账率"] == 0
-    assert b.loc["赊销客户", "平均逾期天数"] == pytest.approx(10)
+    assert b.loc["赊销客户", "bad_debt_rate"] == 0
+    assert b.loc["赊销客户", "avg_days_late"] == pytest.approx(10)
     prof = cc.payment_profile(_orders(), with_note, "2026-01-01")
-    assert prof.loc["B", "发票数"] == 1 and prof.loc["B", "当前逾期金额"] == 0
+    assert prof.loc["B", "invoice_count"] == 1 and prof.loc["B", "overdue_now"] == 0
     part = note.assign(invoice_id="2-回款", amount=-1000.0)
     with_part = pd.concat([base.assign(ref_invoice_id=None), part], ignore_index=True)
     prof = cc.payment_profile(_orders(), with_part, "2026-01-01")
-    assert prof.loc["B", "发票数"] == 2 and prof.loc["B", "当前逾期金额"] == pytest.approx(2000)
+    assert prof.loc["B", "invoice_count"] == 2 and prof.loc["B", "overdue_now"] == pytest.approx(2000)
     b = cc.segment_baseline(_orders(), with_part, "2026-01-01")
-    assert b.loc["赊销客户", "坏账率"] == pytest.approx(2000 / 5000)
+    assert b.loc["赊销客户", "bad_debt_rate"] == pytest.approx(2000 / 5000)

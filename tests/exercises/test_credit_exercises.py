@@ -56,12 +56,12 @@ def test_q1_pyramid_rank():
 
 def test_q2_vip_share_from_the_table():
     t = cc.pyramid(_orders()).tiers
-    share = t.iloc[0]["金额占比"]
+    share = t.iloc[0]["value_share"]
     for ok in (share, round(share * 100, 1), f"{share:.1%}"):
         assert L.q2.check(ok).correct, ok
-    _wrong(L.q2.check(t.iloc[0]["客户占比"]), "客户占比")
-    _wrong(L.q2.check(t.iloc[1]["累计金额占比"]), "前两层")
-    _wrong(L.q2.check(t.iloc[0]["金额"]), "金额")
+    _wrong(L.q2.check(t.iloc[0]["customer_share"]), "客户占比")
+    _wrong(L.q2.check(t.iloc[1]["cum_value_share"]), "前两层")
+    _wrong(L.q2.check(t.iloc[0]["amount"]), "金额")
     _wrong(L.q2.check(share * 0.5), "第一行")
 
 
@@ -79,11 +79,11 @@ def test_q6_payment_terms_widget_number():
 
     view = PaymentTermsView(_orders(), crmlab.datasets.load("invoices"))
     res = view.update(terms={"混合客户": (20, 30)})
-    read = -res.table.loc["混合客户", "预计坏账"] + res.current.loc["混合客户", "预计坏账"]
+    read = -res.table.loc["混合客户", "expected_bad_debt"] + res.current.loc["混合客户", "expected_bad_debt"]
     assert read > 0
     assert L.q6.check(round(read)).correct
     _wrong(L.q6.check(-round(read)), "方向")
-    _wrong(L.q6.check(res.new.loc["合计", "预计坏账"]), "合计")
+    _wrong(L.q6.check(res.new.loc["合计", "expected_bad_debt"]), "合计")
     _wrong(L.q6.check(read * 3), "定金是 20%")
 
 
@@ -142,7 +142,7 @@ def test_q11_ageing_buckets():
 def test_q12_provision():
     assert L.q12.check(15_600).correct
     prov = cc.provision(pd.DataFrame([L.Q12_AMOUNTS]), rates={k: v / 100 for k, v in L.Q12_RATES_PERCENT.items()})
-    assert L.q12.check(prov.loc["合计", "坏账准备"]).correct
+    assert L.q12.check(prov.loc["合计", "provision"]).correct
     _wrong(L.q12.check(1_560_000), "100 倍")
     _wrong(L.q12.check(13_600), "未到期")
     _wrong(L.q12.check(330_000), "还没有乘")
@@ -160,15 +160,15 @@ def test_q13_dso():
 
 def test_q14_reads_the_provision_table():
     p = cc.provision(cc.aging(crmlab.datasets.load("invoices"), L.ASOF))
-    share = p.loc["逾期180天以上", "坏账准备"] / p.loc["合计", "坏账准备"]
+    share = p.loc["逾期180天以上", "provision"] / p.loc["合计", "provision"]
     assert share > 0.5
     for ok in (share, round(share * 100, 1), f"{share:.1%}"):
         assert L.q14.check(ok).correct, ok
-    _wrong(L.q14.check(p.loc["逾期180天以上", "应收金额"] / p.loc["合计", "应收金额"]), "账龄表")
+    _wrong(L.q14.check(p.loc["逾期180天以上", "receivable"] / p.loc["合计", "receivable"]), "账龄表")
     _wrong(L.q14.check(80), "计提比例")
-    _wrong(L.q14.check(p.loc["合计", "计提比例"]), "合计行")
+    _wrong(L.q14.check(p.loc["合计", "provision_rate"]), "合计行")
     _wrong(L.q14.check(share / 2), "比正确答案小")
-    _wrong(L.q14.check(p.loc["逾期180天以上", "坏账准备"]), "金额")
+    _wrong(L.q14.check(p.loc["逾期180天以上", "provision"]), "金额")
 
 
 def test_q15_to_q18_extension():
@@ -218,7 +218,7 @@ def test_expected_answers_and_classroom_for_every_group(group, monkeypatch):
     monkeypatch.setattr(course, "_group", group)   # what crmlab.course.set_group does
     orders = crmlab.datasets.load("orders", group=group)
     t = cc.pyramid(orders).tiers
-    assert L.q2.check(t.iloc[0]["金额占比"]).correct
+    assert L.q2.check(t.iloc[0]["value_share"]).correct
     assert L.q6.expected().endswith("元") and L._q6_saving() > 0   # a real reduction for every company
     for question, answer in L.CLASSROOM:
         text = answer()

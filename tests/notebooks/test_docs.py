@@ -330,11 +330,11 @@ def test_answers_lesson4(guide, data):
     for late in (1, 5, 8):
         res = application.compute(**(defaults | {"late_payments_12m": late}))
         s, limit = res["scored"].iloc[0], res["limit"].iloc[0]
-        _in(guide, f"{s['score']:.1f}", s["grade"], f"{limit['credit_limit']:,.0f} 元", f"{s['品格']:.1f}")
+        _in(guide, f"{s['score']:.1f}", s["grade"], f"{limit['credit_limit']:,.0f} 元", f"{s['character']:.1f}")
     for day, total, rate in (("2025-02-01", "82.1", "10.9%"), ("2025-07-01", "59.2", "21.6%"), (ASOF, "66.7", "26.3%")):
         prov = cc.provision(cc.aging(data["invoices"], day)).loc["合计"]
-        assert f"{prov['应收金额'] / 10_000:.1f}" == total, day
-        assert f"{prov['计提比例']:.1%}" == rate, day
+        assert f"{prov['receivable'] / 10_000:.1f}" == total, day
+        assert f"{prov['provision_rate']:.1%}" == rate, day
         _in(guide, f"{day}", f"约 {total} 万元", f"计提{'比例只有 ' if day == '2025-02-01' else ' '}{rate}")
 
 

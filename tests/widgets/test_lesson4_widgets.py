@@ -58,7 +58,7 @@ def _bad(view):
 def test_pyramid_view():
     v = PyramidView(_orders())
     assert v.result is not None and v.message == ""
-    assert list(v.result.tiers["客户数"]) == [1, 3, 12, 64]
+    assert list(v.result.tiers["customers"]) == [1, 3, 12, 64]
     assert v.figure is not None
     v.update(cutoffs=(20, 30, 50, 0), by="gross_profit")
     assert list(v.result.tiers.index) == ["A类客户", "B类客户", "C类客户"]
@@ -72,7 +72,7 @@ def test_pyramid_view():
     v.sliders[0].value = 2  # via the controls: 2+4+15+80 != 100
     _bad(v)
     v.preset.value = "ABC 20/30/50"  # preset buttons set all sliders at once
-    assert v.message == "" and list(v.result.tiers["客户数"]) == [16, 24, 40]
+    assert v.message == "" and list(v.result.tiers["customers"]) == [16, 24, 40]
     v.preset.value = "金字塔 1/4/15/80"
     assert v.message == "" and len(v.result.tiers) == 4
 
@@ -147,7 +147,7 @@ def test_credit_application_explains_a_zero_limit():
     v = CreditApplicationView()
     res = v.update(working_capital=-200_000)
     assert res is not None and res["limit"].loc[0, "credit_limit"] == 0
-    assert "营运资金" in res["limit"].loc[0, "额度说明"]
+    assert "营运资金" in res["limit"].loc[0, "limit_note"]
     # the learner sees the cause in the rendered output, not only the number
     v2 = CreditApplicationView(working_capital=-200_000)
     assert v2.result["limit"].loc[0, "credit_limit"] == 0
