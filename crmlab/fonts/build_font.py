@@ -3,7 +3,8 @@
 The shipped ``CRMLabSansSC-Regular.ttf`` is a subset of *Noto Sans CJK SC Regular*
 (SIL Open Font License 1.1, see ``OFL.txt`` next to this file): ASCII, Latin-1,
 general and CJK punctuation, full-width forms, all 6,763 GB2312 hanzi and every
-other character used in crmlab's sources, notebooks and data dictionary.  The CFF
+other character used in crmlab's sources, notebooks and data dictionary, and in the
+JupyterLab zh_CN language pack (the interface ``crmlab-lab`` starts in Chinese).  The CFF
 outlines are converted to TrueType (quadratic) so every matplotlib backend,
 PDF and SVG included, can embed it.  As a modified version it carries its own
 family name, ``CRMLab Sans SC``.
@@ -42,7 +43,23 @@ def project_chars() -> set[str]:
     for pattern in patterns:
         for path in ROOT.glob(pattern):
             chars.update(path.read_text(encoding="utf-8"))
+    chars.update(language_pack_chars())
     return {c for c in chars if ord(c) > 0x7F}
+
+
+def language_pack_chars() -> set[str]:
+    """Every character of the installed JupyterLab zh_CN language pack (crmlab-lab's interface, which
+    falls back to this font on a computer without Chinese fonts; a few entries use traditional forms)."""
+    import json
+
+    try:
+        import jupyterlab_language_pack_zh_CN as pack
+    except ImportError:
+        return set()
+    chars: set[str] = set()
+    for path in (Path(pack.__file__).parent / "locale").rglob("*.json"):
+        chars.update(json.dumps(json.loads(path.read_text(encoding="utf-8")), ensure_ascii=False))
+    return chars
 
 
 def wanted_codepoints() -> list[int]:

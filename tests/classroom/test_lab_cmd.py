@@ -7,8 +7,10 @@ tests/notebooks/test_lab_browser.py starts the server and checks the result in a
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -127,6 +129,20 @@ def test_stylesheet_starts_with_jupyterlabs_own_font_lists():
         assert theirs, name
         families = [f.strip().strip("\"'") for f in theirs.group(1).split(",")]
         assert ours[name][: len(families)] == families, name
+
+
+def test_course_font_covers_jupyterlabs_chinese_interface():
+    """Every character of the zh_CN language pack's translations is in the course font (none shows as a box)."""
+    import jupyterlab_language_pack_zh_CN as pack
+    from fontTools.ttLib import TTFont
+
+    cmap = set(TTFont(FONT_FILE)["cmap"].getBestCmap())
+    chars: set[str] = set()
+    for path in (Path(pack.__file__).parent / "locale").rglob("*.json"):
+        chars.update(json.dumps(json.loads(path.read_text(encoding="utf-8")), ensure_ascii=False))
+    shown = {c for c in chars if ord(c) > 0x7F and unicodedata.category(c) not in ("Cf", "Mn")}  # not zero-width marks
+    assert len(shown) > 500  # the translations were found
+    assert sorted(c for c in shown if ord(c) not in cmap) == []
 
 
 # --------------------------------------------------------------------------- the command line
