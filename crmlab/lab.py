@@ -9,9 +9,9 @@ folder: a student who picks 设置 → 语言 → English keeps that choice (use
 over these defaults).
 
 The server also reads the course's Jupyter configuration, ``crmlab/lab_config`` (added to
-``JUPYTER_CONFIG_PATH`` for this server only; it adds to the user's own settings rather than
-replacing them, and options on the command line still win), again without touching the user's
-own files:
+``JUPYTER_CONFIG_PATH`` for this server only; Jupyter ranks it above the user's own
+configuration, so it updates dictionaries instead of replacing them, and options on the command
+line still win), again without touching the user's own files:
 
 * JupyterLab's custom CSS (``crmlab/lab_config/custom/custom.css``) is on: it ends JupyterLab's
   font lists with the course font ``CRMLab Sans SC``, which the server itself serves from
