@@ -158,7 +158,8 @@ def test_chart_support_confidence_coloured_by_lift(lines):
     assert len(ax.collections[0].get_offsets()) == len(rules)
     colorbar_labels = [a.get_ylabel() for a in ax.figure.axes if a is not ax]
     assert any("提升度" in s for s in colorbar_labels)
-    assert any("面包 → 牛奶" in t.get_text() for t in ax.texts)
+    key = ax.figure.legends[0].get_texts()  # every point is numbered; the key below names each rule
+    assert any("面包 → 牛奶" in t.get_text() for t in key)
     matplotlib.pyplot.close(ax.figure)
     with pytest.raises(CRMDataError, match="规则"):
         plot_rules(rules.iloc[:0])
