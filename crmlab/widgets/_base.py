@@ -78,6 +78,30 @@ def fixed_figure(figsize: tuple[float, float], **adjust: float):
     return fig
 
 
+def _clear_for_redraw(ax) -> None:
+    """Remove what a chart drew on ``ax`` (and on its twin), keeping the Axes, its ticks and its twin."""
+    fig = ax.figure
+    twin = getattr(ax, "_crmlab_twin", None)
+    keep = [a for a in (ax, twin) if a is not None]
+    for other in list(fig.axes):
+        if other not in keep:
+            fig.delaxes(other)
+    for a in keep:
+        for artist in (*a.lines, *a.patches, *a.texts, *a.images, *a.collections, *a.artists, *a.tables):
+            artist.remove()
+        if a.legend_ is not None:
+            a.legend_.remove()
+        a.relim()
+        if getattr(a, "name", "") == "polar":
+            a.set_autoscaley_on(True)  # the angle axis always spans the full circle
+        else:
+            a.set_autoscale_on(True)
+    for artist in (*fig.texts, *fig.legends):
+        artist.remove()
+    fig.set_size_inches(ax._crmlab_figsize)  # presentation mode scales it again if it is on
+    fig._crmlab_enlarged = False
+
+
 class View:
     """A widget view.
 
@@ -105,6 +129,33 @@ class View:
         return None
 
     # -- shared ------------------------------------------------------------
+    def live_axes(self, key: str, figsize: tuple[float, float], *, rect=None, projection=None, **adjust: float):
+        """An Axes this view keeps for chart ``key`` and draws on again at every update.
+
+        The first call makes a figure with fixed margins (``adjust``, or the Axes at ``rect``);
+        later calls return the same Axes with the previous chart's lines, bars, texts and
+        legends removed.  A chart function then redraws on Axes, ticks and tick labels that
+        already exist, which is most of the time a new figure costs (a slider drag redraws many
+        times).  Switching presentation mode starts new figures at the new size.
+        """
+        from crmlab import presentation
+
+        cache = self.__dict__.setdefault("_live", {})
+        state = (key, tuple(figsize), presentation.is_on())
+        ax = cache.get(state)
+        if ax is not None and ax.figure is not None:
+            _clear_for_redraw(ax)
+            return ax
+        from matplotlib.figure import Figure  # not pyplot: the figure is kept, never auto-shown
+
+        fig = Figure(figsize=figsize)
+        fig.subplots_adjust(**adjust)
+        fig._crmlab_fixed_layout = True
+        ax = fig.add_axes(rect, projection=projection) if rect is not None else fig.add_subplot(projection=projection)
+        ax._crmlab_figsize = tuple(figsize)
+        cache[state] = ax
+        return ax
+
     def control_values(self, values: dict) -> dict:
         """``values`` completed with the current value of each control in ``self.controls``.
 
@@ -195,3 +246,18 @@ class View:
         from IPython.display import display
 
         display(self.displayed())
+
+
+def table_html(frame, formats: dict | None = None) -> str:
+    """A DataFrame as a plain HTML table for a view (escaped text, blanks as —).
+
+    ``formats`` maps a column to a format string such as ``"{:,.0f}"``; the one table helper
+    the lesson views share.
+    """
+    import pandas as pd
+
+    shown = frame.copy()
+    for column, fmt in (formats or {}).items():
+        if column in shown.columns:
+            shown[column] = ["—" if pd.isna(v) else fmt.format(v) for v in shown[column]]
+    return shown.to_html(border=0, escape=True, na_rep="—")
