@@ -137,6 +137,7 @@ COLUMNS: dict[str, str] = {
     "overdue_over_180": "逾期180天以上",
     # credit (lesson 4, 拓展): the KS table of a scorecard
     "cutoff": "分数", "cum_bad_share": "累计坏客户占比", "cum_good_share": "累计好客户占比", "ks_gap": "差值",
+    "fpr": "误伤的好客户比例（假阳性率）", "tpr": "抓到的坏客户比例（真阳性率）",
 }
 
 #: Where one English name stands for a *different quantity* (or a different thing) in one

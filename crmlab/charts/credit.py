@@ -147,10 +147,10 @@ def plot_iv(iv_table: pd.DataFrame, ax=None, top=20, labels=None):
 def plot_ks(y, points, ax=None):
     """KS curve: cumulative share of bads vs goods by score; the largest gap is the KS.
 
-    Uses the domain's :func:`crmlab.credit._scorecard.ks_table`, so the KS in the legend
+    Uses the domain's :func:`crmlab.credit.ks_table`, so the KS in the legend
     is exactly :func:`crmlab.credit.ks_score` (equal scores enter together).
     """
-    from crmlab.credit._scorecard import ks_table
+    from crmlab.credit import ks_table
 
     t = ks_table(y, points)
     _fig, ax = get_ax(ax)
@@ -168,13 +168,13 @@ def plot_ks(y, points, ax=None):
 
 
 def plot_roc(y, proba_bad, ax=None):
-    """ROC curve of a bad-customer probability, with the AUC in the legend."""
-    from sklearn.metrics import roc_auc_score, roc_curve
+    """ROC curve of a bad-customer probability, with the AUC in the legend (both from :mod:`crmlab.credit`)."""
+    from crmlab.credit import auc_score, roc_table
 
-    fpr, tpr, _ = roc_curve(np.asarray(y), np.asarray(proba_bad))
-    auc = roc_auc_score(np.asarray(y), np.asarray(proba_bad))
+    roc = roc_table(y, proba_bad)
+    auc = auc_score(y, proba_bad)
     _fig, ax = get_ax(ax, figsize=(5, 5))
-    ax.plot(fpr, tpr, color="#1f77b4", label=f"评分卡 AUC = {auc:.3f}")
+    ax.plot(roc["fpr"], roc["tpr"], color="#1f77b4", label=f"评分卡 AUC = {auc:.3f}")
     ax.plot([0, 1], [0, 1], color="gray", linestyle=":", label="随机猜测 AUC = 0.5")
     ax.set_xlabel("误伤的好客户比例（假阳性率）")
     ax.set_ylabel("抓到的坏客户比例（真阳性率）")

@@ -11,6 +11,7 @@ import pandas as pd
 
 from crmlab._errors import CRMDataError
 from crmlab.charts import get_ax
+from crmlab.charts._format import number
 
 VALUE_COLORS = ["#1b7837", "#5aae61", "#a6dba0", "#d9f0d3"]
 COST_COLORS = ["#b2182b", "#d6604d", "#f4a582", "#fddbc7"]
@@ -23,12 +24,7 @@ def _labels():
     return LABELS
 
 
-def _fmt(value: float) -> str:
-    if not np.isfinite(value):
-        return "—"
-    if abs(value) >= 100 or value == round(value):
-        return f"{value:,.0f}"
-    return f"{value:,.1f}"
+_fmt = number  # one number format with the views (crmlab.charts._format)
 
 
 def plot_delivered_value(result: pd.DataFrame, ax=None):
@@ -223,7 +219,7 @@ def plot_at_risk(
     value = pd.to_numeric(clv_frame[value_col], errors="coerce").to_numpy(float)
     alive = pd.to_numeric(clv_frame["prob_alive"], errors="coerce").to_numpy(float)
     positive = value[value > 0]
-    threshold = float(np.quantile(positive, value_quantile)) if len(positive) else np.nan
+    threshold = risky.attrs["value_threshold"]  # the domain's threshold (inf when no value is positive)
     _fig, ax = get_ax(ax, figsize=(7, 4.6))
     ymax = float(np.nanmax(value)) if np.isfinite(value).any() else 1.0
     skewed = bool(len(positive) and np.nanmax(positive) / np.median(positive) > 20)

@@ -59,7 +59,8 @@ from crmlab.credit._pyramid import (
 )
 from crmlab.credit._terms import SegmentTermsResult, segment_baseline, segment_terms
 
-_LAZY = {"Scorecard", "cross_validate_scorecard", "ks_score", "ks_table", "german_credit_xy", "CVResult"}
+_LAZY = {"Scorecard", "cross_validate_scorecard", "ks_score", "ks_table", "roc_table", "auc_score", "cutoff_summary",
+         "german_credit_xy", "CVResult"}
 
 
 def __getattr__(name: str):
@@ -102,6 +103,7 @@ __all__ = [
     "abc_tiers",
     "aging",
     "aging_summary",
+    "auc_score",
     "bucket_of",
     "check_cutoffs",
     "collection_priority",
@@ -109,6 +111,7 @@ __all__ = [
     "credit_limit",
     "credit_policy",
     "cross_validate_scorecard",
+    "cutoff_summary",
     "dso",
     "dso_trend",
     "german_bin_label",
@@ -124,6 +127,7 @@ __all__ = [
     "provision",
     "pyramid",
     "relabel",
+    "roc_table",
     "score_5c",
     "segment_baseline",
     "segment_terms",

@@ -43,7 +43,7 @@ HEADER_LABELS = pick((
     "sales_growth", "bucket", "share", "receivable", "provision_rate", "provision", "dso", "month_end",
     "overdue_amount", "max_days_overdue", "overdue_invoices", "expected_loss", "action", "exceeds_limit",
     "seriously_overdue", "hold", "hold_reason", "overdue_over_90", "overdue_over_180", "cutoff", "cum_bad_share",
-    "cum_good_share", "ks_gap",
+    "cum_good_share", "ks_gap", "fpr", "tpr",
 ))
 #: headers whose label already says the unit
 _HEADER_WITH_UNIT = {"amount": "金额", "gross_profit": "毛利"}

@@ -372,6 +372,49 @@ def ks_score(y_true, y_score) -> float:
     return float(ks_table(y_true, y_score)["ks_gap"].abs().max())
 
 
+def cutoff_summary(points, y_true, cutoff: float) -> dict[str, float]:
+    """What an approval cut-off on scorecard points does (approve when ``points >= cutoff``).
+
+    ``approved`` (number), ``approval_rate``, ``bad_rate_approved`` and ``bad_rate_refused``
+    (share of bads among the approved / the refused; NaN when that group is empty) and
+    ``bads_caught`` (share of all bads refused).  ``y_true``: 1 = bad, 0 = good.
+    """
+    pts = np.asarray(points, dtype=float).ravel()
+    y = np.asarray(y_true).astype(int).ravel()
+    if len(pts) == 0:
+        raise CRMDataError("没有客户分数，无法设定分数线。")
+    if len(pts) != len(y):
+        raise CRMDataError(f"分数和好坏标签要一一对应：分数 {len(pts)} 个，标签 {len(y)} 个。")
+    ok = pts >= float(cutoff)
+    n_ok = int(ok.sum())
+    return {
+        "cutoff": float(cutoff),
+        "approved": n_ok,
+        "approval_rate": n_ok / len(ok),
+        "bad_rate_approved": float(y[ok].mean()) if n_ok else float("nan"),
+        "bad_rate_refused": float(y[~ok].mean()) if n_ok < len(ok) else float("nan"),
+        "bads_caught": float(y[~ok].sum() / max(y.sum(), 1)),
+    }
+
+
+def roc_table(y_true, y_proba_bad) -> pd.DataFrame:
+    """The ROC curve of a bad-customer probability: at each cut-off (``cutoff``, highest first) the
+    share of goods wrongly refused (``fpr``) and of bads caught (``tpr``)."""
+    from sklearn.metrics import roc_curve
+
+    yt, ys = _ks_inputs(y_true, y_proba_bad)
+    fpr, tpr, cut = roc_curve(yt, ys)
+    return pd.DataFrame({"cutoff": cut, "fpr": fpr, "tpr": tpr})
+
+
+def auc_score(y_true, y_proba_bad) -> float:
+    """Area under the ROC curve of a bad-customer probability (0.5 = guessing, 1 = perfect)."""
+    from sklearn.metrics import roc_auc_score
+
+    yt, ys = _ks_inputs(y_true, y_proba_bad)
+    return float(roc_auc_score(yt, ys))
+
+
 @dataclass
 class CVResult:
     """Cross-validation of a scorecard.

@@ -313,7 +313,8 @@ def discounted_clv(
         One row per period (index ``period`` 1..periods): ``margin``,
         ``survival``, ``expected_margin``, ``discount_factor``,
         ``discounted_margin`` and ``cumulative_clv`` (running sum of the
-        discounted margins minus the acquisition cost).
+        discounted margins minus the acquisition cost).  ``attrs["undiscounted_clv"]``:
+        the same expected margins added up without discounting, minus the acquisition cost.
     """
     r = _rate(retention, "留存率", upper=1.0, example="0.8")
     d = _rate(discount, "折现率", upper=1.0)
@@ -329,6 +330,8 @@ def discounted_clv(
         table = _clv_table(m, survival, factor, t, acq)
     if not np.isfinite(table.to_numpy()).all():
         raise CRMDataError("每期利润或获客成本太大，计算结果超出了范围。请填写合理大小的金额。")
+    # the same expected margins without discounting, minus the acquisition cost (for comparison)
+    table.attrs["undiscounted_clv"] = float(table["expected_margin"].sum()) - acq
     return table
 
 

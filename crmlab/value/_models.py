@@ -517,7 +517,9 @@ def at_risk(
     at or above its ``value_quantile`` quantile among customers with a positive
     value, and whose ``prob_alive`` is below ``alive_below``: customers who were
     worth a lot and have probably stopped buying. Sorted by value (largest first),
-    then by probability alive (lowest first); adds ``value_threshold``.
+    then by probability alive (lowest first); adds ``value_threshold`` (also in
+    ``attrs["value_threshold"]``, so it is known when nobody is at risk; ``inf`` when
+    no customer has a positive value).
     """
     frame = _require_frame(clv_frame, "客户价值预测表")
     _require_columns(frame, [value_col, "prob_alive"], "客户价值预测表")
@@ -534,4 +536,5 @@ def at_risk(
     out = frame[mask].copy()
     out["value_threshold"] = threshold
     out = out.sort_values([value_col, "prob_alive"], ascending=[False, True], kind="stable")
+    out.attrs["value_threshold"] = threshold
     return out

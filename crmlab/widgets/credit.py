@@ -20,7 +20,7 @@ import pandas as pd
 
 from crmlab._errors import CRMDataError
 from crmlab.course import COURSE_DATE
-from crmlab.widgets._base import View
+from crmlab.widgets._base import View, table_html
 
 
 def _num(value, name: str) -> float:
@@ -46,12 +46,6 @@ def _percent(value, name: str, upper: float = 100.0) -> float:
     if v < 0 or v > upper:
         raise CRMDataError(f"「{name}」请填 0~{upper:g} 之间的百分数（例如 5% 就填 5），现在是 {v:g}。")
     return v / 100
-
-
-def _table_html(df: pd.DataFrame, formats: dict | None = None) -> str:
-    formats = formats or {}
-    return df.to_html(formatters={k: f.format for k, f in formats.items()},
-                      border=0, na_rep="—")
 
 
 _RANK_OPTIONS = [("按销售额", "amount"), ("按毛利", "gross_profit")]
@@ -207,7 +201,7 @@ class CreditPolicyView(_SummaryView):
         be_text = f"销售至少要增长 {be:.1%} 才能保本" if np.isfinite(be) else "无论销售增长多少都无法保本"
         self.summary.value = (
             f"<p><b>结论：{verdict}</b>（净收益变化 {result.profit_change:,.0f} 元；{be_text}）</p>"
-            + _table_html(t.round(0), dict.fromkeys(t.columns, "{:,.0f}"))
+            + table_html(t.round(0), dict.fromkeys(t.columns, "{:,.0f}"))
         )
         return plot_credit_policy(result)
 
@@ -368,30 +362,20 @@ class ScoreCutoffView(View):
         self.update(cutoff=self.slider.value)
 
     def compute(self, cutoff=600):
-        c = _num(cutoff, "批准分数线")
-        if len(self.points) == 0:
-            raise CRMDataError("没有客户分数，无法设定分数线。")
-        ok = self.points >= c
-        n_ok = int(ok.sum())
-        return {
-            "cutoff": c,
-            "批准人数": n_ok,
-            "批准率": n_ok / len(ok),
-            "批准客户中的坏客户比例": float(self.y[ok].mean()) if n_ok else float("nan"),
-            "拒绝客户中的坏客户比例": float(self.y[~ok].mean()) if n_ok < len(ok) else float("nan"),
-            "抓住的坏客户": float(self.y[~ok].sum() / max(self.y.sum(), 1)),
-        }
+        from crmlab.credit import cutoff_summary
+
+        return cutoff_summary(self.points, self.y, _num(cutoff, "批准分数线"))
 
     def render(self, result):
         from crmlab.charts.credit import plot_score_distribution
 
         ax = plot_score_distribution(self.points, self.y)
         ax.axvline(result["cutoff"], color="black", linestyle="--")
-        bad = result["批准客户中的坏客户比例"]
+        bad = result["bad_rate_approved"]
         bad_text = "—" if math.isnan(bad) else f"{bad:.1%}"
         ax.set_title(
-            f"分数线 {result['cutoff']:.0f}：批准 {result['批准率']:.0%}，批准客户中坏客户 {bad_text}，"
-            f"拒掉了 {result['抓住的坏客户']:.0%} 的坏客户",
+            f"分数线 {result['cutoff']:.0f}：批准 {result['approval_rate']:.0%}，批准客户中坏客户 {bad_text}，"
+            f"拒掉了 {result['bads_caught']:.0%} 的坏客户",
             fontsize=10,
         )
         return ax
@@ -454,14 +438,13 @@ class PaymentTermsView(_SummaryView):
 
     def render(self, result):
         t = result.table
-        cur = result.current
         show = pd.DataFrame({
             "付款条件": [_terms_text(t.loc[s, "deposit_share"], t.loc[s, "terms_days"]) for s in t.index[:-1]] + ["—"],
             "销售额（元）": t["sales"],
             "被占用的资金（元）": t["avg_receivable"],
             "资金变化": t["avg_receivable_change"],
             "预计坏账（元）": t["expected_bad_debt"],
-            "坏账变化": t["expected_bad_debt"] - cur["expected_bad_debt"],
+            "坏账变化": t["expected_bad_debt_change"],
             "净收益（元）": t["net_profit"],
             "净收益变化": t["net_profit_change"],
         }, index=list(t.index))
@@ -470,9 +453,9 @@ class PaymentTermsView(_SummaryView):
         word = "多赚" if change > 0 else "少赚" if change < 0 else "不变"
         self.summary.value = (
             f"<p>和现在的付款条件相比：被占用的资金 <b>{t.loc['合计', 'avg_receivable_change']:+,.0f}</b> 元，"
-            f"预计坏账 <b>{t.loc['合计', 'expected_bad_debt'] - cur.loc['合计', 'expected_bad_debt']:+,.0f}</b> 元，"
+            f"预计坏账 <b>{t.loc['合计', 'expected_bad_debt_change']:+,.0f}</b> 元，"
             f"一年净收益{word} <b>{abs(change):,.0f}</b> 元。</p>"
-            + _table_html(show, money)
+            + table_html(show, money)
         )
         return None
 

@@ -16,18 +16,9 @@ import pandas as pd
 
 from crmlab._errors import CRMDataError
 from crmlab.course import COURSE_DATE
-from crmlab.widgets._base import View
+from crmlab.widgets._base import View, fixed_figure
 
 _PLEASE_CHOOSE = "（请选择）"
-
-
-def _fig(figsize, **adjust):
-    """A new figure with fixed margins (a live update skips the slow constrained layout)."""
-    import matplotlib.pyplot as plt
-
-    fig = plt.figure(figsize=figsize)
-    fig.subplots_adjust(**adjust)
-    return fig
 
 
 class RoleQuizView(View):
@@ -196,7 +187,7 @@ class CustomerStateView(View):
         from crmlab.charts.customers import plot_state_counts, plot_transition_heatmap
 
         self.table.value = _state_table_html(result["counts"], result["transitions"])
-        fig = _fig((10, 4.2), left=0.07, right=0.99, bottom=0.3, top=0.9, wspace=0.45)
+        fig = fixed_figure((10, 4.2), left=0.07, right=0.99, bottom=0.3, top=0.9, wspace=0.45)
         ax1, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.15]})
         plot_state_counts(result["counts"], ax=ax1)
         plot_transition_heatmap(result["transitions"], ax=ax2)
@@ -252,7 +243,7 @@ class ValueTypeView(View):
         shown = pd.DataFrame({"客户数": s["customers"], "人数占比": [f"{x:.1%}" for x in s["share"]],
                               "近期毛利占比": [f"{x:.1%}" for x in s["profit_share"]]})
         self.table.value = shown.rename_axis("类型").T.to_html(border=0)
-        fig = _fig((9, 3.8), left=0.08, right=0.98, bottom=0.2, top=0.88)
+        fig = fixed_figure((9, 3.8), left=0.08, right=0.98, bottom=0.2, top=0.88)
         plot_profit_tiers(s, ax=fig.subplots(), title="各类客户的人数占比和近期毛利占比")
         return fig
 

@@ -45,14 +45,6 @@ def _orders_in(orders: pd.DataFrame, customers: pd.DataFrame, region: str | None
     return orders[orders["customer_id"].isin(customers.loc[customers["region"] == region, "customer_id"])]
 
 
-def _table_html(df: pd.DataFrame, formats: dict | None = None) -> str:
-    d = df.copy()
-    for c, f in (formats or {}).items():
-        if c in d.columns:
-            d[c] = ["—" if pd.isna(v) else f.format(v) for v in d[c]]
-    return d.to_html(border=0, escape=True)
-
-
 # --------------------------------------------------------------------------
 # data card form
 # --------------------------------------------------------------------------

@@ -18,19 +18,10 @@ from typing import Any
 import pandas as pd
 
 from crmlab._errors import CRMDataError
-from crmlab.widgets._base import View
+from crmlab.charts._format import number
+from crmlab.widgets._base import View, fixed_figure
 
-
-def format_number(value: float) -> str:
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    if value != value:  # NaN
-        return "—"
-    if abs(value) >= 100 or value == round(value):
-        return f"{value:,.0f}"
-    return f"{value:,.1f}"
+format_number = number  # one number format with the charts (crmlab.charts._format)
 
 
 def default_offers() -> pd.DataFrame:
@@ -274,7 +265,7 @@ class DiscountedCLVView(View):
         v = self.control_values(values)
         table = discounted_clv(v["margin"], v["retention"], v["discount"], v["periods"], acquisition_cost=v["acquisition_cost"])
         clv = float(table["cumulative_clv"].iloc[-1])
-        undiscounted = float(table["expected_margin"].sum()) - float(v["acquisition_cost"])
+        undiscounted = table.attrs["undiscounted_clv"]
         self.text = (
             f"这位客户在 {len(table)} 期内的终身价值约为 {format_number(clv)} 元"
             f"（不折现时为 {format_number(undiscounted)} 元；第 {len(table)} 期时还留下的概率是 {table['survival'].iloc[-1]:.1%}）。"
@@ -452,18 +443,9 @@ class CustomerAliveView(View):
 
         v = self._values
         display(HTML(f"<p style='font-size:15px'>{html.escape(self.text)}</p>"))
-        fig = _fig((8.5, 4.6), left=0.09, right=0.97, bottom=0.13, top=0.9)
+        fig = fixed_figure((8.5, 4.6), left=0.09, right=0.97, bottom=0.13, top=0.9)
         return plot_prob_alive(self.bgnbd, max_frequency=self.controls["frequency"].max, max_recency=v["T"],
                                T=v["T"], mark=(v["recency"], v["frequency"]), ax=fig.add_subplot())
-
-
-def _fig(figsize, **adjust):
-    """A new figure with fixed margins (a live update skips the slow constrained layout)."""
-    import matplotlib.pyplot as plt
-
-    fig = plt.figure(figsize=figsize)
-    fig.subplots_adjust(**adjust)
-    return fig
 
 
 __all__ = [

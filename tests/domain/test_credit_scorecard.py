@@ -203,3 +203,22 @@ def test_ks_chart_shows_the_domain_ks():
     assert abs(gap[1][1] - gap[0][1]) == pytest.approx(crmlab.credit.ks_score(y, points))
     assert crmlab.credit.ks_score(y, points) == pytest.approx(_ks_by_definition(y, points))
     plt.close("all")
+
+
+def test_cutoff_roc_and_auc_are_domain_functions():
+    import crmlab.credit as cc
+
+    y = np.array([1, 1, 0, 0, 0, 1])
+    points = np.array([500, 520, 600, 640, 700, 610])
+    s = cc.cutoff_summary(points, y, 600)
+    assert s["approved"] == 4 and s["approval_rate"] == pytest.approx(4 / 6)
+    assert s["bad_rate_approved"] == pytest.approx(1 / 4) and s["bad_rate_refused"] == 1.0
+    assert s["bads_caught"] == pytest.approx(2 / 3)
+    assert np.isnan(cc.cutoff_summary(points, y, 10_000)["bad_rate_approved"])
+    with pytest.raises(crmlab.CRMDataError, match="没有客户分数"):
+        cc.cutoff_summary([], [], 600)
+    proba = np.array([0.9, 0.8, 0.2, 0.1, 0.3, 0.4])  # every bad above every good
+    assert cc.auc_score(y, proba) == 1.0
+    roc = cc.roc_table(y, proba)
+    assert list(roc.columns) == ["cutoff", "fpr", "tpr"] and roc["tpr"].iloc[-1] == 1.0
+    assert cc.auc_score(y, -proba) == 0.0

@@ -610,3 +610,12 @@ def test_customer_alive_view_names_the_currency():
     assert "美元" in dollars.text and " 元" not in dollars.text
     assert "美元" in dollars.controls["monetary_value"].description
     assert "元" in CustomerAliveView(bg, gg).text
+
+
+def test_at_risk_and_discounted_clv_carry_the_numbers_their_views_and_charts_show():
+    frame = pd.DataFrame({"historical_value": [0.0, 10.0, 20.0, 30.0, 40.0], "prob_alive": [0.9, 0.9, 0.9, 0.9, 0.9]})
+    risky = V.at_risk(frame, 0.5, 0.5)
+    assert risky.empty and risky.attrs["value_threshold"] == pytest.approx(25.0)  # known with nobody at risk
+    assert V.at_risk(frame.assign(historical_value=0.0)).attrs["value_threshold"] == float("inf")
+    table = V.discounted_clv(100, 0.8, 0.1, 3, acquisition_cost=50)
+    assert table.attrs["undiscounted_clv"] == pytest.approx(100 * (0.8 + 0.64 + 0.512) - 50)

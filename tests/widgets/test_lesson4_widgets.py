@@ -132,11 +132,11 @@ def test_score_cutoff_view():
     pts = 550 + 30 * (1 - y) + rng.normal(0, 20, 300)
     v = ScoreCutoffView(pts, y)
     r_lo = v.update(cutoff=400)
-    assert r_lo["批准率"] == 1.0
+    assert r_lo["approval_rate"] == 1.0
     r_hi = v.update(cutoff=580)
-    assert r_hi["批准客户中的坏客户比例"] < r_lo["批准客户中的坏客户比例"]
+    assert r_hi["bad_rate_approved"] < r_lo["bad_rate_approved"]
     v.update(cutoff=1e9)
-    assert v.result["批准人数"] == 0 and v.message == ""
+    assert v.result["approved"] == 0 and v.message == ""
     v.update(cutoff="高")
     _bad(v)
     empty = ScoreCutoffView([], [])
