@@ -23,6 +23,29 @@ SEGMENT_COLORS = [
 CLUSTER_COLORS = ["#2166ac", "#b2182b", "#1b7837", "#e08214", "#762a83", "#35978f", "#8c510a", "#c51b7d", "#4d4d4d"]
 
 
+def _fixed_label_positions(*axes) -> None:
+    """Put axis labels at fixed spots instead of beside the widest tick label.
+
+    matplotlib measures every tick label at every draw to place an axis label (and, unless
+    ``set_title(..., y=...)`` is given, the title); charts that a widget redraws live have
+    short tick labels, so fixed spots look the same and the chart draws faster.
+    """
+    for ax in axes:
+        if ax.yaxis.get_label_text():
+            ax.yaxis.set_label_coords(1.075 if ax.yaxis.get_label_position() == "right" else -0.075, 0.5)
+        if ax.xaxis.get_label_text():
+            ax.xaxis.set_label_coords(0.5, -0.1)
+
+
+def _twin(ax):
+    """``ax.twinx()``, or the twin made for ``ax`` before when a widget redraws on the same Axes."""
+    twin = getattr(ax, "_crmlab_twin", None)
+    if twin is None or twin not in ax.figure.axes:
+        twin = ax.twinx()
+        ax._crmlab_twin = twin
+    return twin
+
+
 def _fmt(v: float) -> str:
     if not np.isfinite(v):
         return "—"
@@ -100,7 +123,7 @@ def plot_segment_sizes(summary: pd.DataFrame, ax=None):
     ax.set_ylabel("客户数（柱）")
     ax.set_xticks(x, [str(i) for i in summary.index], rotation=30, ha="right")
     ax.set_ylim(top=max(float(summary["customers"].max()), 1.0) * 1.1)
-    ax2 = ax.twinx()
+    ax2 = _twin(ax)
     ax2.plot(x, summary["revenue"].to_numpy(float) / 10000, "o-", color="#333333", label="消费金额")
     ax2.set_ylabel("消费金额（万元，折线）")
     ax2.set_ylim(bottom=0)
@@ -109,8 +132,9 @@ def plot_segment_sizes(summary: pd.DataFrame, ax=None):
         ax2.annotate(f"{int(c)}", (xx, c), xycoords=ax.transData, xytext=(0, 3), textcoords="offset points",
                      ha="center", va="bottom", fontsize=9,
                      bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
-    ax.set_title("各 RFM 客户群的人数与消费金额")
+    ax.set_title("各 RFM 客户群的人数与消费金额", y=1.0)
     ax.spines[["top"]].set_visible(False)
+    _fixed_label_positions(ax, ax2)
     return ax
 
 
@@ -156,8 +180,33 @@ def _squarify(values: list[float], x: float, y: float, w: float, h: float) -> li
     return rects
 
 
+def _text_px(text: str, size_pt: float, dpi: float) -> tuple[float, float]:
+    """Approximate pixel width and height of ``text`` (CJK characters 1 em wide, others 0.62 em)."""
+    em = size_pt * dpi / 72
+    lines = text.split("\n")
+    width = max(sum(1.0 if ord(ch) > 0x2E80 else 0.62 for ch in line) for line in lines) * em
+    return width, len(lines) * em * 1.25
+
+
+def _tile_label(name: str, share: str, w_px: float, h_px: float, dpi: float) -> tuple[str, float] | None:
+    """The longest label that fits inside a w_px x h_px tile, and its font size; None if none does."""
+    for text in (f"{name}\n{share}", f"{name} {share}"):
+        for size in (10, 9, 8):
+            tw, th = _text_px(text, size, dpi)
+            if tw <= w_px - 6 and th <= h_px - 4:
+                return text, float(size)
+    return None
+
+
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
 def plot_segment_treemap(summary: pd.DataFrame, ax=None, *, by: str = "customers"):
-    """Treemap of segment shares (``by`` = ``"customers"`` or ``"revenue"``), drawn with rectangles."""
+    """Treemap of segment shares (``by`` = ``"customers"`` or ``"revenue"``), drawn with rectangles.
+
+    Every tile is labelled inside its rectangle: with its name and share when they fit,
+    otherwise with a number (①, ②, ...) explained in a key under the tiles.
+    """
     _need(summary, [by], "请传入 segment_summary(...) 的结果。")
     from matplotlib.patches import Rectangle
 
@@ -166,19 +215,29 @@ def plot_segment_treemap(summary: pd.DataFrame, ax=None, *, by: str = "customers
     values = values[values > 0].sort_values(ascending=False)
     if len(values) == 0:
         raise CRMDataError("所有客户群都是 0，无法画树状图。")
-    _fig, ax = get_ax(ax, figsize=(8, 4.6))
+    fig, ax = get_ax(ax, figsize=(8, 4.6))
     rects = _squarify(list(values), 0.0, 0.0, 100.0, 60.0)
+    box = ax.get_window_extent()
+    sx, sy = box.width / 100.0, box.height / 68.0  # pixels per data unit (the key takes y -8..0)
     total = values.sum()
+    key = []
     for (name, v), (x, y, w, h) in zip(values.items(), rects):
         ax.add_patch(Rectangle((x, y), w, h, facecolor=colors[name], edgecolor="white", linewidth=2))
-        if w * h > 60:
-            ax.text(x + w / 2, y + h / 2, f"{name}\n{v / total:.1%}", ha="center", va="center", fontsize=9,
-                    color="white" if list(colors).index(name) < 4 else "black")
+        color = "white" if list(colors).index(name) < 4 else "black"
+        label = _tile_label(str(name), f"{v / total:.1%}", w * sx, h * sy, fig.dpi)
+        if label is None:
+            mark = CIRCLED[len(key) % len(CIRCLED)]
+            key.append(f"{mark} {name} {v / total:.1%}")
+            size = max(6.0, min(9.0, 0.8 * min(w * sx, h * sy) * 72 / fig.dpi))
+            label = (mark, size)
+        ax.text(x + w / 2, y + h / 2, label[0], ha="center", va="center", fontsize=label[1], color=color)
+    if key:
+        ax.text(0, -4, "小块：" + "　".join(key), ha="left", va="center", fontsize=9, color="#333333")
     ax.set_xlim(0, 100)
-    ax.set_ylim(0, 60)
+    ax.set_ylim(-8 if key else 0, 60)
     ax.set_axis_off()
     what = "客户数" if by == "customers" else ("消费金额" if by == "revenue" else by)
-    ax.set_title(f"各客户群的{what}占比（面积越大占比越高）")
+    ax.set_title(f"各客户群的{what}占比（面积越大占比越高）", y=1.0)
     return ax
 
 
@@ -189,7 +248,7 @@ def plot_rf_heatmap(rfm_frame: pd.DataFrame, ax=None, *, show_names: bool | None
     by default it does so when ``rfm_frame`` was made with ``scheme="rf_grid"``.
     """
     _need(rfm_frame, ["R", "F", "monetary"], "请传入 rfm(...) 的结果。")
-    fig, ax = get_ax(ax, figsize=(6.4, 5.0))
+    _fig, ax = get_ax(ax, figsize=(6.4, 5.0))
     try:
         r = rfm_frame["R"].to_numpy(int)
         f = rfm_frame["F"].to_numpy(int)
@@ -202,7 +261,7 @@ def plot_rf_heatmap(rfm_frame: pd.DataFrame, ax=None, *, show_names: bool | None
     sums = np.bincount(cell, weights=rfm_frame["monetary"].to_numpy(float), minlength=25).reshape(5, 5)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_m = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
-    im = ax.imshow(counts, cmap="Blues", origin="lower", aspect="auto")
+    ax.imshow(counts, cmap="Blues", origin="lower", aspect="auto")
     vmax = counts.max() if counts.max() > 0 else 1
     if show_names is None:
         show_names = rfm_frame.attrs.get("scheme") == "rf_grid"
@@ -214,16 +273,16 @@ def plot_rf_heatmap(rfm_frame: pd.DataFrame, ax=None, *, show_names: bool | None
             text = f"{counts[i, j]}人\n均{_fmt(mean_m[i, j])}元" if counts[i, j] else "0"
             if show_names:
                 name = RF_GRID_NAMES[RF_GRID[(i + 1, j + 1)]]
-                ax.text(j, i + 0.3, name, ha="center", va="center", fontsize=7.5, color=color)
-                ax.text(j, i - 0.1, text, ha="center", va="center", fontsize=8, color=color)
+                ax.text(j, i + 0.3, name, ha="center", va="center", fontsize=8.5, color=color)
+                ax.text(j, i - 0.1, text, ha="center", va="center", fontsize=9, color=color)
             else:
-                ax.text(j, i, text, ha="center", va="center", fontsize=9, color=color)
+                ax.text(j, i, text, ha="center", va="center", fontsize=10, color=color)
     ax.set_xticks(range(5), [str(k) for k in range(1, 6)])
     ax.set_yticks(range(5), [str(k) for k in range(1, 6)])
     ax.set_xlabel("F 分（购买次数，5 = 最多）")
     ax.set_ylabel("R 分（最近购买，5 = 最近）")
-    ax.set_title("R × F 热力图：人数（颜色）与平均消费金额")
-    fig.colorbar(im, ax=ax, label="客户数", shrink=0.85)
+    ax.set_title("R × F 热力图：人数（颜色越深人越多）与平均消费金额", y=1.0)
+    _fixed_label_positions(ax)
     return ax
 
 
@@ -280,12 +339,13 @@ def plot_cluster_profiles(result, ax=None, *, labels=None):
     x = np.arange(z.shape[1])
     for i, (c, row) in enumerate(z.iterrows()):
         size = int(result.profiles.loc[c, "size"])
+        name = f"{c}：{names.loc[c]}"
         ax.plot(x, row.to_numpy(float), "o-", color=CLUSTER_COLORS[i % len(CLUSTER_COLORS)],
-                label=f"{c}：{names.loc[c]}（{size}人）")
+                label=f"{name}\n    （{size}人）" if len(name) > 14 else f"{name}（{size}人）")
     ax.axhline(0, color="#888888", linewidth=0.8)
     ax.set_xticks(x, [lab.get(c, c) for c in z.columns], rotation=30 if z.shape[1] > 4 else 0, ha="right" if z.shape[1] > 4 else "center")
     ax.set_ylabel("与平均水平的差距（标准差）")
-    ax.set_title(f"各类客户的画像（k = {result.k}，轮廓系数 {result.silhouette:.2f}）")
+    ax.set_title(f"各类客户的画像（k = {result.k}，轮廓系数 {result.silhouette:.2f}）", y=1.0)
     ax.legend(frameon=False, fontsize=10, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.spines[["top", "right"]].set_visible(False)
     return ax

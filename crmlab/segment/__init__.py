@@ -426,9 +426,10 @@ def segment_summary(rfm_frame: pd.DataFrame) -> pd.DataFrame:
     out["revenue"] = g["monetary"].sum().reindex(categories).fillna(0.0)
     total_r = out["revenue"].sum()
     out["revenue_share"] = out["revenue"] / total_r if total_r else 0.0
-    for col in ("recency", "frequency", "monetary", "R", "F", "M"):
-        if col in df.columns:
-            out[f"{col}_mean"] = g[col].mean().reindex(categories)
+    cols = [c for c in ("recency", "frequency", "monetary", "R", "F", "M") if c in df.columns]
+    means = g[cols].mean().reindex(categories)  # one pass over the groups for all six columns
+    for col in cols:
+        out[f"{col}_mean"] = means[col]
     out["strategy"] = [STRATEGIES.get(c, "") for c in categories]
     return out
 

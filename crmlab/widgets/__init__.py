@@ -5,6 +5,7 @@ method (``update``) that tests call without a browser, and errors are shown as a
 Chinese message, never as a traceback.
 """
 
-from crmlab.widgets._base import View, captured_outputs, friendly_message, show_in
+from crmlab.widgets._base import View, captured_outputs, fixed_figure, friendly_message, show_in
+from crmlab.widgets._png import figure_png, inline_png
 
-__all__ = ["View", "captured_outputs", "friendly_message", "show_in"]
+__all__ = ["View", "captured_outputs", "figure_png", "fixed_figure", "friendly_message", "inline_png", "show_in"]

@@ -10,13 +10,15 @@ module removes both without changing what the chart shows:
   grey-scale bitmap and stamps that bitmap on later draws, the way matplotlib drew text
   before 3.11.  The cache is bounded (least recently used strings are dropped).
 * ``display(fig)`` in Jupyter saves with ``bbox_inches="tight"`` (two passes over the
-  figure) and full PNG compression.  :func:`figure_png` draws once when the figure has
-  fixed margins (``fig._crmlab_fixed_layout``), and compresses lightly: the image only
-  travels from the kernel to the browser on the same machine or network.
+  figure, three with constrained layout) and full PNG compression.  :func:`figure_png`
+  draws once when the figure has fixed margins (``fig._crmlab_fixed_layout``) or
+  constrained layout (which lays the figure out inside the same draw), and compresses
+  lightly: the image only travels from the kernel to the browser.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 from functools import lru_cache
@@ -42,8 +44,29 @@ def _text_bitmap(text: str, paths: tuple[str, ...], size: float, dpi: float, ant
     return image, xo / 64.0, yo / 64.0, font.get_descent() / 64.0
 
 
+@lru_cache(maxsize=4096)
+def _text_extent(text: str, paths: tuple[str, ...], size: float, dpi: float, flags) -> tuple[float, float, float]:
+    """Width, height and descent (pixels) of one line of text, as ``RendererAgg`` measures it."""
+    font = get_font(list(paths))
+    font.clear()
+    font.set_size(size, dpi)
+    font.set_text(text, 0.0, flags=flags)
+    w, h = font.get_width_height()
+    return w / 64.0, h / 64.0, font.get_descent() / 64.0
+
+
 class CachedTextRenderer(RendererAgg):
-    """Agg renderer that draws each distinct line of plain text from a cached bitmap."""
+    """Agg renderer that measures and draws each distinct line of plain text once, then from caches.
+
+    matplotlib caches text metrics per renderer; a widget makes a new figure (and renderer)
+    on every update, so these caches are per process instead.
+    """
+
+    def get_text_width_height_descent(self, s, prop, ismath):
+        if ismath:
+            return super().get_text_width_height_descent(s, prop, ismath)
+        paths = tuple(str(p) for p in fontManager._find_fonts_by_props(prop))
+        return _text_extent(s, paths, prop.get_size_in_points(), self.dpi, get_hinting_flag())
 
     def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
         if ismath or not s:
@@ -72,16 +95,49 @@ class FastCanvas(FigureCanvasAgg):
         return self.renderer
 
 
+_inline = []  # non-empty inside inline_png(): figure_png works like Jupyter's inline display
+
+
+@contextlib.contextmanager
+def inline_png():
+    """Within this block, :func:`figure_png` renders like Jupyter's inline display of a figure.
+
+    That is matplotlib's own Agg canvas, ``bbox_inches="tight"`` and default PNG compression:
+    the way widget charts were shown before this module, kept as the same-run baseline of
+    ``tests/benchmarks/bench_widgets.py``.
+    """
+    _inline.append(True)
+    try:
+        yield
+    finally:
+        _inline.pop()
+
+
+def _inline_png(fig) -> bytes:
+    buf = io.BytesIO()
+    FigureCanvasAgg(fig)
+    fig.savefig(buf, format="png", dpi=fig.dpi, bbox_inches="tight")
+    return buf.getvalue()
+
+
 def figure_png(fig) -> bytes:
     """The figure as PNG bytes, drawn once on a :class:`FastCanvas`.
 
-    Figures made with fixed margins (``fig._crmlab_fixed_layout = True``) are saved as they
-    are; others are cropped to their contents like Jupyter's inline display does.
+    Figures with fixed margins (``fig._crmlab_fixed_layout = True``) or a layout engine
+    (constrained layout keeps every label inside the figure) are drawn once and encoded as
+    they are; others are cropped to their contents like Jupyter's inline display does.
     """
+    if _inline:
+        return _inline_png(fig)
     if not isinstance(fig.canvas, FastCanvas):
         FastCanvas(fig)
     buf = io.BytesIO()
-    tight = not getattr(fig, "_crmlab_fixed_layout", False)
-    fig.savefig(buf, format="png", dpi=fig.dpi, bbox_inches="tight" if tight else None,
-                pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})
+    if not getattr(fig, "_crmlab_fixed_layout", False) and fig.get_layout_engine() is None:
+        fig.savefig(buf, format="png", dpi=fig.dpi, bbox_inches="tight",
+                    pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})
+        return buf.getvalue()
+    from PIL import Image
+
+    fig.canvas.draw()  # runs the layout engine, if any, then draws: one pass
+    Image.fromarray(np.asarray(fig.canvas.buffer_rgba())).save(buf, format="png", compress_level=PNG_COMPRESS_LEVEL)
     return buf.getvalue()

@@ -22,7 +22,7 @@ import pandas as pd
 from crmlab._errors import CRMDataError
 from crmlab.course import COURSE_DATE
 from crmlab.labels import pick
-from crmlab.widgets._base import View, fixed_figure
+from crmlab.widgets._base import View
 
 HIGH_RULE_OPTIONS = [
     ("分数高于平均分（默认）", "score_mean"),
@@ -53,11 +53,6 @@ def _summary_html(summary: pd.DataFrame, *, strategy: bool = True) -> str:
     text = label_columns(df).to_html(border=0, escape=True)
     # keep headers and segment names on one line; only the strategy text wraps
     return re.sub(r"<th(?=[ >])", '<th style="white-space:nowrap"', text)
-
-
-def _fixed_ax(figsize=(8, 4.2), left=0.09, right=0.9, bottom=0.22, top=0.9):
-    """A new Axes with fixed margins: a live update skips the (slow) constrained layout."""
-    return fixed_figure(figsize, left=left, right=right, bottom=bottom, top=top).add_subplot()
 
 
 #: what a typed analysis date may look like: YYYY-MM-DD, 2026/1/1, 2026.1.1, 2026年1月1日, 20260101
@@ -135,10 +130,13 @@ class RFMExplorer(View):
 
         self.table.value = _summary_html(result["summary"])
         if result["chart"] == "heatmap":
-            return charts.plot_rf_heatmap(result["rfm"], ax=_fixed_ax((6.4, 5.0), left=0.12, right=0.98, bottom=0.11))
+            ax = self.live_axes("heatmap", (6.4, 5.0), left=0.12, right=0.98, bottom=0.11, top=0.9)
+            return charts.plot_rf_heatmap(result["rfm"], ax=ax)
         if result["chart"] == "treemap":
-            return charts.plot_segment_treemap(result["summary"], ax=_fixed_ax((8, 4.6), 0.02, 0.98, 0.02, 0.92))
-        return charts.plot_segment_sizes(result["summary"], ax=_fixed_ax((8, 4.2), right=0.9, bottom=0.25))
+            ax = self.live_axes("treemap", (8, 4.6), left=0.02, right=0.98, bottom=0.02, top=0.92)
+            return charts.plot_segment_treemap(result["summary"], ax=ax)
+        ax = self.live_axes("sizes", (8, 4.2), left=0.09, right=0.9, bottom=0.25, top=0.9)
+        return charts.plot_segment_sizes(result["summary"], ax=ax)
 
     def update(self, **values):
         self.table.value = ""
@@ -231,11 +229,11 @@ class KMeansExplorer(View):
         )
         if self._chart == "radar":
             if len(result.features) >= 3:
-                fig = fixed_figure((9, 5.4))
-                ax = fig.add_axes((0.06, 0.08, 0.5, 0.78), projection="polar")
+                ax = self.live_axes("radar", (9, 5.4), rect=(0.06, 0.08, 0.5, 0.78), projection="polar")
                 return plot_cluster_radar(result, ax=ax)
             self.score.value += "<br>雷达图至少需要 3 个特征，现在先用蛇形图显示。"
-        return plot_cluster_profiles(result, ax=_fixed_ax((9, 4.2), left=0.08, right=0.66, bottom=0.2))
+        ax = self.live_axes("snake", (9, 4.2), left=0.08, right=0.66, bottom=0.2, top=0.9)
+        return plot_cluster_profiles(result, ax=ax)
 
     def update(self, **values):
         chart = values.pop("chart", self._chart)
@@ -494,7 +492,8 @@ class UploadRFMView(View):
         head = (f"<p>读入「{html.escape(str(result['filename']))}」：{len(d)} 笔交易，"
                 f"{len(result['rfm'])} 位客户，分析日期 {result['rfm'].attrs['asof']}。</p>")
         self.table.value = head + _summary_html(result["summary"])
-        return plot_segment_sizes(result["summary"], ax=_fixed_ax((8, 4.2), right=0.9, bottom=0.25))
+        ax = self.live_axes("sizes", (8, 4.2), left=0.09, right=0.9, bottom=0.25, top=0.9)
+        return plot_segment_sizes(result["summary"], ax=ax)
 
     def update(self, **values):
         self.table.value = ""

@@ -1,0 +1,149 @@
+"""Benchmark: every classroom widget updates in at most 100 ms for a company of 10,000 customers.
+
+The dashboards' pages (``crmlab.app.pages``: the same views, built with the same inputs as
+the lesson notebooks) are built on a course company generated with 10,000 customers
+(``crmlab.datasets.generate(n_customers=10_000)``, about 100,000 orders); the reference data
+sets (CDNOW, German credit) are the shipped ones.  Every control a learner can change with a
+click (drop-downs, toggle buttons, sliders, check boxes) is set to other values the way the
+browser sets it (``control.value = v``, which runs the widget's own observer: compute, chart,
+PNG), and each change is timed.  Each change is made three times (there and back); the best
+time counts, the slowest change of a widget is its result.  Text boxes and buttons are not
+timed (typing and clicking "save" are not live updates).
+
+Baseline (same run): the same update with the chart turned into a PNG the way Jupyter's
+inline display does it (standard Agg canvas, ``bbox_inches="tight"``, default compression),
+i.e. the update as it was before ``crmlab.widgets._png``.
+
+Run: ``uv run python tests/benchmarks/bench_widgets.py [--quick] [page-title ...]``; exits 1 on a miss.
+Quick mode: two values per control instead of three.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import statistics
+import sys
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")
+from _bench import positional_args, quick, report
+
+LIMIT_MS = 100.0
+N_CUSTOMERS = 10_000
+REPEAT = 3
+
+
+def company_data():
+    """A LessonData whose course tables are a generated company of 10,000 customers."""
+    import crmlab
+    from crmlab.app.pages import LessonData
+
+    frames = crmlab.datasets.generate(n_customers=N_CUSTOMERS)
+
+    class BigCompany(LessonData):
+        def table(self, name):
+            if name in frames:
+                return self.get(f"table:{name}", lambda: frames[name].copy())
+            return super().table(name)
+
+    return BigCompany(), frames
+
+
+def controls(widget) -> list:
+    """The live controls inside a widget tree (value widgets a learner clicks), in display order."""
+    import ipywidgets as w
+
+    live = (w.Dropdown, w.ToggleButtons, w.RadioButtons, w.Select, w.IntSlider, w.FloatSlider,
+            w.SelectionSlider, w.Checkbox, w.ToggleButton, w.BoundedIntText, w.BoundedFloatText, w.IntText,
+            w.FloatText)
+    found, stack = [], [widget]
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, live) and not getattr(node, "disabled", False):
+            found.append(node)
+        stack[:0] = list(getattr(node, "children", ()) or ())
+    return found
+
+
+def other_values(control, n: int) -> list:
+    """Up to ``n`` values other than the current one, spread over the control's range."""
+    import ipywidgets as w
+
+    v = control.value
+    if isinstance(control, (w.Checkbox, w.ToggleButton)):
+        return [not v]
+    if hasattr(control, "options"):
+        values = [o[1] if isinstance(o, tuple) else o for o in control.options]
+        values = [x for x in values if x != v]
+        step = max(1, len(values) // n)
+        return values[::step][:n]
+    lo, hi = getattr(control, "min", None), getattr(control, "max", None)
+    if lo is None or hi is None:
+        return []
+    cands = [lo, hi, type(v)((lo + hi) / 2) if isinstance(v, int) else (lo + hi) / 2]
+    return [c for c in dict.fromkeys(cands) if c != v][:n]
+
+
+def time_widget(view, n_values: int) -> tuple[float, list[str]]:
+    """Slowest best-of-REPEAT change over every control setting, in ms; and the errors seen."""
+    worst, errors = 0.0, []
+    for control in controls(view.widget):
+        start = control.value
+        for value in other_values(control, n_values):
+            best = float("inf")
+            for _ in range(REPEAT):
+                for target in (value, start):
+                    t = time.perf_counter()
+                    control.value = target
+                    best = min(best, (time.perf_counter() - t) * 1000) if target == value else best
+                    if view.message:
+                        errors.append(f"{control.description or type(control).__name__}={target!r}: {view.message}")
+            worst = max(worst, best)
+    return worst, errors
+
+
+def main() -> int:
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from crmlab import widgets
+    from crmlab.app import pages
+
+    InteractiveShell.instance()  # display() goes through IPython's publisher, as in a kernel
+    wanted = positional_args()
+    n_values = 2 if quick() else 3
+    t0 = time.perf_counter()
+    data, frames = company_data()
+    print(f"company: {len(frames['customers']):,} customers, {len(frames['orders']):,} orders, "
+          f"{len(frames['invoices']):,} invoices (generated in {time.perf_counter() - t0:.1f} s)")
+    rows, ok = [], True
+    for lesson in (pages.lesson1, pages.lesson2, pages.lesson3, pages.lesson4):
+        for title, build in lesson(data):
+            if wanted and title not in wanted:
+                continue
+            with contextlib.redirect_stdout(io.StringIO()):
+                view = build()
+                if not controls(view.widget):
+                    continue
+                ours, errors = time_widget(view, n_values)
+                with widgets.inline_png():
+                    base, _ = time_widget(view, 1)
+            rows.append((title, type(view).__name__, ours, base, errors))
+            print(f"{title:<10} {type(view).__name__:<22} slowest update {ours:6.0f} ms"
+                  f"   (inline-display baseline, one value per control: {base:6.0f} ms)"
+                  + (f"   ERRORS: {errors[:2]}" if errors else ""))
+            met = ours <= LIMIT_MS and not errors
+            ok &= met
+            report(f"{type(view).__name__} ({title}) update, {N_CUSTOMERS:,} customers (slowest control change)",
+                   ours, baseline=base, unit="ms", target=f"≤ {LIMIT_MS:.0f} ms", met=met)
+    if rows:
+        print(f"{len(rows)} widgets; median of the slowest updates {statistics.median(r[2] for r in rows):.0f} ms, "
+              f"slowest {max(r[2] for r in rows):.0f} ms ({max(rows, key=lambda r: r[2])[1]})")
+    print("OK" if ok else f"FAIL: a widget update is slower than {LIMIT_MS:.0f} ms or shows an error")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

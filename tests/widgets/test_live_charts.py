@@ -1,0 +1,117 @@
+"""Live widget charts: redrawn on kept Axes, turned into PNG once, with cached text, and unchanged in look."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+
+import crmlab
+from crmlab import segment as S
+from crmlab.course import COURSE_DATE
+from crmlab.widgets import figure_png
+from crmlab.widgets.segment import KMeansExplorer, RFMExplorer
+
+
+@pytest.fixture(scope="module")
+def orders():
+    return crmlab.datasets.load("orders")
+
+
+def test_rfm_explorer_redraws_on_the_same_axes_without_leftovers(orders):
+    with contextlib.redirect_stdout(io.StringIO()):
+        view = RFMExplorer(orders)
+        view.update(asof=COURSE_DATE, scheme="rf_grid", chart="sizes")
+        first = view.figure.axes[0]
+        view.update(asof=COURSE_DATE, scheme="cn8", chart="sizes")
+    ax = view.figure.axes[0]
+    assert ax is first  # kept, not rebuilt
+    assert len(view.figure.axes) == 2  # the bars' Axes and its twin for the revenue line, no stale twins
+    n = len(view.result["summary"])
+    assert n == 8 and len(ax.patches) == n  # eight cn8 bars, none of the eleven rf_grid bars left
+    assert [t.get_text() for t in ax.get_xticklabels()] == [str(s) for s in view.result["summary"].index]
+    twin = view.figure.axes[1]
+    assert len(twin.lines) == 1 and len(twin.texts) == n
+    assert max(ax.get_ylim()) >= view.result["summary"]["customers"].max()
+
+
+def test_kmeans_radar_keeps_a_full_circle_after_fewer_features(orders):
+    table = S.rfm(orders, COURSE_DATE)
+    with contextlib.redirect_stdout(io.StringIO()):
+        view = KMeansExplorer(table)
+        view.update(k=8, features=["recency", "frequency", "monetary", "R", "F", "M"], chart="radar")
+        view.update(k=3, features=["recency", "frequency", "monetary"], chart="radar")
+    ax = view.figure.axes[0]
+    assert ax.name == "polar"
+    assert ax.get_xlim() == pytest.approx((0, 2 * np.pi))
+    assert len([line for line in ax.lines if line.get_label().startswith(("0", "1", "2"))]) == 3
+    assert len(ax.get_legend().get_texts()) == 4  # three clusters and the average ring
+
+
+def test_live_chart_png_has_the_figure_size(orders):
+    with contextlib.redirect_stdout(io.StringIO()):
+        view = RFMExplorer(orders)
+        view.update(asof=COURSE_DATE, chart="heatmap")
+    from PIL import Image
+
+    png = Image.open(io.BytesIO(figure_png(view.figure)))
+    w, h = view.figure.get_size_inches() * view.figure.dpi
+    assert png.size == (round(w), round(h))
+
+
+def test_cached_text_looks_like_matplotlibs_own(orders):
+    """The cached-text renderer draws the same picture as matplotlib's Agg (tiny anti-aliasing differences)."""
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+    from PIL import Image
+
+    from crmlab.charts.segment import plot_segment_sizes
+
+    summary = S.segment_summary(S.rfm(orders, COURSE_DATE))
+    pictures, boxes = [], []
+    for fast in (False, True):
+        fig = plt.figure(figsize=(8, 4.2))
+        fig.subplots_adjust(left=0.09, right=0.9, bottom=0.25, top=0.9)
+        fig._crmlab_fixed_layout = True
+        plot_segment_sizes(summary, ax=fig.add_subplot())
+        if fast:
+            png = figure_png(fig)
+        else:
+            FigureCanvasAgg(fig)
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png", dpi=fig.dpi)
+            png = buf.getvalue()
+            renderer = fig.canvas.get_renderer()
+            boxes = [t.get_window_extent(renderer) for t in fig.findobj(Text) if t.get_text() and t.get_visible()]
+        plt.close(fig)
+        pictures.append(np.asarray(Image.open(io.BytesIO(png)).convert("L"), dtype=float))
+    standard, fast = pictures
+    assert standard.shape == fast.shape
+    assert (fast < 128).sum() == pytest.approx((standard < 128).sum(), rel=0.03)  # the same amount of ink
+    height = standard.shape[0]
+    assert len(boxes) > 20
+    for box in boxes:  # every label of matplotlib's picture is drawn in the same place (within a pixel)
+        rows = slice(max(int(height - box.y1) - 1, 0), int(height - box.y0) + 2)
+        cols = slice(max(int(box.x0) - 1, 0), int(box.x1) + 2)
+        ink = [(255 - p[rows, cols]).sum() for p in (standard, fast)]
+        assert ink[1] == pytest.approx(ink[0], rel=0.25), box
+
+
+def test_figure_png_draws_a_constrained_figure_once():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 3), layout="constrained")
+    ax.plot([1, 2, 3])
+    ax.set_ylabel("客户数（人）")
+    ax.set_title("一张约束布局的图")
+    draws = []
+    fig.canvas.mpl_connect("draw_event", lambda _e: draws.append(1))
+    png = figure_png(fig)
+    plt.close(fig)
+    assert png.startswith(b"\x89PNG") and len(draws) == 1
