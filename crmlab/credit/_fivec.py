@@ -205,7 +205,7 @@ def score_5c(accounts, weights=None, scales=None, thresholds=None) -> pd.DataFra
     normalised to sum 1).  Grade by ``thresholds`` (see :data:`DEFAULT_GRADES`).
 
     Returns one row per account: customer_id (if present), the five sub-scores
-    (columns named by the Chinese names 品格 ... 条件), ``score``, ``grade``,
+    (columns ``character`` ... ``conditions``, Chinese names in :data:`FIVE_C`), ``score``, ``grade``,
     ``strongest``, ``weakest`` and ``reason`` (Chinese).
     """
     accounts = require_frame(accounts, "客户信用档案 accounts").reset_index(drop=True)  # repeated labels (concat)
@@ -308,7 +308,7 @@ def credit_limit(
     ``"mean"``, or a dict of weights.  The base limit (negative -> 0) is
     multiplied by the grade's factor (:data:`DEFAULT_GRADE_FACTORS`; grade from
     :func:`score_5c` with ``score_kw``) and rounded down to ``round_to`` yuan.
-    A limit of 0 has a cause written in the column ``额度说明``: grade factor 0
+    A limit of 0 has a cause written in the column ``limit_note``: grade factor 0
     (cash only), or a method with a non-positive basis (e.g. negative working
     capital, or no purchases in the last year) under the prudent ``"min"`` rule.
     """
@@ -426,7 +426,8 @@ def over_limit(accounts, invoices, asof, limit_col: str = "credit_limit") -> pd.
 
     ``accounts`` needs ``customer_id`` and ``limit_col`` (e.g. the ``credit_limit``
     column of the data or of :func:`credit_limit`).  Returns every account with
-    应收余额, 信用额度, 超出金额 and the flag ``over_limit``; sorted by excess.
+    ``balance`` (应收余额), ``current_limit`` (信用额度), ``excess`` (超出金额) and the flag
+    ``over_limit``; sorted by excess.
     """
     from crmlab.credit._aging import aging
 

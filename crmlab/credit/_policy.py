@@ -13,7 +13,8 @@ from crmlab.credit._common import check_fraction, check_nonnegative
 
 @dataclass
 class CreditPolicyResult:
-    """``table``: rows = items, columns 现行政策 / 新政策 / 变化.
+    """``table``: rows = items (Chinese row labels such as 净收益), columns ``current_policy`` /
+    ``new_policy`` / ``change`` (现行政策 / 新政策 / 变化).
     ``profit_change``: net profit change of the new policy (yuan).
     ``breakeven_increase``: sales increase (fraction) at which the new policy
     just breaks even (NaN when no increase can make it pay).

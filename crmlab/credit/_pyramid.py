@@ -23,8 +23,9 @@ ABC_LABELS = ("A类客户", "B类客户", "C类客户")
 class PyramidResult:
     """Result of :func:`pyramid`.
 
-    ``tiers``: one row per tier (top first) with 客户数, 客户占比, 金额, 金额占比,
-    人均金额, 累计客户占比, 累计金额占比.  ``customers``: one row per customer with
+    ``tiers``: one row per tier (top first, index ``layer``) with ``customers``, ``customer_share``,
+    ``amount``, ``value_share``, ``avg_value``, ``cum_customer_share``, ``cum_value_share``
+    (Chinese headers: :func:`crmlab.credit.relabel`).  ``customers``: one row per customer with
     its value, rank (1 = most valuable) and tier.
     """
 

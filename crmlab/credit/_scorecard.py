@@ -348,12 +348,12 @@ def _ks_inputs(y_true, y_score) -> tuple[np.ndarray, np.ndarray]:
 def ks_table(y_true, y_score) -> pd.DataFrame:
     """Cumulative shares of bads and goods up to each distinct score (lowest score first).
 
-    One row per distinct score: ``分数``, ``累计坏客户占比`` and ``累计好客户占比``
-    (share of all bads / goods with a score at or below it) and ``差值`` (bads minus
+    One row per distinct score: ``cutoff``, ``cum_bad_share`` and ``cum_good_share``
+    (share of all bads / goods with a score at or below it) and ``ks_gap`` (bads minus
     goods).  Customers with equal scores enter together: a cut-off can only fall
     between two different scores, so the KS never depends on how ties are ordered.
     ``y_score`` may be scorecard points (low = risky) or a probability of being bad;
-    the KS (:func:`ks_score`) is the largest absolute ``差值`` either way.
+    the KS (:func:`ks_score`) is the largest absolute ``ks_gap`` either way.
     """
     yt, ys = _ks_inputs(y_true, y_score)
     scores, inverse = np.unique(ys, return_inverse=True)

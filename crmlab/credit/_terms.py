@@ -68,7 +68,8 @@ def _invoice_stats(inv: pd.DataFrame, asof: pd.Timestamp) -> dict:
 
 
 def segment_baseline(orders, invoices, asof=None, days: int = 365) -> pd.DataFrame:
-    """Last year per payment segment: 年销售额, 毛利率, 赊销占比, 现行账期（天）, 平均逾期天数, 坏账率.
+    """Last year per payment segment: ``annual_sales``, ``gross_margin``, ``credit_share``, ``current_days``,
+    ``avg_days_late``, ``bad_debt_rate`` (年销售额, 毛利率, 赊销占比, 现行账期, 平均逾期天数, 坏账率).
 
     ``asof`` defaults to the course date; sales are the ``days`` days up to ``asof``.
     A segment without invoices (现金客户) gets the whole company's late days and
@@ -109,8 +110,10 @@ def segment_baseline(orders, invoices, asof=None, days: int = 365) -> pd.DataFra
 
 @dataclass
 class SegmentTermsResult:
-    """``table``: per segment (+ 合计) the new terms' 销售额, 赊销额, 应收账款平均余额, 资金成本,
-    预计坏账, 净收益 and the change of each against the current terms (columns ``…变化``).
+    """``table``: per segment (+ 合计) the new terms' ``sales``, ``credited``, ``avg_receivable``,
+    ``capital_cost``, ``expected_bad_debt``, ``net_profit`` (销售额, 赊销额, 应收账款平均余额, 资金成本,
+    预计坏账, 净收益), the terms (``deposit_share``, ``terms_days``) and the change of three of them
+    against the current terms (columns ``…_change``).
     ``current`` / ``new``: the same items under the current and the chosen terms."""
 
     table: pd.DataFrame

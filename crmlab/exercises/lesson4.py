@@ -348,8 +348,7 @@ def _grades(answer, n: int) -> list[str]:
 
 
 def _check_q9(answer):
-    from crmlab.credit import DEFAULT_GRADES, grade_of
-    from crmlab.credit._fivec import LOWEST_GRADE
+    from crmlab.credit import DEFAULT_GRADES, LOWEST_GRADE, grade_of
 
     parts = _grades(answer, len(Q9_SCORES))
     unknown = [p for p in parts if p not in (*DEFAULT_GRADES, LOWEST_GRADE)]
