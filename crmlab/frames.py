@@ -12,8 +12,8 @@ gets back.  The contract, one set of Chinese messages for the whole package:
   ``2024年1月5日`` or ``2024/1/5`` are parsed by :func:`crmlab.io.parse_dates`;
 * money and count columns are numbers; text such as ``¥1,200`` or ``1.2万`` is
   parsed by :func:`crmlab.io.parse_amounts`; infinite values are refused;
-* the columns the caller needs have no blank cells (``due_date`` and ``paid_date``
-  of invoices, the dates of customers may be blank).
+* the columns the caller needs have no missing cells (NaN / None / NaT; ``due_date``
+  and ``paid_date`` of invoices and the dates of customers may be missing).
 
 Columns that are already canonical are returned untouched (same dtype, no copy):
 integer quantities stay integers, ``datetime64[us]`` stays ``[us]``.  A frame that
@@ -160,10 +160,8 @@ def _typed(df: pd.DataFrame, what: str, date_cols: list[str], num_cols: list[str
 
 
 def _blank_mask(s: pd.Series) -> np.ndarray:
-    mask = s.isna().to_numpy(dtype=bool, copy=True)
-    if s.dtype == object or isinstance(s.dtype, pd.StringDtype):
-        mask |= (s.astype("string").str.strip() == "").fillna(False).to_numpy(dtype=bool)
-    return mask
+    """Missing cells (NaN, None, NaT); :mod:`crmlab.io` reads an empty or blank cell of a file as missing."""
+    return s.isna().to_numpy(dtype=bool, copy=True)
 
 
 def _where(index: pd.Index, mask: np.ndarray) -> str:

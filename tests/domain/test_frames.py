@@ -55,7 +55,7 @@ def test_a_stronger_need_is_checked_even_on_a_marked_frame():
     (pd.DataFrame({"customer_id": ["a"], "order_date": ["2025-01-01"]}), "缺少列：amount（金额（元））.*现有的列是"),
     (pd.DataFrame({"customer_id": ["a", None], "order_date": ["2025-01-01"] * 2, "amount": [1, 2]}),
      "customer_id（客户编号）列有 1 个空值，位置（索引）：1"),
-    (pd.DataFrame({"customer_id": ["a", " "], "order_date": ["2025-01-01"] * 2, "amount": [1, 2]}), "空值"),
+    (pd.DataFrame({"customer_id": ["a", "b"], "order_date": ["2025-01-01", pd.NaT], "amount": [1, 2]}), "order_date.*空值"),
     (pd.DataFrame({"customer_id": ["a"], "order_date": ["昨天"], "amount": [1]}), "order_date.*无法识别为日期.*昨天"),
     (pd.DataFrame({"customer_id": ["a"], "order_date": ["2025-01-01"], "amount": ["十二"]}), "无法识别为金额"),
     (pd.DataFrame({"customer_id": ["a"], "order_date": ["2025-01-01"], "amount": [np.inf]}), "无穷大"),
