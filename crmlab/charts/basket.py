@@ -21,7 +21,7 @@ def plot_rules(rules: pd.DataFrame, ax=None, label_top: int | None = None):
     """Support (x) against confidence (y) of each rule, coloured by lift; every point is numbered.
 
     ``rules`` comes from :func:`crmlab.basket.find_rules` (sorted by lift, highest first).
-    Point ``k`` is the ``k``-th rule: its number sits beside it, placed so that no two
+    Point ``k`` is the ``k``-th rule (its 排名 in :func:`crmlab.basket.rules_table`): its number sits beside it, placed so that no two
     numbers overlap each other or a point, and the key below the chart names every rule
     with its lift.  Lift 1 is the white middle of the colour scale (red: bought together
     more often than chance, blue: less often).  ``label_top`` is accepted for old notebooks
@@ -46,13 +46,14 @@ def plot_rules(rules: pd.DataFrame, ax=None, label_top: int | None = None):
     fig.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap="coolwarm"), ax=ax).set_label("提升度（1 = 没有关联）")
     ax.set_xlabel("支持度（%）：两类一起买的篮子占全部篮子的比例")
     ax.set_ylabel("置信度（%）")
-    ax.set_title(f"{n} 条关联规则（越红越值得交叉销售，越蓝越没用；编号见下方）")
+    ax.set_title(f"{n} 条关联规则（越红越值得交叉销售，越蓝越没用）")
     ax.margins(x=0.18, y=0.12)
     size = max(9.0, float(mpl.rcParams["font.size"]) * 0.8)
     handles = [Line2D([], [], linestyle="none", marker=f"${k}$", markersize=size * (0.9 if k < 10 else 1.3),
                       color="#222222") for k in range(1, n + 1)]
     names = [f"{_rule_label(rules, i)}（提升度 {lift[i]:.2f}）" for i in range(n)]
-    key = {"ncol": columns, "fontsize": size, "frameon": False, "handletextpad": 0.4, "columnspacing": 1.2}
+    key = {"ncol": columns, "fontsize": size, "frameon": False, "handletextpad": 0.4, "columnspacing": 1.2,
+           "title": "点旁的编号 = 规则表里的排名", "title_fontsize": size}
     if fig.get_layout_engine() is not None:  # a figure of its own: the layout makes room below
         fig.legend(handles, names, loc="outside lower center", **key)
     else:  # the caller's axes: the key hangs below them
