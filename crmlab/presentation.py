@@ -196,6 +196,10 @@ def prepare_figure(fig) -> None:
     for ax in fig.axes:
         _enlarge_tick_labels(ax)
     _enlarge_small_text(fig.findobj(Text))
+    # A live chart with fixed margins (crmlab.widgets.fixed_figure) is shown uncropped; its larger
+    # text may now reach past those margins (a y label cut off at the left), so crop to the contents.
+    if getattr(fig, "_crmlab_fixed_layout", False):
+        fig._crmlab_fixed_layout = False
 
 
 def _larger(size: float) -> float:

@@ -153,3 +153,29 @@ def test_crmlab_app_projector_option(monkeypatch, capsys):
     assert os.environ["CRMLAB_PRESENT"] == "1"
     assert "--projector" not in calls[-1] and "--no-browser" in calls[-1]
     assert "投影模式" in capsys.readouterr().out
+
+
+def test_fixed_margin_charts_are_cropped_to_their_contents_in_projector_mode():
+    """A live chart with fixed margins keeps its larger projector text: a y label past the margin is not cut off."""
+    import io
+
+    from PIL import Image
+
+    from crmlab.widgets._base import fixed_figure
+    from crmlab.widgets._png import figure_png
+
+    def png_width(on: bool) -> tuple[int, float]:
+        crmlab.present(on)
+        fig = fixed_figure((6, 3), left=0.03, right=0.98, bottom=0.15, top=0.9)
+        ax = fig.add_subplot()
+        ax.plot([0, 1], [1000, 2000])
+        ax.set_ylabel("客户数（人）", fontsize=9)
+        presentation.prepare_figure(fig)
+        width = Image.open(io.BytesIO(figure_png(fig))).width
+        plt.close(fig)
+        return width, fig.get_size_inches()[0] * fig.dpi
+
+    shown, drawn = png_width(True)
+    assert shown > drawn  # widened to hold the label and tick numbers left of the axes
+    shown, drawn = png_width(False)
+    assert shown == round(drawn)  # normal mode: shown exactly as laid out (fast path)
