@@ -155,27 +155,34 @@ def test_crmlab_app_projector_option(monkeypatch, capsys):
     assert "投影模式" in capsys.readouterr().out
 
 
-def test_fixed_margin_charts_are_cropped_to_their_contents_in_projector_mode():
+def test_fixed_margin_charts_are_cropped_to_their_contents_in_projector_mode(ipython):
     """A live chart with fixed margins keeps its larger projector text: a y label past the margin is not cut off."""
+    import base64
     import io
 
     from PIL import Image
 
-    from crmlab.widgets._base import fixed_figure
-    from crmlab.widgets._png import figure_png
+    from crmlab.widgets import View, fixed_figure
 
-    def png_width(on: bool) -> tuple[int, float]:
+    class FixedMargins(View):  # laid out once, shown uncropped (the fast path of live charts)
+        def compute(self, **values):
+            return None
+
+        def render(self, result):
+            fig = fixed_figure((6, 3), left=0.03, right=0.98, bottom=0.15, top=0.9)
+            ax = fig.add_subplot()
+            ax.plot([0, 1], [1000, 2000])
+            ax.set_ylabel("客户数（人）", fontsize=9)
+            return fig
+
+    def shown_and_drawn(on: bool) -> tuple[int, float]:
         crmlab.present(on)
-        fig = fixed_figure((6, 3), left=0.03, right=0.98, bottom=0.15, top=0.9)
-        ax = fig.add_subplot()
-        ax.plot([0, 1], [1000, 2000])
-        ax.set_ylabel("客户数（人）", fontsize=9)
-        presentation.prepare_figure(fig)
-        width = Image.open(io.BytesIO(figure_png(fig))).width
-        plt.close(fig)
-        return width, fig.get_size_inches()[0] * fig.dpi
+        view = FixedMargins()
+        view.update()
+        image = Image.open(io.BytesIO(base64.b64decode(_png(view))))
+        return image.width, view.figure.get_size_inches()[0] * view.figure.dpi
 
-    shown, drawn = png_width(True)
+    shown, drawn = shown_and_drawn(True)
     assert shown > drawn  # widened to hold the label and tick numbers left of the axes
-    shown, drawn = png_width(False)
-    assert shown == round(drawn)  # normal mode: shown exactly as laid out (fast path)
+    shown, drawn = shown_and_drawn(False)
+    assert shown == round(drawn)  # normal mode: shown exactly as laid out (the fast path)
