@@ -52,8 +52,8 @@ class KotlerLevelView(View):
         from crmlab.charts.lifecycle import plot_kotler_matrix
 
         self.text.value = f"<p><b>{html.escape(str(choice))}</b></p>"
-        fig = fixed_figure((7.2, 5.0), left=0.16, right=0.98, bottom=0.12, top=0.86)
-        return plot_kotler_matrix(choice, ax=fig.add_subplot())
+        ax = self.live_axes("matrix", (7.2, 5.0), left=0.16, right=0.98, bottom=0.12, top=0.86)
+        return plot_kotler_matrix(choice, ax=ax)
 
     def update(self, **values):
         self.text.value = ""
@@ -140,8 +140,8 @@ class LifecycleView(View):
                               "avg_tenure_days": "平均关系时长（天）"})
         s.index.name = "阶段"
         self.table.value = s.to_html(border=0, na_rep="—") + result["strategy"].to_html(border=0)
-        fig = fixed_figure((8.4, 4.6), left=0.05, right=0.98, bottom=0.08, top=0.88)
-        return plot_lifecycle_curve(result["summary"], ax=fig.add_subplot())
+        ax = self.live_axes("curve", (8.4, 4.6), left=0.05, right=0.98, bottom=0.08, top=0.88)
+        return plot_lifecycle_curve(result["summary"], ax=ax)
 
     def update(self, **values):
         self.table.value = ""
