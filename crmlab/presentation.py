@@ -121,6 +121,7 @@ LAYOUT_CSS = """
 .jp-OutputArea-output .widget-output table { max-width: 100%; }
 .jp-OutputArea-output .widget-output td, .jp-OutputArea-output .widget-output th { overflow-wrap: anywhere; }
 .jp-OutputArea-output .widget-html-content, .jp-OutputArea-output .widget-output { max-width: 100%; }
+.jp-OutputArea-output .widget-output img { max-width: 100%; height: auto; }
 """
 
 _saved: dict[str, Any] | None = None  # rcParams before the mode was switched on

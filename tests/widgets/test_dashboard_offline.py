@@ -283,6 +283,10 @@ def _open_projector_dashboard(page, url: str, lesson: int, relpath: str) -> None
         assert page.evaluate(pressed), "地址里的 ?projector=1 没有打开投影模式 / not in projector mode"
         return
     assert not page.evaluate(pressed)
+    # in normal mode too, nothing makes the page scroll sideways (a wide chart may be shown smaller)
+    normal = page.evaluate(_FIT_PROBE_JS)
+    normal["image"] = None
+    assert _fit_problems(normal, "第1课（平时）") == []
     before = page.evaluate(_FIRST_IMG_JS)
     switch.click()
     # the chart already on show is drawn again at the projector's size, without touching any control
