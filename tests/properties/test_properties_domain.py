@@ -269,7 +269,7 @@ def test_aging_totals_and_buckets(rows, asof_day):
         assert table[bucket].sum() == pytest.approx(by_hand, abs=1e-6)
     assert (table[C.TOTAL] > 0).all()
     summary = C.aging_summary(table)
-    assert summary["金额"].sum() == pytest.approx(total, abs=1e-6)
+    assert summary["amount"].sum() == pytest.approx(total, abs=1e-6)
 
 
 @SETTINGS
@@ -312,7 +312,7 @@ def test_aging_row_order_and_index_do_not_matter(rows, asof_day, rnd):
 # 5C scoring and credit limits
 # ---------------------------------------------------------------------------
 
-SUBSCORES = list(C.FIVE_C.values())
+SUBSCORES = list(C.FIVE_C)  # the sub-score columns (English); their Chinese names are C.FIVE_C's values
 
 
 def maybe(strategy):
@@ -351,7 +351,8 @@ def test_5c_scores_in_range_and_grades_consistent(dicts):
         assert out[col].between(0, 100).all(), col
     assert out["grade"].tolist() == [C.grade_of(s) for s in out["score"]]
     assert set(out["grade"]) <= {*C.DEFAULT_GRADES, LOWEST_GRADE}
-    assert out["strongest"].isin(SUBSCORES).all() and out["weakest"].isin(SUBSCORES).all()
+    names = list(C.FIVE_C.values())
+    assert out["strongest"].isin(names).all() and out["weakest"].isin(names).all()
 
 
 MONOTONE = {  # fact -> +1 if more is better, -1 if less is better
@@ -376,7 +377,7 @@ def test_5c_score_is_monotone_in_each_fact(base, fact, data):
     out = C.score_5c(accounts([{**base, fact: worse}, {**base, fact: better}]))
     # the one deliberate exception: more net worth at the same debt ratio means larger debts, so the same
     # collateral covers a smaller share of them (the capital C rewards the net worth itself)
-    cs = [col for col in SUBSCORES if not (fact == "net_worth" and col == "抵押")]
+    cs = [col for col in SUBSCORES if not (fact == "net_worth" and col == "collateral")]
     for col in cs:
         assert out.at[1, col] >= out.at[0, col]
     if fact != "net_worth":
@@ -390,11 +391,11 @@ def test_credit_limits_are_nonnegative_and_rounded(dicts, method, combine, round
     out = C.credit_limit(accounts(dicts), method=method, combine=combine, round_to=round_to)
     assert len(out) == len(dicts)
     assert (out["credit_limit"] >= 0).all()
-    assert (out["基础额度"] >= 0).all()
+    assert (out["base_limit"] >= 0).all()
     step = round_to or 1
     np.testing.assert_allclose(out["credit_limit"] % step, 0, atol=1e-6)
-    assert (out["credit_limit"] <= out["基础额度"] * out["等级系数"] + 1e-6).all()
-    assert out["额度说明"].map(lambda t: isinstance(t, str) and len(t) > 0).all()
+    assert (out["credit_limit"] <= out["base_limit"] * out["grade_factor"] + 1e-6).all()
+    assert out["limit_note"].map(lambda t: isinstance(t, str) and len(t) > 0).all()
 
 
 @FEW
