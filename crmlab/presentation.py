@@ -233,7 +233,7 @@ def from_env() -> None:
     if _env_checked:
         return
     _env_checked = True
-    if (_wanted(os.environ.get("CRMLAB_PRESENT", "")) or _asked_by_address()) and not is_on():
+    if (_wanted(os.environ.get("CRMLAB_PRESENT", "")) or asked_by_address()) and not is_on():
         _switch_rc(True)
         _set_css(True)
 
@@ -242,7 +242,7 @@ def _wanted(text: str) -> bool:
     return text.strip().lower() not in ("", "0", "false", "no", "off")
 
 
-def _asked_by_address() -> bool:
+def asked_by_address() -> bool:
     """A Voilà kernel whose page address carries ``projector=1`` (or ``投影=1``)."""
     query = parse_qs(os.environ.get("QUERY_STRING", ""), keep_blank_values=True)
     values = query.get("projector", []) + query.get("投影", [])

@@ -82,6 +82,25 @@ class Dashboard:
             if on else "<span style='color:#444'>投影模式已关闭。</span>"
         )
 
+    def follow_address(self) -> None:
+        """Apply the page address's wishes (``?projector=1``) once the page is requested.
+
+        ``crmlab-app`` runs each dashboard notebook in a pre-heated Voilà kernel before anyone
+        opens it, so the address is not known while the dashboard is built; the notebook's last
+        cell calls this, which waits for the request (Voilà's ``wait_for_request``) and then
+        switches projector mode on when the address asks for it.  Outside a pre-heated kernel
+        (a notebook, a plain Voilà server) it returns at once.
+        """
+        from crmlab import presentation as _present
+
+        try:
+            from voila.utils import wait_for_request
+        except ImportError:  # pragma: no cover - Voilà is a dependency
+            return
+        wait_for_request()
+        if _present.asked_by_address() and not self.projector.value:
+            self.projector.value = True
+
     @staticmethod
     def _error(text: str):
         import ipywidgets as w

@@ -144,7 +144,7 @@ def plot_segment_sizes(summary: pd.DataFrame, ax=None):
     for xx, c in zip(x, summary["customers"]):
         ax2.annotate(f"{int(c)}", (xx, c), xycoords=ax.transData, xytext=(0, 3), textcoords="offset points",
                      ha="center", va="bottom", fontsize=9,
-                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
+                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 1.0})
     ax.set_title("各 RFM 客户群的人数与消费金额", y=1.0)
     ax.spines[["top"]].set_visible(False)
     _fixed_label_positions(ax, ax2)

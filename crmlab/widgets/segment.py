@@ -211,9 +211,9 @@ class KMeansExplorer(View):
 
     def compute(self, k=4, features=("recency", "frequency", "monetary"), log=True, standardize=True):
         from crmlab.segment import kmeans_segments
-        from crmlab.segment._base import _require_frame
 
-        _require_frame(self.rfm, "RFM 表")
+        if not isinstance(self.rfm, pd.DataFrame) or self.rfm.empty:
+            raise CRMDataError("KMeans 需要一张客户表（DataFrame），例如 crmlab.segment.rfm(...) 的结果；现在的表是空的或不是表格。")
         feats = [features] if isinstance(features, str) else list(features or [])
         if not feats:
             raise CRMDataError("请至少勾选 1 个特征，KMeans 才能聚类。")

@@ -13,7 +13,7 @@ timed (typing and clicking "save" are not live updates).
 
 Baseline (same run): the same update with the chart turned into a PNG the way Jupyter's
 inline display does it (standard Agg canvas, ``bbox_inches="tight"``, default compression),
-i.e. the update as it was before ``crmlab.widgets._png``.
+i.e. the update as it was before ``crmlab.widgets.figure_png``.
 
 The 100 ms goal is reported for every widget (``gate=False``: shown as "not yet" while it is
 missed, without failing the run); the explorers' 100 ms is required by ``bench_explorers.py``.

@@ -93,6 +93,7 @@ def test_one_dashboard_notebook_per_lesson_with_only_the_dashboard():
         markdown = [c for c in nb.cells if c.cell_type == "markdown"]
         assert len(code) == 1 and len(markdown) == 1, path.name
         assert f"dashboard({lesson})" in code[0].source
+        assert code[0].source.rstrip().splitlines()[-1].startswith("board.follow_address()")  # ?projector=1, pre-heated
         assert code[0].metadata.get("tags") == ["nbval-ignore-output"]
         assert markdown[0].source.startswith(f"# {LESSONS[lesson][0]}")
         assert code[0].outputs, f"{path.name} 没有执行结果：运行 python -m crmlab.assign --execute {path}"
@@ -107,6 +108,24 @@ def test_cli_finds_the_dashboard_notebook():
             app_cli.dashboard_notebook(bad, ROOT)
     cmd = app_cli.voila_command(APP_DIR / "03_segmentation_app.ipynb", ["--no-browser"])
     assert cmd[1:3] == ["-m", "voila"] and cmd[-1] == "--no-browser"
+    assert "--preheat_kernel=True" in cmd and "--pool_size=1" in cmd  # dashboards run before anyone opens them
+    own = app_cli.voila_command(APP_DIR / "03_segmentation_app.ipynb", ["--preheat_kernel=False"])
+    assert "--preheat_kernel=True" not in own and "--pool_size=1" not in own  # a teacher's choice wins
+
+
+def test_follow_address_is_a_no_op_outside_a_preheated_kernel(monkeypatch):
+    from crmlab import presentation
+    from crmlab.app import dashboard
+
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    monkeypatch.setenv("QUERY_STRING", "projector=1")
+    board = dashboard(4)
+    try:
+        board.follow_address()  # returns at once (no Voilà request to wait for) and reads the address
+        assert board.projector.value and presentation.is_on()
+    finally:
+        board.projector.value = False
+    assert not presentation.is_on()
 
 
 def test_cli_unknown_lesson_exits_with_a_message(capsys):
