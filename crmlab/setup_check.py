@@ -48,7 +48,7 @@ def _data_row() -> tuple[str, bool, str]:
     """The 课程数据 row: synthetic files may be generated in memory, real ones must exist."""
     try:
         from crmlab import datasets
-        from crmlab.datasets._schema import REAL
+        from crmlab.datasets import REAL
 
         folder = datasets.data_dir()
         missing = [n for n in datasets.names() if not (folder / f"{n}.csv").is_file()]

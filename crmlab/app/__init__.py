@@ -62,7 +62,7 @@ class Dashboard:
             try:
                 view = build()
             except Exception as exc:  # noqa: BLE001 - a learner or teacher never sees a traceback
-                from crmlab.widgets._base import friendly_message
+                from crmlab.widgets import friendly_message
 
                 self.boxes[index].children = [self._error(f"“{title}”这一页打不开：{friendly_message(exc)}")]
                 return None

@@ -36,4 +36,6 @@ def need_data(df, columns, what: str) -> None:
         raise CRMDataError(f"画图需要的列缺失：{'、'.join(map(str, missing))}。{what}")
 
 
-__all__ = ["get_ax", "need_data"]
+from crmlab.charts._format import number, thousands  # noqa: E402 - the shared number formats
+
+__all__ = ["get_ax", "need_data", "number", "thousands"]

@@ -374,7 +374,7 @@ q10 = Question(
 # ------------------------------------------------------------------ q11-q13 association rules (data mining)
 def _cross_sell() -> tuple[str, str]:
     """The current group's strongest pair (antecedent, consequent) of the lesson's example."""
-    from crmlab.datasets._companies import get_company
+    from crmlab.datasets import get_company
 
     return tuple(get_company(_group()).cross_sell)
 

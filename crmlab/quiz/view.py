@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from crmlab._errors import CRMDataError
-from crmlab.widgets._base import View
+from crmlab.widgets import View
 
 _COLORS = {"correct": "#1b7f3b", "incorrect": "#b3261e", "not_answered": "#666"}
 

@@ -162,8 +162,7 @@ def outcome_html(result: pd.DataFrame) -> str:
 
 def plot_plan_comparison(result: pd.DataFrame, ax=None):
     """Expected sales of the learner's plan next to spreading evenly and serving the best segments first."""
-    from crmlab.charts import get_ax
-    from crmlab.charts._format import thousands
+    from crmlab.charts import get_ax, thousands
 
     _fig, ax = get_ax(ax, figsize=(7.5, 2.6))
     names = ["你的方案", "平均撒网", "重点投放"]

@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from crmlab._errors import CRMDataError
-from crmlab.charts._format import number
+from crmlab.charts import number
 from crmlab.widgets._base import View, fixed_figure
 
 format_number = number  # one number format with the charts (crmlab.charts._format)
