@@ -18,7 +18,11 @@ Data mining (数据挖掘) adds **association rules** between categories for
 cross-selling (:func:`find_rules`, :func:`recommend`, ...), which live in
 :mod:`crmlab.basket` and are re-exported here.
 
-Every function takes the course-data frames and returns a DataFrame.
+Every function takes the course-data frames and returns a DataFrame with English
+``snake_case`` column names (the rule of :mod:`crmlab.labels`); values such as regions,
+age bands, categories and the indicators 购买数量/投诉率/退货率 stay Chinese.
+:func:`relabel` (a plain copy) and :func:`styled` (a formatted view) show the Chinese
+headers learners read.
 """
 
 from __future__ import annotations
@@ -32,9 +36,58 @@ from crmlab import frames
 from crmlab._checks import require_columns, require_frame
 from crmlab._errors import CRMDataError
 from crmlab.basket import basket_matrix, explain_rule, find_rules, recommend, rule_text, rules_table, styled_rules
+from crmlab.labels import pick
 
 AGE_BINS = (0, 25, 35, 45, 55, 200)
 AGE_LABELS = ("25岁以下", "25-34岁", "35-44岁", "45-54岁", "55岁及以上")
+
+#: the Chinese headers of the analyses' results (display only: the functions return the English names)
+LABELS = pick((
+    "region", "orders", "quantity", "sales", "sales_share", "age_band", "category", "favourite", "rank", "share",
+    "cum_share", "cum_customer_share", "month", "kind", "fitted", "forecast", "lower", "upper", "festival_share",
+    "trend_line", "metric", "unit", "previous", "current", "previous_count", "current_count", "change",
+    "change_rate", "rating", "weight", "score", "verdict",
+), "analysis")
+#: columns shown in yuan without decimals / as percentages by :func:`styled`
+_MONEY = frozenset({"sales", "fitted", "forecast", "lower", "upper", "trend_line"})
+_PERCENT = frozenset({"sales_share", "share", "cum_share", "cum_customer_share", "festival_share", "change_rate"})
+
+
+def _header(name):
+    return LABELS.get(name, name) if isinstance(name, str) else name
+
+
+def relabel(result):
+    """A copy of an analysis result with the Chinese headers (columns, index and column-axis names).
+
+    Numbers and values (regions, age bands, categories, 实际/预测 ...) are unchanged; a Series
+    (:func:`monthly_sales`) gets its Chinese name.  Headers that are not the analyses'
+    own (``customer_id``, a category such as 服装) stay as they are.
+    """
+    if isinstance(result, pd.Series):
+        out = result.rename(_header(result.name))
+    else:
+        out = result.rename(columns=_header)
+        out.columns.names = [_header(n) for n in out.columns.names]
+    out.index.names = [_header(n) for n in out.index.names]
+    return out
+
+
+def styled(result: pd.DataFrame):
+    """Display version of an analysis result (a pandas ``Styler``) with Chinese headers; numbers unchanged.
+
+    Yuan amounts get thousands separators without decimals, shares are shown as percentages,
+    other decimals with one place.
+    """
+    formats = {}
+    for c, dtype in result.dtypes.items():
+        if c in _MONEY:
+            formats[_header(c)] = "{:,.0f}"
+        elif c in _PERCENT:
+            formats[_header(c)] = "{:.1%}"
+        elif pd.api.types.is_float_dtype(dtype):
+            formats[_header(c)] = "{:,.1f}"
+    return relabel(result).style.format(formats, na_rep="—")
 
 
 def _need(df: pd.DataFrame, cols, what: str) -> None:
@@ -103,10 +156,10 @@ def sales_by_region(orders: pd.DataFrame, customers: pd.DataFrame, month=None) -
         if o.empty:
             raise CRMDataError(f"{m} 没有订单：请换一个月份（数据范围 2024-01 至 2025-12）。")
     o = o.merge(customers[["customer_id", "region"]], on="customer_id", how="left")
-    t = o.groupby("region").agg(订单数=("amount", "size"), 购买数量=("quantity", "sum"), 销售额=("amount", "sum"))
-    t["销售额占比"] = t["销售额"] / t["销售额"].sum()
-    t.index.name = "地区"
-    return t.sort_values("销售额", ascending=False)
+    t = o.groupby("region").agg(orders=("amount", "size"), quantity=("quantity", "sum"), sales=("amount", "sum"))
+    t["sales_share"] = t["sales"] / t["sales"].sum()
+    t.index.name = "region"
+    return t.sort_values("sales", ascending=False)
 
 
 def age_band(ages, bins=AGE_BINS, labels=AGE_LABELS) -> pd.Series:
@@ -139,7 +192,7 @@ def favourite_by_age(
     labels=AGE_LABELS,
     value: str = "quantity",
 ) -> pd.DataFrame:
-    """Cross table age band x category of quantity bought, with the favourite (最爱品类).
+    """Cross table age band x category of quantity bought, with the favourite (``favourite``, 最爱品类).
 
     Individual customers only (business customers have no age).  ``value`` is
     ``"quantity"`` (units, as in the lipstick example) or ``"amount"``.
@@ -153,12 +206,12 @@ def favourite_by_age(
     if o.empty:
         raise CRMDataError("没有个人客户的订单，无法按年龄段分析。")
     bands = age_band(o["age"].to_numpy(), bins, labels)
-    o = o.assign(年龄段=pd.Categorical(bands.to_numpy(), categories=bands.cat.categories, ordered=True))
-    t = pd.crosstab(o["年龄段"], o["category"], values=o[value], aggfunc="sum", dropna=False).fillna(0)
+    o = o.assign(age_band=pd.Categorical(bands.to_numpy(), categories=bands.cat.categories, ordered=True))
+    t = pd.crosstab(o["age_band"], o["category"], values=o[value], aggfunc="sum", dropna=False).fillna(0)
     t = t.loc[t.sum(axis=1) > 0]
-    t.index = pd.Index(t.index.astype(str), name="年龄段")
-    t.columns.name = "品类"
-    t["最爱品类"] = t.idxmax(axis=1)
+    t.index = pd.Index(t.index.astype(str), name="age_band")
+    t.columns.name = "category"
+    t["favourite"] = t.idxmax(axis=1)
     return t
 
 
@@ -168,19 +221,19 @@ def favourite_by_age(
 def customer_shares(orders: pd.DataFrame) -> pd.DataFrame:
     """Each customer's sales and share of total, sorted descending, with Pareto columns.
 
-    Columns: 销售额, 占比, 累计占比 (cumulative share of sales), 客户累计占比
-    (cumulative share of customers).
+    Columns: ``rank``, ``sales``, ``share``, ``cum_share`` (cumulative share of sales),
+    ``cum_customer_share`` (cumulative share of customers).
     """
     orders = _orders(orders, ["customer_id", "amount"])
     s = orders.groupby("customer_id")["amount"].sum()
     s = s[s > 0].sort_values(ascending=False, kind="stable")
     if s.empty:
         raise CRMDataError("没有销售额大于 0 的客户，无法计算占比。")
-    t = pd.DataFrame({"销售额": s})
-    t["占比"] = t["销售额"] / t["销售额"].sum()
-    t["累计占比"] = t["占比"].cumsum()
-    t["客户累计占比"] = np.arange(1, len(t) + 1) / len(t)
-    t.insert(0, "排名", np.arange(1, len(t) + 1))
+    t = pd.DataFrame({"sales": s})
+    t["share"] = t["sales"] / t["sales"].sum()
+    t["cum_share"] = t["share"].cumsum()
+    t["cum_customer_share"] = np.arange(1, len(t) + 1) / len(t)
+    t.insert(0, "rank", np.arange(1, len(t) + 1))
     return t
 
 
@@ -190,20 +243,20 @@ def top_share(orders: pd.DataFrame, top: float = 0.2) -> float:
         raise CRMDataError("前百分之多少的客户应写成 0 到 1 之间的小数，例如 0.2 表示前 20%。")
     t = customer_shares(orders)
     k = max(1, round(top * len(t)))
-    return float(t["占比"].iloc[:k].sum())
+    return float(t["share"].iloc[:k].sum())
 
 
 # --------------------------------------------------------------------------
 # trend analysis
 # --------------------------------------------------------------------------
 def monthly_sales(orders: pd.DataFrame) -> pd.Series:
-    """Sales per calendar month (missing months are 0)."""
+    """Sales per calendar month (missing months are 0), a Series named ``sales``."""
     orders = _orders(orders, ["order_date", "amount"])
     if orders.empty:
         raise CRMDataError("没有订单，无法按月汇总。")
     m = orders.groupby(orders["order_date"].dt.to_period("M"))["amount"].sum()
     full = pd.period_range(m.index.min(), m.index.max(), freq="M")
-    return m.reindex(full, fill_value=0.0).rename("销售额")
+    return m.reindex(full, fill_value=0.0).rename("sales")
 
 
 def _check_horizon_level(horizon, level) -> int:
@@ -271,10 +324,10 @@ def forecast_sales(orders: pd.DataFrame, horizon: int = 6, level: float = 0.9) -
     two years cannot pin down twelve month effects, and it says so.  Needs at
     least 16 months of history, all within 2015-2035 (the festival table).
 
-    Returns one row per month: ``月份``, ``类型`` (实际/预测), ``销售额`` (actual),
-    ``拟合值``/``预测值``, ``下限``, ``上限``, ``节前占比`` and ``趋势``: the
+    Returns one row per month: ``month``, ``kind`` (实际/预测), ``sales`` (actual),
+    ``fitted``/``forecast``, ``lower``, ``upper``, ``festival_share`` and ``trend_line``: the
     long-run trend without the seasonal swings (trend line times the average
-    month and festival effect), so ``拟合值 / 趋势`` is the seasonal factor of the month.
+    month and festival effect), so ``fitted / trend_line`` is the seasonal factor of the month.
     """
     import statsmodels.api as sm
 
@@ -292,22 +345,22 @@ def forecast_sales(orders: pd.DataFrame, horizon: int = 6, level: float = 0.9) -
     mean_share = X[:12, -1].mean() if n >= 12 else 0.0
     level0 = coef[0] + np.r_[0.0, coef[2:13]].mean() + coef[13] * mean_share
     hist = pd.DataFrame(
-        {"月份": y.index.astype(str), "类型": "实际", "销售额": y.to_numpy(), "拟合值": np.expm1(fit.fittedvalues),
-         "节前占比": X[:, -1], "趋势": np.expm1(level0 + coef[1] * t_hist)}
+        {"month": y.index.astype(str), "kind": "实际", "sales": y.to_numpy(), "fitted": np.expm1(fit.fittedvalues),
+         "festival_share": X[:, -1], "trend_line": np.expm1(level0 + coef[1] * t_hist)}
     )
     fut = pd.DataFrame(
-        {"月份": future.astype(str), "类型": "预测", "销售额": np.nan,
-         "预测值": np.expm1(band["mean"].to_numpy()),
-         "下限": np.maximum(np.expm1(band["obs_ci_lower"].to_numpy()), 0.0),
-         "上限": np.expm1(band["obs_ci_upper"].to_numpy()),
-         "节前占比": Xf[:, -1], "趋势": np.expm1(level0 + coef[1] * t_future)}
+        {"month": future.astype(str), "kind": "预测", "sales": np.nan,
+         "forecast": np.expm1(band["mean"].to_numpy()),
+         "lower": np.maximum(np.expm1(band["obs_ci_lower"].to_numpy()), 0.0),
+         "upper": np.expm1(band["obs_ci_upper"].to_numpy()),
+         "festival_share": Xf[:, -1], "trend_line": np.expm1(level0 + coef[1] * t_future)}
     )
     out = pd.concat([hist, fut], ignore_index=True)
-    trend = hist["趋势"].to_numpy()
+    trend = hist["trend_line"].to_numpy()
     out.attrs.update({"trend_per_month": float(trend[-1] - trend[-2]), "growth_per_month": float(np.expm1(coef[1])),
                       "festival_effect": float(np.expm1(coef[13])),
                       "sigma": float(np.sqrt(fit.scale)), "dof": int(fit.df_resid), "level": float(level)})
-    return out[["月份", "类型", "销售额", "拟合值", "预测值", "下限", "上限", "节前占比", "趋势"]]
+    return out[["month", "kind", "sales", "fitted", "forecast", "lower", "upper", "festival_share", "trend_line"]]
 
 
 # --------------------------------------------------------------------------
@@ -396,19 +449,19 @@ def _mom_values(counts: list[float]) -> list[float]:
 
 
 def _mom_scores(t: pd.DataFrame, tolerance: float, w: dict) -> np.ndarray:
-    """Add 变化, 变化率, 评价, 权重, 得分 to ``t``; return each row's direction (-1, 0, +1)."""
-    t["变化"] = t["本月"] - t["上月"]
+    """Add change, change_rate, rating, weight, score to ``t``; return each row's direction (-1, 0, +1)."""
+    t["change"] = t["current"] - t["previous"]
     with np.errstate(divide="ignore", invalid="ignore"):
-        t["变化率"] = np.where(t["上月"] > 0, t["变化"] / t["上月"], np.nan)
-    known = t["本月"].notna() & t["上月"].notna()
-    rel = t["变化率"].fillna(np.sign(t["变化"])).where(known, 0.0)  # from 0 to something counts as +100 %
+        t["change_rate"] = np.where(t["previous"] > 0, t["change"] / t["previous"], np.nan)
+    known = t["current"].notna() & t["previous"].notna()
+    rel = t["change_rate"].fillna(np.sign(t["change"])).where(known, 0.0)  # from 0 to something counts as +100 %
     direction = np.where(rel.abs() <= tolerance, 0, np.sign(rel))
     sign = np.array([GOOD_DIRECTION[r] for r in MOM_ROWS])
     good = direction * sign
-    t["评价"] = np.where(known, np.select([good > 0, good < 0], ["好转", "变坏"], "持平"), "无法比较")
-    t["权重"] = [w[r] for r in MOM_ROWS]
-    t["得分"] = np.where(direction != 0, np.clip(rel.to_numpy() * sign, -1, 1), 0.0) * t["权重"]
-    t["得分"] = t["得分"].round(4) + 0.0  # + 0.0: no "-0"
+    t["rating"] = np.where(known, np.select([good > 0, good < 0], ["好转", "变坏"], "持平"), "无法比较")
+    t["weight"] = [w[r] for r in MOM_ROWS]
+    t["score"] = np.where(direction != 0, np.clip(rel.to_numpy() * sign, -1, 1), 0.0) * t["weight"]
+    t["score"] = t["score"].round(4) + 0.0  # + 0.0: no "-0"
     return direction
 
 
@@ -416,15 +469,15 @@ def _mom_explanation(t: pd.DataFrame, direction: np.ndarray, total: float, verdi
     parts = []
     for r in MOM_ROWS:
         row = t.loc[r]
-        if row["评价"] == "无法比较":
+        if row["rating"] == "无法比较":
             parts.append(f"{r}无法比较（有一个月没有购买，算不出每千件的比率），得 0 分")
             continue
-        moved = "持平" if direction[MOM_ROWS.index(r)] == 0 else ("上升" if row["变化"] > 0 else "下降")
-        rate = row["变化率"]
+        moved = "持平" if direction[MOM_ROWS.index(r)] == 0 else ("上升" if row["change"] > 0 else "下降")
+        rate = row["change_rate"]
         how = f"{moved} {abs(rate):.0%}" if pd.notna(rate) and moved != "持平" else moved
-        value = f"{row['上月']:,.0f} → {row['本月']:,.0f} 件" if r == "购买数量" else (
-            f"每千件 {row['上月']:.1f} → {row['本月']:.1f} 次（{row['上月次数']:.0f} → {row['本月次数']:.0f} 次）")
-        parts.append(f"{r}{how}（{value}，{row['评价']}，得 {row['得分']:+.2f} 分）")
+        value = f"{row['previous']:,.0f} → {row['current']:,.0f} 件" if r == "购买数量" else (
+            f"每千件 {row['previous']:.1f} → {row['current']:.1f} 次（{row['previous_count']:.0f} → {row['current_count']:.0f} 次）")
+        parts.append(f"{r}{how}（{value}，{row['rating']}，得 {row['score']:+.2f} 分）")
     return "；".join(parts) + f"。总分 {total:+.2f}，总体{verdict}。"
 
 
@@ -462,17 +515,17 @@ def month_over_month(
 
     Rows (:data:`MOM_ROWS`): ``购买数量`` (units bought), ``投诉率`` and ``退货率``
     (complaints and returns per 1,000 units bought: a quality problem shows in the
-    rate even when more is sold).  Columns ``上月``/``本月`` hold the indicator
-    (units, or the rate), ``上月次数``/``本月次数`` the counts beside them
-    (units, complaints, returns), ``单位`` the unit.
+    rate even when more is sold).  Columns ``previous``/``current`` (上月/本月) hold the
+    indicator (units, or the rate), ``previous_count``/``current_count`` the counts beside
+    them (units, complaints, returns), ``unit`` the unit; the index is ``metric``.
 
-    Per indicator (column ``评价``): a change within ``tolerance`` (5 %) is 持平;
+    Per indicator (column ``rating``, 评价): a change within ``tolerance`` (5 %) is 持平;
     otherwise 好转 when it moves the good way (purchases up, rates down) and 变坏
-    the bad way (无法比较 when a month has no units, so no rate).  Its ``得分`` is
-    ``权重 x`` the change in the good direction (``+0.25`` for purchases up 25 %,
+    the bad way (无法比较 when a month has no units, so no rate).  Its ``score`` is
+    ``weight x`` the change in the good direction (``+0.25`` for purchases up 25 %,
     ``-1`` for a complaint rate that doubled or more: capped at ±100 %; 0 when 持平).
 
-    Overall verdict (``df.attrs["verdict"]``, also the ``结论`` column): the sum of
+    Overall verdict (``df.attrs["verdict"]``, also the ``verdict`` column): the sum of
     the scores with the weights :data:`MOM_WEIGHTS` (1 : 1 : 1); positive is 变好,
     negative 变差, zero 持平.  ``attrs["explanation"]`` spells the calculation out in
     Chinese; ``attrs["season_note"]`` is a Chinese note when the two months are
@@ -490,13 +543,13 @@ def month_over_month(
     i = _filter_region(interactions, customers, region)
     _check_mom_month(orders, interactions, m)
     counts_prev, counts_now = _mom_counts(o, i, prev), _mom_counts(o, i, m)
-    t = pd.DataFrame({"单位": [MOM_UNITS[r] for r in MOM_ROWS],
-                      "上月": _mom_values(counts_prev), "本月": _mom_values(counts_now),
-                      "上月次数": counts_prev, "本月次数": counts_now}, index=pd.Index(MOM_ROWS, name="指标"))
+    t = pd.DataFrame({"unit": [MOM_UNITS[r] for r in MOM_ROWS],
+                      "previous": _mom_values(counts_prev), "current": _mom_values(counts_now),
+                      "previous_count": counts_prev, "current_count": counts_now}, index=pd.Index(MOM_ROWS, name="metric"))
     direction = _mom_scores(t, tolerance, w)
-    total = round(float(t["得分"].sum()), 4) + 0.0
+    total = round(float(t["score"].sum()), 4) + 0.0
     verdict = "变好" if total > 0 else "变差" if total < 0 else "持平"
-    t["结论"] = verdict
+    t["verdict"] = verdict
     note = _season_note(o, m)
     explanation = _mom_explanation(t, direction, total, verdict) + (note and " " + note)
     t.attrs.update({"verdict": verdict, "month": str(m), "previous": str(prev), "score": total, "weights": w,
@@ -507,6 +560,7 @@ def month_over_month(
 __all__ = [
     "AGE_BINS",
     "AGE_LABELS",
+    "LABELS",
     "MIN_FORECAST_MONTHS",
     "MOM_ROWS",
     "MOM_UNITS",
@@ -521,9 +575,11 @@ __all__ = [
     "month_over_month",
     "monthly_sales",
     "recommend",
+    "relabel",
     "rule_text",
     "rules_table",
     "sales_by_region",
+    "styled",
     "styled_rules",
     "top_share",
 ]

@@ -16,8 +16,7 @@ The rule for the language of result columns
   their modules and are not relabelled here: the ageing buckets
   (``crmlab.credit.BUCKETS``: 未到期 … 逾期180天以上), the RFM segment names
   (``crmlab.segment``), and the class table's 姓名 and 第N课·练习M columns
-  (``crmlab.grade``).  The lesson-2 analysis (``crmlab.analysis``) still returns
-  Chinese column names - see ARCHITECTURE.md.
+  (``crmlab.grade``).
 
 >>> label("monetary")
 '消费金额（元）'
@@ -135,6 +134,11 @@ COLUMNS: dict[str, str] = {
     "overdue_invoices": "逾期发票数", "expected_loss": "预计损失", "action": "建议措施", "exceeds_limit": "超额度",
     "seriously_overdue": "严重逾期", "hold": "暂停赊销", "hold_reason": "原因", "overdue_over_90": "逾期90天以上",
     "overdue_over_180": "逾期180天以上",
+    # the four analyses of customer information (lesson 2, crmlab.analysis)
+    "favourite": "最爱品类", "cum_share": "累计占比", "month": "月份", "kind": "类型", "fitted": "拟合值",
+    "forecast": "预测值", "lower": "下限", "upper": "上限", "festival_share": "节前占比", "trend_line": "趋势",
+    "previous": "上月", "current": "本月", "previous_count": "上月次数", "current_count": "本月次数",
+    "change_rate": "变化率", "rating": "评价", "weight": "权重", "verdict": "结论",
     # credit (lesson 4, 拓展): the KS table of a scorecard
     "cutoff": "分数", "cum_bad_share": "累计坏客户占比", "cum_good_share": "累计好客户占比", "ks_gap": "差值",
     "fpr": "误伤的好客户比例（假阳性率）", "tpr": "抓到的坏客户比例（真阳性率）",
@@ -160,6 +164,9 @@ CONTEXTS: dict[str, dict[str, str]] = {
     "plan": {"channel": "渠道"},
     # lesson 2's information base: a customer is a person or a company
     "infobase": {"name": "姓名/名称"},
+    # lesson 2's four analyses: units bought per region, the Pareto table's share of customers, the
+    # month-over-month points
+    "analysis": {"quantity": "购买数量", "cum_customer_share": "客户累计占比", "score": "得分"},
     # a learner's own CSV/Excel file (crmlab.io): the short header words such files use, so a message
     # about a missing or unreadable column names it the way the file would
     "file": {"order_id": "订单号", "order_date": "日期", "amount": "金额", "channel": "渠道", "source": "来源",

@@ -23,12 +23,12 @@ def _check(df, cols, what):
 
 def plot_sales_by_region(table: pd.DataFrame, ax=None):
     """Horizontal bars of sales per region (from :func:`crmlab.analysis.sales_by_region`)."""
-    _check(table, ["销售额", "销售额占比"], "sales_by_region(...)")
+    _check(table, ["sales", "sales_share"], "sales_by_region(...)")
     _fig, ax = get_ax(ax)
-    t = table.sort_values("销售额")
-    bars = ax.barh(t.index.astype(str), t["销售额"] / 10_000, color=MAIN)
+    t = table.sort_values("sales")
+    bars = ax.barh(t.index.astype(str), t["sales"] / 10_000, color=MAIN)
     bars[-1].set_color(ACCENT)
-    for b, share in zip(bars, t["销售额占比"]):
+    for b, share in zip(bars, t["sales_share"]):
         ax.text(b.get_width(), b.get_y() + b.get_height() / 2, f" {share:.1%}", va="center", fontsize=11)
     ax.set_xlabel("销售额（万元）")
     ax.set_title("各地区销售额（橙色为主要销售地区）")
@@ -40,14 +40,14 @@ def plot_favourite_by_age(table: pd.DataFrame, ax=None):
     """Heat map age band x category with the favourite of each band outlined."""
     from matplotlib.patches import Rectangle
 
-    _check(table, ["最爱品类"], "favourite_by_age(...)")
-    data = table.drop(columns="最爱品类")
+    _check(table, ["favourite"], "favourite_by_age(...)")
+    data = table.drop(columns="favourite")
     fig, ax = get_ax(ax, figsize=(8, 4.2))
     share = data.div(data.sum(axis=1), axis=0)
     im = ax.imshow(share.to_numpy(dtype=float), cmap="Blues", aspect="auto")
     ax.set_xticks(range(data.shape[1]), data.columns.astype(str), rotation=30, ha="right")
     ax.set_yticks(range(data.shape[0]), data.index.astype(str))
-    for i, fav in enumerate(table["最爱品类"]):
+    for i, fav in enumerate(table["favourite"]):
         j = list(data.columns).index(fav)
         ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor=ACCENT, linewidth=2.5))
         for jj in range(data.shape[1]):
@@ -60,14 +60,14 @@ def plot_favourite_by_age(table: pd.DataFrame, ax=None):
 
 def plot_pareto(shares: pd.DataFrame, top: float = 0.2, ax=None):
     """Pareto curve: cumulative share of sales against cumulative share of customers."""
-    _check(shares, ["累计占比", "客户累计占比"], "customer_shares(...)")
+    _check(shares, ["cum_share", "cum_customer_share"], "customer_shares(...)")
     _fig, ax = get_ax(ax)
-    x = np.r_[0, shares["客户累计占比"].to_numpy()] * 100
-    y = np.r_[0, shares["累计占比"].to_numpy()] * 100
+    x = np.r_[0, shares["cum_customer_share"].to_numpy()] * 100
+    y = np.r_[0, shares["cum_share"].to_numpy()] * 100
     ax.plot(x, y, color=MAIN, linewidth=2, label="累计销售额占比")
     ax.plot([0, 100], [0, 100], color="gray", linestyle="--", linewidth=1, label="人人贡献相同")
     k = max(1, round(top * len(shares)))
-    yk = shares["累计占比"].iloc[k - 1] * 100
+    yk = shares["cum_share"].iloc[k - 1] * 100
     ax.axvline(top * 100, color=ACCENT, linestyle=":")
     ax.scatter([top * 100], [yk], color=ACCENT, zorder=3)
     ax.annotate(f"前 {top:.0%} 的客户\n贡献 {yk:.1f}% 的销售额", (top * 100, yk), xytext=(10, -40),
@@ -83,33 +83,33 @@ def plot_pareto(shares: pd.DataFrame, top: float = 0.2, ax=None):
 
 def plot_forecast(table: pd.DataFrame, ax=None):
     """Actual monthly sales, the model (trend + seasons), the trend alone and the forecast band."""
-    _check(table, ["月份", "类型", "销售额", "拟合值", "预测值", "下限", "上限"], "forecast_sales(...)")
+    _check(table, ["month", "kind", "sales", "fitted", "forecast", "lower", "upper"], "forecast_sales(...)")
     _fig, ax = get_ax(ax, figsize=(10, 4.8))
     x = np.arange(len(table))
-    hist = (table["类型"] == "实际").to_numpy()
+    hist = (table["kind"] == "实际").to_numpy()
     fut = ~hist
     wan = 10_000
-    ax.plot(x[hist], table.loc[hist, "销售额"] / wan, marker="o", color=MAIN, linewidth=2, label="实际销售额")
-    ax.plot(x[hist], table.loc[hist, "拟合值"] / wan, color="gray", linestyle="--", label="模型拟合（趋势+季节）")
-    if "趋势" in table.columns:
-        ax.plot(x, table["趋势"] / wan, color=BAD, linewidth=1.5, linestyle="-.", label="长期趋势（去掉季节）")
+    ax.plot(x[hist], table.loc[hist, "sales"] / wan, marker="o", color=MAIN, linewidth=2, label="实际销售额")
+    ax.plot(x[hist], table.loc[hist, "fitted"] / wan, color="gray", linestyle="--", label="模型拟合（趋势+季节）")
+    if "trend_line" in table.columns:
+        ax.plot(x, table["trend_line"] / wan, color=BAD, linewidth=1.5, linestyle="-.", label="长期趋势（去掉季节）")
     level = table.attrs.get("level", 0.9)
     if fut.any():
         # start the forecast line at the last actual month so the two lines join
         last = np.flatnonzero(hist)[-1] if hist.any() else None
         xf = x[fut] if last is None else np.r_[x[last], x[fut]]
-        yf = table.loc[fut, "预测值"].to_numpy() / wan
-        yf = yf if last is None else np.r_[table["销售额"].iloc[last] / wan, yf]
+        yf = table.loc[fut, "forecast"].to_numpy() / wan
+        yf = yf if last is None else np.r_[table["sales"].iloc[last] / wan, yf]
         ax.plot(xf, yf, marker="o", color=ACCENT, linewidth=2, label="预测")
-        ax.fill_between(x[fut], table.loc[fut, "下限"] / wan, table.loc[fut, "上限"] / wan,
+        ax.fill_between(x[fut], table.loc[fut, "lower"] / wan, table.loc[fut, "upper"] / wan,
                         color=ACCENT, alpha=0.25, label=f"{level:.0%} 预测区间")
         ax.axvline(x[fut][0] - 0.5, color="black", linewidth=0.8, linestyle=":")
     step = max(1, len(x) // 12)
-    ax.set_xticks(x[::step], table["月份"].iloc[::step], rotation=45, ha="right")
+    ax.set_xticks(x[::step], table["month"].iloc[::step], rotation=45, ha="right")
     ax.set_ylabel("销售额（万元）")
     # head room so that the legend (in one row at the top) never covers data
-    top = np.nanmax(np.r_[table["销售额"].to_numpy(dtype=float), table["上限"].to_numpy(dtype=float),
-                          table["拟合值"].to_numpy(dtype=float)]) / wan
+    top = np.nanmax(np.r_[table["sales"].to_numpy(dtype=float), table["upper"].to_numpy(dtype=float),
+                          table["fitted"].to_numpy(dtype=float)]) / wan
     ax.set_ylim(0, top * 1.3)
     h = int(fut.sum())
     ax.set_title("月度销售额与未来半年预测" if h == 6 else f"月度销售额与未来 {h} 个月预测")
@@ -124,25 +124,25 @@ def plot_month_over_month(table: pd.DataFrame, ax=None):
     and (when the table has them) the weighted points; the title gives the
     weighted total and the overall verdict.
     """
-    _check(table, ["上月", "本月", "评价"], "month_over_month(...)")
+    _check(table, ["previous", "current", "rating"], "month_over_month(...)")
     _fig, ax = get_ax(ax, figsize=(9, 4))
     n = len(table)
     y = np.arange(n)
-    rel = table["变化率"].to_numpy(dtype=float) * 100 if "变化率" in table.columns else np.full(n, np.nan)
-    colors = [GOOD if e == "好转" else BAD if e == "变坏" else "gray" for e in table["评价"]]
+    rel = table["change_rate"].to_numpy(dtype=float) * 100 if "change_rate" in table.columns else np.full(n, np.nan)
+    colors = [GOOD if e == "好转" else BAD if e == "变坏" else "gray" for e in table["rating"]]
     ax.barh(y, np.nan_to_num(rel), color=colors, alpha=0.85)
     lim = max(10.0, float(np.nanmax(np.abs(rel))) * 1.15) if np.isfinite(rel).any() else 10.0
-    has_score = "得分" in table.columns
+    has_score = "score" in table.columns
     for yi, r, row in zip(y, rel, table.itertuples()):
         txt = "—" if not np.isfinite(r) else f"{r:+.0f}%"
-        pts = f"，{row.得分:+.2f} 分" if has_score else ""
-        fmt = ",.1f" if getattr(row, "单位", "") == "次/千件" else ",.0f"  # rates per 1,000 units: one decimal
+        pts = f"，{row.score:+.2f} 分" if has_score else ""
+        fmt = ",.1f" if getattr(row, "unit", "") == "次/千件" else ",.0f"  # rates per 1,000 units: one decimal
         # label on the side of the axis away from the bar, so it never covers it
         right = not (np.isfinite(r) and r > 0)
-        ax.text(lim * 0.02 if right else -lim * 0.02, yi, f"{row.上月:{fmt}} → {row.本月:{fmt}}（{txt}，{row.评价}{pts}）",
+        ax.text(lim * 0.02 if right else -lim * 0.02, yi, f"{row.previous:{fmt}} → {row.current:{fmt}}（{txt}，{row.rating}{pts}）",
                 va="center", ha="left" if right else "right", fontsize=11)
     ax.axvline(0, color="black", linewidth=0.8)
-    labels = [f"{name}\n权重 {w:g}" for name, w in zip(table.index.astype(str), table["权重"])] if "权重" in table.columns \
+    labels = [f"{name}\n权重 {w:g}" for name, w in zip(table.index.astype(str), table["weight"])] if "weight" in table.columns \
         else list(table.index.astype(str))
     ax.set_yticks(y, labels, fontsize=11)
     ax.invert_yaxis()

@@ -235,25 +235,25 @@ Q8_BAND = "25-34岁"
 def _q8_expected() -> str:
     from crmlab import analysis
 
-    return analysis.favourite_by_age(_load("orders"), _load("customers")).loc[Q8_BAND, "最爱品类"]
+    return analysis.favourite_by_age(_load("orders"), _load("customers")).loc[Q8_BAND, "favourite"]
 
 
 def _check_q8(answer):
     from crmlab import analysis, datasets
 
     t = analysis.favourite_by_age(datasets.load("orders"), datasets.load("customers"))
-    expected = t.loc[Q8_BAND, "最爱品类"]
+    expected = t.loc[Q8_BAND, "favourite"]
     if isinstance(answer, (pd.DataFrame, pd.Series)):
-        raise Wrong(f"你交的是整张表或一行；只要一个品类名称：在表后面加上 .loc['{Q8_BAND}', '最爱品类']。")
+        raise Wrong(f"你交的是整张表或一行；只要一个品类名称：在表后面加上 .loc['{Q8_BAND}', 'favourite']（favourite 是“最爱品类”列）。")
     if not isinstance(answer, str):
         raise Wrong("请交一个品类名称（字符串），例如 '生鲜果蔬'。")
     if answer.strip() == expected:
         return
-    others = [band for band in t.index if band != Q8_BAND and t.loc[band, "最爱品类"] == answer.strip()]
+    others = [band for band in t.index if band != Q8_BAND and t.loc[band, "favourite"] == answer.strip()]
     if others:
         raise Wrong(f"这是「{others[0]}」等其他年龄段最爱的品类；题目问的是「{Q8_BAND}」这一行。")
     by_amount = analysis.favourite_by_age(datasets.load("orders"), datasets.load("customers"), value="amount")
-    if answer.strip() == by_amount.loc[Q8_BAND, "最爱品类"]:
+    if answer.strip() == by_amount.loc[Q8_BAND, "favourite"]:
         raise Wrong("你按购买金额比较了；题目要比较的是购买件数（quantity），就像口红例子里比较的是买了多少支。")
     overall = datasets.load("orders").groupby("category")["quantity"].sum().idxmax()
     if answer.strip() == overall:
@@ -271,7 +271,7 @@ q8 = Question(
           "在课上的图或表里找“25-34岁”这一段，读件数最多的品类，写成 answer = \"品类名称\"。"],
     tier="基础", kind="text",
     expected=lambda: _q8_expected(),
-    solution="from crmlab import analysis\nanswer = analysis.favourite_by_age(orders, customers).loc['25-34岁', '最爱品类']",
+    solution="from crmlab import analysis\nanswer = analysis.favourite_by_age(orders, customers).loc['25-34岁', 'favourite']",
 )
 
 
@@ -337,7 +337,7 @@ def _check_q10(answer):
     t = analysis.month_over_month(datasets.load("orders"), datasets.load("interactions"), Q10_MONTH)
     expected = t.attrs["verdict"]
     if isinstance(answer, pd.DataFrame):
-        raise Wrong("你交的是整张对比表；只要一个结论：看“结论”列，或用 table.attrs['verdict']。")
+        raise Wrong("你交的是整张对比表；只要一个结论：看“结论”列（列名 verdict），或用 table.attrs['verdict']。")
     if isinstance(answer, str) and answer.strip() in ("好转", "变坏"):
         raise Wrong(f"「{answer.strip()}」是单个指标的评价；总体结论请用 '变好'、'变差' 或 '持平' 之一回答。")
     if not isinstance(answer, str) or answer.strip() not in ("变好", "变差", "持平"):
@@ -350,10 +350,10 @@ def _check_q10(answer):
 def _q10_slip(answer: str, t: pd.DataFrame) -> None:
     """A wrong verdict: say which indicator the learner probably looked at alone, then the rule."""
     first = t.index[0]
-    alone = {"好转": "变好", "变坏": "变差", "持平": "持平"}.get(str(t["评价"].iloc[0]))
-    total = float(t["得分"].sum())
+    alone = {"好转": "变好", "变坏": "变差", "持平": "持平"}.get(str(t["rating"].iloc[0]))
+    total = float(t["score"].sum())
     if answer == alone:
-        raise Wrong(f"你只看了{first}：它{t.loc[first, '评价']}了，可另外两项也要打分、加进总分。"
+        raise Wrong(f"你只看了{first}：它{t.loc[first, 'rating']}了，可另外两项也要打分、加进总分。"
                     "在控件的表里把三项的“得分”加起来，再看总分是正是负。")
     raise Wrong(f"「{answer}」和三项得分之和对不上（{'总分不是 0' if abs(total) > 1e-9 else '总分正好是 0'}）。"
                 "在控件的表里把三项的“得分”加起来：为正是“变好”，为负是“变差”，为 0 是“持平”。")

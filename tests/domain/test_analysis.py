@@ -43,10 +43,10 @@ def small():
 def test_sales_by_region(small):
     customers, orders, _ = small
     t = analysis.sales_by_region(orders, customers)
-    assert t.index[0] == "西南" and t.loc["西南", "销售额"] == 500
-    assert t["销售额占比"].sum() == pytest.approx(1)
+    assert t.index[0] == "西南" and t.loc["西南", "sales"] == 500
+    assert t["sales_share"].sum() == pytest.approx(1)
     dec = analysis.sales_by_region(orders, customers, month="2025-12")
-    assert dec.loc["华东", "销售额"] == 200 and dec.loc["华东", "订单数"] == 2
+    assert dec.loc["华东", "sales"] == 200 and dec.loc["华东", "orders"] == 2
     with pytest.raises(CRMDataError, match="没有订单"):
         analysis.sales_by_region(orders, customers, month="2020-01")
     with pytest.raises(CRMDataError, match="无法识别"):
@@ -57,19 +57,48 @@ def test_favourite_by_age(small):
     customers, orders, _ = small
     t = analysis.favourite_by_age(orders, customers)
     assert t.index.tolist() == ["25岁以下", "25-34岁", "45-54岁"]  # age order, empty bands dropped
-    assert t.loc["25岁以下", "最爱品类"] == "口红红"
-    assert t.loc["25-34岁", "最爱品类"] == "口红粉"
-    assert t.loc["45-54岁", "最爱品类"] == "口红棕" and t.loc["45-54岁", "口红棕"] == 5
-    assert "口红红" in t.columns and t.drop(columns="最爱品类").to_numpy().sum() == 11  # D has no age
+    assert t.loc["25岁以下", "favourite"] == "口红红"
+    assert t.loc["25-34岁", "favourite"] == "口红粉"
+    assert t.loc["45-54岁", "favourite"] == "口红棕" and t.loc["45-54岁", "口红棕"] == 5
+    assert "口红红" in t.columns and t.drop(columns="favourite").to_numpy().sum() == 11  # D has no age
     with pytest.raises(CRMDataError, match="从小到大"):
         analysis.favourite_by_age(orders, customers, bins=(0, 50, 30))
+
+
+def test_results_have_english_columns_and_chinese_headers_for_display(small):
+    """The rule of crmlab.labels: English names in the results, the old Chinese headers via relabel/styled."""
+    customers, orders, interactions = small
+    region = analysis.sales_by_region(orders, customers)
+    assert list(region.columns) == ["orders", "quantity", "sales", "sales_share"] and region.index.name == "region"
+    shown = analysis.relabel(region)
+    assert list(shown.columns) == ["订单数", "购买数量", "销售额", "销售额占比"] and shown.index.name == "地区"
+    assert shown["销售额"].tolist() == region["sales"].tolist() and region.columns[0] == "orders"
+    fav = analysis.relabel(analysis.favourite_by_age(orders, customers))
+    assert (fav.index.name, fav.columns.name, fav.columns[-1]) == ("年龄段", "品类", "最爱品类")
+    assert "口红红" in fav.columns  # categories are values, never relabelled
+    shares = analysis.relabel(analysis.customer_shares(orders))
+    assert list(shares.columns) == ["排名", "销售额", "占比", "累计占比", "客户累计占比"]
+    assert shares.index.name == "customer_id"  # the id header the lesson always showed
+    mom = analysis.relabel(analysis.month_over_month(orders, interactions, "2025-12"))
+    assert list(mom.columns) == ["单位", "上月", "本月", "上月次数", "本月次数", "变化", "变化率", "评价", "权重",
+                                 "得分", "结论"]
+    assert mom.index.name == "指标" and list(mom.index) == list(analysis.MOM_ROWS)
+    assert analysis.relabel(analysis.monthly_sales(orders)).name == "销售额"
+    html = analysis.styled(analysis.sales_by_region(orders, customers)).to_html()
+    assert "销售额占比" in html and "47.6%" in html and "sales" not in html  # 500 of 1,050
+
+
+def test_forecast_headers_in_chinese():
+    orders, _ = _synthetic_sales(n_months=24)
+    shown = analysis.relabel(analysis.forecast_sales(orders, horizon=2))
+    assert list(shown.columns) == ["月份", "类型", "销售额", "拟合值", "预测值", "下限", "上限", "节前占比", "趋势"]
 
 
 def test_customer_shares_and_top(small):
     _, orders, _ = small
     s = analysis.customer_shares(orders)
     assert s.index.tolist() == ["D", "C", "A", "B"]  # ties keep the id order
-    assert s["占比"].is_monotonic_decreasing and s["累计占比"].iloc[-1] == pytest.approx(1)
+    assert s["share"].is_monotonic_decreasing and s["cum_share"].iloc[-1] == pytest.approx(1)
     assert analysis.top_share(orders, 0.25) == pytest.approx(500 / 1050)
     assert analysis.top_share(orders, 0.5) == pytest.approx(750 / 1050)
     with pytest.raises(CRMDataError, match="0 到 1"):
@@ -115,28 +144,28 @@ def _synthetic_sales(n_months=36, start="2023-01", festival_effect=0.8, growth=0
 def test_forecast_follows_the_moving_festival_and_the_trend():
     orders, season = _synthetic_sales()
     f = analysis.forecast_sales(orders, horizon=6)
-    fut = f[f["类型"] == "预测"].reset_index(drop=True)
-    assert fut["月份"].tolist() == ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06"]
+    fut = f[f["kind"] == "预测"].reset_index(drop=True)
+    assert fut["month"].tolist() == ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06"]
     assert f.attrs["growth_per_month"] == pytest.approx(np.expm1(0.01), abs=0.003)
-    trend = f.loc[f["类型"] == "实际", "趋势"].to_numpy()
+    trend = f.loc[f["kind"] == "实际", "trend_line"].to_numpy()
     assert f.attrs["trend_per_month"] == pytest.approx(trend[-1] - trend[-2])  # yuan per month, at the end
     # on the log scale the festival coefficient has a standard error of about 0.09 here: allow 3 of them
     assert np.log1p(f.attrs["festival_effect"]) == pytest.approx(0.8, abs=0.26)
     # 2026: festival on 17 Feb, 16 of the 21 pre-festival days in February
-    share = festival.festival_months(fut["月份"])["节前占比"].to_numpy()
+    share = festival.festival_months(fut["month"])["节前占比"].to_numpy()
     truth = np.exp(np.log(1e5) + 0.01 * np.arange(36, 42) + season[:6] + 0.8 * share)
-    assert np.allclose(fut["预测值"], truth, rtol=0.1)
-    assert ((fut["下限"] < truth) & (truth < fut["上限"])).all()
-    assert fut.loc[1, "预测值"] > fut.loc[0, "预测值"]  # February 2026 beats January 2026
-    assert ((fut["下限"] < fut["预测值"]) & (fut["预测值"] < fut["上限"])).all()
+    assert np.allclose(fut["forecast"], truth, rtol=0.1)
+    assert ((fut["lower"] < truth) & (truth < fut["upper"])).all()
+    assert fut.loc[1, "forecast"] > fut.loc[0, "forecast"]  # February 2026 beats January 2026
+    assert ((fut["lower"] < fut["forecast"]) & (fut["forecast"] < fut["upper"])).all()
     wide = analysis.forecast_sales(orders, horizon=6, level=0.99)
-    assert (wide.loc[wide["类型"] == "预测", "上限"].to_numpy() > fut["上限"].to_numpy()).all()
+    assert (wide.loc[wide["kind"] == "预测", "upper"].to_numpy() > fut["upper"].to_numpy()).all()
     # the trend column is a smooth growth curve
-    ratio = np.diff(np.log1p(f["趋势"].to_numpy()))
+    ratio = np.diff(np.log1p(f["trend_line"].to_numpy()))
     assert np.allclose(ratio, ratio[0], atol=1e-6)
     assert f.attrs["dof"] == 36 - 14
-    hist = f[f["类型"] == "实际"]
-    assert hist["节前占比"].tolist() == pytest.approx(festival.festival_months(hist["月份"])["节前占比"].tolist())
+    hist = f[f["kind"] == "实际"]
+    assert hist["festival_share"].tolist() == pytest.approx(festival.festival_months(hist["month"])["节前占比"].tolist())
     with pytest.raises(CRMDataError, match="16 个月"):
         analysis.forecast_sales(orders.iloc[:15])
     with pytest.raises(CRMDataError):
@@ -149,17 +178,17 @@ def test_forecast_band_is_honest():
     for seed in range(150):
         orders, _ = _synthetic_sales(n_months=30, start="2024-01", noise=0.1, seed=seed)
         f = analysis.forecast_sales(orders.iloc[:24], horizon=6, level=0.9)
-        fut = f[f["类型"] == "预测"]
+        fut = f[f["kind"] == "预测"]
         actual = orders["amount"].to_numpy()[24:]
-        hits.extend((fut["下限"].to_numpy() <= actual) & (actual <= fut["上限"].to_numpy()))
+        hits.extend((fut["lower"].to_numpy() <= actual) & (actual <= fut["upper"].to_numpy()))
     assert 0.85 <= np.mean(hits) <= 0.95
 
 
 def test_forecast_of_the_course_company_follows_the_planted_festival():
     # the generator plants a pre-festival peak (华禾优选: events["spring"] = 1.3); in 2026 it falls in February
     f = analysis.forecast_sales(datasets.load("orders", group=0))
-    fut = f[f["类型"] == "预测"].set_index("月份")
-    assert fut.loc["2026-02", "预测值"] > fut.loc["2026-01", "预测值"]
+    fut = f[f["kind"] == "预测"].set_index("month")
+    assert fut.loc["2026-02", "forecast"] > fut.loc["2026-01", "forecast"]
     assert f.attrs["festival_effect"] > 0.5
     # a coffee chain whose shops are quiet before the festival (events["spring"] = -0.4)
     coffee = analysis.forecast_sales(datasets.load("orders", group=1))
@@ -169,15 +198,15 @@ def test_forecast_of_the_course_company_follows_the_planted_festival():
 def test_month_over_month_verdict(small):
     customers, orders, interactions = small
     t = analysis.month_over_month(orders, interactions, "2025-12")
-    assert t.loc["购买数量", "上月"] == 13 and t.loc["购买数量", "本月"] == 8
+    assert t.loc["购买数量", "previous"] == 13 and t.loc["购买数量", "current"] == 8
     # complaints per 1,000 units, with the counts beside them
-    assert t.loc["投诉率", "上月"] == pytest.approx(2 / 13 * 1000) and t.loc["投诉率", "本月"] == pytest.approx(125)
-    assert t.loc["投诉率", "上月次数"] == 2 and t.loc["投诉率", "本月次数"] == 1
-    assert t.loc["退货率", "本月"] == 0 and t.loc["退货率", "上月次数"] == 1
-    assert t["单位"].tolist() == ["件", "次/千件", "次/千件"]
-    assert t["评价"].tolist() == ["变坏", "好转", "好转"]
+    assert t.loc["投诉率", "previous"] == pytest.approx(2 / 13 * 1000) and t.loc["投诉率", "current"] == pytest.approx(125)
+    assert t.loc["投诉率", "previous_count"] == 2 and t.loc["投诉率", "current_count"] == 1
+    assert t.loc["退货率", "current"] == 0 and t.loc["退货率", "previous_count"] == 1
+    assert t["unit"].tolist() == ["件", "次/千件", "次/千件"]
+    assert t["rating"].tolist() == ["变坏", "好转", "好转"]
     # scores: the change in the good direction, capped at ±100 %
-    assert t["得分"].tolist() == pytest.approx([-5 / 13, 0.1875, 1.0], abs=1e-4)
+    assert t["score"].tolist() == pytest.approx([-5 / 13, 0.1875, 1.0], abs=1e-4)
     assert t.attrs["verdict"] == "变好" and t.attrs["score"] == pytest.approx(0.8029, abs=1e-4)
     assert "总分 +0.80" in t.attrs["explanation"] and "购买数量下降" in t.attrs["explanation"]
     # a teacher who weighs purchases more gets the other verdict
@@ -187,7 +216,7 @@ def test_month_over_month_verdict(small):
                                           weights={"购买数量": 5, "投诉次数": 1, "退货次数": 1})
     assert old_names.attrs["score"] == heavy.attrs["score"]
     east = analysis.month_over_month(orders, interactions, "2025-12", customers=customers, region="华东")
-    assert east.loc["购买数量", "本月"] == 4 and east.loc["购买数量", "上月"] == 2
+    assert east.loc["购买数量", "current"] == 4 and east.loc["购买数量", "previous"] == 2
     with pytest.raises(CRMDataError, match="超出数据范围"):
         analysis.month_over_month(orders, interactions, "2025-11")
 
@@ -195,9 +224,9 @@ def test_month_over_month_verdict(small):
 def test_the_planted_quality_incident_reads_as_worse():
     # 华禾优选, August 2025: complaints 28 -> 101 while units rose 25 %
     t = analysis.month_over_month(datasets.load("orders", group=0), datasets.load("interactions", group=0), "2025-08")
-    assert t.loc["投诉率", "上月次数"] == 28 and t.loc["投诉率", "本月次数"] == 101
-    assert round(t.loc["投诉率", "上月"], 1) == 4.2 and round(t.loc["投诉率", "本月"], 1) == 12.2
-    assert t.loc["购买数量", "评价"] == "好转" and t.loc["投诉率", "评价"] == "变坏"
+    assert t.loc["投诉率", "previous_count"] == 28 and t.loc["投诉率", "current_count"] == 101
+    assert round(t.loc["投诉率", "previous"], 1) == 4.2 and round(t.loc["投诉率", "current"], 1) == 12.2
+    assert t.loc["购买数量", "rating"] == "好转" and t.loc["投诉率", "rating"] == "变坏"
     assert t.attrs["verdict"] == "变差"
     assert t.attrs["season_note"] == ""  # nothing seasonal explains it
 
@@ -206,9 +235,9 @@ def test_verdict_rules():
     orders = pd.DataFrame({"customer_id": ["A"] * 4, "order_date": pd.to_datetime(["2025-04-05", "2025-05-05", "2025-05-06", "2025-05-07"]), "quantity": [100, 50, 30, 22]})
     inter = pd.DataFrame({"customer_id": ["A"] * 3, "date": pd.to_datetime(["2025-04-01", "2025-04-02", "2025-05-01"]), "type": ["投诉", "退货", "投诉"]})
     t = analysis.month_over_month(orders, inter, "2025-05")
-    assert t.loc["购买数量", "评价"] == "持平" and t.loc["购买数量", "得分"] == 0  # +2 % is within 5 %
-    assert t.loc["投诉率", "评价"] == "持平"  # 10 -> 9.8 per 1,000 units
-    assert t.loc["退货率", "评价"] == "好转" and t.loc["退货率", "得分"] == 1  # 10 -> 0 per 1,000
+    assert t.loc["购买数量", "rating"] == "持平" and t.loc["购买数量", "score"] == 0  # +2 % is within 5 %
+    assert t.loc["投诉率", "rating"] == "持平"  # 10 -> 9.8 per 1,000 units
+    assert t.loc["退货率", "rating"] == "好转" and t.loc["退货率", "score"] == 1  # 10 -> 0 per 1,000
     assert t.attrs["verdict"] == "变好" and t.attrs["score"] == 1
 
 
@@ -217,7 +246,7 @@ def test_more_sales_with_the_same_complaint_rate_is_better():
     orders = pd.DataFrame({"customer_id": ["A"] * 2, "order_date": pd.to_datetime(["2025-04-05", "2025-05-05"]), "quantity": [200, 300]})
     inter = pd.DataFrame({"customer_id": ["A"] * 5, "date": pd.to_datetime(["2025-04-01", "2025-04-02", "2025-05-01", "2025-05-02", "2025-05-03"]), "type": ["投诉"] * 5})
     t = analysis.month_over_month(orders, inter, "2025-05")
-    assert t["评价"].tolist() == ["好转", "持平", "持平"]
+    assert t["rating"].tolist() == ["好转", "持平", "持平"]
     assert t.attrs["verdict"] == "变好"
 
 
@@ -225,7 +254,7 @@ def test_a_month_without_units_has_no_rates():
     orders = pd.DataFrame({"customer_id": ["A"], "order_date": pd.to_datetime(["2025-04-05"]), "quantity": [10]})
     inter = pd.DataFrame({"customer_id": ["A"], "date": pd.to_datetime(["2025-05-01"]), "type": ["投诉"]})
     t = analysis.month_over_month(orders, inter, "2025-05")
-    assert t.loc["投诉率", "评价"] == "无法比较" and t.loc["投诉率", "得分"] == 0
+    assert t.loc["投诉率", "rating"] == "无法比较" and t.loc["投诉率", "score"] == 0
     assert t.attrs["verdict"] == "变差"  # units fell to 0
     assert "无法比较" in t.attrs["explanation"]
 
@@ -296,10 +325,10 @@ def test_course_data_pareto_and_forecast():
     share = analysis.top_share(orders, 0.2)
     assert 0.6 <= share <= 0.8
     f = analysis.forecast_sales(orders)
-    fut = f[f["类型"] == "预测"]
-    assert fut["月份"].iloc[0] == "2026-01" and len(fut) == 6
+    fut = f[f["kind"] == "预测"]
+    assert fut["month"].iloc[0] == "2026-01" and len(fut) == 6
     # the pre-festival peak follows the festival: 2026-02-17, so February 2026 is the strongest month
-    assert fut["预测值"].iloc[1] == fut["预测值"].max()
+    assert fut["forecast"].iloc[1] == fut["forecast"].max()
 
 
 def test_age_band_automatic_labels_read_naturally():

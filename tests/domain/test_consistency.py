@@ -368,7 +368,7 @@ def test_sales_per_customer_agree(data, orders, rfm_table, behaviour):
     by_role = cu.end_intermediate_summary(data["customers"], orders)["amount"]
     assert by_role.sum() == pytest.approx(truth.sum())  # lesson 1 终端 + 中间客户 = all sales
     views = {
-        "lesson 2 customer_shares": analysis.customer_shares(orders)["销售额"],
+        "lesson 2 customer_shares": analysis.customer_shares(orders)["sales"],
         "lesson 3 rfm monetary": rfm_table["monetary"],
         "lesson 3 behaviour monetary": behaviour["monetary"],
         "lesson 4 pyramid": cc.pyramid(orders).customers.set_index("customer_id")["amount"],

@@ -68,7 +68,7 @@ def test_lesson2_exercises_accept_solutions_and_catch_mistakes():
         L.q7: L.Q7_PHONE[:3] + "****" + L.Q7_PHONE[-4:],
         L.q17: [normalize_phone(p) for p in L.Q17_PHONES],
         L.q18: info.minimise(L.Q18_FIELDS, L.Q18_PURPOSES).query("~必要")["字段"].tolist(),
-        L.q8: analysis.favourite_by_age(orders, customers).loc[L.Q8_BAND, "最爱品类"],
+        L.q8: analysis.favourite_by_age(orders, customers).loc[L.Q8_BAND, "favourite"],
         L.q9: analysis.top_share(orders, 0.2),
         L.q10: analysis.month_over_month(orders, inter, L.Q10_MONTH).attrs["verdict"],
         L.q19: tuple(pairwise_scores(L.Q19_CLUSTERS, L.Q19_TRUTH)[["precision", "recall"]]),
@@ -91,7 +91,7 @@ def test_lesson2_exercises_accept_solutions_and_catch_mistakes():
     assert "中间" in msg(L.q7, "1391234****")
     assert "86" in msg(L.q17, ["8613912345678"] + good[L.q17][1:])
     assert "不能删" in msg(L.q18, good[L.q18] + ["name"])
-    by_amount = analysis.favourite_by_age(orders, customers, value="amount").loc[L.Q8_BAND, "最爱品类"]
+    by_amount = analysis.favourite_by_age(orders, customers, value="amount").loc[L.Q8_BAND, "favourite"]
     if by_amount != good[L.q8]:
         assert "金额" in msg(L.q8, by_amount)
     assert "品类名称" in msg(L.q8, "不存在的品类")
@@ -99,7 +99,7 @@ def test_lesson2_exercises_accept_solutions_and_catch_mistakes():
     assert "顺序" in msg(L.q19, (1.0, 0.5))
     assert msg(L.q10, "很好")
     table = analysis.month_over_month(orders, inter, L.Q10_MONTH)
-    by_units = {"好转": "变好", "变坏": "变差", "持平": "持平"}[table["评价"].iloc[0]]
+    by_units = {"好转": "变好", "变坏": "变差", "持平": "持平"}[table["rating"].iloc[0]]
     assert by_units != good[L.q10]  # the exercise month is one where looking at purchases alone misleads
     assert "你只看了购买数量" in msg(L.q10, by_units)
     assert not L.q9.check(pd.Series([1.0])).correct

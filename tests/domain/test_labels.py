@@ -18,6 +18,7 @@ from crmlab import labels
 #: (module, table, vocabulary context) of every label table kept in a module
 TABLES = [
     ("crmlab.value", "LABELS", ("bgnbd", "value")),
+    ("crmlab.analysis", "LABELS", "analysis"),
     ("crmlab.credit", "GERMAN_CREDIT_LABELS", None),
     ("crmlab.credit", "ITEM_NAMES", None),  # bin labels per feature: checked separately below
     ("crmlab.infobase.base", "FIELD_LABELS", "infobase"),

@@ -112,12 +112,12 @@ def test_q18_minimisation():
 
 def test_q8_favourite_of_band(data):
     table = analysis.favourite_by_age(data["orders"], data["customers"])
-    right = table.loc[L.Q8_BAND, "最爱品类"]
+    right = table.loc[L.Q8_BAND, "favourite"]
     assert L.q8.check(right).correct
-    other = next(c for c in table["最爱品类"] if c != right)
+    other = next(c for c in table["favourite"] if c != right)
     assert "年龄段" in _msg(L.q8, other) and L.Q8_BAND in _msg(L.q8, other)
     assert ".loc" in _msg(L.q8, table)
-    by_amount = analysis.favourite_by_age(data["orders"], data["customers"], value="amount").loc[L.Q8_BAND, "最爱品类"]
+    by_amount = analysis.favourite_by_age(data["orders"], data["customers"], value="amount").loc[L.Q8_BAND, "favourite"]
     if by_amount != right:
         assert "金额" in _msg(L.q8, by_amount)
 
@@ -144,7 +144,7 @@ def test_q10_month_verdict(data):
     assert "attrs" in _msg(L.q10, table)
     assert "单个指标" in _msg(L.q10, "好转")
     first = table.index[0]
-    alone = {"好转": "变好", "变坏": "变差", "持平": "持平"}[table["评价"].iloc[0]]
+    alone = {"好转": "变好", "变坏": "变差", "持平": "持平"}[table["rating"].iloc[0]]
     for other in sorted({"变好", "变差", "持平"} - {right}):
         message = _msg(L.q10, other)
         if other == alone:  # looked at the first indicator only

@@ -78,7 +78,7 @@ def test_analysis_views(data):
     assert r.update(month="2025-12") is not None
     assert r.update(month="2031-01") is None and "没有订单" in r.message
     a = W.AgeFavouriteView(orders, customers)
-    assert "最爱品类" in a.update(bands="每 10 岁一段").columns
+    assert "favourite" in a.update(bands="每 10 岁一段").columns
     assert a.update(edges=(50, 20)) is None and a.message
     p = W.ParetoView(orders, customers)
     shares, top, share = p.update(top=0.2, region="华东")
@@ -283,7 +283,7 @@ def test_lesson2_slider_extremes_give_normal_results(order_lines, data):
     f = W.ForecastView(orders, customers)
     for value in (f.horizon.min, f.horizon.max):
         f.horizon.value = value
-        assert f.result is not None and len(f.result[f.result["类型"] == "预测"]) == value
+        assert f.result is not None and len(f.result[f.result["kind"] == "预测"]) == value
     p = W.ParetoView(orders, customers)
     for value in (p.top.min, p.top.max):
         p.top.value = value
