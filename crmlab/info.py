@@ -99,22 +99,14 @@ COLUMN_TYPES: dict[str, str] = {
     "novelty_seeking": ASSOCIATIVE,
 }
 
-COLUMN_LABELS: dict[str, str] = {**pick((
+COLUMN_LABELS: dict[str, str] = pick((
     "record_id", "source", "collected_at", "customer_id", "customer_type", "name", "gender",
     "birth_date", "age", "city", "city_tier", "region", "address", "phone", "email", "id_number",
     "customer_role", "acquisition_channel", "order_id", "bn_price", "signup_date", "order_date",
     "category", "quantity", "amount", "payment_method", "channel", "occasion", "type", "service_cost",
     "satisfaction", "loyalty", "trust", "price_sensitivity", "novelty_seeking", "consent_marketing",
     "face_photo", "bank_account", "health", "location_track", "income", "marital_status", "hobby",
-)),  # labels from crmlab.labels; below, the wording this lesson still shows
-    "source": "来源",
-    "category": "购买品类",
-    "quantity": "购买数量",
-    "amount": "消费金额",
-    "occasion": "购买场合",
-    "novelty_seeking": "求新倾向",
-    "consent_marketing": "营销同意",
-}
+), "info")  # labels from crmlab.labels (the "info" context: this lesson's short field words)
 
 
 def info_type(column: str) -> str:

@@ -167,6 +167,11 @@ CONTEXTS: dict[str, dict[str, str]] = {
     # lesson 2's four analyses: units bought per region, the Pareto table's share of customers, the
     # month-over-month points
     "analysis": {"quantity": "购买数量", "cum_customer_share": "客户累计占比", "score": "得分"},
+    # lesson 2's information types: the short field words of the type-sorting exercise
+    "info": {"source": "来源", "category": "购买品类", "quantity": "购买数量", "amount": "消费金额",
+             "occasion": "购买场合", "novelty_seeking": "求新倾向", "consent_marketing": "营销同意"},
+    # lesson 3's cluster names (重要价值客户, 近期活跃·高消费金额型 ...): the features without units
+    "cluster": {"recency": "最近购买", "monetary": "消费金额"},
     # a learner's own CSV/Excel file (crmlab.io): the short header words such files use, so a message
     # about a missing or unreadable column names it the way the file would
     "file": {"order_id": "订单号", "order_date": "日期", "amount": "金额", "channel": "渠道", "source": "来源",

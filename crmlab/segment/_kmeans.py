@@ -22,11 +22,9 @@ from crmlab.segment._base import CN8_SEGMENTS, _bad_rows, _require_frame
 # ---------------------------------------------------------------------------
 
 #: Chinese labels for features used in cluster names.
-FEATURE_LABELS: dict[str, str] = {**pick((
-    "recency", "frequency", "monetary", "R", "F", "M",
-), "segment"),  # labels from crmlab.labels; below, the wording this lesson still shows
-    "recency": "最近购买",
-    "monetary": "消费金额",
+FEATURE_LABELS: dict[str, str] = {
+    **pick(("recency", "frequency", "monetary", "R", "F", "M"), "segment"),
+    **pick(("recency", "monetary"), "cluster"),  # crmlab.labels: the unit-less words of cluster names
 }
 
 

@@ -26,26 +26,16 @@ TABLES = [
     ("crmlab.lifecycle", "LABELS", None),
     ("crmlab.basket", "COLUMNS_CN", None),
     ("crmlab.segment", "COLUMN_LABELS", "segment"),
-    ("crmlab.segment", "FEATURE_LABELS", "segment"),
+    ("crmlab.segment", "FEATURE_LABELS", ("cluster", "segment")),
     ("crmlab.segment", "SURVEY_LABELS", "survey"),
     ("crmlab.customers", "LABELS", "customers"),
-    ("crmlab.info", "COLUMN_LABELS", None),
+    ("crmlab.info", "COLUMN_LABELS", "info"),
     ("crmlab.widgets.budget", "OUTCOME_LABELS", "budget"),
     ("crmlab.widgets.segment", "PLAN_LABELS", "plan"),
 ]
 
 #: wording that still differs from the vocabulary: (module.table, column) -> the module's label
-PENDING = {
-    ("crmlab.segment.FEATURE_LABELS", "recency"): "最近购买",
-    ("crmlab.segment.FEATURE_LABELS", "monetary"): "消费金额",
-    ("crmlab.info.COLUMN_LABELS", "source"): "来源",
-    ("crmlab.info.COLUMN_LABELS", "category"): "购买品类",
-    ("crmlab.info.COLUMN_LABELS", "quantity"): "购买数量",
-    ("crmlab.info.COLUMN_LABELS", "amount"): "消费金额",
-    ("crmlab.info.COLUMN_LABELS", "occasion"): "购买场合",
-    ("crmlab.info.COLUMN_LABELS", "novelty_seeking"): "求新倾向",
-    ("crmlab.info.COLUMN_LABELS", "consent_marketing"): "营销同意",
-}
+PENDING: dict = {}  # every module label now comes from crmlab.labels
 
 
 def _label(column: str, contexts):
