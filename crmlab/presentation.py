@@ -335,6 +335,15 @@ def follow(view) -> None:
     _live.add(view)
 
 
+def unfollow_all() -> None:
+    """Forget every registered view: the next switch redraws only views shown after this.
+
+    The test suite calls it after each test, so one test's views (kept alive by fixtures) are
+    not redrawn by every later switch.
+    """
+    _live.clear()
+
+
 def redraw_live() -> int:
     """Redraw every registered view's chart at the current mode's size; returns how many were redrawn.
 
@@ -405,4 +414,4 @@ def projector(on: bool | None = None):
 
 __all__ = ["FIGURE_SCALE", "LAYOUT_CSS", "MAX_WIDTH_IN", "PresentMode", "figure_class", "follow", "is_on", "layout_widget",
            "prepare_figure", "present",
-           "projector", "redraw_live", "scaled_figsize", "style_widget", "switch"]
+           "projector", "redraw_live", "scaled_figsize", "style_widget", "switch", "unfollow_all"]

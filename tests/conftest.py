@@ -26,6 +26,19 @@ def course_notebooks() -> list[Path]:
     return found
 
 
+@pytest.fixture(autouse=True)
+def _forget_followed_views():
+    """Each test's widget views leave projector mode's redraw list when the test ends.
+
+    Module-scoped fixtures keep views alive, and a projector switch redraws every registered
+    view: without this, a switch late in a worker's run redraws hundreds of earlier tests' views.
+    """
+    yield
+    from crmlab import presentation
+
+    presentation.unfollow_all()
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT

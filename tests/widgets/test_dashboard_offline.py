@@ -116,8 +116,11 @@ def app_server(tmp_path_factory):
     port = tb._free_port()
     log_path = base / "voila.log"
     log = open(log_path, "wb")  # noqa: SIM115 - stays open for the server's lifetime
+    # without pre-heated kernels: every page these tests open would start and run a fresh waiting
+    # kernel in the background (CPU the parallel test run needs); tests/widgets/test_dashboard_speed.py
+    # covers the pre-heated start, including ?projector=1
     cmd = [sys.executable, "-m", "crmlab.app", "--no-browser", f"--port={port}",
-           "--Voila.ip=127.0.0.1", "--Voila.port_retries=0"]  # fmt: skip
+           "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", "--preheat_kernel=False"]  # fmt: skip
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(base / "runtime"), PYDEVD_DISABLE_FILE_VALIDATION="1")
     env.pop("JUPYTER_PATH", None)  # crmlab.app must add the template folder itself
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -5,7 +5,8 @@ waiting kernel as soon as the server starts, so opening a page only connects to 
 teacher starts the dashboards before the class; this test does the same (it waits until the
 waiting kernels have finished their work), then opens each dashboard once at 1024x768 and
 times from the request to the first tab being ready (built, every widget drawn, every image
-loaded).
+loaded).  Then it opens one dashboard with ``?projector=1``: the pre-heated kernel learns the
+address when the page is requested and switches projector mode on.
 """
 
 from __future__ import annotations
@@ -89,6 +90,11 @@ def test_first_tab_of_every_dashboard_within_3_seconds(tmp_path):
                     page.wait_for_function(do._TAB_READY_JS, timeout=120_000, polling=50)
                     times[relpath] = time.monotonic() - start
                     page.close()
+                # ?projector=1 still works with pre-heated kernels (Dashboard.follow_address)
+                page = ctx.new_page()
+                page.goto(f"{url}voila/render/{do.DASHBOARDS[-1]}?projector=1", wait_until="commit", timeout=120_000)
+                page.wait_for_function("() => document.body.innerText.includes('投影模式已打开')", timeout=120_000)
+                page.close()
             finally:
                 browser.close()
     finally:
