@@ -57,6 +57,8 @@ def pytest_configure(config):
     else:  # no --full and no paths on the command line: a plain ``pytest``
         config.stash[_EVERYDAY] = (not config.getoption("--full")
                                    and config.args_source == pytest.Config.ArgsSource.TESTPATHS)
+        if config.getoption("--full") and config.option.durations is None:
+            config.option.durations = 25  # the full run (CI) lists its slowest tests: where the minutes go
 
 
 @pytest.hookimpl(optionalhook=True)
