@@ -45,7 +45,7 @@ AGE_LABELS = ("25岁以下", "25-34岁", "35-44岁", "45-54岁", "55岁及以上
 LABELS = pick((
     "region", "orders", "quantity", "sales", "sales_share", "age_band", "category", "favourite", "rank", "share",
     "cum_share", "cum_customer_share", "month", "kind", "fitted", "forecast", "lower", "upper", "festival_share",
-    "trend_line", "metric", "unit", "previous", "current", "previous_count", "current_count", "change",
+    "festival_date", "pre_festival_days", "trend_line", "metric", "unit", "previous", "current", "previous_count", "current_count", "change",
     "change_rate", "rating", "weight", "score", "verdict",
 ), "analysis")
 #: columns shown in yuan without decimals / as percentages by :func:`styled`
@@ -278,7 +278,7 @@ def _season_design(periods: pd.PeriodIndex, t: np.ndarray) -> np.ndarray:
 
     months = periods.month.to_numpy()
     dummies = (months[:, None] == np.arange(2, 13)[None, :]).astype(float)
-    share = festival_months(periods)["节前占比"].to_numpy(dtype=float)
+    share = festival_months(periods)["festival_share"].to_numpy(dtype=float)
     return np.column_stack([np.ones(len(t)), t, dummies, share])
 
 
@@ -489,8 +489,8 @@ def _season_note(o: pd.DataFrame, m: pd.Period) -> str:
     pair = pd.PeriodIndex([m - 1, m])
     if pair[0].year >= FIRST_YEAR and pair[1].year <= LAST_YEAR:
         fest = festival_months(pair)
-        for _, row in fest[fest["节前天数"] > 0].iterrows():
-            notes.append(f"{row['月份']} 有 {row['节前天数']} 天是春节（{row['春节']}）前的采购旺季")
+        for _, row in fest[fest["pre_festival_days"] > 0].iterrows():
+            notes.append(f"{row['month']} 有 {row['pre_festival_days']} 天是春节（{row['festival_date']}）前的采购旺季")
     om = o["order_date"].dt.to_period("M")
     before, last = (float(o.loc[om == p, "quantity"].sum()) for p in (m - 13, m - 12))
     if om.min() <= m - 13 and before > 0:

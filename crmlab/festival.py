@@ -73,16 +73,18 @@ def pre_festival_days(months, days: int = PRE_FESTIVAL_DAYS) -> np.ndarray:
 def festival_months(months, days: int = PRE_FESTIVAL_DAYS) -> pd.DataFrame:
     """Per month: the year's festival date, pre-festival days in the month and their share of the month.
 
-    Columns ``月份``, ``春节``, ``节前天数``, ``节前占比`` (pre-festival days / days of the month).
+    Columns ``month``, ``festival_date``, ``pre_festival_days`` and ``festival_share`` (pre-festival
+    days / days of the month); their Chinese headers (月份, 春节, 节前天数, 节前占比) are in
+    :mod:`crmlab.labels` (``labels.relabel(table)``).
     """
     periods = _months(months)
     n_pre = pre_festival_days(periods, days)
     return pd.DataFrame(
         {
-            "月份": periods.astype(str),
-            "春节": [spring_festival(p.year).strftime("%Y-%m-%d") for p in periods],
-            "节前天数": n_pre,
-            "节前占比": n_pre / periods.days_in_month.to_numpy(),
+            "month": periods.astype(str),
+            "festival_date": [spring_festival(p.year).strftime("%Y-%m-%d") for p in periods],
+            "pre_festival_days": n_pre,
+            "festival_share": n_pre / periods.days_in_month.to_numpy(),
         }
     )
 

@@ -17,6 +17,9 @@ The rule for the language of result columns
   (``crmlab.credit.BUCKETS``: 未到期 … 逾期180天以上), the RFM segment names
   (``crmlab.segment``), and the class table's 姓名 and 第N课·练习M columns
   (``crmlab.grade``).
+* Display tables - explanation tables and feedback meant to be read (``lifecycle.stage_rules``,
+  ``info.minimise`` ...) - are built with Chinese headers; they are a closed list
+  (``DISPLAY_TABLES`` in ``tests/domain/test_labels.py``, ARCHITECTURE.md).
 
 >>> label("monetary")
 '消费金额（元）'
@@ -137,6 +140,7 @@ COLUMNS: dict[str, str] = {
     # the four analyses of customer information (lesson 2, crmlab.analysis)
     "favourite": "最爱品类", "cum_share": "累计占比", "month": "月份", "kind": "类型", "fitted": "拟合值",
     "forecast": "预测值", "lower": "下限", "upper": "上限", "festival_share": "节前占比", "trend_line": "趋势",
+    "festival_date": "春节", "pre_festival_days": "节前天数",
     "previous": "上月", "current": "本月", "previous_count": "上月次数", "current_count": "本月次数",
     "change_rate": "变化率", "rating": "评价", "weight": "权重", "verdict": "结论",
     # credit (lesson 4, 拓展): the KS table of a scorecard

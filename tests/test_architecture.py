@@ -226,3 +226,37 @@ def test_the_course_date_is_written_once():
     from crmlab.course import COURSE_DATE
 
     assert COURSE_DATE == "2026-01-01"
+
+
+# ------------------------------------------------------------------ package shape
+
+def _exported_names(init: Path) -> set[str]:
+    """Names a package's ``__init__.py`` defines, imports from its modules or lists in ``__all__``."""
+    package = ".".join(init.parent.relative_to(ROOT).parts)
+    names: set[str] = set()
+    for node in ast.parse(init.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__all__" for t in node.targets):
+            names |= set(ast.literal_eval(node.value))
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.ImportFrom) and node.module != package:  # not `from pkg import submodule`
+            names |= {a.asname or a.name for a in node.names}
+    return names
+
+
+def test_no_module_is_named_like_a_name_its_package_exports():
+    """``crmlab.segment.rfm`` is the function: a module of that name would hide it (or be hidden)."""
+    clashes = {}
+    for init in sorted((ROOT / "crmlab").rglob("__init__.py")):
+        modules = {p.stem for p in init.parent.glob("*.py")} | {p.parent.name for p in init.parent.glob("*/__init__.py")}
+        if shared := sorted(_exported_names(init) & modules):
+            clashes[init.parent.relative_to(ROOT).as_posix()] = shared
+    assert not clashes, clashes
+
+
+def test_lesson_packages_keep_concepts_in_public_modules():
+    """segment, credit and value: every private module is a helper (``_base``, ``_common``, ``_display``)."""
+    helpers = {"_base", "_common", "_display"}
+    for package in ("segment", "credit", "value"):
+        private = {p.stem for p in (ROOT / "crmlab" / package).glob("_*.py")} - {"__init__"}
+        assert private <= helpers, (package, sorted(private - helpers))

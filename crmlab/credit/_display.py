@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from crmlab.credit._aging import TOTAL
+from crmlab.credit.receivables import TOTAL
 from crmlab.labels import pick
 
 #: column names (as returned by crmlab.credit) that hold yuan amounts (shown with （元） in the header)

@@ -24,15 +24,15 @@ customer is still there, and is discounted by ``(1 + discount)**t``.  So the fir
 period's profit is already discounted once and already needs one retention.
 :func:`predict_clv` does the same month by month (``(1 + d)**m``, m = 1, 2, ...).
 
-Sub-modules: ``_delivered`` (delivered value), ``_clv`` (indicator method and
-discounted formula), ``_models`` (BG/NBD, Gamma-Gamma, predictions); shared
-names and checks in ``_common``. scipy is imported inside the functions that
-need it, so ``import crmlab.value`` stays light.
+Modules, one per way of valuing a customer: :mod:`crmlab.value.delivered` (delivered
+value), :mod:`crmlab.value.clv` (indicator method and discounted formula),
+:mod:`crmlab.value.clv_models` (BG/NBD, Gamma-Gamma, predictions); every name is
+re-exported here.  Shared names and checks are in the private ``_common``. scipy is
+imported inside the functions that need it, so ``import crmlab.value`` stays light.
 """
 
 from __future__ import annotations
 
-from crmlab.value._clv import clv_metrics, clv_value, discounted_clv, indicator_clv
 from crmlab.value._common import (
     COST_PARTS,
     CURRENT_INDICATORS,
@@ -44,8 +44,8 @@ from crmlab.value._common import (
     VALUE_PARTS,
     WEEKS_PER_MONTH,
 )
-from crmlab.value._delivered import delivered_value
-from crmlab.value._models import (
+from crmlab.value.clv import clv_metrics, clv_value, discounted_clv, indicator_clv
+from crmlab.value.clv_models import (
     BGNBD,
     GammaGamma,
     _bgnbd_loglik_terms,  # noqa: F401  (tests check the gradient)
@@ -53,6 +53,7 @@ from crmlab.value._models import (
     predict_clv,
     summary_from_orders,
 )
+from crmlab.value.delivered import delivered_value
 
 __all__ = [
     "BGNBD",

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crmlab import CRMDataError, analysis, datasets, festival
+from crmlab import CRMDataError, analysis, datasets, festival, labels
 from crmlab.charts import info as charts
 
 
@@ -125,16 +125,17 @@ def test_spring_festival_table_is_a_lunar_calendar():
 
 def test_pre_festival_days_per_month():
     t = festival.festival_months(["2024-01", "2024-02", "2025-01", "2025-02", "2026-01", "2026-02", "2026-03"])
-    assert t["节前天数"].tolist() == [12, 9, 21, 0, 5, 16, 0]
-    assert t.loc[5, "节前占比"] == pytest.approx(16 / 28)
-    assert t["春节"].tolist()[:2] == ["2024-02-10", "2024-02-10"]
+    assert t["pre_festival_days"].tolist() == [12, 9, 21, 0, 5, 16, 0]
+    assert t.loc[5, "festival_share"] == pytest.approx(16 / 28)
+    assert t["festival_date"].tolist()[:2] == ["2024-02-10", "2024-02-10"]
+    assert list(labels.relabel(t).columns) == ["月份", "春节", "节前天数", "节前占比"]  # the headers shown
 
 
 def _synthetic_sales(n_months=36, start="2023-01", festival_effect=0.8, growth=0.01, noise=0.03, seed=0):
     """Multiplicative monthly sales with a trend, fixed month effects and a pre-festival peak."""
     months = pd.period_range(start, periods=n_months, freq="M")
     season = np.array([0.0, -0.2, -0.1, 0, 0, 0.1, 0, 0, 0.15, 0, 0.3, 0.1])
-    share = festival.festival_months(months)["节前占比"].to_numpy()
+    share = festival.festival_months(months)["festival_share"].to_numpy()
     rng = np.random.default_rng(seed)
     log_sales = np.log(1e5) + growth * np.arange(n_months) + season[months.month - 1] + festival_effect * share
     sales = np.exp(log_sales + rng.normal(0, noise, n_months))
@@ -152,7 +153,7 @@ def test_forecast_follows_the_moving_festival_and_the_trend():
     # on the log scale the festival coefficient has a standard error of about 0.09 here: allow 3 of them
     assert np.log1p(f.attrs["festival_effect"]) == pytest.approx(0.8, abs=0.26)
     # 2026: festival on 17 Feb, 16 of the 21 pre-festival days in February
-    share = festival.festival_months(fut["month"])["节前占比"].to_numpy()
+    share = festival.festival_months(fut["month"])["festival_share"].to_numpy()
     truth = np.exp(np.log(1e5) + 0.01 * np.arange(36, 42) + season[:6] + 0.8 * share)
     assert np.allclose(fut["forecast"], truth, rtol=0.1)
     assert ((fut["lower"] < truth) & (truth < fut["upper"])).all()
@@ -165,7 +166,7 @@ def test_forecast_follows_the_moving_festival_and_the_trend():
     assert np.allclose(ratio, ratio[0], atol=1e-6)
     assert f.attrs["dof"] == 36 - 14
     hist = f[f["kind"] == "实际"]
-    assert hist["festival_share"].tolist() == pytest.approx(festival.festival_months(hist["month"])["节前占比"].tolist())
+    assert hist["festival_share"].tolist() == pytest.approx(festival.festival_months(hist["month"])["festival_share"].tolist())
     with pytest.raises(CRMDataError, match="16 个月"):
         analysis.forecast_sales(orders.iloc[:15])
     with pytest.raises(CRMDataError):

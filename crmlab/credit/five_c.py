@@ -429,7 +429,7 @@ def over_limit(accounts, invoices, asof, limit_col: str = "credit_limit") -> pd.
     ``balance`` (应收余额), ``current_limit`` (信用额度), ``excess`` (超出金额) and the flag
     ``over_limit``; sorted by excess.
     """
-    from crmlab.credit._aging import aging
+    from crmlab.credit.receivables import aging
 
     acc = require_frame(accounts, "客户信用档案 accounts")
     require_columns(acc, ("customer_id", limit_col), "客户信用档案 accounts")

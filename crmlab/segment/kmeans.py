@@ -1,4 +1,9 @@
-"""KMeans clustering of customers and psychographic segmentation (lesson 3).
+"""K-means clustering of customers and psychographic segmentation (lesson 3).
+
+* :func:`kmeans_segments`, :func:`choose_k` -- clusters of customers by RFM or any features,
+  named in Chinese by :func:`name_cluster`;
+* :func:`psychographic_segments` -- clusters of lifestyle and benefit survey answers;
+* :func:`crosstab_segments` -- clusters against another segmentation.
 
 Re-exported by :mod:`crmlab.segment`; scikit-learn is imported inside the functions.
 """
@@ -430,3 +435,14 @@ def psychographic_segments(
     )
 
 
+__all__ = [
+    "FEATURE_LABELS",
+    "SURVEY_LABELS",
+    "KMeansResult",
+    "choose_k",
+    "crosstab_segments",
+    "kmeans_segments",
+    "name_cluster",
+    "psychographic_segments",
+    "survey_item_label",
+]

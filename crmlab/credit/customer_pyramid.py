@@ -158,7 +158,7 @@ def payment_profile(orders, invoices=None, asof=None) -> pd.DataFrame:
     )
     if invoices is not None:
         from crmlab.course import COURSE_DATE
-        from crmlab.credit._aging import _clean_invoices, _net_invoices, open_invoices
+        from crmlab.credit.receivables import _clean_invoices, _net_invoices, open_invoices
 
         asof = to_timestamp(COURSE_DATE if asof is None else asof, "截止日 asof")
         # credit notes and partial payments net against their invoice; a fully credited invoice is no invoice

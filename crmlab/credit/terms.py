@@ -76,8 +76,8 @@ def segment_baseline(orders, invoices, asof=None, days: int = 365) -> pd.DataFra
     bad-debt rate, so offering it credit is priced like the average credit customer.
     """
     from crmlab.course import COURSE_DATE
-    from crmlab.credit._aging import _clean_invoices, _net_invoices
-    from crmlab.credit._pyramid import payment_profile
+    from crmlab.credit.customer_pyramid import payment_profile
+    from crmlab.credit.receivables import _clean_invoices, _net_invoices
 
     asof = to_timestamp(COURSE_DATE if asof is None else asof, "截止日")
     orders = frames.orders(orders, require=("customer_id", "order_date", "amount", "payment_method"),
