@@ -32,7 +32,7 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from crmlab import frames
+from crmlab import display, frames
 from crmlab._checks import require_columns, require_frame
 from crmlab._errors import CRMDataError
 from crmlab.basket import basket_matrix, explain_rule, find_rules, recommend, rule_text, rules_table, styled_rules
@@ -64,13 +64,7 @@ def relabel(result):
     (:func:`monthly_sales`) gets its Chinese name.  Headers that are not the analyses'
     own (``customer_id``, a category such as 服装) stay as they are.
     """
-    if isinstance(result, pd.Series):
-        out = result.rename(_header(result.name))
-    else:
-        out = result.rename(columns=_header)
-        out.columns.names = [_header(n) for n in out.columns.names]
-    out.index.names = [_header(n) for n in out.index.names]
-    return out
+    return display.relabel(result, LABELS)
 
 
 def styled(result: pd.DataFrame):
@@ -79,15 +73,9 @@ def styled(result: pd.DataFrame):
     Yuan amounts get thousands separators without decimals, shares are shown as percentages,
     other decimals with one place.
     """
-    formats = {}
-    for c, dtype in result.dtypes.items():
-        if c in _MONEY:
-            formats[_header(c)] = "{:,.0f}"
-        elif c in _PERCENT:
-            formats[_header(c)] = "{:.1%}"
-        elif pd.api.types.is_float_dtype(dtype):
-            formats[_header(c)] = "{:,.1f}"
-    return relabel(result).style.format(formats, na_rep="—")
+    formats = display.number_formats(result, money=_MONEY, percent=_PERCENT, integers=None)
+    formats = {_header(c): fmt for c, fmt in formats.items()}
+    return display.style(relabel(result), formats, left_text=False, plain_when_not_unique=False)
 
 
 def _need(df: pd.DataFrame, cols, what: str) -> None:

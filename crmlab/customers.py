@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmlab import frames
+from crmlab import display, frames
 from crmlab._checks import int_param as _int_param
 from crmlab._checks import parse_dates as _dates
 from crmlab._checks import to_numbers as _numbers
@@ -85,12 +85,7 @@ LABELS: dict[str, str] = {**pick((
 
 def label_columns(df: pd.DataFrame, labels: dict[str, str] | None = None) -> pd.DataFrame:
     """A copy of ``df`` with Chinese column and index names (for display only)."""
-    labels = LABELS if labels is None else labels
-    out = df.rename(columns=lambda c: labels.get(c, c) if isinstance(c, str) else c)
-    out = out.rename_axis(index=labels.get(out.index.name, out.index.name))
-    if out.columns.name:
-        out = out.rename_axis(columns=labels.get(out.columns.name, out.columns.name))
-    return out
+    return display.relabel(df, LABELS if labels is None else labels)
 
 
 # ---------------------------------------------------------------------------

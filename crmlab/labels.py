@@ -244,10 +244,9 @@ def labels(context: str | None = None) -> dict[str, str]:
 
 def relabel(frame, context: str | None = None, *, extra: Mapping[str, str] | None = None):
     """A copy of ``frame`` with Chinese column and index-level labels (``extra`` wins); numbers unchanged."""
-    names = {**labels(context), **(extra or {})}
-    out = frame.rename(columns=lambda c: names.get(c, c) if isinstance(c, str) else c)
-    out.index.names = [names.get(n, n) if isinstance(n, str) else n for n in out.index.names]
-    return out
+    from crmlab.display import relabel as _relabel  # the one mechanics (display sits beside labels)
+
+    return _relabel(frame, {**labels(context), **(extra or {})})
 
 
 __all__ = ["COLUMNS", "CONTEXTS", "CONTEXT_UNITS", "LESSON_TITLES", "PERCENT", "UNITS", "label", "labels", "pick",

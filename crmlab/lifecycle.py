@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from crmlab import display
 from crmlab._checks import finite_number as _number
 from crmlab._errors import CRMDataError
 from crmlab.course import COURSE_DATE
@@ -72,9 +73,7 @@ LABELS: dict[str, str] = pick((
 
 def label_columns(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` with Chinese column and index names (for display only)."""
-    from crmlab.customers import label_columns as _label
-
-    return _label(df, LABELS)
+    return display.relabel(df, LABELS)
 
 
 def _rate(value: Any, name: str, *, allow_zero: bool = True, allow_one: bool = True) -> float:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from crmlab import display
 from crmlab.credit.receivables import TOTAL
 from crmlab.labels import pick
 
@@ -59,9 +60,7 @@ def relabel(frame: pd.DataFrame) -> pd.DataFrame:
 
     For showing a table as a plain DataFrame, writing it out, or reading it in Chinese.
     """
-    out = frame.rename(columns=header)
-    out.index.names = [header(n) for n in out.index.names]
-    return out
+    return display.relabel(frame, HEADER_LABELS)
 
 
 def _yes_no(value) -> str:
@@ -82,20 +81,8 @@ def styled(frame: pd.DataFrame, *, money: Iterable[str] | None = None, percent: 
     """
     money = [c for c in frame.columns if c in MONEY_COLUMNS] if money is None else list(money)
     percent = [c for c in frame.columns if c in PERCENT_COLUMNS] if percent is None else list(percent)
-    formats = {}
-    for c, dtype in frame.dtypes.items():
-        if c in percent:
-            formats[c] = "{:.1%}"
-        elif c in money:
-            formats[c] = "{:,.0f}"
-        elif c in _DECIMALS3:
-            formats[c] = "{:.3f}"
-        elif pd.api.types.is_bool_dtype(dtype):
-            formats[c] = _yes_no
-        elif pd.api.types.is_integer_dtype(dtype):
-            formats[c] = "{:,}"
-        elif pd.api.types.is_float_dtype(dtype):
-            formats[c] = "{:,.1f}"
+    formats = display.number_formats(frame, money=money, percent=percent, fixed=dict.fromkeys(_DECIMALS3, "{:.3f}"),
+                                     booleans=_yes_no)
     rename = {c: _HEADER_WITH_UNIT.get(c) or header(c) for c in frame.columns if isinstance(c, str)}
     for c in money:
         if yuan_in_header and isinstance(c, str) and "元" not in rename.get(c, c):
@@ -103,14 +90,7 @@ def styled(frame: pd.DataFrame, *, money: Iterable[str] | None = None, percent: 
     out = frame.rename(columns=rename)
     out.index.names = [header(n) for n in out.index.names]
     formats = {rename.get(c, c): f for c, f in formats.items()}
-    if not (out.columns.is_unique and out.index.is_unique):
-        return out
-    text = [c for c in out.columns if not pd.api.types.is_numeric_dtype(out[c].dtype)]
-    styler = out.style.format(formats, na_rep="—")
-    if text:  # Chinese text (reasons, actions) reads better left-aligned
-        styler = styler.set_table_styles({c: [{"selector": "td", "props": "text-align: left"}] for c in text},
-                                         overwrite=False)
-    return styler
+    return display.style(out, formats)  # Chinese text (reasons, actions) left-aligned
 
 
 #: Chinese meaning of the category values of the German Credit data (see data/README.md)

@@ -5,10 +5,9 @@ Re-exported by :mod:`crmlab.segment` (``label_columns``, ``styled``, ``COLUMN_LA
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 
+from crmlab import display
 from crmlab.labels import pick
 
 #: Chinese labels for columns shown to learners.
@@ -24,9 +23,7 @@ COLUMN_LABELS: dict[str, str] = pick((
 
 def label_columns(frame: pd.DataFrame) -> pd.DataFrame:
     """Return a copy of ``frame`` with Chinese column (and index) labels for display."""
-    out = frame.rename(columns=lambda c: COLUMN_LABELS.get(c, c))
-    out.index.names = [COLUMN_LABELS.get(n, n) if isinstance(n, str) else n for n in out.index.names]
-    return out
+    return display.relabel(frame, COLUMN_LABELS)
 
 
 #: columns holding fractions (0.558 = 55.8%); shown as percentages by :func:`styled`.
@@ -43,22 +40,6 @@ _DISPLAY_FORMATS = {
 }
 
 
-def _display_format(column: Any, dtype: Any) -> str | None:
-    if column in PERCENT_COLUMNS:
-        return "{:.1%}"
-    if column in MONEY_COLUMNS:
-        return "{:,.0f}"
-    if column in _DISPLAY_FORMATS:
-        return _DISPLAY_FORMATS[column]
-    if pd.api.types.is_bool_dtype(dtype):
-        return None
-    if pd.api.types.is_integer_dtype(dtype):
-        return "{:,}"
-    if pd.api.types.is_float_dtype(dtype):
-        return "{:,.1f}"
-    return None
-
-
 def styled(frame: pd.DataFrame, currency: str = "元"):
     """Display version of a lesson-3 table: Chinese labels, shares as percentages, money as ``1,234``.
 
@@ -72,19 +53,9 @@ def styled(frame: pd.DataFrame, currency: str = "元"):
     def unit(label: str) -> str:
         return label.replace("（元）", f"（{currency}）")
 
-    formats = {
-        unit(COLUMN_LABELS.get(c, c)): fmt
-        for c, dtype in frame.dtypes.items()
-        if (fmt := _display_format(c, dtype)) is not None
-    }
+    formats = display.number_formats(frame, money=MONEY_COLUMNS, percent=PERCENT_COLUMNS, fixed=_DISPLAY_FORMATS)
+    formats = {unit(COLUMN_LABELS.get(c, c)): fmt for c, fmt in formats.items()}
     out = label_columns(frame)
     out.columns = [unit(str(c)) for c in out.columns]
-    if not (out.columns.is_unique and out.index.is_unique):
-        return out
-    text = [c for c in out.columns if not pd.api.types.is_numeric_dtype(out[c].dtype)]
-    styler = out.style.format(formats, na_rep="—")
-    if text:  # long Chinese text (strategies, names) reads better left-aligned
-        styler = styler.set_table_styles({c: [{"selector": "td", "props": "text-align: left"}] for c in text},
-                                         overwrite=False)
-    return styler
+    return display.style(out, formats)  # long Chinese text (strategies, names) left-aligned
 
