@@ -35,6 +35,9 @@ SLOW_TESTS = (
     "test_properties_domain.py",
     "test_properties_infobase.py",
     "test_properties_io.py",
+    "test_projector_labels.py::test_dashboard_charts_in_projector_mode",
+    "test_key.py",
+    "test_lesson2_widgets.py::test_lesson2_slider_extremes_give_normal_results",
 )
 
 
