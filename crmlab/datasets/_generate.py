@@ -367,7 +367,7 @@ def _trend(p: str, u: np.ndarray) -> np.ndarray:
 #: (third element of the seed sequence), with a stronger trend and more orders than the main stream's
 #: (so that plain-number life-cycle rules recover each pattern for at least 80 % of its customers).
 MIDDLE_PATTERNS = ("growing", "stable", "declining")
-PATTERN_STREAM = 0x70617478  # "patx"
+PATTERN_STREAM = 0x70617478  # "patx"; on this stream group 0 still sells more in August 2025 than in July (lesson 2)
 MIDDLE_ORDERS = 2.5  # factor on the purchase rate of these customers
 MIDDLE_SPREAD = 0.5  # their rates differ less than the main stream's (rate relative to the mean ** this)
 
