@@ -99,7 +99,7 @@ def test_stages_recover_the_planted_patterns_of_every_group(group):
     """The same plain-number rules recover every planted pattern of each group's company for 80 % or more.
 
     Issue 18 (item 5): the growing / stable / declining customers of every group buy often enough and
-    change fast enough for the purchase timing to tell them apart (about 86 % or more in every group).
+    change fast enough for the purchase timing to tell them apart (85 % or more in every group).
     """
     st = lc.lifecycle_stage(crmlab.datasets.load("orders", group=group))
     tab = lc.stage_confusion(st, crmlab.datasets.load("customer_truth", group=group))
