@@ -372,9 +372,8 @@ def lifecycle_stage(
 
     The defaults recover the planted life-cycle patterns of the course company
     (see :func:`stage_confusion`): new customers and customers who stopped buying
-    almost always, growing / stable / fading customers about 70 % of the time --
-    with two years of a few orders each, purchase timing alone cannot tell these
-    three apart more reliably.
+    almost always, growing / stable / fading customers at least 80 % of the time in
+    every group (groups 0-4: 85 % or more).
 
     Returns one row per customer (index ``customer_id``) with ``n_orders``,
     ``tenure_days``, ``days_since_last``, ``usual_gap``, ``centre``,

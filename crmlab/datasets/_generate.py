@@ -3,15 +3,21 @@
 All randomness comes from one ``numpy.random.default_rng(seed + group)``; the
 draw order is fixed, so the same arguments always give identical frames (and,
 through :func:`crmlab.datasets.to_csv_text`, byte-identical files).  The helpers
-below are called in that fixed order -- reordering them changes the data.  Only
-``order_lines`` (:mod:`crmlab.datasets.order_lines`) has a random stream of its
-own, so adding it left every other table unchanged.
+below are called in that fixed order -- reordering them changes the data.  Two
+parts have a random stream of their own: ``order_lines``
+(:mod:`crmlab.datasets.order_lines`) and the orders of the growing / stable /
+declining customers (:func:`_middle_orders`, with their invoices and order
+follow-ups).  The main stream still draws those customers' orders as before and
+then drops them, so every other customer's rows are unchanged.
 
 Structure built in (checked by ``tests/domain/test_datasets.py``):
 
 * spend is Pareto-like (log-normal customer value), top 20% bring 60-80%;
 * each buyer follows one life-cycle pattern (new / growing / stable /
-  declining / lost), ~15% of customers are leads that never buy;
+  declining / lost), ~15% of customers are leads that never buy; growing,
+  stable and declining customers buy often (2.5 times the base rate) and
+  growing / declining ones change fast, so that plain-number rules on the
+  purchase timing recover each pattern for 80% or more of its customers;
 * demand follows a monthly profile plus named peaks (春节, 618, 双11 ...);
 * satisfaction is higher for growing/stable customers and raises purchase rate;
 * survey answers come from four lifestyle segments and four buyer types;
@@ -357,25 +363,57 @@ def _trend(p: str, u: np.ndarray) -> np.ndarray:
     return np.ones(N_DAYS)
 
 
-def _purchases(rng, co: Company, win: dict, business, pattern, value, traits: dict, start, end):
-    """(customer index, day) of every order, sorted by day then customer."""
+#: Growing, stable and declining customers: their orders come from a random stream of their own
+#: (third element of the seed sequence), with a stronger trend and more orders than the main stream's
+#: (so that plain-number life-cycle rules recover each pattern for at least 80 % of its customers).
+MIDDLE_PATTERNS = ("growing", "stable", "declining")
+PATTERN_STREAM = 0x70617478  # "patx"; on this stream group 0 still sells more in August 2025 than in July (lesson 2)
+MIDDLE_ORDERS = 2.5  # factor on the purchase rate of these customers
+MIDDLE_SPREAD = 0.5  # their rates differ less than the main stream's (rate relative to the mean ** this)
+
+
+def _middle_trend(p: str, u: np.ndarray) -> np.ndarray:
+    """Purchase-rate factor of a growing / stable / declining customer at relative time ``u`` (0-1)."""
+    if p == "growing":
+        return 0.05 + 2.4 * u
+    if p == "declining":
+        return 2.2 - 2.15 * u
+    return np.ones_like(u)
+
+
+def _purchase_rates(co: Company, business, value, z_sat) -> np.ndarray:
+    """Expected orders per day of each customer before trend, season and weekday."""
+    freq = np.where(business, co.freq_business, co.freq_person) / 30.44
+    rate = freq * value ** 0.55 * np.exp(0.25 * z_sat)
+    return rate / np.mean(np.exp(0.25 * z_sat)) / np.mean(value ** 0.55)
+
+
+def _purchases(rng, co: Company, win: dict, business, pattern, value, traits: dict, start, end,
+               buyers=None, trend=None, factor: float = 1.0, spread: float = 1.0):
+    """(customer index, day) of every order of ``buyers`` (default: every non-lead), sorted by day then customer.
+
+    ``trend(pattern, u)`` (default :func:`_trend`) and ``factor`` shape the purchase rate; ``spread`` < 1
+    narrows the differences in rate between customers (rate relative to the mean, to the power ``spread``).
+    """
     B, Pm = _demand_curves(co, win)
     dow = np.asarray(DAYS.day_of_week)
     week_person = np.where(dow >= 5, 1.2, 0.92)
     week_business = np.where(dow >= 5, 0.35, 1.26)
-    buyers = np.flatnonzero(pattern != "lead")
+    buyers = np.flatnonzero(pattern != "lead") if buyers is None else np.asarray(buyers, dtype=int)
+    trend = _trend if trend is None else trend
     t = np.arange(N_DAYS)
-    z_sat = traits["z_sat"]
-    freq = np.where(business, co.freq_business, co.freq_person) / 30.44
-    rate = freq * value ** 0.55 * np.exp(0.25 * z_sat)
-    rate = rate / np.mean(np.exp(0.25 * z_sat)) / np.mean(value ** 0.55)
+    rate = _purchase_rates(co, business, value, traits["z_sat"])
+    if spread != 1.0:
+        mean = np.where(business, co.freq_business, co.freq_person) / 30.44
+        rate = mean * (rate / mean) ** spread
+    rate = factor * rate
     counts = np.zeros((len(buyers), N_DAYS), dtype=np.int64)
     for j, k in enumerate(buyers):
         s, e = start[k], end[k]
         u = np.clip((t - s) / max(N_DAYS - s, 1), 0, 1)
         active = (t >= s) & (t < e)
         week = week_business if business[k] else week_person
-        lam = rate[k] * _trend(pattern[k], u) * (B + traits["promo_aff"][k] * Pm) * week * active
+        lam = rate[k] * trend(pattern[k], u) * (B + traits["promo_aff"][k] * Pm) * week * active
         counts[j] = rng.poisson(lam)
         # first purchase on the start day for customers acquired in the period
         if s > 0 and counts[j, s] == 0:
@@ -469,20 +507,64 @@ def _customer_ids(rng, signup_day) -> np.ndarray:
     return np.array([f"C{i + 1:05d}" for i in new_index], dtype=object)
 
 
-def _orders_frame(co: Company, cid, o_cust, o_day, o_cat, values: dict, credit_order, channel) -> pd.DataFrame:
+def _orders_frame(co: Company, cid, o: dict) -> pd.DataFrame:
+    """The ``orders`` table of the order arrays ``o`` (see :func:`_merge_orders`)."""
     return pd.DataFrame({
-        "order_id": [f"O{i + 1:07d}" for i in range(len(o_cust))],
-        "customer_id": cid[o_cust],
-        "order_date": DAYS[o_day],
-        "category": np.asarray([c.name for c in co.categories], dtype=object)[o_cat],
-        "quantity": values["quantity"],
-        "amount": values["amount"],
-        "cost": values["cost"],
-        "gross_profit": values["gross_profit"],
-        "payment_method": np.where(credit_order, "赊销", "现金"),
-        "channel": channel,
-        "occasion": values["occasion"],
+        "order_id": [f"O{i + 1:07d}" for i in range(len(o["cust"]))],
+        "customer_id": cid[o["cust"]],
+        "order_date": DAYS[o["day"]],
+        "category": np.asarray([c.name for c in co.categories], dtype=object)[o["cat"]],
+        "quantity": o["quantity"],
+        "amount": o["amount"],
+        "cost": o["cost"],
+        "gross_profit": o["gross_profit"],
+        "payment_method": np.where(o["credit"], "赊销", "现金"),
+        "channel": o["channel"],
+        "occasion": o["occasion"],
     })
+
+
+def _middle_orders(seed, group, co: Company, win: dict, cust, business, pattern, value, traits: dict, start, end,
+                   terms) -> tuple:
+    """(random stream, order arrays) of the growing / stable / declining customers.
+
+    Drawn from a random stream of their own (``PATTERN_STREAM``), so the main stream -- and with it
+    every other customer and table -- is the same as before these patterns were made clearer.
+    """
+    rng = np.random.default_rng([int(seed), int(group), PATTERN_STREAM])
+    buyers = np.flatnonzero(np.isin(pattern, MIDDLE_PATTERNS))
+    o_cust, o_day = _purchases(rng, co, win, business, pattern, value, traits, start, end,
+                               buyers=buyers, trend=_middle_trend, factor=MIDDLE_ORDERS, spread=MIDDLE_SPREAD)
+    o_cat = _order_categories(rng, co, win, cust, business, o_cust, o_day)
+    values = _order_values(rng, co, win, business, value, traits["role"], o_cust, o_day, o_cat)
+    credit = (terms[o_cust] > 0) & (rng.random(len(o_cust)) < 0.85)
+    channel = _order_channels(rng, co, business, o_cust)
+    return rng, {"cust": o_cust, "day": o_day, "cat": o_cat, **values, "credit": credit, "channel": channel}
+
+
+def _merge_orders(main: dict, new: dict, replaced: np.ndarray) -> tuple[dict, np.ndarray, np.ndarray]:
+    """Orders of ``main`` except those of the ``replaced`` customers, plus ``new``, by day then customer.
+
+    Also returns the position of every ``main`` order (-1: dropped) and of every ``new`` order.
+    """
+    keep = ~replaced[main["cust"]]
+    both = {key: np.concatenate([main[key][keep], new[key]]) for key in main}
+    order = np.lexsort((both["cust"], both["day"]))  # stable: a customer's orders of one day keep their order
+    pos = np.empty(len(order), dtype=int)
+    pos[order] = np.arange(len(order))
+    main_pos = np.full(len(keep), -1)
+    main_pos[keep] = pos[: keep.sum()]
+    return {key: v[order] for key, v in both.items()}, main_pos, pos[keep.sum():]
+
+
+def _all_invoices(rng, rng2, cid, main: dict, new: dict, main_pos, new_pos, ids, terms, credit_q) -> pd.DataFrame:
+    """Invoices of the kept ``main`` credit orders (main stream) and of the ``new`` ones (``rng2``), numbered."""
+    main_ids = np.where(main_pos >= 0, ids[np.maximum(main_pos, 0)], None)
+    a = _invoices(rng, cid, main["cust"], main["day"], main["credit"], terms, credit_q, main["amount"], main_ids)
+    b = _invoices(rng2, cid, new["cust"], new["day"], new["credit"], terms, credit_q, new["amount"], ids[new_pos])
+    inv = pd.concat([a[a["order_id"].notna()], b], ignore_index=True).sort_values("order_id", kind="stable")
+    inv["invoice_id"] = [f"INV{i + 1:06d}" for i in range(len(inv))]
+    return inv.reset_index(drop=True)
 
 
 def _acquisition(rng, business, pattern):
@@ -611,18 +693,25 @@ def generate(seed: int = 2024, n_customers: int = 3000, group: int = 0) -> dict[
     terms, credit_order = _payment_terms(rng, co, business, traits["credit_q"], o_cust)
     channel = _order_channels(rng, co, business, o_cust)
     cid = _customer_ids(rng, signup_day)
-    orders = _orders_frame(co, cid, o_cust, o_day, o_cat, values, credit_order, channel)
+    main = {"cust": o_cust, "day": o_day, "cat": o_cat, **values, "credit": credit_order, "channel": channel}
+    # the growing / stable / declining customers' orders come from their own stream (see _middle_orders)
+    rng2, new = _middle_orders(seed, group, co, win, cust, business, pattern, value, traits, start, end, terms)
+    replaced = np.isin(pattern, MIDDLE_PATTERNS)
+    final, main_pos, new_pos = _merge_orders(main, new, replaced)
+    orders = _orders_frame(co, cid, final)
 
     acq, source, consent = _acquisition(rng, business, pattern)
-    targeted = _targeting(rng, pattern, source, acq, start, signup_day, o_cust, o_day)
+    targeted = _targeting(rng, pattern, source, acq, start, signup_day, final["cust"], final["day"])
     customers = _customers_frame(cust, cid, acq, source, signup_day, consent, traits["role"], targeted)
     truth = _truth_frame(cid, pattern, business, traits)
-    invoices = _invoices(rng, cid, o_cust, o_day, credit_order, terms, traits["credit_q"], values["amount"],
-                         orders["order_id"].to_numpy())
+    invoices = _all_invoices(rng, rng2, cid, main, new, main_pos, new_pos, orders["order_id"].to_numpy(), terms,
+                             traits["credit_q"])
     acc_k = np.flatnonzero(business & (pattern != "lead"))
     accounts = _accounts(rng, co, acc_k, cid, cust, traits["credit_q"], terms, value, orders, invoices)
     interactions = _interactions(rng, co, n, cid, pattern, business, traits["z_sat"], signup_day, targeted,
                                  o_cust, o_day, start, end)
+    extra = _order_contacts(rng2, co, cid, business, traits["z_sat"], signup_day, new["cust"], new["day"])
+    interactions = _numbered_interactions(interactions, extra, replaced)
     survey = _survey(rng, n, cid, pattern, business, traits["z_sat"], traits["seg"], traits["btype"])
     raw, raw_truth = _raw_records(rng, co, customers, business)
 
@@ -717,18 +806,21 @@ class _Contacts:
         self.c: list = []
         self.d: list = []
         self.t: list = []
+        self.after: list = []  # True: follows an order (complaint, return, ...)
 
-    def add(self, c, d, typ: str) -> None:
+    def add(self, c, d, typ: str, after: bool = False) -> None:
         ok = (d >= 0) & (d < N_DAYS)
         self.c.append(np.asarray(c)[ok])
         self.d.append(np.asarray(d)[ok])
         self.t.append(np.full(int(ok.sum()), typ, dtype=object))
+        self.after.append(np.full(int(ok.sum()), after))
 
     def sorted(self, signup_day: np.ndarray):
         c, d, typ = np.concatenate(self.c), np.concatenate(self.d), np.concatenate(self.t)
+        after = np.concatenate(self.after)
         d = np.maximum(d, signup_day[c])  # nobody is contacted before the company has their details
         order = np.lexsort((c, d))
-        return c[order], d[order], typ[order]
+        return c[order], d[order], typ[order], after[order]
 
 
 def _complaint_spikes(co: Company) -> np.ndarray:
@@ -749,17 +841,17 @@ def _after_orders(rng, co: Company, rows: _Contacts, business, z_sat, o_cust, o_
     p_comp = 0.025 * (0.5 + 2 * unhappy) * day_spike[o_day] * np.where(business[o_cust], 1.5, 1.0)
     m = rng.random(no) < p_comp
     comp_c, comp_d = o_cust[m], o_day[m] + rng.integers(1, 10, m.sum())
-    rows.add(comp_c, comp_d, "投诉")
+    rows.add(comp_c, comp_d, "投诉", after=True)
     p_ret = 0.02 * (0.6 + 1.5 * unhappy) * np.sqrt(day_spike[o_day])
     m = rng.random(no) < p_ret
-    rows.add(o_cust[m], o_day[m] + rng.integers(2, 15, m.sum()), "退货")
+    rows.add(o_cust[m], o_day[m] + rng.integers(2, 15, m.sum()), "退货", after=True)
     m = rng.random(no) < np.where(business[o_cust], 0.08, 0.035)
-    rows.add(o_cust[m], o_day[m] + rng.integers(3, 60, m.sum()), "售后服务")
+    rows.add(o_cust[m], o_day[m] + rng.integers(3, 60, m.sum()), "售后服务", after=True)
     m = rng.random(no) < 0.06
-    rows.add(o_cust[m], o_day[m] - rng.integers(0, 5, m.sum()), "咨询")
+    rows.add(o_cust[m], o_day[m] - rng.integers(0, 5, m.sum()), "咨询", after=True)
     # follow-up calls after complaints
     m = rng.random(len(comp_c)) < 0.6
-    rows.add(comp_c[m], comp_d[m] + rng.integers(2, 10, m.sum()), "回访")
+    rows.add(comp_c[m], comp_d[m] + rng.integers(2, 10, m.sum()), "回访", after=True)
 
 
 def _marketing_and_calls(rng, rows: _Contacts, pattern, business, signup_day, targeted, start, end) -> None:
@@ -795,11 +887,8 @@ def _contact_channels(u: np.ndarray, typ: np.ndarray) -> np.ndarray:
     return ch
 
 
-def _interactions(rng, co, n, cid, pattern, business, z_sat, signup_day, targeted, o_cust, o_day, start, end):
-    rows = _Contacts()
-    _after_orders(rng, co, rows, business, z_sat, o_cust, o_day)
-    _marketing_and_calls(rng, rows, pattern, business, signup_day, targeted, start, end)
-    c, d, typ = rows.sorted(signup_day)
+def _contact_frame(rng, co, business, cid, c, d, typ, after) -> pd.DataFrame:
+    """Interactions (without ids) of customer indices ``c`` on days ``d``; ``_k``/``_after`` for merging."""
     k = len(c)
     med = np.array([_COST[x][0] for x in typ])
     sd = np.array([_COST[x][1] for x in typ])
@@ -808,14 +897,38 @@ def _interactions(rng, co, n, cid, pattern, business, z_sat, signup_day, targete
     p_res = np.select([typ == "投诉", typ == "退货", typ == "营销接触"], [0.78, 0.93, 1.0], 0.96)
     cid_arr = np.asarray(cid, dtype=object)
     return pd.DataFrame({
-        "interaction_id": [f"I{i + 1:06d}" for i in range(k)],
         "customer_id": cid_arr[c],
         "date": DAYS[d],
         "type": typ,
         "channel": ch,
         "service_cost": cost,
         "resolved": rng.random(k) < p_res,
+        "_k": c,
+        "_after": after,
     })
+
+
+def _interactions(rng, co, n, cid, pattern, business, z_sat, signup_day, targeted, o_cust, o_day, start, end):
+    rows = _Contacts()
+    _after_orders(rng, co, rows, business, z_sat, o_cust, o_day)
+    _marketing_and_calls(rng, rows, pattern, business, signup_day, targeted, start, end)
+    return _contact_frame(rng, co, business, cid, *rows.sorted(signup_day))
+
+
+def _order_contacts(rng, co, cid, business, z_sat, signup_day, o_cust, o_day) -> pd.DataFrame:
+    """Complaints, returns, after-sales, enquiries and follow-up calls around the orders ``o_cust``/``o_day``."""
+    rows = _Contacts()
+    _after_orders(rng, co, rows, business, z_sat, o_cust, o_day)
+    return _contact_frame(rng, co, business, cid, *rows.sorted(signup_day))
+
+
+def _numbered_interactions(main: pd.DataFrame, extra: pd.DataFrame, replaced: np.ndarray) -> pd.DataFrame:
+    """``main`` without the order follow-ups of the ``replaced`` customers, plus ``extra``; by day, numbered."""
+    main = main[~(main["_after"].to_numpy() & replaced[main["_k"].to_numpy()])]
+    out = pd.concat([main, extra], ignore_index=True)
+    out = out.iloc[np.lexsort((out["_k"].to_numpy(), out["date"].to_numpy()))].reset_index(drop=True)
+    out.insert(0, "interaction_id", [f"I{i + 1:06d}" for i in range(len(out))])
+    return out.drop(columns=["_k", "_after"])
 
 
 # ---------------------------------------------------------------- survey

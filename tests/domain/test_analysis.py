@@ -223,10 +223,10 @@ def test_month_over_month_verdict(small):
 
 
 def test_the_planted_quality_incident_reads_as_worse():
-    # 华禾优选, August 2025: complaints 28 -> 101 while units rose 25 %
+    # 华禾优选, August 2025: complaints 65 -> 204 while units rose 8 %
     t = analysis.month_over_month(datasets.load("orders", group=0), datasets.load("interactions", group=0), "2025-08")
-    assert t.loc["投诉率", "previous_count"] == 28 and t.loc["投诉率", "current_count"] == 101
-    assert round(t.loc["投诉率", "previous"], 1) == 4.2 and round(t.loc["投诉率", "current"], 1) == 12.2
+    assert t.loc["投诉率", "previous_count"] == 65 and t.loc["投诉率", "current_count"] == 204
+    assert round(t.loc["投诉率", "previous"], 1) == 4.4 and round(t.loc["投诉率", "current"], 1) == 12.8
     assert t.loc["购买数量", "rating"] == "好转" and t.loc["投诉率", "rating"] == "变坏"
     assert t.attrs["verdict"] == "变差"
     assert t.attrs["season_note"] == ""  # nothing seasonal explains it
