@@ -81,11 +81,16 @@ def fixed_figure(figsize: tuple[float, float], **adjust: float):
 def _clear_for_redraw(ax) -> None:
     """Remove what a chart drew on ``ax`` (and on its twin), keeping the Axes, its ticks and its twin."""
     fig = ax.figure
-    twin = getattr(ax, "_crmlab_twin", None)
-    keep = [a for a in (ax, twin) if a is not None]
+    kept = getattr(fig, "_crmlab_axes", [ax])  # every Axes of a live figure (one, or a row of them)
+    keep = [*kept, *(t for a in kept if (t := getattr(a, "_crmlab_twin", None)) is not None)]
     for other in list(fig.axes):
         if other not in keep:
-            fig.delaxes(other)
+            fig.delaxes(other)  # a colour bar, or a stale twin
+    for a in kept:
+        if getattr(a, "_crmlab_spec", None) is not None:
+            a.set_subplotspec(a._crmlab_spec)  # a colour bar took room from it (and split its grid cell)
+        if getattr(a, "_crmlab_position", None) is not None:
+            a.set_position(a._crmlab_position)
     for a in keep:
         for artist in (*a.lines, *a.patches, *a.texts, *a.images, *a.collections, *a.artists, *a.tables):
             artist.remove()
@@ -153,8 +158,26 @@ class View:
         fig._crmlab_fixed_layout = True
         ax = fig.add_axes(rect, projection=projection) if rect is not None else fig.add_subplot(projection=projection)
         ax._crmlab_figsize = tuple(figsize)
+        ax._crmlab_position = ax.get_position(original=True)
+        ax._crmlab_spec = ax.get_subplotspec()  # None for an Axes at ``rect``
         cache[state] = ax
         return ax
+
+    def live_axes_row(self, key: str, figsize: tuple[float, float], rects) -> list:
+        """Several Axes side by side at fixed ``rects`` (figure fractions), kept like :meth:`live_axes`.
+
+        Returns the Axes in the order of ``rects``; at every later call they come back with the
+        previous charts removed (colour bars too; the Axes get their place back).
+        """
+        first = self.live_axes(key, figsize, rect=rects[0])
+        fig = first.figure
+        if getattr(fig, "_crmlab_axes", None) is None:
+            fig._crmlab_axes = [first]
+            for rect in rects[1:]:
+                ax = fig.add_axes(rect)
+                ax._crmlab_position = ax.get_position(original=True)
+                fig._crmlab_axes.append(ax)
+        return list(fig._crmlab_axes)
 
     def control_values(self, values: dict) -> dict:
         """``values`` completed with the current value of each control in ``self.controls``.
