@@ -78,6 +78,32 @@ def fixed_figure(figsize: tuple[float, float], **adjust: float):
     return fig
 
 
+def inch_rect(figsize: tuple[float, float], *, left: float, right: float, bottom: float, top: float) -> tuple:
+    """The ``rect`` (figure fractions) of an Axes with these margins in inches, for a figure of ``figsize``.
+
+    For a chart whose height follows its data: the margins around it stay the same at every height.
+    """
+    w, h = figsize
+    return (left / w, bottom / h, 1 - (left + right) / w, 1 - (bottom + top) / h)
+
+
+def _reset_axis_state(a) -> None:
+    """Undo what a chart may set on an Axes and that would outlive it: log scales, inverted axes, categories.
+
+    A chart draws on a kept Axes as on a new one: a bar chart of region names must not keep the
+    previous chart's category order, an inverted y axis must not flip back at the next draw.
+    """
+    for axis, scale, inverted, lim in ((a.xaxis, a.get_xscale, a.xaxis_inverted, a.set_xlim),
+                                       (a.yaxis, a.get_yscale, a.yaxis_inverted, a.set_ylim)):
+        if scale() != "linear":
+            axis._set_axes_scale("linear")
+        if inverted():
+            lo, hi = sorted(axis.get_view_interval())
+            lim(lo, hi)
+        if axis.units is not None or getattr(axis, "_converter", None) is not None:
+            axis._converter, axis._converter_is_explicit, axis.units = None, False, None
+
+
 def _clear_for_redraw(ax) -> None:
     """Remove what a chart drew on ``ax`` (and on its twin), keeping the Axes, its ticks and its twin."""
     fig = ax.figure
@@ -92,6 +118,8 @@ def _clear_for_redraw(ax) -> None:
         if getattr(a, "_crmlab_position", None) is not None:
             a.set_position(a._crmlab_position)
     for a in keep:
+        for container in list(a.containers):  # bars: else a legend would list the removed ones too
+            container.remove()
         for artist in (*a.lines, *a.patches, *a.texts, *a.images, *a.collections, *a.artists, *a.tables):
             artist.remove()
         if a.legend_ is not None:
@@ -100,6 +128,7 @@ def _clear_for_redraw(ax) -> None:
         if getattr(a, "name", "") == "polar":
             a.set_autoscaley_on(True)  # the angle axis always spans the full circle
         else:
+            _reset_axis_state(a)
             a.set_autoscale_on(True)
     for artist in (*fig.texts, *fig.legends):
         artist.remove()

@@ -16,7 +16,7 @@ import pandas as pd
 
 from crmlab._errors import CRMDataError
 from crmlab.course import COURSE_DATE
-from crmlab.widgets._base import View, fixed_figure
+from crmlab.widgets._base import View
 
 _PLEASE_CHOOSE = "（请选择）"
 
@@ -237,9 +237,8 @@ class ValueTypeView(View):
         shown = pd.DataFrame({"客户数": s["customers"], "人数占比": [f"{x:.1%}" for x in s["share"]],
                               "近期毛利占比": [f"{x:.1%}" for x in s["profit_share"]]})
         self.table.value = shown.rename_axis("类型").T.to_html(border=0)
-        fig = fixed_figure((9, 3.8), left=0.08, right=0.98, bottom=0.2, top=0.88)
-        plot_profit_tiers(s, ax=fig.subplots(), title="各类客户的人数占比和近期毛利占比")
-        return fig
+        ax = self.live_axes("types", (9, 3.8), left=0.08, right=0.98, bottom=0.2, top=0.88)
+        return plot_profit_tiers(s, ax=ax, title="各类客户的人数占比和近期毛利占比")
 
     def update(self, **values):
         self.table.value = ""
