@@ -173,18 +173,8 @@ def age_band(ages, bins=AGE_BINS, labels=AGE_LABELS) -> pd.Series:
     return pd.cut(values, bins=bins, labels=list(labels), right=False)
 
 
-def favourite_by_age(
-    orders: pd.DataFrame,
-    customers: pd.DataFrame,
-    bins=AGE_BINS,
-    labels=AGE_LABELS,
-    value: str = "quantity",
-) -> pd.DataFrame:
-    """Cross table age band x category of quantity bought, with the favourite (``favourite``, 最爱品类).
-
-    Individual customers only (business customers have no age).  ``value`` is
-    ``"quantity"`` (units, as in the lipstick example) or ``"amount"``.
-    """
+def orders_with_age(orders: pd.DataFrame, customers: pd.DataFrame, value: str = "quantity") -> pd.DataFrame:
+    """The orders of individual customers with the buyer's ``age``: what :func:`favourite_by_age` cuts into bands."""
     if value not in ("quantity", "amount"):
         raise CRMDataError(f"统计口径只能是 \"quantity\"（购买件数）或 \"amount\"（购买金额），不是“{value}”。")
     orders = _orders(orders, ["customer_id", "category", value])
@@ -193,6 +183,30 @@ def favourite_by_age(
     o = o[o["age"].notna()]
     if o.empty:
         raise CRMDataError("没有个人客户的订单，无法按年龄段分析。")
+    return o
+
+
+def favourite_by_age(
+    orders: pd.DataFrame,
+    customers: pd.DataFrame,
+    bins=AGE_BINS,
+    labels=AGE_LABELS,
+    value: str = "quantity",
+    *,
+    aged: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Cross table age band x category of quantity bought, with the favourite (``favourite``, 最爱品类).
+
+    Individual customers only (business customers have no age).  ``value`` is
+    ``"quantity"`` (units, as in the lipstick example) or ``"amount"``.  ``aged`` is
+    :func:`orders_with_age` of the same tables and ``value``, computed before (a widget trying
+    other age bands); the orders are then not read again.
+    """
+    if value not in ("quantity", "amount"):
+        raise CRMDataError(f"统计口径只能是 \"quantity\"（购买件数）或 \"amount\"（购买金额），不是“{value}”。")
+    o = orders_with_age(orders, customers, value) if aged is None else aged
+    if value not in o.columns:
+        raise CRMDataError(f"aged 表没有 {value} 列：请用 orders_with_age(orders, customers, \"{value}\") 重新计算。")
     bands = age_band(o["age"].to_numpy(), bins, labels)
     o = o.assign(age_band=pd.Categorical(bands.to_numpy(), categories=bands.cat.categories, ordered=True))
     t = pd.crosstab(o["age_band"], o["category"], values=o[value], aggfunc="sum", dropna=False).fillna(0)
@@ -227,11 +241,21 @@ def customer_shares(orders: pd.DataFrame) -> pd.DataFrame:
 
 def top_share(orders: pd.DataFrame, top: float = 0.2) -> float:
     """Share of total sales brought by the top ``top`` fraction of buying customers."""
+    _check_top(top)
+    return share_of_top(customer_shares(orders), top)
+
+
+def _check_top(top) -> None:
     if not (0 < _fraction(top, "前百分之多少的客户") <= 1):
         raise CRMDataError("前百分之多少的客户应写成 0 到 1 之间的小数，例如 0.2 表示前 20%。")
-    t = customer_shares(orders)
-    k = max(1, round(top * len(t)))
-    return float(t["share"].iloc[:k].sum())
+
+
+def share_of_top(shares: pd.DataFrame, top: float = 0.2) -> float:
+    """:func:`top_share` from a :func:`customer_shares` table computed before (a slider moving ``top``)."""
+    _check_top(top)
+    _need(shares, ["share"], "customer_shares(...) 的结果")
+    k = max(1, round(top * len(shares)))
+    return float(shares["share"].iloc[:k].sum())
 
 
 # --------------------------------------------------------------------------
@@ -562,11 +586,13 @@ __all__ = [
     "forecast_sales",
     "month_over_month",
     "monthly_sales",
+    "orders_with_age",
     "recommend",
     "relabel",
     "rule_text",
     "rules_table",
     "sales_by_region",
+    "share_of_top",
     "styled",
     "styled_rules",
     "top_share",

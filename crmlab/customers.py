@@ -57,6 +57,7 @@ __all__ = [
     "VALUE_TYPES",
     "VALUE_TYPE_RULES",
     "RoleFeedback",
+    "StateTimeline",
     "attitude_summary",
     "check_role_answer",
     "classify_attitude",
@@ -336,6 +337,13 @@ def customer_states(
     ids, signup, targeted = _customer_dates(customers)
     out, unknown = _purchase_history(orders, ids, asof)
     out["contacts"] = _marketing_contacts(interactions, out.index, asof)
+    return _states_of(out, unknown, signup, targeted, asof, rules)
+
+
+def _states_of(history: pd.DataFrame, unknown: int, signup: pd.Series, targeted: pd.Series,
+               asof: pd.Timestamp, rules: dict) -> pd.DataFrame:
+    """:func:`customer_states`'s result from a purchase history with contacts (changed in place)."""
+    out = history
     registered = (signup < asof).to_numpy() | (out["n_orders"] > 0).to_numpy()
     is_target = (targeted < asof).fillna(False).to_numpy() if len(targeted) else np.zeros(0, bool)
     state = _assign_states(out, registered, is_target, rules)
@@ -444,11 +452,21 @@ def state_transitions(
     ``churn_days`` ...), the same for both dates.  Returns a square count table, rows = state at ``start``
     (``from``), columns = state at ``end`` (``to``), all :data:`STATES` present.
     """
+    s0, s1 = _transition_dates(start, end)
+    a = customer_states(customers, orders, s0, **rules)["state"]
+    b = customer_states(customers, orders, s1, **rules)["state"]
+    return _transition_table(a, b, s0, s1, rules)
+
+
+def _transition_dates(start: Any, end: Any) -> tuple[pd.Timestamp, pd.Timestamp]:
     s0, s1 = _date(start, "起始日期 start"), _date(end, "结束日期 end")
     if s1 <= s0:
         raise CRMDataError(f"结束日期 {s1.date()} 应晚于起始日期 {s0.date()}，请调换或重新选择日期。")
-    a = customer_states(customers, orders, s0, **rules)["state"]
-    b = customer_states(customers, orders, s1, **rules)["state"]
+    return s0, s1
+
+
+def _transition_table(a: pd.Series, b: pd.Series, s0: pd.Timestamp, s1: pd.Timestamp, rules: dict) -> pd.DataFrame:
+    """:func:`state_transitions`'s count table from the states at ``s0`` (``a``) and ``s1`` (``b``)."""
     table = pd.crosstab(
         pd.Categorical(a, categories=list(STATES)),
         pd.Categorical(b.reindex(a.index), categories=list(STATES)),
@@ -459,6 +477,90 @@ def state_transitions(
     table.columns.name = "to"
     table.attrs.update(start=s0, end=s1, **{k: v for k, v in rules.items() if k != "interactions"})
     return table
+
+
+class StateTimeline:
+    """Customers and their orders prepared once, for the states at many dates (a widget's live updates).
+
+    ``StateTimeline(customers, orders, interactions=...)`` checks the tables once and sorts each
+    customer's order dates; then :meth:`states` and :meth:`transitions` take the same arguments
+    as :func:`customer_states` and :func:`state_transitions` (without the tables) and return the
+    same results.  The rule-free part of a date (orders, first and last order, contacts) is
+    computed once per date (the last ``keep`` dates are kept), so changing a rule only re-applies
+    the rules.
+    """
+
+    def __init__(self, customers: pd.DataFrame, orders: pd.DataFrame, *,
+                 interactions: pd.DataFrame | None = None, keep: int = 8):
+        customers = frames.customers(customers, require=["customer_id", "signup_date"])
+        orders = _prepare_orders(orders)
+        self.ids, self.signup, self.targeted = _customer_dates(customers)
+        self.interactions = interactions
+        self.keep = keep
+        self._histories: dict[pd.Timestamp, tuple[pd.DataFrame, int]] = {}
+        dates = orders["order_date"]
+        self._dtype = dates.dtype
+        codes = pd.Index(self.ids.to_numpy()).get_indexer(orders["customer_id"].to_numpy())
+        when = dates.to_numpy()
+        known = codes >= 0
+        order = np.lexsort((when[known], codes[known]))  # by customer, then by date
+        self._codes, self._when = codes[known][order], when[known][order]
+        self._first_at = np.searchsorted(self._codes, np.arange(len(self.ids)))  # each customer's first row
+        strangers = pd.Series(when[~known]).groupby(orders["customer_id"].to_numpy()[~known]).min()
+        self._strangers_first = np.sort(strangers.to_numpy())  # first order of each unknown customer id
+        self._contacts = None if interactions is None else self._marketing(interactions)
+
+    def _marketing(self, interactions: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """Customer position and date of each marketing contact (checked as :func:`customer_states` does)."""
+        frame = _frame(interactions, "接触记录表")
+        _columns(frame, ["customer_id", "date", "type"], "接触记录表")
+        dates = _dates(frame["date"], "接触记录表的 date 列")
+        mask = (frame["type"] == "营销接触").to_numpy()
+        codes = pd.Index(self.ids.to_numpy()).get_indexer(frame.loc[mask, "customer_id"].astype(str).to_numpy())
+        return codes, dates.to_numpy()[mask]
+
+    def _contacts_before(self, asof: pd.Timestamp) -> np.ndarray:
+        if self._contacts is None:
+            return np.zeros(len(self.ids), dtype=int)
+        codes, dates = self._contacts
+        return np.bincount(codes[(dates < asof) & (codes >= 0)], minlength=len(self.ids)).astype(int)
+
+    def _history(self, asof: pd.Timestamp) -> tuple[pd.DataFrame, int]:
+        """:func:`customer_states`'s purchase history and contacts at ``asof`` (cached), and the unknown ids."""
+        if asof not in self._histories:
+            n = np.bincount(self._codes[self._when < asof], minlength=len(self.ids))
+            bought, when = n > 0, np.append(self._when, np.datetime64("NaT"))  # the NaT row: never bought
+            first = when[np.where(bought, self._first_at, len(when) - 1)]
+            last = when[np.where(bought, self._first_at + n - 1, len(when) - 1)]
+            out = pd.DataFrame(index=pd.Index(self.ids.to_numpy(), name="customer_id"))
+            out["n_orders"] = n.astype(int)
+            out["first_order"] = pd.Series(first, index=out.index).astype(self._dtype)
+            out["last_order"] = pd.Series(last, index=out.index).astype(self._dtype)
+            out["days_since_last"] = (asof - out["last_order"]).dt.days
+            out["tenure_days"] = (asof - out["first_order"]).dt.days
+            out["contacts"] = self._contacts_before(asof)
+            unknown = int(np.searchsorted(self._strangers_first, asof))
+            while len(self._histories) >= self.keep:
+                self._histories.pop(next(iter(self._histories)))
+            self._histories[asof] = (out, unknown)
+        out, unknown = self._histories[asof]
+        return out.copy(), unknown
+
+    def states(self, asof: Any = COURSE_DATE, *, churn_days: int = CHURN_DAYS,
+               non_customer_days: int = NON_CUSTOMER_DAYS, decline_contacts: int = DECLINE_CONTACTS,
+               loyal_min_orders: int = 5, loyal_min_tenure_days: int = 365) -> pd.DataFrame:
+        """The same table as :func:`customer_states` with these tables and arguments."""
+        asof = _date(asof, "分析日期 asof")
+        rules = _state_rules(churn_days, non_customer_days, decline_contacts, loyal_min_orders, loyal_min_tenure_days)
+        out, unknown = self._history(asof)
+        return _states_of(out, unknown, self.signup, self.targeted, asof, rules)
+
+    def transitions(self, start: Any, end: Any, **rules: Any) -> pd.DataFrame:
+        """The same count table as :func:`state_transitions` with these tables and arguments."""
+        s0, s1 = _transition_dates(start, end)
+        a = self.states(s0, **rules)["state"]
+        b = self.states(s1, **rules)["state"]
+        return _transition_table(a, b, s0, s1, {"interactions": self.interactions, **rules})
 
 
 # ---------------------------------------------------------------------------

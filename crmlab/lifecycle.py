@@ -53,6 +53,7 @@ __all__ = [
     "kotler_inputs",
     "kotler_matrix",
     "label_columns",
+    "lifecycle_measures",
     "lifecycle_stage",
     "recommend_level",
     "relationship_metrics",
@@ -351,6 +352,7 @@ def lifecycle_stage(
     silence_factor: float = 3.0,
     window_days: int = 365,
     churn_days: int | None = None,
+    measures: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Life-cycle stage of every customer who bought before ``asof``.
 
@@ -380,6 +382,10 @@ def lifecycle_stage(
     ``recent_amount`` / ``previous_amount`` (spend in the last ``window_days`` days and
     the ``window_days`` before, for display), ``trend`` (recent / previous - 1) and
     ``stage`` (categorical over :data:`STAGES`).
+
+    ``measures`` is :func:`lifecycle_measures` of the same ``orders``, ``asof`` and
+    ``window_days``, computed before: the rules are then applied to it without going
+    through the orders again (a widget whose sliders move the rules).
     """
     from crmlab.course import CHURN_DAYS
 
@@ -388,12 +394,13 @@ def lifecycle_stage(
         explore_days, early, late, silence_days, silence_factor, window_days,
         CHURN_DAYS if churn_days is None else churn_days,
     )
-    o = _order_history(orders, asof)
-    _columns(o, ["amount"], "订单表")
-    if o.empty:
-        raise CRMDataError(f"{asof.date()} 之前没有任何订单，没有客户可以划分生命周期阶段。请换一个更晚的分析日期。")
-    out = _spending_trend(o, asof, window_days)
-    out["centre"] = _purchase_centre(o, asof).reindex(out.index)
+    if measures is None:
+        measures = lifecycle_measures(orders, asof, window_days=window_days)
+    elif (measures.attrs.get("asof"), measures.attrs.get("window_days")) != (asof, window_days):
+        raise CRMDataError(f"measures 是按 {measures.attrs.get('asof')}、{measures.attrs.get('window_days')} 天的窗口算的，"
+                           f"和现在的分析日期 {asof.date()}、窗口 {window_days} 天不一致。请重新计算 lifecycle_measures(...)。")
+    out = measures.copy()
+    out.attrs = {}
     tenure, since = out["tenure_days"].to_numpy(), out["days_since_last"].to_numpy()
     n, gap = out["n_orders"].to_numpy(), out["usual_gap"].to_numpy(dtype=float)
     centre = out["centre"].to_numpy(dtype=float)
@@ -406,6 +413,25 @@ def lifecycle_stage(
     out.index.name = "customer_id"
     out.attrs.update(asof=asof, explore_days=explore_days, early=early, late=late, silence_days=silence_days,
                      silence_factor=silence_factor, window_days=window_days, churn_days=churn_days)
+    return out
+
+
+def lifecycle_measures(orders: pd.DataFrame, asof: Any = COURSE_DATE, *, window_days: int = 365) -> pd.DataFrame:
+    """The rule-free part of :func:`lifecycle_stage`: one row per customer who bought before ``asof``.
+
+    Columns ``n_orders``, ``tenure_days``, ``days_since_last``, ``usual_gap``, ``recent_amount``,
+    ``previous_amount``, ``trend`` and ``centre`` (see :func:`lifecycle_stage`); ``attrs`` keep
+    ``asof`` and ``window_days``.  Compute it once and pass it as ``measures=`` to apply many rules.
+    """
+    asof = _date(asof, "分析日期 asof")
+    window_days = _int_param(window_days, "window_days（比较消费的窗口天数）", minimum=7, maximum=3650)
+    o = _order_history(orders, asof)
+    _columns(o, ["amount"], "订单表")
+    if o.empty:
+        raise CRMDataError(f"{asof.date()} 之前没有任何订单，没有客户可以划分生命周期阶段。请换一个更晚的分析日期。")
+    out = _spending_trend(o, asof, window_days)
+    out["centre"] = _purchase_centre(o, asof).reindex(out.index)
+    out.attrs.update(asof=asof, window_days=window_days)
     return out
 
 

@@ -54,6 +54,15 @@ def _values(orders_or_values, by: str, customer_col: str) -> pd.Series:
     return values
 
 
+def customer_values(orders, by: str = "amount", customer_col: str = "customer_id") -> pd.Series:
+    """Each customer's total ``by`` (amount or gross_profit): what :func:`pyramid` ranks.
+
+    Passing it to :func:`pyramid` instead of the orders gives the same result without summing
+    the orders again (a widget whose sliders move only the tier shares).
+    """
+    return _values(orders, by, customer_col)
+
+
 def check_cutoffs(cutoffs, labels) -> tuple[tuple, tuple]:
     """Validate tier shares: positive fractions summing to 1, one label per share."""
     try:

@@ -927,10 +927,13 @@ class InfoBase:
         user: str = "未署名",
         customer_ids: Iterable[str] | None = None,
         status: str | None = None,
+        limit: int | None = None,
     ) -> pd.DataFrame:
         """Customers as ``role`` may see them (masked where needed).
 
         Every read that returns unmasked personal fields is written to ``audit_log``.
+        ``limit``: only the first ``limit`` customers (in list order) are read, shown and audited
+        (a page of the list: the other customers are not read).
         """
         _security.check_role(role)
         user = _security.check_user(user)
@@ -949,7 +952,14 @@ class InfoBase:
             params.append(status)
         if where:
             sql += " WHERE " + " AND ".join(where)
-        df = self._query(sql + " ORDER BY seq", params)
+        if limit is not None:
+            if isinstance(limit, bool) or not isinstance(limit, (int, np.integer)) or limit < 0:
+                raise CRMDataError(f"limit（最多读几位客户）应是 0 或正整数，现在是 {limit!r}。")
+            sql += " ORDER BY seq LIMIT ?"
+            params.append(int(limit))
+        else:
+            sql += " ORDER BY seq"
+        df = self._query(sql, params)
         view, unmasked = _security.apply_role(df, role)
         if unmasked and len(view):
             self._audit(user, role, "查看未脱敏信息", unmasked, df["customer_id"].tolist())

@@ -78,15 +78,48 @@ def fixed_figure(figsize: tuple[float, float], **adjust: float):
     return fig
 
 
+def inch_rect(figsize: tuple[float, float], *, left: float, right: float, bottom: float, top: float) -> tuple:
+    """The ``rect`` (figure fractions) of an Axes with these margins in inches, for a figure of ``figsize``.
+
+    For a chart whose height follows its data: the margins around it stay the same at every height.
+    """
+    w, h = figsize
+    return (left / w, bottom / h, 1 - (left + right) / w, 1 - (bottom + top) / h)
+
+
+def _reset_axis_state(a) -> None:
+    """Undo what a chart may set on an Axes and that would outlive it: log scales, inverted axes, categories.
+
+    A chart draws on a kept Axes as on a new one: a bar chart of region names must not keep the
+    previous chart's category order, an inverted y axis must not flip back at the next draw.
+    """
+    for axis, scale, inverted, lim in ((a.xaxis, a.get_xscale, a.xaxis_inverted, a.set_xlim),
+                                       (a.yaxis, a.get_yscale, a.yaxis_inverted, a.set_ylim)):
+        if scale() != "linear":
+            axis._set_axes_scale("linear")
+        if inverted():
+            lo, hi = sorted(axis.get_view_interval())
+            lim(lo, hi)
+        if axis.units is not None or getattr(axis, "_converter", None) is not None:
+            axis._converter, axis._converter_is_explicit, axis.units = None, False, None
+
+
 def _clear_for_redraw(ax) -> None:
     """Remove what a chart drew on ``ax`` (and on its twin), keeping the Axes, its ticks and its twin."""
     fig = ax.figure
-    twin = getattr(ax, "_crmlab_twin", None)
-    keep = [a for a in (ax, twin) if a is not None]
+    kept = getattr(fig, "_crmlab_axes", [ax])  # every Axes of a live figure (one, or a row of them)
+    keep = [*kept, *(t for a in kept if (t := getattr(a, "_crmlab_twin", None)) is not None)]
     for other in list(fig.axes):
         if other not in keep:
-            fig.delaxes(other)
+            fig.delaxes(other)  # a colour bar, or a stale twin
+    for a in kept:
+        if getattr(a, "_crmlab_spec", None) is not None:
+            a.set_subplotspec(a._crmlab_spec)  # a colour bar took room from it (and split its grid cell)
+        if getattr(a, "_crmlab_position", None) is not None:
+            a.set_position(a._crmlab_position)
     for a in keep:
+        for container in list(a.containers):  # bars: else a legend would list the removed ones too
+            container.remove()
         for artist in (*a.lines, *a.patches, *a.texts, *a.images, *a.collections, *a.artists, *a.tables):
             artist.remove()
         if a.legend_ is not None:
@@ -95,6 +128,7 @@ def _clear_for_redraw(ax) -> None:
         if getattr(a, "name", "") == "polar":
             a.set_autoscaley_on(True)  # the angle axis always spans the full circle
         else:
+            _reset_axis_state(a)
             a.set_autoscale_on(True)
     for artist in (*fig.texts, *fig.legends):
         artist.remove()
@@ -153,8 +187,26 @@ class View:
         fig._crmlab_fixed_layout = True
         ax = fig.add_axes(rect, projection=projection) if rect is not None else fig.add_subplot(projection=projection)
         ax._crmlab_figsize = tuple(figsize)
+        ax._crmlab_position = ax.get_position(original=True)
+        ax._crmlab_spec = ax.get_subplotspec()  # None for an Axes at ``rect``
         cache[state] = ax
         return ax
+
+    def live_axes_row(self, key: str, figsize: tuple[float, float], rects) -> list:
+        """Several Axes side by side at fixed ``rects`` (figure fractions), kept like :meth:`live_axes`.
+
+        Returns the Axes in the order of ``rects``; at every later call they come back with the
+        previous charts removed (colour bars too; the Axes get their place back).
+        """
+        first = self.live_axes(key, figsize, rect=rects[0])
+        fig = first.figure
+        if getattr(fig, "_crmlab_axes", None) is None:
+            fig._crmlab_axes = [first]
+            for rect in rects[1:]:
+                ax = fig.add_axes(rect)
+                ax._crmlab_position = ax.get_position(original=True)
+                fig._crmlab_axes.append(ax)
+        return list(fig._crmlab_axes)
 
     def control_values(self, values: dict) -> dict:
         """``values`` completed with the current value of each control in ``self.controls``.

@@ -55,25 +55,59 @@ def _text_extent(text: str, paths: tuple[str, ...], size: float, dpi: float, fla
     return w / 64.0, h / 64.0, font.get_descent() / 64.0
 
 
+_FONT_PATHS: dict = {}  # font properties (as a tuple) -> the font files matplotlib picks for them
+
+
+def _font_paths(prop) -> tuple[str, ...]:
+    """``fontManager._find_fonts_by_props(prop)`` as text, looked up once per distinct font."""
+    key = (tuple(prop.get_family()), prop.get_slant(), prop.get_variant(), prop.get_weight(), prop.get_stretch(),
+           prop.get_size_in_points(), prop.get_file(), prop.get_math_fontfamily())
+    paths = _FONT_PATHS.get(key)
+    if paths is None:
+        if len(_FONT_PATHS) > 512:
+            _FONT_PATHS.clear()
+        paths = _FONT_PATHS[key] = tuple(str(p) for p in fontManager._find_fonts_by_props(prop))
+    return paths
+
+
+@lru_cache(maxsize=256)
+def _height_metrics(paths: tuple[str, ...], size: float, dpi: float):
+    """(ascent, descent, line gap) of a font as ``matplotlib.text.Text._get_layout`` reads them, or Nones."""
+    font = get_font(list(paths))
+    for table_name, gap_key, ascent_key, descent_key in (
+        ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+        ("hhea", "lineGap", "ascent", "descent"),
+    ):
+        table = font.get_sfnt_table(table_name)
+        if table is None:
+            continue
+        scale = 1 / font.get_sfnt_table("head")["unitsPerEm"] * size * dpi / 72
+        return table[ascent_key] * scale, -table[descent_key] * scale, table[gap_key] * scale
+    return None, None, None
+
+
 class CachedTextRenderer(RendererAgg):
     """Agg renderer that measures and draws each distinct line of plain text once, then from caches.
 
     matplotlib caches text metrics per renderer; a widget makes a new figure (and renderer)
-    on every update, so these caches are per process instead.
+    on every update, so these caches are per process instead.  The font's line metrics, which
+    matplotlib reads from the font file for every text at every draw, are cached too.
     """
+
+    def _get_font_height_metrics(self, prop):
+        """Read by ``Text._get_layout`` (matplotlib 3.11) instead of the font's tables: same numbers, cached."""
+        return _height_metrics(_font_paths(prop), prop.get_size_in_points(), self.dpi)
 
     def get_text_width_height_descent(self, s, prop, ismath):
         if ismath:
             return super().get_text_width_height_descent(s, prop, ismath)
-        paths = tuple(str(p) for p in fontManager._find_fonts_by_props(prop))
-        return _text_extent(s, paths, prop.get_size_in_points(), self.dpi, get_hinting_flag())
+        return _text_extent(s, _font_paths(prop), prop.get_size_in_points(), self.dpi, get_hinting_flag())
 
     def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
         if ismath or not s:
             return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
-        paths = tuple(str(p) for p in fontManager._find_fonts_by_props(prop))
         image, xo, yo, descent = _text_bitmap(
-            s, paths, prop.get_size_in_points(), self.dpi, bool(gc.get_antialiased()), get_hinting_flag()
+            s, _font_paths(prop), prop.get_size_in_points(), self.dpi, bool(gc.get_antialiased()), get_hinting_flag()
         )
         if image.size == 0:
             return None

@@ -249,7 +249,8 @@ class BudgetView(View):
         self.spent.value = (f"<b>已分配 {a['spent']:,.0f} 元，还剩 {a['left']:,.0f} 元；"
                             f"预计 {a['buyers']:,.0f} 位客户回来购买，带来 {a['revenue']:,.0f} 元销售额。</b>")
         self.table.value = outcome_html(result)
-        return plot_plan_comparison(result)
+        ax = self.live_axes("plans", (7.5, 2.6), left=0.095, right=0.995, bottom=0.186, top=0.896)
+        return plot_plan_comparison(result, ax=ax)
 
     def update(self, **values):
         self.spent.value = ""

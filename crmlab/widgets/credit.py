@@ -20,7 +20,7 @@ import pandas as pd
 
 from crmlab._errors import CRMDataError
 from crmlab.course import COURSE_DATE
-from crmlab.widgets._base import View, table_html
+from crmlab.widgets._base import View, inch_rect, table_html
 
 
 def _num(value, name: str) -> float:
@@ -65,6 +65,7 @@ class PyramidView(View):
         from crmlab.credit import PYRAMID_LABELS
 
         self.orders = orders
+        self._values: dict = {}  # ranking ("amount" or "gross_profit") -> crmlab.credit.customer_values
         self.labels = tuple(PYRAMID_LABELS if labels is None else labels)
         defaults = (1, 4, 15, 80)
         self.sliders = [
@@ -106,7 +107,7 @@ class PyramidView(View):
         self.update(cutoffs=cut, by=self.by.value)
 
     def compute(self, cutoffs=(1, 4, 15, 80), by="amount"):
-        from crmlab.credit import pyramid
+        from crmlab.credit import customer_values, pyramid
 
         if by not in dict(_RANK_OPTIONS).values():
             raise CRMDataError(f"排名依据只能是「按销售额」（amount）或「按毛利」（gross_profit），现在是「{by}」。")
@@ -119,12 +120,15 @@ class PyramidView(View):
             raise CRMDataError(f"各层客户比例加起来要等于 100%，现在是 {total:g}%。请拖动滑块调整。")
         if any(c <= 0 for c in cuts):
             raise CRMDataError("每一层的客户比例都要大于 0%。")
-        return pyramid(self.orders, by=by, cutoffs=[c / 100 for c in cuts], labels=labels)
+        if by not in self._values:  # each customer's total, summed once per ranking; the sliders only re-cut it
+            self._values[by] = customer_values(self.orders, by=by)
+        return pyramid(self._values[by], by=by, cutoffs=[c / 100 for c in cuts], labels=labels)
 
     def render(self, result):
         from crmlab.charts.credit import plot_pyramid
 
-        return plot_pyramid(result)
+        ax = self.live_axes("pyramid", (8, 4.8), left=0.005, right=0.995, bottom=0.009, top=0.944)
+        return plot_pyramid(result, ax=ax)
 
 
 class _SummaryView(View):
@@ -203,7 +207,8 @@ class CreditPolicyView(_SummaryView):
             f"<p><b>结论：{verdict}</b>（净收益变化 {result.profit_change:,.0f} 元；{be_text}）</p>"
             + table_html(t.round(0), dict.fromkeys(t.columns, "{:,.0f}"))
         )
-        return plot_credit_policy(result)
+        ax = self.live_axes("policy", (7, 4.2), left=0.125, right=0.995, bottom=0.112, top=0.935)
+        return plot_credit_policy(result, ax=ax)
 
 
 APP_FIELDS = {
@@ -304,6 +309,7 @@ class AgingView(_SummaryView):
         import ipywidgets as w
 
         self.invoices = invoices
+        self._aged = None  # (date, ageing table, provision) of the last date used
         self.asof = w.DatePicker(value=pd.Timestamp(asof).date(), description="截止日")
         self.top = w.IntSlider(value=15, min=5, max=40, description="显示客户数", continuous_update=False)
         for c in (self.asof, self.top):
@@ -325,10 +331,14 @@ class AgingView(_SummaryView):
         top = int(_num(top, "显示客户数"))
         if top <= 0:
             raise CRMDataError("显示客户数要大于 0。")
-        tab = aging(self.invoices, asof)
-        if tab.empty:
-            raise CRMDataError(f"截止日 {pd.Timestamp(asof):%Y-%m-%d} 没有未收回的应收账款，请换一个日期。")
-        return {"aging": tab, "provision": provision(tab), "top": min(top, 100)}
+        if self._aged is None or self._aged[0] != pd.Timestamp(asof):
+            # the ageing depends on the date only: "显示客户数" shows more or fewer rows of the same table
+            tab = aging(self.invoices, asof)
+            if tab.empty:
+                raise CRMDataError(f"截止日 {pd.Timestamp(asof):%Y-%m-%d} 没有未收回的应收账款，请换一个日期。")
+            self._aged = (pd.Timestamp(asof), tab, provision(tab))
+        _, tab, prov = self._aged
+        return {"aging": tab, "provision": prov, "top": min(top, 100)}
 
     def render(self, result):
         from crmlab.charts.credit import plot_aging
@@ -338,7 +348,10 @@ class AgingView(_SummaryView):
             f"<p>应收余额合计 <b>{p.loc['合计', 'receivable']:,.0f}</b> 元，"
             f"应计提坏账准备 <b>{p.loc['合计', 'provision']:,.0f}</b> 元。</p>"
         )
-        return plot_aging(result["aging"], top=result["top"])
+        n = min(result["top"], len(result["aging"]))
+        size = (8, max(3, 0.32 * n + 1.2))  # the chart's own size for this many customers
+        ax = self.live_axes("aging", size, rect=inch_rect(size, left=0.62, right=0.12, bottom=0.48, top=0.28))
+        return plot_aging(result["aging"], top=result["top"], ax=ax)
 
 
 class ScoreCutoffView(View):
@@ -369,7 +382,8 @@ class ScoreCutoffView(View):
     def render(self, result):
         from crmlab.charts.credit import plot_score_distribution
 
-        ax = plot_score_distribution(self.points, self.y)
+        ax = self.live_axes("scores", (7, 4.2), left=0.1, right=0.995, bottom=0.112, top=0.941)
+        plot_score_distribution(self.points, self.y, ax=ax)
         ax.axvline(result["cutoff"], color="black", linestyle="--")
         bad = result["bad_rate_approved"]
         bad_text = "—" if math.isnan(bad) else f"{bad:.1%}"

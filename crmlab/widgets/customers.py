@@ -16,7 +16,7 @@ import pandas as pd
 
 from crmlab._errors import CRMDataError
 from crmlab.course import COURSE_DATE
-from crmlab.widgets._base import View, fixed_figure
+from crmlab.widgets._base import View
 
 _PLEASE_CHOOSE = "（请选择）"
 
@@ -121,6 +121,7 @@ class CustomerStateView(View):
         self.customers = customers
         self.orders = orders
         self.interactions = interactions
+        self._timeline = None  # crmlab.customers.StateTimeline of these tables, made at the first update
         asof = COURSE_DATE if asof is None else asof
         st = {"description_width": "150px"}
         options = _month_starts()
@@ -154,14 +155,7 @@ class CustomerStateView(View):
 
     def compute(self, asof=None, compare_months=3, churn_days=None, non_customer_days=None, loyal_min_orders=5):
         from crmlab.course import CHURN_DAYS, COURSE_DATE
-        from crmlab.customers import (
-            NON_CUSTOMER_DAYS,
-            _date,
-            _int_param,
-            customer_states,
-            state_counts,
-            state_transitions,
-        )
+        from crmlab.customers import NON_CUSTOMER_DAYS, StateTimeline, _date, _int_param, state_counts
 
         asof = COURSE_DATE if asof is None else asof
         months = _int_param(compare_months, "和几个月前比（compare_months）", minimum=1, maximum=120)
@@ -175,24 +169,24 @@ class CustomerStateView(View):
             "churn_days": CHURN_DAYS if churn_days is None else churn_days,
             "non_customer_days": NON_CUSTOMER_DAYS if non_customer_days is None else non_customer_days,
             "loyal_min_orders": loyal_min_orders,
-            "interactions": self.interactions,
         }
-        states = customer_states(self.customers, self.orders, end, **rules)
+        if self._timeline is None:  # the tables are checked and sorted once; each date's history is kept
+            self._timeline = StateTimeline(self.customers, self.orders, interactions=self.interactions)
+        states = self._timeline.states(end, **rules)
         if len(states) == 0:
             raise CRMDataError("客户表是空的，没有客户可以分类。请先读取客户表：crmlab.datasets.load(\"customers\")。")
-        table = state_transitions(self.customers, self.orders, start, end, **rules)
+        table = self._timeline.transitions(start, end, **rules)
         return {"states": states, "counts": state_counts(states), "transitions": table}
 
     def render(self, result):
         from crmlab.charts.customers import plot_state_counts, plot_transition_heatmap
 
         self.table.value = _state_table_html(result["counts"], result["transitions"])
-        fig = fixed_figure((10, 4.2), left=0.07, right=0.99, bottom=0.3, top=0.9, wspace=0.45)
-        ax1, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.15]})
+        ax1, ax2 = self.live_axes_row("states", (10, 4.2), [(0.07, 0.3, 0.3493, 0.6), (0.5883, 0.3, 0.4017, 0.6)])
         plot_state_counts(result["counts"], ax=ax1)
         plot_transition_heatmap(result["transitions"], ax=ax2)
         ax2.set_title("状态转移（行 → 列）")
-        return fig
+        return ax1.figure
 
     def update(self, **values):
         self.table.value = ""
@@ -243,9 +237,8 @@ class ValueTypeView(View):
         shown = pd.DataFrame({"客户数": s["customers"], "人数占比": [f"{x:.1%}" for x in s["share"]],
                               "近期毛利占比": [f"{x:.1%}" for x in s["profit_share"]]})
         self.table.value = shown.rename_axis("类型").T.to_html(border=0)
-        fig = fixed_figure((9, 3.8), left=0.08, right=0.98, bottom=0.2, top=0.88)
-        plot_profit_tiers(s, ax=fig.subplots(), title="各类客户的人数占比和近期毛利占比")
-        return fig
+        ax = self.live_axes("types", (9, 3.8), left=0.08, right=0.98, bottom=0.2, top=0.88)
+        return plot_profit_tiers(s, ax=ax, title="各类客户的人数占比和近期毛利占比")
 
     def update(self, **values):
         self.table.value = ""

@@ -155,8 +155,8 @@ class RoleView(View):
         user = user.strip() if isinstance(user, str) else ""
         if not user:
             raise CRMDataError("请写上查看人的名字：查看未脱敏的客户信息会记入审计日志，必须知道是谁看的。")
-        view = self.base.read_customers(role, user=user)
-        return role, view.head(self.rows)
+        view = self.base.read_customers(role, user=user, limit=self.rows)  # only the rows shown are read and audited
+        return role, view
 
     def render(self, result) -> str:
         role, view = result
@@ -188,7 +188,8 @@ class RegionSalesView(View):
     def render(self, table):
         from crmlab.charts.info import plot_sales_by_region
 
-        return plot_sales_by_region(table).figure
+        ax = self.live_axes("regions", (7, 4.2), left=0.075, right=0.99, bottom=0.112, top=0.935)
+        return plot_sales_by_region(table, ax=ax)
 
 
 BAND_SCHEMES = {
@@ -206,6 +207,7 @@ class AgeFavouriteView(View):
         import ipywidgets as w
 
         self.orders, self.customers = orders, customers
+        self._aged: dict = {}  # measure ("quantity" / "amount") -> crmlab.analysis.orders_with_age
         self.bands = w.Dropdown(options=list(BAND_SCHEMES), description="年龄分段")
         self.value = w.ToggleButtons(options=[("购买件数", "quantity"), ("购买金额", "amount")], description="统计")
         for c in (self.bands, self.value):
@@ -213,7 +215,7 @@ class AgeFavouriteView(View):
         self.widget = w.VBox([w.HBox([self.bands, self.value]), self.status, self.out])
 
     def compute(self, bands: str = "五段（25/35/45/55）", value: str = "quantity", edges=None):
-        from crmlab.analysis import AGE_LABELS, favourite_by_age
+        from crmlab.analysis import AGE_LABELS, favourite_by_age, orders_with_age
 
         if edges is not None:
             if isinstance(edges, (str, bytes)) or not hasattr(edges, "__iter__"):
@@ -225,12 +227,16 @@ class AgeFavouriteView(View):
                 labels = AGE_LABELS
         else:
             raise CRMDataError(f"没有分段方式“{bands}”。")
-        return favourite_by_age(self.orders, self.customers, bins=bins, labels=labels, value=value)
+        if value not in self._aged:  # the orders with the buyer's age, once per measure; the bands re-cut them
+            self._aged[value] = orders_with_age(self.orders, self.customers, value)
+        return favourite_by_age(self.orders, self.customers, bins=bins, labels=labels, value=value,
+                                aged=self._aged[value])
 
     def render(self, table):
         from crmlab.charts.info import plot_favourite_by_age
 
-        return plot_favourite_by_age(table).figure
+        ax = self.live_axes("ages", (8, 4.2), left=0.107, right=0.985, bottom=0.128, top=0.935)
+        return plot_favourite_by_age(table, ax=ax)
 
 
 class ParetoView(View):
@@ -241,6 +247,7 @@ class ParetoView(View):
         import ipywidgets as w
 
         self.orders, self.customers = orders, customers
+        self._shares = None  # (region, customer_shares of its orders) of the last region used
         self.top = w.IntSlider(value=20, min=5, max=50, step=5, description="前 %", continuous_update=False)
         self.region = w.Dropdown(options=_regions(customers), description="地区")
         for c in (self.top, self.region):
@@ -248,16 +255,19 @@ class ParetoView(View):
         self.widget = w.VBox([w.HBox([self.top, self.region]), self.status, self.out])
 
     def compute(self, top: float = 0.2, region: str = ALL):
-        from crmlab.analysis import customer_shares, top_share
+        from crmlab.analysis import customer_shares, share_of_top
 
-        o = _orders_in(self.orders, self.customers, region)
-        return customer_shares(o), top, top_share(o, top)
+        if self._shares is None or self._shares[0] != region:  # the slider re-reads the same region's table
+            self._shares = (region, customer_shares(_orders_in(self.orders, self.customers, region)))
+        shares = self._shares[1]
+        return shares, top, share_of_top(shares, top)
 
     def render(self, result):
         from crmlab.charts.info import plot_pareto
 
         shares, top, _ = result
-        return plot_pareto(shares, top=top).figure
+        ax = self.live_axes("pareto", (7, 4.2), left=0.09, right=0.985, bottom=0.113, top=0.936)
+        return plot_pareto(shares, top=top, ax=ax)
 
 
 class ForecastView(View):
@@ -286,7 +296,8 @@ class ForecastView(View):
     def render(self, table):
         from crmlab.charts.info import plot_forecast
 
-        return plot_forecast(table).figure
+        ax = self.live_axes("forecast", (10, 4.8), left=0.065, right=0.995, bottom=0.13, top=0.943)
+        return plot_forecast(table, ax=ax)
 
 
 class MonthCompareView(View):
@@ -319,7 +330,8 @@ class MonthCompareView(View):
 
         text = html.escape(str(table.attrs.get("explanation", "")))
         display(HTML(f"<p style='font-size:15px'>{text}</p>"))
-        return plot_month_over_month(table).figure
+        ax = self.live_axes("months", (9, 4), left=0.1, right=0.995, bottom=0.118, top=0.932)
+        return plot_month_over_month(table, ax=ax)
 
 
 # --------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import pandas as pd
 
 from crmlab._errors import CRMDataError
 from crmlab.course import COURSE_DATE
-from crmlab.widgets._base import View, fixed_figure
+from crmlab.widgets._base import View
 
 
 class KotlerLevelView(View):
@@ -77,6 +77,7 @@ class LifecycleView(View):
         self.orders = orders
         self.customers = customers
         self.asof = asof
+        self._measures = None  # crmlab.lifecycle.lifecycle_measures of the orders, made at the first update
         st = {"description_width": "150px"}
         lay = w.Layout(width="430px")
         self.model = w.ToggleButtons(options=MODEL_OPTIONS, value="four", description="阶段划分", style=st)
@@ -116,9 +117,13 @@ class LifecycleView(View):
 
     def compute(self, model="four", **rules):
         from crmlab.course import CHURN_DAYS
-        from crmlab.lifecycle import lifecycle_stage, stage_strategy, stage_summary, telecom_stage
+        from crmlab.lifecycle import lifecycle_measures, lifecycle_stage, stage_strategy, stage_summary, telecom_stage
 
         rules.setdefault("churn_days", CHURN_DAYS)  # the course's one churn rule, whatever the function's default
+        if self._measures is None:  # the orders are summed up once; a slider only re-applies the rules
+            self._measures = lifecycle_measures(self.orders, self.asof)
+        if "window_days" not in rules:
+            rules["measures"] = self._measures
 
         if model == "four":
             stages = lifecycle_stage(self.orders, self.asof, **rules)
@@ -222,11 +227,10 @@ class RetentionView(View):
             s.to_html(border=0) + _readable(result.costs).to_html(border=0)
             + _readable(result.selling).to_html(border=0) + _readable(result.referrals).to_html(border=0)
         )
-        fig = fixed_figure((12.5, 4.4), left=0.07, right=0.99, bottom=0.14, top=0.9, wspace=0.25)
-        ax1, ax2 = fig.subplots(1, 2)
+        ax1, ax2 = self.live_axes_row("retention", (12.5, 4.4), [(0.07, 0.14, 0.4089, 0.76), (0.5811, 0.14, 0.4089, 0.76)])
         plot_retention_curves(result, ax=ax1)
         plot_retention_growth(result, ax=ax2)
-        return fig
+        return ax1.figure
 
     def update(self, **values):
         self.table.value = ""

@@ -19,7 +19,7 @@ import pandas as pd
 
 from crmlab._errors import CRMDataError
 from crmlab.charts import number
-from crmlab.widgets._base import View, fixed_figure
+from crmlab.widgets._base import View, inch_rect
 
 format_number = number  # one number format with the charts (crmlab.charts._format)
 
@@ -229,7 +229,9 @@ class IndicatorCLVView(View):
         from crmlab.charts.value import plot_clv_ranking
 
         display(HTML(f"<p style='font-size:15px'>{html.escape(self.text)}</p>"))
-        return plot_clv_ranking(result, top=self._top)
+        height = max(3.0, 0.32 * min(self._top, len(result)) + 1.2)  # the chart's own size for this many bars
+        ax = self.live_axes("ranking", (7, height), rect=inch_rect((7, height), left=0.68, right=0.05, bottom=0.47, top=0.28))
+        return plot_clv_ranking(result, top=self._top, ax=ax)
 
 
 class DiscountedCLVView(View):
@@ -283,7 +285,8 @@ class DiscountedCLVView(View):
         from crmlab.charts.value import plot_discounted_clv
 
         display(HTML(f"<p style='font-size:15px'>{html.escape(self.text)}</p>"))
-        return plot_discounted_clv(table)
+        ax = self.live_axes("clv", (7, 4.2), left=0.115, right=0.99, bottom=0.112, top=0.935)
+        return plot_discounted_clv(table, ax=ax)
 
 
 class AtRiskView(View):
@@ -339,7 +342,8 @@ class AtRiskView(View):
         cols = [c for c in (self.value_col, "prob_alive", "clv") if c in risky.columns]
         table = _table_html(risky.head(self.show), cols, LABELS, index_label="客户") if len(risky) else ""
         display(HTML(f"<p style='font-size:15px'>{html.escape(self.text)}</p>" + table))
-        return plot_at_risk(self.clv_frame, value_col=self.value_col, **self._values)
+        ax = self.live_axes("risk", (7, 4.6), left=0.09, right=0.99, bottom=0.103, top=0.941)
+        return plot_at_risk(self.clv_frame, value_col=self.value_col, ax=ax, **self._values)
 
 
 class CustomerAliveView(View):
@@ -443,9 +447,9 @@ class CustomerAliveView(View):
 
         v = self._values
         display(HTML(f"<p style='font-size:15px'>{html.escape(self.text)}</p>"))
-        fig = fixed_figure((8.5, 4.6), left=0.09, right=0.97, bottom=0.13, top=0.9)
+        ax = self.live_axes("alive", (8.5, 4.6), left=0.09, right=0.97, bottom=0.13, top=0.9)
         return plot_prob_alive(self.bgnbd, max_frequency=self.controls["frequency"].max, max_recency=v["T"],
-                               T=v["T"], mark=(v["recency"], v["frequency"]), ax=fig.add_subplot())
+                               T=v["T"], mark=(v["recency"], v["frequency"]), ax=ax)
 
 
 __all__ = [

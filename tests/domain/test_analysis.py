@@ -373,3 +373,23 @@ def test_absurd_inputs_give_chinese_errors(small, call, match):
     customers, orders, interactions = small
     with pytest.raises(CRMDataError, match=match):
         call(orders, customers)
+
+
+@pytest.mark.parametrize("top", [0.05, 0.2, 0.35, 0.5, 1.0])
+def test_share_of_top_from_customer_shares_equals_top_share(top):
+    """The widget's fast path (customer_shares once, then the slider) gives the same share on the course data."""
+    orders = datasets.load("orders")
+    assert analysis.share_of_top(analysis.customer_shares(orders), top) == analysis.top_share(orders, top)
+    with pytest.raises(CRMDataError):
+        analysis.share_of_top(analysis.customer_shares(orders), 0)
+
+
+@pytest.mark.parametrize("value", ["quantity", "amount"])
+@pytest.mark.parametrize("bins", [analysis.AGE_BINS, (0, 20, 30, 40, 50, 60, 200), (0, 35, 55, 200)])
+def test_favourite_by_age_from_orders_with_age_equals_the_plain_function(value, bins):
+    """The widget's fast path (orders_with_age once, then the bands) gives the same table on the course data."""
+    orders, customers = datasets.load("orders"), datasets.load("customers")
+    aged = analysis.orders_with_age(orders, customers, value)
+    plain = analysis.favourite_by_age(orders, customers, bins=bins, labels=None, value=value)
+    fast = analysis.favourite_by_age(orders, customers, bins=bins, labels=None, value=value, aged=aged)
+    pd.testing.assert_frame_equal(fast, plain)

@@ -131,3 +131,17 @@ def test_credit_policy_bad_input(kw, msg):
     args = {"sales": 1e6, "margin": 0.2, **kw}
     with pytest.raises(crmlab.CRMDataError, match=msg):
         credit_policy(**args)
+
+
+@pytest.mark.parametrize("by", ["amount", "gross_profit"])
+@pytest.mark.parametrize("cutoffs", [(0.01, 0.04, 0.15, 0.80), (0.2, 0.3, 0.5), (0.1, 0.1, 0.3, 0.5)])
+def test_pyramid_from_precomputed_customer_values_equals_from_orders(by, cutoffs):
+    """The widget's fast path (customer_values once, then tiers) gives the same result on the course data."""
+    from crmlab.credit import customer_values
+
+    orders = crmlab.datasets.load("orders")
+    labels = [f"第{i}层" for i in range(len(cutoffs))]
+    plain = pyramid(orders, by=by, cutoffs=cutoffs, labels=labels)
+    fast = pyramid(customer_values(orders, by=by), by=by, cutoffs=cutoffs, labels=labels)
+    pd.testing.assert_frame_equal(fast.tiers, plain.tiers)
+    pd.testing.assert_frame_equal(fast.customers, plain.customers)

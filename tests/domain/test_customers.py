@@ -350,3 +350,24 @@ def test_role_quiz_accepts_consumer_for_the_baby():
     assert not cu.check_role_answer("car_manager", "客户").correct
 
 
+
+
+@pytest.mark.parametrize("asof", ["2024-02-01", "2024-09-15", "2025-07-01", "2026-01-01"])
+def test_state_timeline_equals_the_plain_functions_on_the_course_data(asof):
+    """The widget's fast path (tables prepared once) gives the same tables as customer_states / state_transitions."""
+    customers, orders, interactions = (crmlab.datasets.load(n) for n in ("customers", "orders", "interactions"))
+    timeline = cu.StateTimeline(customers, orders, interactions=interactions)
+    for rules in ({}, {"churn_days": 30, "loyal_min_orders": 2}, {"non_customer_days": 900, "loyal_min_tenure_days": 0}):
+        plain = cu.customer_states(customers, orders, asof, interactions=interactions, **rules)
+        fast = timeline.states(asof, **rules)
+        pd.testing.assert_frame_equal(fast, plain)
+        assert fast.attrs.keys() == plain.attrs.keys()
+        assert all(fast.attrs[k] == plain.attrs[k] for k in plain.attrs)
+        start = pd.Timestamp(asof) - pd.DateOffset(months=3)
+        plain_moves = cu.state_transitions(customers, orders, start, asof, interactions=interactions, **rules)
+        fast_moves = timeline.transitions(start, asof, **rules)
+        pd.testing.assert_frame_equal(fast_moves, plain_moves)
+        assert fast_moves.attrs == plain_moves.attrs
+    orders_of_strangers = pd.concat([orders, orders.head(3).assign(customer_id="X-unknown")])
+    assert (cu.StateTimeline(customers, orders_of_strangers).states(asof).attrs["unknown_ids"]
+            == cu.customer_states(customers, orders_of_strangers, asof).attrs["unknown_ids"])

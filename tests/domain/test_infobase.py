@@ -290,6 +290,17 @@ def test_roles_masking_and_audit(base):
         base.read_customers("黑客")
 
 
+def test_read_customers_limit_reads_and_audits_only_the_first_rows(base):
+    base.import_customers(small_customers(), source="门店", channel="当面交谈", collected_at="2025-06-01")
+    whole = base.read_customers("销售", user="小张")
+    first = base.read_customers("销售", user="小张", limit=2)
+    pd.testing.assert_frame_equal(first, whole.head(2))
+    log = base.audit_log()
+    assert log["n_rows"].tolist()[-2:] == [3, 2]
+    with pytest.raises(CRMDataError, match="limit"):
+        base.read_customers("销售", user="小张", limit=-1)
+
+
 # ---------------------------------------------------------------- backup
 def test_backup_and_restore_round_trip(base, tmp_path):
     base.import_customers(small_customers(), source="门店", channel="当面交谈", collected_at="2025-06-01")

@@ -259,3 +259,25 @@ def test_huge_comparison_window_is_a_chinese_error():
     with pytest.raises(CRMDataError, match="window_days"):
         lc.lifecycle_stage(orders, "2026-01-01", window_days=10**12)
     assert len(lc.lifecycle_stage(orders, "2026-01-01", window_days=3650)) == 1
+
+
+@pytest.mark.parametrize("rules", [{}, {"explore_days": 30, "early": 0.2, "late": 0.9},
+                                   {"silence_days": 30, "silence_factor": 1.0, "churn_days": 100}])
+def test_stages_from_precomputed_measures_equal_the_plain_function(rules):
+    """The widget's fast path (lifecycle_measures once, then rules) gives the same tables on the course data."""
+    orders, customers = crmlab.datasets.load("orders"), crmlab.datasets.load("customers")
+    measures = lc.lifecycle_measures(orders, "2026-01-01")
+    plain = lc.lifecycle_stage(orders, "2026-01-01", **rules)
+    fast = lc.lifecycle_stage(orders, "2026-01-01", measures=measures, **rules)
+    pd.testing.assert_frame_equal(fast, plain)
+    assert fast.attrs == plain.attrs
+    plain = lc.telecom_stage(orders, "2026-01-01", customers, **rules)
+    fast = lc.telecom_stage(orders, "2026-01-01", customers, measures=measures, **rules)
+    pd.testing.assert_frame_equal(fast, plain)
+    assert fast.attrs == plain.attrs
+
+
+def test_measures_of_another_date_are_refused():
+    measures = lc.lifecycle_measures(crmlab.datasets.load("orders"), "2025-06-01")
+    with pytest.raises(CRMDataError, match="不一致"):
+        lc.lifecycle_stage(crmlab.datasets.load("orders"), "2026-01-01", measures=measures)

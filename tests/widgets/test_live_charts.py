@@ -115,3 +115,35 @@ def test_figure_png_draws_a_constrained_figure_once():
     png = figure_png(fig)
     plt.close(fig)
     assert png.startswith(b"\x89PNG") and len(draws) == 1
+
+
+def test_kept_axes_forget_legends_categories_inversion_and_colour_bars():
+    """A redraw on a kept Axes looks like a first draw: no stale legend entries, category order,
+    flipped axis or shrinking Axes (colour bars)."""
+    from crmlab.widgets.info import AgeFavouriteView, MonthCompareView, RegionSalesView
+    from crmlab.widgets.value import DiscountedCLVView
+
+    orders, customers = crmlab.datasets.load("orders"), crmlab.datasets.load("customers")
+    interactions = crmlab.datasets.load("interactions")
+    with contextlib.redirect_stdout(io.StringIO()):
+        clv = DiscountedCLVView()
+        for periods in (5, 12, 30):
+            clv.update(periods=periods)
+        regions = RegionSalesView(orders, customers)
+        regions.update(month="全年")
+        table = regions.update(month="2024-01")
+        months = MonthCompareView(orders, interactions, customers)
+        for month in ("2025-06", "2025-07", "2025-08"):
+            months.update(month=month)
+        ages = AgeFavouriteView(orders, customers)
+        ages.update(bands="每 10 岁一段")
+        first = ages.figure.axes[0].get_position().bounds
+        ages.update(bands="三段（青年/中年/老年）")
+        ages.update(bands="每 10 岁一段")
+    texts = [t.get_text() for t in clv.figure.axes[0].get_legend().get_texts()]
+    assert len(texts) == 3 and len(set(texts)) == 3
+    ax = regions.figure.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(table.sort_values("sales").index.astype(str))
+    assert months.figure.axes[0].yaxis_inverted()  # the first indicator stays on top at every redraw
+    assert len(ages.figure.axes) == 2  # the heat map and one colour bar
+    assert ages.figure.axes[0].get_position().bounds == pytest.approx(first)
