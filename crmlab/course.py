@@ -30,7 +30,8 @@ GROUPS = (0, 1, 2, 3, 4)
 _group: int | None = None
 
 
-def _parse_group(value) -> int:
+def parse_group(value) -> int:
+    """A group number 0-4 from ``value`` (``2``, ``"2"``, ``" 2 "``); a Chinese error otherwise."""
     from crmlab._errors import CRMDataError
 
     try:
@@ -47,14 +48,14 @@ def current_group() -> int:
     if _group is not None:
         return _group
     env = os.environ.get("CRMLAB_GROUP", "").strip()
-    return _parse_group(env) if env else 0
+    return parse_group(env) if env else 0
 
 
 def set_group(group: int) -> int:
     """Choose the company (0..4) for every later ``crmlab.datasets.load`` in this kernel."""
     global _group
-    _group = _parse_group(group)
+    _group = parse_group(group)
     return _group
 
 
-__all__ = ["CHURN_DAYS", "COURSE_DATE", "GROUPS", "current_group", "set_group"]
+__all__ = ["CHURN_DAYS", "COURSE_DATE", "GROUPS", "current_group", "parse_group", "set_group"]

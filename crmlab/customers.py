@@ -265,13 +265,7 @@ STATE_RULES: list[tuple[str, str]] = [
 
 def _prepare_orders(orders: pd.DataFrame, what: str = "订单表", need: Sequence[str] = ()) -> pd.DataFrame:
     """The orders through the data contract (:func:`crmlab.frames.orders`), ids as text, money as floats."""
-    out = frames.orders(orders, require=("customer_id", "order_date", *need), what=what)
-    money = [c for c in _MONEY_COLUMNS if c in out.columns]
-    return out.assign(customer_id=out["customer_id"].astype(str), **{c: out[c].astype(float) for c in money})
-
-
-#: Numeric columns of the orders table that are checked when present.
-_MONEY_COLUMNS: tuple[str, ...] = ("amount", "cost", "gross_profit", "quantity")
+    return frames.orders_for_sums(orders, require=need, what=what)
 
 
 def _state_rules(churn_days, non_customer_days, decline_contacts, loyal_min_orders, loyal_min_tenure_days) -> dict:
@@ -960,9 +954,9 @@ def example_offers(group: int | None = None) -> pd.DataFrame:
     ``attrs["situation"]`` says who buys what, ``attrs["ours"]`` names our offer.
     """
     from crmlab import datasets
-    from crmlab.course import _parse_group, current_group
+    from crmlab.course import current_group, parse_group
 
-    group = current_group() if group is None else _parse_group(group)
+    group = current_group() if group is None else parse_group(group)
     name = datasets.company(group)["name"]
     short = name.replace("有限公司", "").replace("商贸", "").replace("连锁", "")
     situation, names = _OFFER_EXAMPLES[group]

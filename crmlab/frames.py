@@ -86,6 +86,21 @@ def orders(frame: Any, *, require: Iterable[str] | None = None, what: str | None
     return check(frame, ORDERS, require=require, what=what, allow_empty=allow_empty, dates=dates, numbers=numbers)
 
 
+#: numeric columns of the orders table that :func:`orders_for_sums` turns into floats when present
+ORDER_NUMBERS: tuple[str, ...] = ("amount", "cost", "gross_profit", "quantity")
+
+
+def orders_for_sums(frame: Any, *, require: Iterable[str] = (), what: str = "订单表") -> pd.DataFrame:
+    """The canonical orders (``customer_id``, ``order_date`` and ``require`` filled) ready to add up.
+
+    Customer ids become text (``1`` and ``"1"`` are one customer) and the money and quantity
+    columns floats, so sums over customers and windows never mix integer and float types.
+    """
+    out = orders(frame, require=("customer_id", "order_date", *require), what=what)
+    money = [c for c in ORDER_NUMBERS if c in out.columns]
+    return out.assign(customer_id=out["customer_id"].astype(str), **{c: out[c].astype(float) for c in money})
+
+
 def customers(frame: Any, *, require: Iterable[str] | None = None, what: str | None = None,
               allow_empty: bool = True, dates: Iterable[str] = ()) -> pd.DataFrame:
     """The canonical customers table: ``signup_date``, ``birth_date``, ``targeted_date`` dates (when present)."""
@@ -218,5 +233,5 @@ def _marked(df: pd.DataFrame, kind: str, typed: list[str], complete: list[str]) 
             and mark.complete.issuperset(complete))
 
 
-__all__ = ["CUSTOMERS", "INVOICES", "MARK", "ORDERS", "Kind", "check", "customers", "invoices", "is_canonical",
-           "orders"]
+__all__ = ["CUSTOMERS", "INVOICES", "MARK", "ORDERS", "ORDER_NUMBERS", "Kind", "check", "customers", "invoices",
+           "is_canonical", "orders", "orders_for_sums"]

@@ -28,11 +28,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmlab import display
+from crmlab import display, frames
 from crmlab._checks import finite_number as _number
+from crmlab._checks import int_param as _int_param
+from crmlab._checks import require_columns as _columns
+from crmlab._checks import require_frame, to_timestamp
 from crmlab._errors import CRMDataError
 from crmlab.course import COURSE_DATE
-from crmlab.customers import _columns, _date, _frame, _int_param, _prepare_orders
 from crmlab.labels import pick
 
 __all__ = [
@@ -92,7 +94,7 @@ def _rate(value: Any, name: str, *, allow_zero: bool = True, allow_one: bool = T
 
 
 def _order_history(orders: pd.DataFrame, asof: pd.Timestamp) -> pd.DataFrame:
-    o = _prepare_orders(orders)
+    o = frames.orders_for_sums(orders)
     return o[o["order_date"] < asof]
 
 
@@ -122,7 +124,7 @@ def relationship_metrics(
 
     Returns rows ``dimension`` (广度/长度/深度), ``metric``, ``value``, ``unit``.
     """
-    asof = _date(asof, "分析日期 asof")
+    asof = to_timestamp(asof, "分析日期 asof", normalize=True)
     from crmlab.course import CHURN_DAYS
 
     window_days = _int_param(window_days, "window_days（统计窗口天数）", minimum=1)
@@ -271,7 +273,7 @@ def kotler_inputs(orders: pd.DataFrame, asof: Any = COURSE_DATE, *, window_days:
     Returns ``{"n_customers": ..., "unit_margin": gross_profit / amount}`` -- the two
     inputs of :func:`recommend_level` measured on the company's own orders.
     """
-    asof = _date(asof, "分析日期 asof")
+    asof = to_timestamp(asof, "分析日期 asof", normalize=True)
     window_days = _int_param(window_days, "window_days（统计窗口天数）", minimum=1)
     o = _order_history(orders, asof)
     _columns(o, ["amount", "gross_profit"], "订单表")
@@ -389,7 +391,7 @@ def lifecycle_stage(
     """
     from crmlab.course import CHURN_DAYS
 
-    asof = _date(asof, "分析日期 asof")
+    asof = to_timestamp(asof, "分析日期 asof", normalize=True)
     explore_days, early, late, silence_days, silence_factor, window_days, churn_days = _stage_rules(
         explore_days, early, late, silence_days, silence_factor, window_days,
         CHURN_DAYS if churn_days is None else churn_days,
@@ -423,7 +425,7 @@ def lifecycle_measures(orders: pd.DataFrame, asof: Any = COURSE_DATE, *, window_
     ``previous_amount``, ``trend`` and ``centre`` (see :func:`lifecycle_stage`); ``attrs`` keep
     ``asof`` and ``window_days``.  Compute it once and pass it as ``measures=`` to apply many rules.
     """
-    asof = _date(asof, "分析日期 asof")
+    asof = to_timestamp(asof, "分析日期 asof", normalize=True)
     window_days = _int_param(window_days, "window_days（比较消费的窗口天数）", minimum=7, maximum=3650)
     o = _order_history(orders, asof)
     _columns(o, ["amount"], "订单表")
@@ -478,7 +480,7 @@ def stage_confusion(stages: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
     recovers it (:data:`PATTERN_STAGE`: a customer who stopped buying belongs in 退化期).
     """
     _columns(stages, ["stage"], "阶段结果")
-    t = _frame(truth, "真实类型表 customer_truth")
+    t = require_frame(truth, "真实类型表 customer_truth", allow_empty=True)
     _columns(t, ["customer_id", "pattern_cn"], "真实类型表 customer_truth")
     pattern = t.assign(customer_id=t["customer_id"].astype(str)).set_index("customer_id")["pattern_cn"]
     pattern = pattern.reindex(stages.index.astype(str))
@@ -537,7 +539,7 @@ def telecom_stage(
     out = st.copy()
     out["stage"] = pd.Categorical(tel, categories=list(TELECOM_STAGES), ordered=True)
     if customers is not None:
-        customers = _frame(customers, "客户表")
+        customers = require_frame(customers, "客户表", allow_empty=True)
         _columns(customers, ["customer_id", "signup_date"], "客户表")
         asof_ts = st.attrs["asof"]
         c = customers.assign(customer_id=customers["customer_id"].astype(str))

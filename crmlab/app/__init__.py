@@ -35,9 +35,9 @@ class Dashboard:
         _present.from_env()  # CRMLAB_PRESENT=1: start in presentation mode, switch shown as on
         self.lesson = _lesson_number(lesson)
         self.title, make_pages = LESSONS[self.lesson]
-        from crmlab.course import _parse_group, current_group
+        from crmlab.course import current_group, parse_group
 
-        self.data = LessonData(group=current_group() if group is None else _parse_group(group))
+        self.data = LessonData(group=current_group() if group is None else parse_group(group))
         self.pages = make_pages(self.data)
         self.views: dict[int, Any] = {}
         self.boxes = [w.VBox([w.HTML(LOADING)]) for _ in self.pages]

@@ -70,7 +70,7 @@ PROJECTOR_FLAG = "--projector"
 
 def take_group(args: list[str]) -> tuple[int | None, list[str]]:
     """``--group K`` / ``--group=K`` out of ``args``: the company number (checked) and the other arguments."""
-    from crmlab.course import _parse_group
+    from crmlab.course import parse_group
 
     rest, group, i = [], None, 0
     while i < len(args):
@@ -78,10 +78,10 @@ def take_group(args: list[str]) -> tuple[int | None, list[str]]:
         if arg == "--group":
             if i + 1 >= len(args):
                 raise ValueError("--group 后面要写组号，例如 --group 2（0 到 4）。")
-            group, i = _parse_group(args[i + 1]), i + 2
+            group, i = parse_group(args[i + 1]), i + 2
             continue
         if arg.startswith("--group="):
-            group = _parse_group(arg.split("=", 1)[1])
+            group = parse_group(arg.split("=", 1)[1])
         else:
             rest.append(arg)
         i += 1

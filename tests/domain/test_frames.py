@@ -91,3 +91,14 @@ def test_customers_and_invoices():
     assert out["amount"].tolist() == [1000.0, 500.0] and out["due_date"].isna().sum() == 1
     with pytest.raises(CRMDataError, match="发票表的 issue_date"):
         frames.invoices(inv.assign(issue_date=["2025-01-01", None]))
+
+
+def test_orders_for_sums_gives_text_ids_and_float_money():
+    raw = pd.DataFrame({"customer_id": [1, "1", 2], "order_date": ["2024年1月5日", "2024-01-06", "2024/1/7"],
+                        "amount": ["¥1,200", "30", "12元"], "quantity": [1, 2, 3]})
+    out = frames.orders_for_sums(raw)
+    assert out["customer_id"].tolist() == ["1", "1", "2"]
+    assert out["amount"].dtype == float and out["quantity"].dtype == float
+    assert out.groupby("customer_id")["amount"].sum().to_dict() == {"1": 1230.0, "2": 12.0}
+    with pytest.raises(CRMDataError, match="gross_profit"):
+        frames.orders_for_sums(raw, require=("gross_profit",))
