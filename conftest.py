@@ -38,7 +38,25 @@ SLOW_TESTS = (
     "test_projector_labels.py::test_dashboard_charts_in_projector_mode",
     "test_key.py",
     "test_lesson2_widgets.py::test_lesson2_slider_extremes_give_normal_results",
+    # fresh Python processes that check what an import loads, and whole-company regeneration
+    "test_segment.py::test_segment_module_imports_without_sklearn",
+    "test_io.py::test_import_is_light",
+    "test_basket.py::test_no_heavy_import_at_crmlab_import",
+    "test_credit_scorecard.py::test_import_crmlab_credit_does_not_load_sklearn",
+    "test_value.py::test_value_package_keeps_public_api_and_one_job_per_module",
+    "test_datasets.py::test_regenerate_group0_is_byte_identical",
+    "test_datasets.py::test_order_lines_in_memory_without_data_folder",
+    "test_datasets.py::test_load_other_group_in_memory",
+    "test_install.py::test_synthetic_data_falls_back_to_identical_generation",
+    # the statsmodels forecast fitted on the course company, three times
+    "test_analysis.py::test_forecast_of_the_course_company_follows_the_planted_festival",
+    "test_analysis.py::test_forecast_headers_in_chinese",
+    "test_analysis.py::test_forecast_band_is_honest",
 )
+
+#: The everyday run checks the course company (group 0); tests parametrised over the other groups'
+#: companies (a ``group`` parameter of 1-4) run in the full run.
+EVERYDAY_GROUPS = (0,)
 
 
 def _is_slow(nodeid: str) -> bool:
@@ -81,7 +99,9 @@ def pytest_ignore_collect(collection_path, config):
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if _is_slow(item.nodeid):
+        callspec = getattr(item, "callspec", None)
+        other_group = callspec is not None and callspec.params.get("group", 0) not in EVERYDAY_GROUPS
+        if _is_slow(item.nodeid) or other_group:
             item.add_marker(pytest.mark.slow)
     if not _everyday(config):
         return

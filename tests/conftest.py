@@ -16,6 +16,9 @@ os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 # Exercise checks record progress (crmlab.records); tests and nbval kernels must never touch the
 # developer's own store, so the whole run gets a throw-away one.
 os.environ.setdefault("CRMLAB_HOME", tempfile.mkdtemp(prefix="crmlab-test-home-"))
+# Generated companies of groups 1-4 are cached on disk (crmlab.datasets): one folder for every test
+# process and run, kept out of the user's own cache; the folder name carries the generator's fingerprint.
+os.environ.setdefault("CRMLAB_CACHE", os.path.join(tempfile.gettempdir(), f"crmlab-test-cache-{os.getuid() if hasattr(os, 'getuid') else 0}"))
 
 
 def course_notebooks() -> list[Path]:

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
+from crmlab.datasets import _cache
 from crmlab.datasets._companies import COMPANIES, get_company
 from crmlab.datasets._schema import FILES, REAL, SYNTHETIC, TYPE_CN
 
@@ -197,18 +198,20 @@ def generate(seed: int = DEFAULT_SEED, n_customers: int = DEFAULT_N, group: int 
     Returns a dict name -> DataFrame with the same dtypes as :func:`load`.
     Deterministic: the same arguments always give identical frames and files.
     """
+    texts = _generated_texts(seed, n_customers, group)
+    if out_dir is not None:
+        path = Path(out_dir)
+        path.mkdir(parents=True, exist_ok=True)
+        for name, text in texts.items():
+            (path / f"{name}.csv").write_bytes(text.encode("utf-8"))
+    return {name: _read_csv(io.StringIO(text), name) for name, text in texts.items()}
+
+
+def _generated_texts(seed: int, n_customers: int, group: int) -> dict[str, str]:
     from crmlab.datasets._generate import generate as _gen
 
     frames = _gen(seed=seed, n_customers=n_customers, group=group)
-    result = {}
-    for name in SYNTHETIC:
-        text = to_csv_text(frames[name], name)
-        if out_dir is not None:
-            path = Path(out_dir)
-            path.mkdir(parents=True, exist_ok=True)
-            (path / f"{name}.csv").write_bytes(text.encode("utf-8"))
-        result[name] = _read_csv(io.StringIO(text), name)
-    return result
+    return {name: to_csv_text(frames[name], name) for name in SYNTHETIC}
 
 
 def load(name: str, group: int | None = None) -> pd.DataFrame:
@@ -238,8 +241,14 @@ def load(name: str, group: int | None = None) -> pd.DataFrame:
 
 
 def _generated(group: int) -> dict[str, pd.DataFrame]:
+    """Group ``group``'s tables: from this process, else the disk cache, else generated (and cached)."""
     if group not in _GENERATED:
-        _GENERATED[group] = generate(group=group)
+        tables = _cache.read(group, DEFAULT_SEED, DEFAULT_N, SYNTHETIC, _read_csv)
+        if tables is None:
+            texts = _generated_texts(DEFAULT_SEED, DEFAULT_N, group)
+            _cache.write(group, DEFAULT_SEED, DEFAULT_N, texts)
+            tables = {name: _read_csv(io.StringIO(text), name) for name, text in texts.items()}
+        _GENERATED[group] = tables
     return _GENERATED[group]
 
 
