@@ -34,6 +34,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from crmlab import display
+
 #: Chinese titles of the lessons (keys are the exercise module names ``crmlab.exercises.lessonN``)
 LESSON_TITLES: dict[str, str] = {
     "lesson1": "第1课 识别客户",
@@ -244,9 +246,7 @@ def labels(context: str | None = None) -> dict[str, str]:
 
 def relabel(frame, context: str | None = None, *, extra: Mapping[str, str] | None = None):
     """A copy of ``frame`` with Chinese column and index-level labels (``extra`` wins); numbers unchanged."""
-    from crmlab.display import relabel as _relabel  # the one mechanics (display sits beside labels)
-
-    return _relabel(frame, {**labels(context), **(extra or {})})
+    return display.relabel(frame, {**labels(context), **(extra or {})})
 
 
 __all__ = ["COLUMNS", "CONTEXTS", "CONTEXT_UNITS", "LESSON_TITLES", "PERCENT", "UNITS", "label", "labels", "pick",

@@ -204,6 +204,10 @@ def generate(seed: int = DEFAULT_SEED, n_customers: int = DEFAULT_N, group: int 
         path.mkdir(parents=True, exist_ok=True)
         for name, text in texts.items():
             (path / f"{name}.csv").write_bytes(text.encode("utf-8"))
+    return _parse(texts)
+
+
+def _parse(texts: dict[str, str]) -> dict[str, pd.DataFrame]:
     return {name: _read_csv(io.StringIO(text), name) for name, text in texts.items()}
 
 
@@ -247,7 +251,7 @@ def _generated(group: int) -> dict[str, pd.DataFrame]:
         if tables is None:
             texts = _generated_texts(DEFAULT_SEED, DEFAULT_N, group)
             _cache.write(group, DEFAULT_SEED, DEFAULT_N, texts)
-            tables = {name: _read_csv(io.StringIO(text), name) for name, text in texts.items()}
+            tables = _parse(texts)
         _GENERATED[group] = tables
     return _GENERATED[group]
 
