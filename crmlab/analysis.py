@@ -186,6 +186,16 @@ def orders_with_age(orders: pd.DataFrame, customers: pd.DataFrame, value: str = 
     return o
 
 
+def age_category_totals(orders: pd.DataFrame, customers: pd.DataFrame, value: str = "quantity") -> pd.DataFrame:
+    """:func:`orders_with_age` added up per buyer's age and category (columns ``age``, ``category``, ``value``).
+
+    A few hundred rows instead of one per order, and all that :func:`favourite_by_age` needs
+    (pass it as ``aged=``): a widget cutting the same orders into other age bands only re-adds these.
+    """
+    o = orders_with_age(orders, customers, value)
+    return o.groupby(["age", "category"], observed=True, as_index=False, sort=True)[value].sum()
+
+
 def favourite_by_age(
     orders: pd.DataFrame,
     customers: pd.DataFrame,
@@ -199,8 +209,8 @@ def favourite_by_age(
 
     Individual customers only (business customers have no age).  ``value`` is
     ``"quantity"`` (units, as in the lipstick example) or ``"amount"``.  ``aged`` is
-    :func:`orders_with_age` of the same tables and ``value``, computed before (a widget trying
-    other age bands); the orders are then not read again.
+    :func:`orders_with_age` or :func:`age_category_totals` of the same tables and ``value``,
+    computed before (a widget trying other age bands); the orders are then not read again.
     """
     if value not in ("quantity", "amount"):
         raise CRMDataError(f"统计口径只能是 \"quantity\"（购买件数）或 \"amount\"（购买金额），不是“{value}”。")
@@ -266,9 +276,23 @@ def monthly_sales(orders: pd.DataFrame) -> pd.Series:
     orders = _orders(orders, ["order_date", "amount"])
     if orders.empty:
         raise CRMDataError("没有订单，无法按月汇总。")
-    m = orders.groupby(orders["order_date"].dt.to_period("M"))["amount"].sum()
-    full = pd.period_range(m.index.min(), m.index.max(), freq="M")
-    return m.reindex(full, fill_value=0.0).rename("sales")
+    dates = orders["order_date"]
+    if not isinstance(dates.dtype, np.dtype):  # time-zone aware dates
+        m = orders.groupby(dates.dt.to_period("M"))["amount"].sum()
+        return m.reindex(pd.period_range(m.index.min(), m.index.max(), freq="M"), fill_value=0.0).rename("sales")
+    # naive datetime64: months since 1970-01 in numpy, about 3x faster than converting every date to a period
+    months = dates.to_numpy().astype("datetime64[M]")
+    known = ~np.isnat(months)
+    amount, codes = orders["amount"], months.astype(np.int64)
+    if not known.all():
+        amount, codes = amount[known], codes[known]
+    if len(codes) == 0:
+        raise CRMDataError("订单的 order_date 列没有有效日期，无法按月汇总。")
+    m = amount.groupby(codes).sum()
+    lo, hi = int(m.index[0]), int(m.index[-1])
+    m = m.reindex(range(lo, hi + 1), fill_value=0.0)
+    m.index = pd.period_range(pd.Period(year=1970 + lo // 12, month=lo % 12 + 1, freq="M"), periods=len(m), freq="M")
+    return m.rename("sales")
 
 
 def _check_horizon_level(horizon, level) -> int:
@@ -444,13 +468,17 @@ def _check_mom_month(orders: pd.DataFrame, interactions: pd.DataFrame, m: pd.Per
 
 def _mom_counts(o: pd.DataFrame, i: pd.DataFrame, period: pd.Period) -> list[float]:
     """Units bought, complaints and returns in ``period``."""
-    om = o["order_date"].dt.to_period("M")
-    im = i["date"].dt.to_period("M")
+    kinds = i.loc[_in_month(i["date"], period), "type"]
     return [
-        float(o.loc[om == period, "quantity"].sum()),
-        float(((im == period) & (i["type"] == "投诉")).sum()),
-        float(((im == period) & (i["type"] == "退货")).sum()),
+        float(o.loc[_in_month(o["order_date"], period), "quantity"].sum()),
+        float((kinds == "投诉").sum()),
+        float((kinds == "退货").sum()),
     ]
+
+
+def _in_month(dates: pd.Series, period: pd.Period) -> pd.Series:
+    """Which ``dates`` fall in the month ``period`` (two comparisons: no period conversion of every row)."""
+    return (dates >= period.start_time) & (dates < (period + 1).start_time)
 
 
 def _mom_values(counts: list[float]) -> list[float]:
@@ -503,9 +531,8 @@ def _season_note(o: pd.DataFrame, m: pd.Period) -> str:
         fest = festival_months(pair)
         for _, row in fest[fest["pre_festival_days"] > 0].iterrows():
             notes.append(f"{row['month']} 有 {row['pre_festival_days']} 天是春节（{row['festival_date']}）前的采购旺季")
-    om = o["order_date"].dt.to_period("M")
-    before, last = (float(o.loc[om == p, "quantity"].sum()) for p in (m - 13, m - 12))
-    if om.min() <= m - 13 and before > 0:
+    before, last = (float(o.loc[_in_month(o["order_date"], p), "quantity"].sum()) for p in (m - 13, m - 12))
+    if o["order_date"].min() < (m - 12).start_time and before > 0:  # the data reach back to month m - 13
         swing = last / before - 1
         if abs(swing) >= SEASONAL_SWING:
             notes.append(f"去年同期（{m - 13} → {m - 12}）购买数量也{'上升' if swing > 0 else '下降'}了 {abs(swing):.0%}")
@@ -578,6 +605,7 @@ __all__ = [
     "MOM_UNITS",
     "MOM_WEIGHTS",
     "age_band",
+    "age_category_totals",
     "basket_matrix",
     "customer_shares",
     "explain_rule",

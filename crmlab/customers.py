@@ -461,14 +461,13 @@ def _transition_dates(start: Any, end: Any) -> tuple[pd.Timestamp, pd.Timestamp]
 
 def _transition_table(a: pd.Series, b: pd.Series, s0: pd.Timestamp, s1: pd.Timestamp, rules: dict) -> pd.DataFrame:
     """:func:`state_transitions`'s count table from the states at ``s0`` (``a``) and ``s1`` (``b``)."""
-    table = pd.crosstab(
-        pd.Categorical(a, categories=list(STATES)),
-        pd.Categorical(b.reindex(a.index), categories=list(STATES)),
-        dropna=False,
-    )
-    table = table.reindex(index=list(STATES), columns=list(STATES), fill_value=0).astype(int)
-    table.index.name = "from"
-    table.columns.name = "to"
+    k = len(STATES)
+    rows = pd.Categorical(a, categories=list(STATES)).codes
+    cols = pd.Categorical(b.reindex(a.index), categories=list(STATES)).codes
+    both = (rows >= 0) & (cols >= 0)  # a customer without a state on either date is not counted
+    counts = np.bincount(rows[both].astype(np.int64) * k + cols[both], minlength=k * k).reshape(k, k)
+    table = pd.DataFrame(counts.astype(int), index=pd.Index(list(STATES), name="from"),
+                         columns=pd.Index(list(STATES), name="to"))
     table.attrs.update(start=s0, end=s1, **{k: v for k, v in rules.items() if k != "interactions"})
     return table
 

@@ -643,19 +643,18 @@ class RetentionEconomics:
 
 
 def _lifetime_profit(churn, margin, growth, years, discount, acquisition_cost):
-    """Discounted yearly profit flows and the lifetime profit, with :func:`crmlab.value.discounted_clv`.
+    """Discounted yearly profit flows and the lifetime profit, with :func:`crmlab.value.discounted_margins`.
 
     One discounting convention for lesson 1 (the one of :mod:`crmlab.value`): the
     customer is won at t = 0 (paying ``acquisition_cost``, not discounted); the
     profit of year t is earned at the *end* of year t if the customer is still
     there (probability ``(1 - churn)**t``) and discounted by ``(1 + discount)**t``.
     """
-    from crmlab.value import discounted_clv
+    from crmlab.value import discounted_margins
 
     t = np.arange(1, years + 1)
-    table = discounted_clv(margin * (1 + growth) ** (t - 1), 1 - churn, discount, years,
-                           acquisition_cost=acquisition_cost)
-    return table["discounted_margin"].to_numpy(), float(table["cumulative_clv"].iloc[-1])
+    return discounted_margins(margin * (1 + growth) ** (t - 1), 1 - churn, discount, years,
+                              acquisition_cost=acquisition_cost)
 
 
 def retention_economics(

@@ -44,7 +44,7 @@ from crmlab.value._common import (
     VALUE_PARTS,
     WEEKS_PER_MONTH,
 )
-from crmlab.value.clv import clv_metrics, clv_value, discounted_clv, indicator_clv
+from crmlab.value.clv import clv_metrics, clv_value, discounted_clv, discounted_margins, indicator_clv
 from crmlab.value.clv_models import (
     BGNBD,
     GammaGamma,
@@ -72,6 +72,7 @@ __all__ = [
     "clv_value",
     "delivered_value",
     "discounted_clv",
+    "discounted_margins",
     "indicator_clv",
     "predict_clv",
     "summary_from_orders",

@@ -316,23 +316,53 @@ def discounted_clv(
         discounted margins minus the acquisition cost).  ``attrs["undiscounted_clv"]``:
         the same expected margins added up without discounting, minus the acquisition cost.
     """
+    m, survival, factor, acq = _clv_inputs(margin, retention, discount, periods, acquisition_cost)
+    t = np.arange(1, len(m) + 1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        table = _clv_table(m, survival, factor, t, acq)
+    if not np.isfinite(table.to_numpy()).all():
+        raise _too_large()
+    # the same expected margins without discounting, minus the acquisition cost (for comparison)
+    table.attrs["undiscounted_clv"] = float(table["expected_margin"].sum()) - acq
+    return table
+
+
+def _clv_inputs(margin, retention, discount, periods, acquisition_cost) -> tuple:
+    """Checked inputs of the CLV formula: margins, survival and discount factor per period, acquisition cost."""
     r = _rate(retention, "留存率", upper=1.0, example="0.8")
     d = _rate(discount, "折现率", upper=1.0)
     n = _periods(periods)
     acq = _finite_number(acquisition_cost, "获客成本")
     if acq < 0:
         raise CRMDataError(f"获客成本不能为负数（收到 {acq:g}）。")
-    m = _margins(margin, n)
     t = np.arange(1, n + 1)
-    survival = r**t
-    factor = 1.0 / (1.0 + d) ** t
+    return _margins(margin, n), r**t, 1.0 / (1.0 + d) ** t, acq
+
+
+def _too_large() -> CRMDataError:
+    return CRMDataError("每期利润或获客成本太大，计算结果超出了范围。请填写合理大小的金额。")
+
+
+def discounted_margins(
+    margin: float | Sequence[float],
+    retention: float,
+    discount: float,
+    periods: int = 10,
+    *,
+    acquisition_cost: float = 0.0,
+) -> tuple[np.ndarray, float]:
+    """The ``discounted_margin`` column of :func:`discounted_clv` and the CLV, without building the table.
+
+    The same formula, inputs and messages as :func:`discounted_clv`, as plain numbers, for
+    callers that evaluate it many times per widget update (lesson 1's retention economics).
+    """
+    m, survival, factor, acq = _clv_inputs(margin, retention, discount, periods, acquisition_cost)
     with np.errstate(over="ignore", invalid="ignore"):
-        table = _clv_table(m, survival, factor, t, acq)
-    if not np.isfinite(table.to_numpy()).all():
-        raise CRMDataError("每期利润或获客成本太大，计算结果超出了范围。请填写合理大小的金额。")
-    # the same expected margins without discounting, minus the acquisition cost (for comparison)
-    table.attrs["undiscounted_clv"] = float(table["expected_margin"].sum()) - acq
-    return table
+        flows = m * survival * factor
+        cumulative = np.cumsum(flows) - acq
+    if not (np.isfinite(flows).all() and np.isfinite(cumulative).all()):
+        raise _too_large()
+    return flows, float(cumulative[-1])
 
 
 def _periods(periods: Any) -> int:
@@ -380,5 +410,4 @@ def clv_value(
     acquisition_cost: float = 0.0,
 ) -> float:
     """The CLV of :func:`discounted_clv` (its last ``cumulative_clv``) as a number."""
-    table = discounted_clv(margin, retention, discount, periods, acquisition_cost=acquisition_cost)
-    return float(table["cumulative_clv"].iloc[-1])
+    return discounted_margins(margin, retention, discount, periods, acquisition_cost=acquisition_cost)[1]

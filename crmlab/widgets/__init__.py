@@ -6,6 +6,6 @@ Chinese message, never as a traceback.
 """
 
 from crmlab.widgets._base import View, captured_outputs, fixed_figure, friendly_message, show_in
-from crmlab.widgets._png import figure_png, inline_png
+from crmlab.widgets._png import encode_png, figure_png, inline_png
 
-__all__ = ["View", "captured_outputs", "figure_png", "fixed_figure", "friendly_message", "inline_png", "show_in"]
+__all__ = ["View", "captured_outputs", "encode_png", "figure_png", "fixed_figure", "friendly_message", "inline_png", "show_in"]

@@ -207,7 +207,7 @@ class AgeFavouriteView(View):
         import ipywidgets as w
 
         self.orders, self.customers = orders, customers
-        self._aged: dict = {}  # measure ("quantity" / "amount") -> crmlab.analysis.orders_with_age
+        self._aged: dict = {}  # measure ("quantity" / "amount") -> crmlab.analysis.age_category_totals
         self.bands = w.Dropdown(options=list(BAND_SCHEMES), description="年龄分段")
         self.value = w.ToggleButtons(options=[("购买件数", "quantity"), ("购买金额", "amount")], description="统计")
         for c in (self.bands, self.value):
@@ -215,7 +215,7 @@ class AgeFavouriteView(View):
         self.widget = w.VBox([w.HBox([self.bands, self.value]), self.status, self.out])
 
     def compute(self, bands: str = "五段（25/35/45/55）", value: str = "quantity", edges=None):
-        from crmlab.analysis import AGE_LABELS, favourite_by_age, orders_with_age
+        from crmlab.analysis import AGE_LABELS, age_category_totals, favourite_by_age
 
         if edges is not None:
             if isinstance(edges, (str, bytes)) or not hasattr(edges, "__iter__"):
@@ -227,8 +227,8 @@ class AgeFavouriteView(View):
                 labels = AGE_LABELS
         else:
             raise CRMDataError(f"没有分段方式“{bands}”。")
-        if value not in self._aged:  # the orders with the buyer's age, once per measure; the bands re-cut them
-            self._aged[value] = orders_with_age(self.orders, self.customers, value)
+        if value not in self._aged:  # totals per buyer's age and category, once per measure; the bands re-add them
+            self._aged[value] = age_category_totals(self.orders, self.customers, value)
         return favourite_by_age(self.orders, self.customers, bins=bins, labels=labels, value=value,
                                 aged=self._aged[value])
 

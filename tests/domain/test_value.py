@@ -242,6 +242,29 @@ def test_discounted_clv_by_hand():
     assert grow["cumulative_clv"].tolist() == [100, 300, 600]
 
 
+@pytest.mark.parametrize("args", [(100, 0.5, 0.1, 3, 0.0), ([100, 110, 121.5, 90], 0.8, 0.08, 4, 250.0),
+                                  (-40, 1.0, 0.0, 20, 10.0), (1e6, 0.99, 0.5, 1000, 0.0)])
+def test_discounted_margins_are_the_tables_numbers(args):
+    """The table-free form gives exactly the table's discounted margins and last cumulative CLV."""
+    margin, retention, discount, periods, acq = args
+    table = V.discounted_clv(margin, retention, discount, periods, acquisition_cost=acq)
+    flows, clv = V.discounted_margins(margin, retention, discount, periods, acquisition_cost=acq)
+    assert np.array_equal(flows, table["discounted_margin"].to_numpy())
+    assert clv == table["cumulative_clv"].iloc[-1] == V.clv_value(margin, retention, discount, periods,
+                                                                  acquisition_cost=acq)
+
+
+@pytest.mark.parametrize("bad", [{"retention": 80}, {"discount": -0.1}, {"periods": 0}, {"margin": [1, 2]},
+                                 {"acquisition_cost": -5}, {"margin": 1e308, "retention": 1.0, "discount": 0.0}])
+def test_discounted_margins_refuse_what_the_table_refuses(bad):
+    args = {"margin": 100, "retention": 0.8, "discount": 0.1, "periods": 3, "acquisition_cost": 0.0} | bad
+    with pytest.raises(CRMDataError) as table_error:
+        V.discounted_clv(**args)
+    with pytest.raises(CRMDataError) as flows_error:
+        V.discounted_margins(**args)
+    assert str(flows_error.value) == str(table_error.value)
+
+
 def test_discounted_clv_validation():
     with pytest.raises(CRMDataError, match="除以 100"):
         V.discounted_clv(100, 80, 0.1)

@@ -14,7 +14,7 @@ matplotlib.use("Agg")
 import crmlab
 from crmlab import segment as S
 from crmlab.course import COURSE_DATE
-from crmlab.widgets import figure_png
+from crmlab.widgets import encode_png, figure_png
 from crmlab.widgets.segment import KMeansExplorer, RFMExplorer
 
 
@@ -101,6 +101,34 @@ def test_cached_text_looks_like_matplotlibs_own(orders):
         cols = slice(max(int(box.x0) - 1, 0), int(box.x1) + 2)
         ink = [(255 - p[rows, cols]).sum() for p in (standard, fast)]
         assert ink[1] == pytest.approx(ink[0], rel=0.25), box
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (1, 7), (5, 1), (37, 53), (400, 920)])
+def test_png_encoder_round_trips_every_pixel(shape):
+    """The widget PNG writer (Up filter, zlib) decodes to exactly the pixels it was given, in Pillow."""
+    from PIL import Image
+
+    rng = np.random.default_rng(sum(shape))
+    pixels = rng.integers(0, 256, size=(*shape, 4), dtype=np.uint8)
+    pixels[: shape[0] // 2, :, 3] = 255  # opaque rows and wrap-around differences (0 - 255) both occur
+    decoded = Image.open(io.BytesIO(encode_png(pixels)))
+    assert decoded.mode == "RGBA" and decoded.size == (shape[1], shape[0])
+    assert np.array_equal(np.asarray(decoded), pixels)
+
+
+def test_figure_png_of_a_fixed_figure_shows_its_pixels():
+    """The fast path encodes exactly what the canvas drew."""
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    from crmlab.widgets import fixed_figure
+
+    fig = fixed_figure((4, 2), left=0.15, right=0.95, bottom=0.2, top=0.85)
+    fig.add_subplot().bar(["甲", "乙"], [3, 5])
+    png = figure_png(fig)
+    drawn = np.asarray(fig.canvas.buffer_rgba())
+    plt.close(fig)
+    assert np.array_equal(np.asarray(Image.open(io.BytesIO(png))), drawn)
 
 
 def test_figure_png_draws_a_constrained_figure_once():
