@@ -260,3 +260,24 @@ def test_lesson_packages_keep_concepts_in_public_modules():
     for package in ("segment", "credit", "value"):
         private = {p.stem for p in (ROOT / "crmlab" / package).glob("_*.py")} - {"__init__"}
         assert private <= helpers, (package, sorted(private - helpers))
+
+
+def test_concept_modules_state_their_public_names():
+    """Each public module of segment, credit and value has an ``__all__`` naming only what it defines,
+    and lists every name its package exports from it (``from crmlab.credit.five_c import *`` gives
+    exactly the concept's API)."""
+    import importlib
+    import inspect
+
+    for package in ("segment", "credit", "value"):
+        pkg = importlib.import_module(f"crmlab.{package}")
+        for path in sorted((ROOT / "crmlab" / package).glob("[!_]*.py")):
+            module = importlib.import_module(f"crmlab.{package}.{path.stem}")
+            assert hasattr(module, "__all__"), module.__name__
+            missing = [n for n in module.__all__ if not hasattr(module, n)]
+            assert not missing, (module.__name__, missing)
+            source = inspect.getsource(module)
+            defined_here = {n for n in pkg.__all__ if hasattr(module, n) and (
+                getattr(getattr(module, n), "__module__", None) == module.__name__
+                or re.search(rf"^{n}\s*[:=]", source, re.M))}
+            assert defined_here <= set(module.__all__), (module.__name__, sorted(defined_here - set(module.__all__)))

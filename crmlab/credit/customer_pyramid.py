@@ -212,3 +212,18 @@ def payment_segments(orders, invoices=None, asof=None) -> pd.DataFrame:
         out["overdue_now"] = g["overdue_now"].sum().reindex(out.index).fillna(0.0)
     out.index.name = "payment_segment"
     return out
+
+
+__all__ = [
+    "ABC_CUTOFFS",
+    "ABC_LABELS",
+    "PYRAMID_CUTOFFS",
+    "PYRAMID_LABELS",
+    "PyramidResult",
+    "abc_tiers",
+    "check_cutoffs",
+    "customer_values",
+    "payment_profile",
+    "payment_segments",
+    "pyramid",
+]

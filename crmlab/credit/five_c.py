@@ -440,3 +440,18 @@ def over_limit(accounts, invoices, asof, limit_col: str = "credit_limit") -> pd.
     out["excess"] = (out["balance"] - out["current_limit"]).clip(lower=0).fillna(0.0)
     out["over_limit"] = out["balance"] > out["current_limit"]
     return out.sort_values(["excess", "customer_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+__all__ = [
+    "DEFAULT_GRADES",
+    "DEFAULT_GRADE_FACTORS",
+    "DEFAULT_SCALES",
+    "DEFAULT_WEIGHTS",
+    "FIVE_C",
+    "ITEM_NAMES",
+    "LOWEST_GRADE",
+    "credit_limit",
+    "grade_of",
+    "over_limit",
+    "score_5c",
+]

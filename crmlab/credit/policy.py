@@ -130,3 +130,6 @@ def _profit_curve(S: float, g: float, u0: float, u1: float, breakeven: float) ->
     hi = max(0.5, 1.5 * g, (breakeven * 1.5) if np.isfinite(breakeven) else 0)
     grid = np.linspace(min(0.0, g), min(hi, 10.0), 101)
     return pd.DataFrame({"sales_growth": grid, "net_profit_change": S * (1 + grid) * u1 - S * u0})
+
+
+__all__ = ["CreditPolicyResult", "credit_policy"]

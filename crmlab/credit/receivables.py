@@ -357,3 +357,19 @@ def credit_hold(accounts, aging_table, limit_col: str = "credit_limit", days: in
 
     out["hold_reason"] = out.apply(reason, axis=1) if len(out) else pd.Series(dtype=str)
     return out
+
+
+__all__ = [
+    "BUCKETS",
+    "DEFAULT_PROVISION_RATES",
+    "TOTAL",
+    "aging",
+    "aging_summary",
+    "bucket_of",
+    "collection_priority",
+    "credit_hold",
+    "dso",
+    "dso_trend",
+    "open_invoices",
+    "provision",
+]

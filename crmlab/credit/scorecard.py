@@ -479,3 +479,16 @@ def german_credit_xy(df: pd.DataFrame, target: str = "creditability", bad="bad")
         raise CRMDataError(f"目标列 {target} 是数字，请用 bad= 指明哪个值代表坏客户。")
     y = (t == bad).astype(int)
     return df.drop(columns=[target]), y
+
+
+__all__ = [
+    "CVResult",
+    "Scorecard",
+    "auc_score",
+    "cross_validate_scorecard",
+    "cutoff_summary",
+    "german_credit_xy",
+    "ks_score",
+    "ks_table",
+    "roc_table",
+]

@@ -411,3 +411,6 @@ def clv_value(
 ) -> float:
     """The CLV of :func:`discounted_clv` (its last ``cumulative_clv``) as a number."""
     return discounted_margins(margin, retention, discount, periods, acquisition_cost=acquisition_cost)[1]
+
+
+__all__ = ["clv_metrics", "clv_value", "discounted_clv", "discounted_margins", "indicator_clv"]

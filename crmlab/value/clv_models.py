@@ -538,3 +538,6 @@ def at_risk(
     out = out.sort_values([value_col, "prob_alive"], ascending=[False, True], kind="stable")
     out.attrs["value_threshold"] = threshold
     return out
+
+
+__all__ = ["BGNBD", "GammaGamma", "at_risk", "predict_clv", "summary_from_orders"]

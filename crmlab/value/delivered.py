@@ -61,3 +61,6 @@ def delivered_value(offers: pd.DataFrame) -> pd.DataFrame:
     out["best"] = np.isclose(out["delivered_value"], best, rtol=0, atol=1e-9)
     out.index.name = offers.index.name
     return out
+
+
+__all__ = ["delivered_value"]
