@@ -16,8 +16,12 @@ inline display does it (standard Agg canvas, ``bbox_inches="tight"``, default co
 i.e. the update as it was before ``crmlab.widgets.figure_png``.
 
 The 100 ms goal is reported for every widget (``gate=False``: shown as "not yet" while it is
-missed, without failing the run); the explorers' 100 ms is required by ``bench_explorers.py``.
-The script fails when a control change shows a generic error message (a bug).
+missed, without failing the run): the same kind of 2-core machine has been measured twice as
+fast on one day as on another, so an absolute time cannot be required of every widget in CI.
+What is required is machine-independent: the slowest widget, relative to its same-run baseline,
+stays at most ``MAX_RATIO`` (a widget that went back to the slow way of showing charts fails).
+The explorers' 100 ms is required by ``bench_explorers.py``.  The script fails when a control
+change shows a generic error message (a bug).
 
 Run: ``uv run python tests/benchmarks/bench_widgets.py [--quick] [page-title ...]``.
 Quick mode (CI): one other value per control, each change made twice (best counts).
@@ -37,6 +41,8 @@ matplotlib.use("Agg")
 from _bench import positional_args, quick, report
 
 LIMIT_MS = 100.0
+MAX_RATIO = 0.8  # required: every widget with a chart at most 0.8x its same-run baseline (measured 0.26-0.56x)
+MIN_BASELINE_MS = 20.0  # baselines below this are widgets without a chart (HTML only): no ratio to speak of
 N_CUSTOMERS = 10_000
 REPEAT = 3
 
@@ -140,6 +146,8 @@ def main() -> int:
             print(f"{title:<10} {type(view).__name__:<22} slowest update {ours:6.0f} ms"
                   f"   (inline-display baseline, first control(s): {base:6.0f} ms)"
                   + (f"\n{'':<10} messages shown: {sorted(set(errors))[:2]}" if errors else ""))
+            if broken:
+                print(f"FAIL: {type(view).__name__} showed a generic error message (a bug, not a Chinese explanation)")
             ok &= not broken
             # the 100 ms goal of every widget is reported here; the explorers' is required in bench_explorers.py
             report(f"{type(view).__name__} ({title}) update, {N_CUSTOMERS:,} customers (slowest control change)",
@@ -151,7 +159,18 @@ def main() -> int:
     slow = [r for r in rows if r[2] > LIMIT_MS]
     print(f"{len(rows) - len(slow)} of {len(rows)} widgets update within {LIMIT_MS:.0f} ms"
           + (f"; not yet: {', '.join(r[1] for r in slow)}" if slow else ""))
-    print("OK" if ok else "FAIL: a widget showed a generic error message (a bug, not a Chinese explanation)")
+    charted = [r for r in rows if r[3] >= MIN_BASELINE_MS]  # widgets whose update draws a chart
+    if charted and not wanted:
+        worst = max(charted, key=lambda r: r[2] / r[3])
+        # a ratio of two times taken in the same run hardly depends on how fast the machine is: the
+        # required guard against a widget falling back to the slow way of showing its chart
+        report(f"slowest widget update relative to its inline-display baseline ({worst[1]}; "
+               f"{len(charted)} widgets with a chart)", worst[2], baseline=worst[3], unit="ms",
+               target=f"≤ {MAX_RATIO}x", met=worst[2] / worst[3] <= MAX_RATIO)
+        if worst[2] / worst[3] > MAX_RATIO:
+            print(f"FAIL: {worst[1]} takes {worst[2] / worst[3]:.2f}x its inline-display baseline (at most {MAX_RATIO}x)")
+            ok = False
+    print("OK" if ok else "FAIL (see above)")
     return 0 if ok else 1
 
 
