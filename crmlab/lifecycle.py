@@ -476,7 +476,8 @@ def stage_confusion(stages: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
 
     ``stages``: :func:`lifecycle_stage` output; ``truth``: ``crmlab.datasets.load("customer_truth")``
     (``customer_id``, ``pattern_cn``).  Customers who never bought (潜在客户) have no stage and
-    are left out.  Column ``识别率``: share of the pattern's customers in the stage that
+    are left out, and so are won-back customers (挽回客户: a year and more without buying, then back),
+    who follow no single planted stage.  Column ``识别率``: share of the pattern's customers in the stage that
     recovers it (:data:`PATTERN_STAGE`: a customer who stopped buying belongs in 退化期).
     """
     _columns(stages, ["stage"], "阶段结果")
@@ -487,6 +488,7 @@ def stage_confusion(stages: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
     if pattern.isna().all():
         raise CRMDataError("阶段结果里的客户编号在真实类型表里一个也找不到：两张表是不是来自不同的公司（组）？")
     rows = [p for p in PATTERN_STAGE if (pattern == p).any()]
+    pattern = pattern.where(pattern.isin(rows))  # 潜在客户, 挽回客户: no planted stage, left out
     tab = pd.crosstab(pd.Categorical(pattern, categories=rows), stages["stage"].to_numpy(), dropna=False)
     tab = tab.reindex(index=rows, columns=list(STAGES), fill_value=0)
     tab["合计"] = tab.sum(axis=1)

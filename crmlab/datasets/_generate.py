@@ -18,6 +18,9 @@ Structure built in (checked by ``tests/domain/test_datasets.py``):
   stable and declining customers buy often (2.5 times the base rate) and
   growing / declining ones change fast, so that plain-number rules on the
   purchase timing recover each pattern for 80% or more of its customers;
+* about one in seven of the lost customers whose last order leaves room for it
+  come back 380-560 days later (won back, 挽回; ``customer_truth`` pattern
+  ``won_back``), with 1-4 cash orders from a random stream of their own;
 * demand follows a monthly profile plus named peaks (春节, 618, 双11 ...);
 * satisfaction is higher for growing/stable customers and raises purchase rate;
 * survey answers come from four lifestyle segments and four buyer types;
@@ -49,6 +52,7 @@ PATTERN_SHARE = (0.15, 0.11, 0.14, 0.26, 0.15, 0.19)
 PATTERN_CN = {
     "lead": "潜在客户", "new": "新客户", "growing": "成长客户",
     "stable": "稳定客户", "declining": "衰退客户", "lost": "流失客户",
+    "won_back": "挽回客户",  # a lost customer who came back (customer_truth only; generated as "lost")
 }
 BUYER_TYPES = ("灯塔型", "跟随型", "理性型", "逐利型")
 SEGMENTS = ("品质生活型", "精打细算型", "时尚社交型", "便捷忙碌型")
@@ -557,6 +561,53 @@ def _merge_orders(main: dict, new: dict, replaced: np.ndarray) -> tuple[dict, np
     return {key: v[order] for key, v in both.items()}, main_pos, pos[keep.sum():]
 
 
+#: Won-back customers: some lost customers come back after more than a year without buying (挽回的
+#:流失客户).  Their return orders come from a random stream of their own, added after every other
+#: table is drawn, so the main stream and the other customers stay as they were.
+WON_BACK_STREAM = 0x77696E62  # "winb"
+WON_BACK_SHARE = 0.15  # of the lost customers whose last order leaves room for a return before the course date
+WON_BACK_GAP = (380, 560)  # days from the last order to the return (the course's churn rule is 365 days)
+
+
+def _won_back_orders(seed, group, co: Company, win: dict, cust, business, pattern, value, traits: dict,
+                     final: dict) -> tuple[dict, np.ndarray]:
+    """(order arrays, customer mask) of the won-back customers' return orders: 1-4 cash orders, the first
+    one 380-560 days after the customer's last order, the others 15-45 days apart, all before the course date."""
+    rng = np.random.default_rng([int(seed), int(group), WON_BACK_STREAM])
+    last = np.full(len(pattern), -1)
+    lo = pd.Series(final["day"]).groupby(final["cust"]).max()
+    last[lo.index.to_numpy()] = lo.to_numpy()
+    room = (pattern == "lost") & (last >= 0) & (last + WON_BACK_GAP[0] < N_DAYS - 1)
+    chosen = np.flatnonzero(room)[rng.random(int(room.sum())) < WON_BACK_SHARE]
+    o_cust, o_day = [], []
+    for k in chosen:
+        day = last[k] + rng.integers(*WON_BACK_GAP)
+        for _ in range(rng.integers(1, 5)):
+            if day >= N_DAYS:
+                break
+            o_cust.append(k)
+            o_day.append(min(day, N_DAYS - 1))
+            day += rng.integers(15, 46)
+    o_cust, o_day = np.asarray(o_cust, dtype=int), np.asarray(o_day, dtype=int)
+    order = np.lexsort((o_cust, o_day))
+    o_cust, o_day = o_cust[order], o_day[order]
+    o_cat = _order_categories(rng, co, win, cust, business, o_cust, o_day)
+    values = _order_values(rng, co, win, business, value, traits["role"], o_cust, o_day, o_cat)
+    won = {"cust": o_cust, "day": o_day, "cat": o_cat, **values, "credit": np.zeros(len(o_cust), dtype=bool),
+           "channel": _order_channels(rng, co, business, o_cust)}
+    mask = np.zeros(len(pattern), dtype=bool)
+    mask[o_cust] = True
+    return won, mask
+
+
+def _with_won_back(seed, group, co, win, cust, business, pattern, value, traits, final, main_pos, new_pos) -> tuple:
+    """The won-back customers (mask) and ``final`` with their return orders added (cash: no invoices);
+    ``main_pos`` / ``new_pos`` (where the main-stream and pattern-stream orders are) moved to match."""
+    won, won_back = _won_back_orders(seed, group, co, win, cust, business, pattern, value, traits, final)
+    final, moved, _ = _merge_orders(final, won, np.zeros(len(pattern), dtype=bool))
+    return won_back, final, np.where(main_pos >= 0, moved[np.maximum(main_pos, 0)], -1), moved[new_pos]
+
+
 def _all_invoices(rng, rng2, cid, main: dict, new: dict, main_pos, new_pos, ids, terms, credit_q) -> pd.DataFrame:
     """Invoices of the kept ``main`` credit orders (main stream) and of the ``new`` ones (``rng2``), numbered."""
     main_ids = np.where(main_pos >= 0, ids[np.maximum(main_pos, 0)], None)
@@ -698,12 +749,14 @@ def generate(seed: int = 2024, n_customers: int = 3000, group: int = 0) -> dict[
     rng2, new = _middle_orders(seed, group, co, win, cust, business, pattern, value, traits, start, end, terms)
     replaced = np.isin(pattern, MIDDLE_PATTERNS)
     final, main_pos, new_pos = _merge_orders(main, new, replaced)
+    won_back, final, main_pos, new_pos = _with_won_back(seed, group, co, win, cust, business, pattern, value, traits,
+                                                        final, main_pos, new_pos)
     orders = _orders_frame(co, cid, final)
 
     acq, source, consent = _acquisition(rng, business, pattern)
     targeted = _targeting(rng, pattern, source, acq, start, signup_day, final["cust"], final["day"])
     customers = _customers_frame(cust, cid, acq, source, signup_day, consent, traits["role"], targeted)
-    truth = _truth_frame(cid, pattern, business, traits)
+    truth = _truth_frame(cid, np.where(won_back, "won_back", pattern), business, traits)
     invoices = _all_invoices(rng, rng2, cid, main, new, main_pos, new_pos, orders["order_id"].to_numpy(), terms,
                              traits["credit_q"])
     acc_k = np.flatnonzero(business & (pattern != "lead"))

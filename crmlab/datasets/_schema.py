@@ -209,8 +209,9 @@ _add(FileSpec(
     "生成数据时给每位客户设定的真实生命周期类型和心理类型，用来检验分析结果，学生作业中不直接使用。",
     (
         C("customer_id", "str", "客户编号"),
-        C("pattern", "str", "生命周期类型代码：new / growing / stable / declining / lost / lead"),
-        C("pattern_cn", "str", "生命周期类型：新客户 / 成长客户 / 稳定客户 / 衰退客户 / 流失客户 / 潜在客户（从未购买）"),
+        C("pattern", "str", "生命周期类型代码：new / growing / stable / declining / lost / won_back / lead"),
+        C("pattern_cn", "str", "生命周期类型：新客户 / 成长客户 / 稳定客户 / 衰退客户 / 流失客户 / "
+                               "挽回客户（流失一年多后又回来购买）/ 潜在客户（从未购买）"),
         C("buyer_type", "str", "个人客户的购买心理类型：灯塔型 / 跟随型 / 理性型 / 逐利型；企业为空"),
         C("psycho_segment", "str", "个人客户的生活方式群体：品质生活型 / 精打细算型 / 时尚社交型 / 便捷忙碌型；企业为空"),
         C("credit_quality", "float", "企业客户的真实信用水平（标准分，越高越好）；个人为空", "", 2),
