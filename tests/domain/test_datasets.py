@@ -193,6 +193,26 @@ def test_pareto_top20_share(data):
     assert 0.6 <= share <= 0.8, share
 
 
+def test_won_back_customers_came_back_after_more_than_a_year(data):
+    """The planted won-back story: lost customers who bought again after a gap longer than the churn rule,
+    within the year before the course date, paying cash; lesson 1 counts them as won back."""
+    from crmlab.course import CHURN_DAYS
+    from crmlab.lifecycle import relationship_metrics
+
+    truth, o = data["customer_truth"], data["orders"]
+    won = set(truth.loc[truth["pattern"] == "won_back", "customer_id"])
+    assert 0.01 <= len(won) / len(truth) <= 0.05, len(won)
+    mine = o[o["customer_id"].isin(won)].sort_values(["customer_id", "order_date"])
+    gap = mine.groupby("customer_id")["order_date"].diff().dt.days
+    biggest = gap.groupby(mine["customer_id"]).max()
+    assert (biggest > CHURN_DAYS).all() and len(biggest) == len(won)
+    after = mine[gap.groupby(mine["customer_id"]).cummax().fillna(0).to_numpy() > CHURN_DAYS]  # the return orders
+    assert (after["order_date"] >= "2025-01-01").all() and (after["order_date"] < "2026-01-01").all()
+    assert (after["payment_method"] == "现金").all()
+    breadth = relationship_metrics(o).set_index("metric")["value"]
+    assert breadth["挽回的流失客户数"] == len(won)
+
+
 def test_every_lifecycle_kind_present_and_visible(data):
     truth = data["customer_truth"]
     shares = truth["pattern"].value_counts(normalize=True)
@@ -462,7 +482,9 @@ def test_other_groups_have_the_same_structure(ds, group):
     share = spend.iloc[: int(np.ceil(0.2 * len(spend)))].sum() / spend.sum()
     assert 0.6 <= share <= 0.8, share
     shares = fr["customer_truth"]["pattern"].value_counts(normalize=True)
-    assert (shares >= 0.05).all() and len(shares) == 6
+    generated = fr["customer_truth"]["pattern"].replace({"won_back": "lost"}).value_counts(normalize=True)
+    assert (generated >= 0.05).all() and len(generated) == 6  # won-back customers are lost ones who came back
+    assert 0.005 <= shares["won_back"] <= 0.05, shares  # every company has some
     monthly = o.groupby(o["order_date"].dt.to_period("M"))["amount"].sum()
     assert monthly.max() >= 1.3 * monthly.mean()
     unpaid = inv[inv["paid_date"].isna() & (inv["due_date"] < AS_OF)]
