@@ -173,10 +173,14 @@ def age_band(ages, bins=AGE_BINS, labels=AGE_LABELS) -> pd.Series:
     return pd.cut(values, bins=bins, labels=list(labels), right=False)
 
 
-def orders_with_age(orders: pd.DataFrame, customers: pd.DataFrame, value: str = "quantity") -> pd.DataFrame:
-    """The orders of individual customers with the buyer's ``age``: what :func:`favourite_by_age` cuts into bands."""
+def _check_measure(value) -> None:
     if value not in ("quantity", "amount"):
         raise CRMDataError(f"统计口径只能是 \"quantity\"（购买件数）或 \"amount\"（购买金额），不是“{value}”。")
+
+
+def orders_with_age(orders: pd.DataFrame, customers: pd.DataFrame, value: str = "quantity") -> pd.DataFrame:
+    """The orders of individual customers with the buyer's ``age``: what :func:`favourite_by_age` cuts into bands."""
+    _check_measure(value)
     orders = _orders(orders, ["customer_id", "category", value])
     _need(customers, ["customer_id", "age"], "customers 表")
     o = orders.merge(customers[["customer_id", "age"]], on="customer_id", how="inner")
@@ -212,8 +216,7 @@ def favourite_by_age(
     :func:`orders_with_age` or :func:`age_category_totals` of the same tables and ``value``,
     computed before (a widget trying other age bands); the orders are then not read again.
     """
-    if value not in ("quantity", "amount"):
-        raise CRMDataError(f"统计口径只能是 \"quantity\"（购买件数）或 \"amount\"（购买金额），不是“{value}”。")
+    _check_measure(value)
     o = orders_with_age(orders, customers, value) if aged is None else aged
     if value not in o.columns:
         raise CRMDataError(f"aged 表没有 {value} 列：请用 orders_with_age(orders, customers, \"{value}\") 重新计算。")
@@ -276,19 +279,10 @@ def monthly_sales(orders: pd.DataFrame) -> pd.Series:
     orders = _orders(orders, ["order_date", "amount"])
     if orders.empty:
         raise CRMDataError("没有订单，无法按月汇总。")
-    dates = orders["order_date"]
-    if not isinstance(dates.dtype, np.dtype):  # time-zone aware dates
-        m = orders.groupby(dates.dt.to_period("M"))["amount"].sum()
-        return m.reindex(pd.period_range(m.index.min(), m.index.max(), freq="M"), fill_value=0.0).rename("sales")
-    # naive datetime64: months since 1970-01 in numpy, about 3x faster than converting every date to a period
-    months = dates.to_numpy().astype("datetime64[M]")
-    known = ~np.isnat(months)
-    amount, codes = orders["amount"], months.astype(np.int64)
-    if not known.all():
-        amount, codes = amount[known], codes[known]
-    if len(codes) == 0:
-        raise CRMDataError("订单的 order_date 列没有有效日期，无法按月汇总。")
-    m = amount.groupby(codes).sum()
+    # the data contract gives filled, tz-naive datetime64 dates: months since 1970-01 in numpy, about
+    # 3x faster than converting every date to a period
+    months = orders["order_date"].to_numpy().astype("datetime64[M]").astype(np.int64)
+    m = orders["amount"].groupby(months).sum()
     lo, hi = int(m.index[0]), int(m.index[-1])
     m = m.reindex(range(lo, hi + 1), fill_value=0.0)
     m.index = pd.period_range(pd.Period(year=1970 + lo // 12, month=lo % 12 + 1, freq="M"), periods=len(m), freq="M")

@@ -491,6 +491,7 @@ class StateTimeline:
         self.interactions = interactions
         self.keep = keep
         self._histories: dict[pd.Timestamp, tuple[pd.DataFrame, int]] = {}
+        self._last_states: tuple | None = None  # ((date, rules), states) of the last call of states()
         dates = orders["order_date"]
         self._dtype = dates.dtype
         codes = pd.Index(self.ids.to_numpy()).get_indexer(orders["customer_id"].to_numpy())
@@ -545,14 +546,17 @@ class StateTimeline:
         """The same table as :func:`customer_states` with these tables and arguments."""
         asof = _date(asof, "分析日期 asof")
         rules = _state_rules(churn_days, non_customer_days, decline_contacts, loyal_min_orders, loyal_min_tenure_days)
-        out, unknown = self._history(asof)
-        return _states_of(out, unknown, self.signup, self.targeted, asof, rules)
+        key = (asof, tuple(sorted(rules.items())))
+        if self._last_states is None or self._last_states[0] != key:  # a widget asks for the end date twice
+            out, unknown = self._history(asof)
+            self._last_states = (key, _states_of(out, unknown, self.signup, self.targeted, asof, rules))
+        return self._last_states[1].copy()
 
     def transitions(self, start: Any, end: Any, **rules: Any) -> pd.DataFrame:
         """The same count table as :func:`state_transitions` with these tables and arguments."""
         s0, s1 = _transition_dates(start, end)
+        b = self.states(s1, **rules)["state"]  # first: a widget has just asked for the states at ``end``
         a = self.states(s0, **rules)["state"]
-        b = self.states(s1, **rules)["state"]
         return _transition_table(a, b, s0, s1, {"interactions": self.interactions, **rules})
 
 

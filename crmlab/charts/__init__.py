@@ -25,6 +25,11 @@ def get_ax(ax=None, figsize=(7, 4.2)):
     return fig, ax
 
 
+def bars_figsize(n_bars: int, width: float) -> tuple[float, float]:
+    """Figure size of a horizontal bar chart with ``n_bars`` bars: about a third of an inch per bar."""
+    return (width, max(3.0, 0.32 * n_bars + 1.2))
+
+
 def need_data(df, columns, what: str) -> None:
     """Refuse to draw an empty table or one without ``columns``; ``what`` says which result to pass."""
     from crmlab._errors import CRMDataError
@@ -38,4 +43,4 @@ def need_data(df, columns, what: str) -> None:
 
 from crmlab.charts._format import number, thousands  # noqa: E402 - the shared number formats
 
-__all__ = ["get_ax", "need_data", "number", "thousands"]
+__all__ = ["bars_figsize", "get_ax", "need_data", "number", "thousands"]

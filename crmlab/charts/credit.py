@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
-from crmlab.charts import get_ax
+from crmlab.charts import bars_figsize, get_ax
 from crmlab.charts._format import thousands
 
 BUCKET_COLORS = ("#4caf50", "#cddc39", "#ffc107", "#ff9800", "#f4511e", "#b71c1c")
@@ -190,7 +190,7 @@ def plot_aging(aging_table: pd.DataFrame, top: int = 15, ax=None):
     if aging_table is None or len(aging_table) == 0:
         raise CRMDataError("截止日没有未收回的应收账款，没有账龄可以画。")
     t = aging_table.sort_values(TOTAL, ascending=False).head(int(top)).iloc[::-1]
-    _fig, ax = get_ax(ax, figsize=(8, max(3, 0.32 * len(t) + 1.2)))
+    _fig, ax = get_ax(ax, figsize=bars_figsize(len(t), 8))
     left = np.zeros(len(t))
     for b, color in zip(BUCKETS, BUCKET_COLORS):
         ax.barh(t.index.astype(str), t[b], left=left, color=color, label=b)

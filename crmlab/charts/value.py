@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from crmlab._errors import CRMDataError
-from crmlab.charts import get_ax
+from crmlab.charts import bars_figsize, get_ax
 from crmlab.charts._format import number
 
 VALUE_COLORS = ["#1b7837", "#5aae61", "#a6dba0", "#d9f0d3"]
@@ -88,7 +88,7 @@ def plot_clv_ranking(result: pd.DataFrame, top: int = 15, ax=None):
         raise CRMDataError("没有可以画图的客户。请先用 indicator_clv(...) 计算终身价值得分。")
     top = max(1, min(int(top), 50))
     data = result.sort_values("clv_score", ascending=False, kind="stable").head(top).iloc[::-1]
-    _fig, ax = get_ax(ax, figsize=(7, max(3.0, 0.32 * len(data) + 1.2)))
+    _fig, ax = get_ax(ax, figsize=bars_figsize(len(data), 7))
     names = [str(i) for i in data.index]
     y = np.arange(len(data))
     if {"current_contribution", "potential_contribution"} <= set(data.columns):

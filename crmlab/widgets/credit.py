@@ -341,6 +341,7 @@ class AgingView(_SummaryView):
         return {"aging": tab, "provision": prov, "top": min(top, 100)}
 
     def render(self, result):
+        from crmlab.charts import bars_figsize
         from crmlab.charts.credit import plot_aging
 
         p = result["provision"]
@@ -348,8 +349,7 @@ class AgingView(_SummaryView):
             f"<p>应收余额合计 <b>{p.loc['合计', 'receivable']:,.0f}</b> 元，"
             f"应计提坏账准备 <b>{p.loc['合计', 'provision']:,.0f}</b> 元。</p>"
         )
-        n = min(result["top"], len(result["aging"]))
-        size = (8, max(3, 0.32 * n + 1.2))  # the chart's own size for this many customers
+        size = bars_figsize(min(result["top"], len(result["aging"])), 8)  # the chart's own size for these bars
         ax = self.live_axes("aging", size, rect=inch_rect(size, left=0.62, right=0.12, bottom=0.48, top=0.28))
         return plot_aging(result["aging"], top=result["top"], ax=ax)
 

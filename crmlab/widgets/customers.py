@@ -154,14 +154,15 @@ class CustomerStateView(View):
         self.update(**{k: c.value for k, c in self.controls.items()})
 
     def compute(self, asof=None, compare_months=3, churn_days=None, non_customer_days=None, loyal_min_orders=5):
+        from crmlab._checks import int_param, to_timestamp
         from crmlab.course import CHURN_DAYS, COURSE_DATE
-        from crmlab.customers import NON_CUSTOMER_DAYS, StateTimeline, _date, _int_param, state_counts
+        from crmlab.customers import NON_CUSTOMER_DAYS, StateTimeline, state_counts
 
         asof = COURSE_DATE if asof is None else asof
-        months = _int_param(compare_months, "和几个月前比（compare_months）", minimum=1, maximum=120)
+        months = int_param(compare_months, "和几个月前比（compare_months）", minimum=1, maximum=120)
         if isinstance(asof, (int, float)) or str(asof).strip() == "":
             raise CRMDataError(f"分析日期应该是一个日期，例如 \"{COURSE_DATE}\"，现在是 {asof!r}。")
-        end = _date(asof, "分析日期")
+        end = to_timestamp(asof, "分析日期", normalize=True)
         if not pd.Timestamp("2000-01-01") <= end <= pd.Timestamp("2100-01-01"):
             raise CRMDataError(f"分析日期 {end.date()} 离课程数据太远，请选 2024-01-01 到 {COURSE_DATE} 之间的日期。")
         start = end - pd.DateOffset(months=months)

@@ -226,11 +226,12 @@ class IndicatorCLVView(View):
     def render(self, result: pd.DataFrame):
         from IPython.display import HTML, display
 
+        from crmlab.charts import bars_figsize
         from crmlab.charts.value import plot_clv_ranking
 
         display(HTML(f"<p style='font-size:15px'>{html.escape(self.text)}</p>"))
-        height = max(3.0, 0.32 * min(self._top, len(result)) + 1.2)  # the chart's own size for this many bars
-        ax = self.live_axes("ranking", (7, height), rect=inch_rect((7, height), left=0.68, right=0.05, bottom=0.47, top=0.28))
+        size = bars_figsize(min(self._top, len(result)), 7)  # the chart's own size for these bars
+        ax = self.live_axes("ranking", size, rect=inch_rect(size, left=0.68, right=0.05, bottom=0.47, top=0.28))
         return plot_clv_ranking(result, top=self._top, ax=ax)
 
 

@@ -399,3 +399,20 @@ def test_favourite_by_age_from_orders_with_age_equals_the_plain_function(value, 
     assert len(totals) < len(aged) / 50 and list(totals.columns) == ["age", "category", value]
     from_totals = analysis.favourite_by_age(orders, customers, bins=bins, labels=None, value=value, aged=totals)
     pd.testing.assert_frame_equal(from_totals, plain, check_exact=value == "quantity", rtol=1e-12)
+
+
+@pytest.mark.parametrize("case", ["course", "before_1970", "every_7th", "time_zone"])
+def test_monthly_sales_are_the_calendar_month_sums(case):
+    """Month numbers in numpy give exactly the sums of grouping by calendar month, gaps filled with 0."""
+    orders = datasets.load("orders")
+    if case == "before_1970":
+        orders = orders.copy()
+        orders.loc[:5, "order_date"] = pd.Timestamp("1965-03-02")
+    elif case == "every_7th":
+        orders = orders.iloc[::7]
+    elif case == "time_zone":
+        orders = orders.assign(order_date=orders["order_date"].dt.tz_localize("Asia/Shanghai"))
+    dates = orders["order_date"].dt.tz_localize(None) if case == "time_zone" else orders["order_date"]
+    plain = orders.groupby(dates.dt.to_period("M"))["amount"].sum()
+    plain = plain.reindex(pd.period_range(plain.index.min(), plain.index.max(), freq="M"), fill_value=0.0)
+    pd.testing.assert_series_equal(analysis.monthly_sales(orders), plain.rename("sales"), check_exact=True)

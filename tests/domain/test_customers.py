@@ -368,6 +368,10 @@ def test_state_timeline_equals_the_plain_functions_on_the_course_data(asof):
         fast_moves = timeline.transitions(start, asof, **rules)
         pd.testing.assert_frame_equal(fast_moves, plain_moves)
         assert fast_moves.attrs == plain_moves.attrs
+    kept = timeline.states(asof).copy()
+    mine = timeline.states(asof)
+    mine.loc[:, "n_orders"] = -1  # a caller changing its table changes nothing kept
+    pd.testing.assert_frame_equal(timeline.states(asof), kept)
     orders_of_strangers = pd.concat([orders, orders.head(3).assign(customer_id="X-unknown")])
     assert (cu.StateTimeline(customers, orders_of_strangers).states(asof).attrs["unknown_ids"]
             == cu.customer_states(customers, orders_of_strangers, asof).attrs["unknown_ids"])
